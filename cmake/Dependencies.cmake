@@ -1,0 +1,11 @@
+# Every dependency comes from a Debian 12 package (scripts/debian-packages.txt).
+find_package(fmt REQUIRED)
+if(NOT NCS_BUILD_FUZZER)
+    find_package(PkgConfig REQUIRED)
+    find_package(CLI11 REQUIRED)
+    find_package(nlohmann_json 3.11 REQUIRED)
+    pkg_check_modules(LIBNL REQUIRED IMPORTED_TARGET libnl-3.0 libnl-route-3.0)
+endif()
+if(NCS_BUILD_TESTS AND NOT NCS_BUILD_FUZZER)
+    find_package(Catch2 2.13 REQUIRED)
+endif()

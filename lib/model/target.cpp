@@ -1,0 +1,102 @@
+#include "model/target.hpp"
+
+#include <algorithm>
+
+namespace ncs {
+
+std::string describe(const Device& device) {
+    if (const auto* name = std::get_if<std::string>(&device)) {
+        return *name;
+    }
+    return fmt::format("the device with MAC {}", std::get<MacAddress>(device));
+}
+
+void validate(const Target& t) {
+    if (const auto* name = t.device_name()) {
+        if (name->empty()) {
+            throw InputError("the device name is empty");
+        }
+        if (name->size() > k_max_ifname) {
+            throw InputError(fmt::format("device name '{}' is longer than {} characters", *name,
+                                         k_max_ifname),
+                             "the kernel would silently truncate it");
+        }
+        if (*name == "." || *name == ".." ||
+            name->find_first_of("/: \t\n") != std::string::npos) {
+            throw InputError(fmt::format("'{}' is not a valid interface name", *name));
+        }
+    } else if (!t.device_mac()->is_unicast()) {
+        throw InputError(fmt::format("device MAC {} is not a unicast address", *t.device_mac()),
+                         "no device can own a zero, multicast or broadcast MAC");
+    }
+    if (t.remote_ip.is_unspecified()) {
+        throw InputError("the remote IP is unspecified",
+                         "the kernel would send to 0.0.0.0; give the doctor's address");
+    }
+    if (t.local_ip && t.local_ip->family() != t.remote_ip.family()) {
+        throw InputError(fmt::format("local IP {} and remote IP {} are of different families",
+                                     *t.local_ip, t.remote_ip));
+    }
+    if (t.release && !t.extended) {
+        throw InputError("release needs extended mode", "add --extended (the '+' prefix)");
+    }
+    for (const auto& entry : t.userdata) {
+        if (entry.key.empty() || entry.key.size() > k_max_userdata_key ||
+            entry.key == "." || entry.key == ".." || entry.key.find('/') != std::string::npos) {
+            throw InputError(fmt::format("userdata key '{}' is invalid", entry.key),
+                             fmt::format("a key has 1 to {} characters and no '/'",
+                                         k_max_userdata_key));
+        }
+        if (entry.value.size() > k_max_userdata_value ||
+            entry.value.find('\n') != std::string::npos) {
+            throw InputError(fmt::format("userdata value for '{}' is invalid", entry.key),
+                             fmt::format("a value has at most {} bytes and no newline",
+                                         k_max_userdata_value));
+        }
+    }
+}
+
+std::vector<Warning> check(const Target& t) {
+    std::vector<Warning> warnings;
+    if (t.release) {
+        warnings.push_back({"release ('r') needs Linux 6.6 or newer", {}});
+    }
+    if (t.device_mac()) {
+        warnings.push_back({"choosing the device by MAC needs Linux 6.15 or newer", {}});
+    }
+    if (!t.userdata.empty()) {
+        warnings.push_back({"userdata needs Linux 6.9 or newer", {}});
+    }
+    if (t.sysdata.msgid) {
+        warnings.push_back({"sysdata msgid needs Linux 6.17 or newer", {}});
+    } else if (t.sysdata.any()) {
+        warnings.push_back({"sysdata needs Linux 6.15 or newer", {}});
+    }
+    if ((!t.userdata.empty() || t.sysdata.any()) && !t.extended) {
+        warnings.push_back({"userdata and sysdata are only sent by extended targets",
+                            "add --extended"});
+    }
+    if (t.local_ip && t.local_ip->is_v6()) {
+        // Linux up to 7.0 tests only the first 32 bits of the source for "unset",
+        // so such a source is replaced by the device's first address.
+        const auto b = t.local_ip->bytes();
+        if (std::all_of(b.begin(), b.begin() + 4, [](auto x) { return x == 0; })) {
+            warnings.push_back(
+                {fmt::format("Linux up to 7.0 ignores the source {} and picks the device's "
+                             "address, because its first 32 bits are zero",
+                             *t.local_ip),
+                 {}});
+        }
+    }
+    if (t.remote_mac.is_broadcast()) {
+        warnings.push_back({"the remote MAC is broadcast: this only reaches a doctor on the "
+                            "same link, and floods it",
+                            {}});
+    } else if (!t.remote_mac.is_unicast()) {
+        warnings.push_back(
+            {fmt::format("the remote MAC {} is not a unicast address", t.remote_mac), {}});
+    }
+    return warnings;
+}
+
+} // namespace ncs

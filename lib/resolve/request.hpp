@@ -1,0 +1,49 @@
+#pragma once
+// What the user asked for one target (--to and the target options), before
+// resolution, and what resolution produced.
+
+#include "model/errors.hpp"
+#include "model/ip_address.hpp"
+#include "model/mac_address.hpp"
+#include "model/target.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ncs {
+
+struct TargetRequest {
+    std::string to;                       ///< address (maybe with %zone) or host name, as typed
+    std::optional<std::string> dev;       ///< --dev
+    std::optional<IpAddress> src;         ///< --src
+    std::optional<MacAddress> mac;        ///< --mac
+    bool broadcast = false;               ///< --broadcast
+    std::uint16_t remote_port = k_default_remote_port;
+    std::uint16_t local_port = k_default_local_port;
+    bool extended = false;
+    bool release = false;
+    std::optional<IpFamily> family;       ///< -4 / -6: preferred family for host names
+    std::chrono::milliseconds timeout{3000};
+};
+
+/// One resolution step, for -v and --json ("route 192.0.2.5 via 10.0.0.1 dev eth0 src ...").
+struct Step {
+    std::string text;
+    std::chrono::microseconds elapsed{0};
+};
+
+struct Resolution {
+    Target target;
+    std::vector<Step> steps;
+    std::vector<Warning> warnings;
+};
+
+/// Builds the target from explicit fields only (--to as an address, --dev, --src,
+/// and --mac or --broadcast). Throws InputError naming the first field that would
+/// need resolution.
+Resolution resolve_explicit(const TargetRequest& request);
+
+} // namespace ncs
