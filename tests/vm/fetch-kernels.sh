@@ -1,0 +1,82 @@
+#!/bin/bash
+# Download and unpack the two Debian kernels the vm tier boots, into CACHE.
+#   usage: fetch-kernels.sh CACHE
+# Needs no root. The system's apt configuration is never changed: Debian 13's
+# kernel comes through a private sources file and private lists/cache dirs.
+# Prints one line per kernel: "<label> <kernel-release> <unpacked-root>".
+# Exit 77 when a download is impossible (no network), 1 on any other failure.
+set -euo pipefail
+
+cache=${1:?usage: fetch-kernels.sh CACHE}
+mkdir -p "$cache"
+cache=$(cd "$cache" && pwd)
+# Several vm tests may start at once; one downloads, the others wait.
+exec 9>"$cache/.lock"
+flock 9
+keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+mirror=http://deb.debian.org/debian
+
+skip() { echo "fetch-kernels: $*" >&2; exit 77; }
+
+# The kernel release a linux-image .deb carries, from its package name
+# (linux-image-6.1.0-56-amd64 -> 6.1.0-56-amd64).
+release_of() { sed -n 's/^linux-image-\(.*\)$/\1/p' <<<"$1"; }
+
+# unpack LABEL DEB: dpkg -x into $cache/LABEL-<release>, once.
+unpack() {
+    local label=$1 deb=$2 pkg rel dir
+    pkg=$(dpkg-deb -f "$deb" Package)
+    rel=$(release_of "$pkg")
+    [[ -n $rel ]] || { echo "fetch-kernels: unexpected package $pkg" >&2; exit 1; }
+    dir=$cache/$label-$rel
+    if [[ ! -e $dir/.unpacked ]]; then
+        rm -rf "$dir.tmp"
+        dpkg -x "$deb" "$dir.tmp"
+        touch "$dir.tmp/.unpacked"
+        rm -rf "$dir"
+        mv "$dir.tmp" "$dir"
+    fi
+    echo "$label $rel $dir"
+}
+
+# download DIR APTOPTS... PKG: apt-get download PKG into DIR, unless a .deb is there.
+download() {
+    local dir=$1; shift
+    local pkg=${*: -1}
+    mkdir -p "$dir"
+    if ! compgen -G "$dir/${pkg}_*.deb" >/dev/null; then
+        # As root apt drops to _apt for downloads, which cannot write here.
+        (cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "$@") >&2 ||
+            skip "apt-get download $pkg failed (no network or mirror?)"
+    fi
+    compgen -G "$dir/${pkg}_*.deb" | head -n1
+}
+
+# --- Debian 12 (bookworm): the configured sources. --------------------------
+# The image linux-image-amd64 depends on, e.g. linux-image-6.1.0-56-amd64.
+bookworm_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+               sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+[[ -n $bookworm_pkg ]] || skip "apt-cache knows no linux-image-amd64 (run apt-get update?)"
+deb=$(download "$cache/debs" "$bookworm_pkg")
+unpack debian12 "$deb"
+
+# --- Debian 13 (trixie): private apt state. ---------------------------------
+[[ -r $keyring ]] || skip "$keyring missing (debian-archive-keyring)"
+apt_dir=$cache/apt-trixie
+mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+echo "deb [signed-by=$keyring] $mirror trixie main" >"$apt_dir/sources.list"
+apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list"
+          -o "Dir::Etc::SourceParts=/dev/null"
+          -o "Dir::State::Lists=$apt_dir/lists"
+          -o "Dir::Cache=$apt_dir/cache"
+          -o "Dir::State::status=/dev/null"
+          -o "APT::Get::List-Cleanup=false")
+if [[ ! -e $apt_dir/.updated ]]; then
+    apt-get -q "${apt_opts[@]}" update >&2 || skip "private apt-get update for trixie failed"
+    touch "$apt_dir/.updated"
+fi
+trixie_pkg=$(apt-cache "${apt_opts[@]}" depends linux-image-amd64 2>/dev/null |
+             sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+[[ -n $trixie_pkg ]] || { echo "fetch-kernels: trixie has no linux-image-amd64 dependency" >&2; exit 1; }
+deb=$(download "$cache/debs" "${apt_opts[@]}" "$trixie_pkg")
+unpack debian13 "$deb"

@@ -1,0 +1,94 @@
+# Helpers for the guest side of vm cases (busybox ash; sourced by /init).
+# Variables from /vm/env: VM_RUN VM_BOOT VM_CASES GUEST_MAC GUEST_IP4 GUEST_IP6
+#   ROUTER_MAC ROUTER_IP4 ROUTER_IP6 ROUTER_LL DOCTOR_IP4 DOCTOR_IP6
+
+# In the guest, case files' registrations are no-ops (the host read them).
+vm_case() { :; }
+
+# result CHECK PASS|FAIL DETAIL... : report one check of the current case.
+result() {
+    local check=$1 verdict=$2
+    shift 2
+    echo "NCS-RESULT $VM_CASE.$check $verdict $(printf "%s" "$*" | tr "\n" "|")"
+}
+
+# marker TAG: the unique text a case writes to the kernel log; the host side
+# computes the same string with its own `marker`.
+marker() { echo "ncs-mark-$VM_RUN-$VM_CASE-$1"; }
+
+# kmsg TEXT: log TEXT as a kernel message at level 5 (notice), which passes
+# the console log level the init sets (6), so netconsole sends it.
+kmsg() { echo "<5>$*" >/dev/kmsg; }
+
+# tool CHECK ARGS...: run netconsole-setup ARGS; on success set $LINE to the
+# value after "netconsole=" and report CHECK PASS, else report CHECK FAIL with
+# the exit status and the tool's exact stderr, and return 1.
+tool() {
+    local check=$1 out err rc
+    shift
+    out=$(netconsole-setup "$@" 2>/tmp/tool.err)
+    rc=$?
+    err=$(cat /tmp/tool.err)
+    LINE=
+    case "$out" in
+        netconsole=*) ;;
+        *) result "$check" FAIL "netconsole-setup $* -> exit $rc, stdout '$out', stderr '$err'"
+           return 1 ;;
+    esac
+    if [ $rc -ne 0 ] || [ "$(echo "$out" | wc -l)" -ne 1 ]; then
+        result "$check" FAIL "netconsole-setup $* -> exit $rc, stdout '$out', stderr '$err'"
+        return 1
+    fi
+    LINE=${out#netconsole=}
+    result "$check" PASS "netconsole-setup $* -> $out"
+}
+
+# load CHECK VALUE: modprobe netconsole netconsole=VALUE, report CHECK.
+load() {
+    local check=$1 value=$2 out
+    if out=$(modprobe netconsole "netconsole=$value" 2>&1); then
+        result "$check" PASS "modprobe netconsole netconsole=$value"
+    else
+        result "$check" FAIL "modprobe netconsole netconsole=$value: $out; dmesg: $(dmesg | grep -E 'netpoll|netconsole' | tail -n 5)"
+        return 1
+    fi
+}
+
+# unload: remove netconsole so the next case starts clean.
+unload() { modprobe -r netconsole 2>/dev/null; }
+
+# send_through CHECK VALUE TAG: load netconsole with VALUE, log marker TAG,
+# unload. The host side asserts where the marker arrived.
+send_through() {
+    load "$1" "$2" || return 1
+    kmsg "$(marker "$3")"
+    unload
+}
+
+# via_tool TAG ARGS...: the whole user path. netconsole-setup ARGS prints the
+# line (check line-TAG), modprobe loads it (check load-TAG), marker TAG is
+# logged. The host side asserts where `marker CASE TAG` arrived.
+via_tool() {
+    local tag=$1
+    shift
+    tool "line-$tag" "$@" && send_through "load-$tag" "$LINE" "$tag"
+}
+
+# guest_network_up: e1000 driver, eth0 addresses and default routes, carrier.
+guest_network_up() {
+    local i
+    echo 6 >/proc/sys/kernel/printk        # console loglevel: levels 0-5 go out
+    modprobe e1000 || echo "NCS-GUEST modprobe e1000 failed"
+    for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /sys/class/net/eth0 ] && break; sleep 0.2; done
+    echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad
+    ip link set lo up
+    ip link set eth0 address "$GUEST_MAC" up
+    ip addr add "$GUEST_IP4/24" dev eth0
+    ip addr add "$GUEST_IP6/64" dev eth0 nodad
+    ip route add default via "$ROUTER_IP4"
+    ip -6 route add default via "$ROUTER_IP6"
+    for i in $(seq 50); do
+        [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] && break
+        sleep 0.1
+    done
+}

@@ -1,0 +1,292 @@
+# Host side of the vm tier (bash), sourced by run.sh. Globals set by run.sh:
+# tool kernel kver kroot work run_id here.
+
+# Addresses of the topology (documentation ranges; they only exist inside the
+# namespaces this run creates).
+GUEST_MAC=52:54:00:00:01:02
+GUEST_IP4=192.0.2.2
+GUEST_IP6=2001:db8:1::2
+ROUTER_MAC=02:00:00:00:01:01
+ROUTER_IP4=192.0.2.1
+ROUTER_IP6=2001:db8:1::1
+ROUTER_LL=fe80::1
+DOCTOR_IP4=198.51.100.2
+DOCTOR_IP6=2001:db8:2::2
+BOOT_TIMEOUT=${NCS_VM_BOOT_TIMEOUT:-60}   # hard limit per boot, seconds
+BASE_CMDLINE="console=ttyS0 quiet panic=-1 mitigations=off"
+GUEST_MODULES="configfs netconsole e1000"
+
+ns_router= ns_doctor= pids=() results=() failed=0
+
+skip() {
+    if [[ ${CI:-} == true ]]; then
+        echo "vm tier cannot run: $* (CI=true: failing instead of skipping)" >&2
+        exit 1
+    fi
+    echo "vm tier skipped: $*" >&2
+    exit 77
+}
+fatal() { echo "run.sh: $*" >&2; exit 1; }
+
+# --- Case registry ------------------------------------------------------------
+# vm_case NAME [--listen SPEC]... [--kernels "LABEL..."] [--cmdline "ARGS"]
+#   SPEC is doctor4:PORT, doctor6:PORT, link4:PORT or link6:PORT.
+#   --kernels limits the case to those kernel labels (default: every kernel).
+#   --cmdline adds kernel command-line arguments; cases with the same extra
+#   arguments share one boot.
+declare -A case_cmdline case_kernels
+case_order=() listeners=()
+vm_case() {
+    local name=$1
+    shift
+    case_order+=("$name")
+    case_cmdline[$name]= case_kernels[$name]=
+    while (($#)); do
+        case $1 in
+            --listen) listeners+=("$2"); shift 2 ;;
+            --kernels) case_kernels[$name]=$2; shift 2 ;;
+            --cmdline) case_cmdline[$name]=$2; shift 2 ;;
+            *) fatal "vm_case $name: unknown option $1" ;;
+        esac
+    done
+}
+
+# select_cases KERNEL [ONLY...]: fill boot_names/boot_cmdlines/boot_cases.
+select_cases() {
+    local k=$1 c i found
+    shift
+    boot_names=() boot_cmdlines=() boot_cases=()
+    for c in "${case_order[@]}"; do
+        if (($#)) && [[ " $* " != *" $c "* ]]; then continue; fi
+        if [[ -n ${case_kernels[$c]} && " ${case_kernels[$c]} " != *" $k "* ]]; then continue; fi
+        found=
+        for i in "${!boot_cmdlines[@]}"; do
+            if [[ ${boot_cmdlines[i]} == "${case_cmdline[$c]}" ]]; then
+                boot_cases[i]+=" $c" found=1
+                break
+            fi
+        done
+        if [[ -z $found ]]; then
+            boot_names+=("boot${#boot_names[@]}")
+            boot_cmdlines+=("${case_cmdline[$c]}")
+            boot_cases+=("$c")
+        fi
+    done
+}
+
+# --- Results ------------------------------------------------------------------
+# check CASE.CHECK PASS|FAIL DETAIL: record one result.
+check() {
+    local name=$1 verdict=$2
+    shift 2
+    results+=("$verdict $kernel/$name $*")
+    [[ $verdict == PASS ]] || failed=1
+}
+
+# marker CASE TAG: the same text the guest's `marker TAG` wrote in case CASE.
+marker() { echo "ncs-mark-$run_id-$1-$2"; }
+
+recv_file() { echo "$work/recv/${1/:/-}.log"; }
+
+# expect_received CASE CHECK LISTENER TEXT: TEXT arrived at LISTENER.
+expect_received() {
+    local f
+    f=$(recv_file "$3")
+    if grep -aqF -- "$4" "$f"; then
+        check "$1.$2" PASS "'$4' arrived at $3"
+    else
+        check "$1.$2" FAIL "'$4' did not arrive at $3 ($(wc -c <"$f") bytes received: $f)"
+    fi
+}
+
+# expect_line CASE CHECK LISTENER REGEX: a received line matches REGEX (ERE).
+expect_line() {
+    local f
+    f=$(recv_file "$3")
+    if grep -aqE -- "$4" "$f"; then
+        check "$1.$2" PASS "$3 got: $(grep -aE -- "$4" "$f" | head -n1)"
+    else
+        check "$1.$2" FAIL "no line at $3 matches /$4/ (received: $(tr '\n' '|' <"$f" | tail -c 300))"
+    fi
+}
+
+# expect_nothing CASE CHECK LISTENER: not a single byte arrived at LISTENER.
+expect_nothing() {
+    local f
+    f=$(recv_file "$3")
+    if [[ ! -s $f ]]; then
+        check "$1.$2" PASS "nothing arrived at $3"
+    else
+        check "$1.$2" FAIL "$(wc -c <"$f") bytes arrived at $3: $(head -c 200 "$f" | tr '\n' '|')"
+    fi
+}
+
+report() {
+    local r
+    echo "---- vm tier on $kernel ($kver), run $run_id"
+    printf '%s\n' "${results[@]}"
+    echo "---- $(grep -c '^PASS' <<<"$(printf '%s\n' "${results[@]}")") passed, $(grep -c '^FAIL' <<<"$(printf '%s\n' "${results[@]}")") failed; logs in $work"
+    exit $failed
+}
+
+# --- Network ------------------------------------------------------------------
+network_up() {
+    local id=$1
+    ns_router=ncs-vm-r-$id ns_doctor=ncs-vm-d-$id
+    ip netns add "$ns_router" || return 1
+    ip netns add "$ns_doctor" || return 1
+    ip -n "$ns_router" link set lo up
+    ip -n "$ns_doctor" link set lo up
+    ip netns exec "$ns_router" sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 || return 1
+    ip -n "$ns_router" tuntap add tap0 mode tap || return 1
+    ip -n "$ns_router" link set tap0 address "$ROUTER_MAC" up
+    ip -n "$ns_router" addr add "$ROUTER_IP4/24" dev tap0
+    ip -n "$ns_router" addr add "$ROUTER_IP6/64" dev tap0 nodad
+    ip -n "$ns_router" addr add "$ROUTER_LL/64" dev tap0 nodad
+    ip -n "$ns_router" link add veth-d type veth peer name veth-r netns "$ns_doctor" || return 1
+    ip -n "$ns_router" link set veth-d up
+    ip -n "$ns_router" addr add 198.51.100.1/24 dev veth-d
+    ip -n "$ns_router" addr add 2001:db8:2::1/64 dev veth-d nodad
+    ip -n "$ns_doctor" link set veth-r up
+    ip -n "$ns_doctor" addr add "$DOCTOR_IP4/24" dev veth-r
+    ip -n "$ns_doctor" addr add "$DOCTOR_IP6/64" dev veth-r nodad
+    ip -n "$ns_doctor" route add default via 198.51.100.1
+    ip -n "$ns_doctor" -6 route add default via 2001:db8:2::1
+}
+
+# listen SPEC: start a socat receiver appending every datagram to recv_file SPEC.
+listen() {
+    local spec=$1 role port ns addr f
+    role=${spec%%:*} port=${spec#*:}
+    case $role in
+        doctor4) ns=$ns_doctor addr="UDP4-RECV:$port" ;;
+        doctor6) ns=$ns_doctor addr="UDP6-RECV:$port,ipv6only=1" ;;
+        link4) ns=$ns_router addr="UDP4-RECV:$port" ;;
+        link6) ns=$ns_router addr="UDP6-RECV:$port,ipv6only=1" ;;
+        *) fatal "unknown receiver $spec" ;;
+    esac
+    f=$(recv_file "$spec")
+    : >"$f"
+    ip netns exec "$ns" socat -u "$addr" "OPEN:$f,creat,append" 2>>"$work/recv/socat.err" &
+    pids+=($!)
+}
+
+cleanup() {
+    local p
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+    [[ -n $ns_router ]] && ip -n "$ns_router" link del tap0 2>/dev/null
+    [[ -n $ns_doctor ]] && ip netns del "$ns_doctor" 2>/dev/null
+    [[ -n $ns_router ]] && ip netns del "$ns_router" 2>/dev/null
+}
+
+# --- Initramfs ------------------------------------------------------------------
+# copy_binary ROOT SRC DEST: SRC into ROOT/DEST plus every library ldd names,
+# each at the path ldd gives (the dynamic loader included).
+copy_binary() {
+    local root=$1 src=$2 dest=$3 lib
+    install -D -m 0755 "$src" "$root$dest" || return 1
+    for lib in $(ldd "$src" | grep -oE '/[^ ]+'); do
+        [[ -e $root$lib ]] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib" || return 1
+    done
+}
+
+# module_closure KROOT KVER NAME...: print the module files NAME needs, deps first.
+module_closure() {
+    local kroot=$1 kver=$2 moddir
+    shift 2
+    moddir=$kroot/lib/modules/$kver
+    [[ -d $moddir ]] || moddir=$kroot/usr/lib/modules/$kver
+    declare -A path seen
+    local f n
+    while read -r f; do
+        n=${f##*/} n=${n%%.ko*} n=${n//-/_}
+        path[$n]=$f
+    done < <(find "$moddir/kernel" -name '*.ko*')
+    visit() {
+        local n=${1//-/_} d
+        [[ -n ${seen[$n]:-} ]] && return 0
+        seen[$n]=1
+        [[ -n ${path[$n]:-} ]] || return 0        # built into the kernel
+        for d in $(modinfo -F depends "${path[$n]}" | tr ',' ' '); do visit "$d"; done
+        echo "${path[$n]#"$moddir"/}"
+    }
+    for n in "$@"; do visit "$n"; done
+}
+
+# build_base_initramfs KROOT KVER OUT: busybox, kmod, iproute2, the tool, the
+# modules GUEST_MODULES need, the init and the cases. The per-boot part
+# (/vm/env) is a second cpio archive appended at boot time.
+build_base_initramfs() {
+    local kroot=$1 kver=$2 out=$3 root=$work/initramfs moddir m
+    rm -rf "$root"
+    mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,vm/cases,lib/modules/$kver}
+    install -m 0755 /bin/busybox "$root/bin/busybox" || return 1
+    ln -s busybox "$root/bin/sh"
+    copy_binary "$root" "$(readlink -f "$(command -v kmod)")" /usr/sbin/kmod || return 1
+    for m in modprobe rmmod lsmod insmod modinfo; do ln -s kmod "$root/usr/sbin/$m"; done
+    copy_binary "$root" "$(readlink -f "$(command -v ip)")" /usr/sbin/ip || return 1
+    copy_binary "$root" "$tool" /usr/sbin/netconsole-setup || return 1
+    moddir=$kroot/lib/modules/$kver
+    [[ -d $moddir ]] || moddir=$kroot/usr/lib/modules/$kver
+    for m in $(module_closure "$kroot" "$kver" $GUEST_MODULES); do
+        install -D -m 0644 "$moddir/$m" "$root/lib/modules/$kver/$m" || return 1
+    done
+    cp "$moddir"/modules.builtin* "$moddir"/modules.order "$root/lib/modules/$kver/" 2>/dev/null
+    depmod -b "$root" "$kver" || return 1
+    install -m 0755 "$here/guest/init" "$root/init"
+    install -m 0644 "$here/guest/guest-lib.sh" "$root/vm/guest-lib.sh"
+    install -m 0644 "$here"/cases/*.sh "$root/vm/cases/"
+    (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$out"
+}
+
+# --- Boot -----------------------------------------------------------------------
+# boot NAME EXTRA_CMDLINE "CASE..." : one QEMU boot running those cases, then
+# the guest's results and each case's host-side assertions.
+boot() {
+    local name=$1 extra=$2 cases=$3 dir=$work/$1 c start rc line
+    mkdir -p "$dir/overlay/vm"
+    {
+        for v in GUEST_MAC GUEST_IP4 GUEST_IP6 ROUTER_MAC ROUTER_IP4 ROUTER_IP6 ROUTER_LL DOCTOR_IP4 DOCTOR_IP6; do
+            echo "$v=${!v}"
+        done
+        echo "VM_RUN=$run_id"
+        echo "VM_BOOT=$name"
+        echo "VM_CASES='$cases'"
+    } >"$dir/overlay/vm/env"
+    (cd "$dir/overlay" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$dir/boot.cpio.gz"
+    cat "$work/base.cpio.gz" "$dir/boot.cpio.gz" >"$dir/initrd.gz"
+    start=$(date +%s.%N)
+    timeout --kill-after=5 "$BOOT_TIMEOUT" ip netns exec "$ns_router" \
+        qemu-system-x86_64 -accel tcg -m 256M -smp 1 -nodefaults -display none \
+            -no-reboot -serial "file:$dir/serial.log" \
+            -kernel "$(kernel_image)" -initrd "$dir/initrd.gz" \
+            -append "$BASE_CMDLINE $extra" \
+            -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
+            -device "e1000,netdev=n0,mac=$GUEST_MAC" \
+        >"$dir/qemu.out" 2>&1
+    rc=$?
+    local secs
+    secs=$(awk "BEGIN{print $(date +%s.%N) - $start}")
+    printf '%s: %s boot took %.1f s (qemu exit %d)\n' "$kernel" "$name" "$secs" "$rc"
+    sleep 0.3   # let the receivers write out the last datagrams
+    tr -d '\r' <"$dir/serial.log" >"$dir/serial.txt"
+    if ((rc == 124 || rc == 137)); then
+        check "$name.boot" FAIL "no poweroff within ${BOOT_TIMEOUT}s (serial: $dir/serial.txt)"
+    elif ! grep -q '^NCS-GUEST-DONE' "$dir/serial.txt"; then
+        check "$name.boot" FAIL "guest did not finish (qemu exit $rc; serial: $dir/serial.txt): $(tail -n 5 "$dir/serial.txt" | tr '\n' '|')"
+    else
+        check "$name.boot" PASS "$(printf '%.1f' "$secs") s; $(grep -o 'NCS-GUEST-DONE.*' "$dir/serial.txt")"
+    fi
+    local _ what verdict detail
+    while read -r _ what verdict detail; do
+        check "$what" "$verdict" "$detail"
+    done < <(grep -ao 'NCS-RESULT .*' "$dir/serial.txt")
+    for c in $cases; do
+        grep -q "^NCS-CASE-END $c\$" "$dir/serial.txt" ||
+            check "$c.guest" FAIL "the guest part did not finish"
+        "${c}_host" "$c"
+    done
+}
+
+kernel_image() { echo "$kroot/boot/vmlinuz-$kver"; }
