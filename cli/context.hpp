@@ -1,0 +1,64 @@
+#pragma once
+// What every subcommand gets: the global options, the filesystem root, and
+// the one object through which cli/ writes to stdout and stderr.
+
+#include "model/errors.hpp"
+#include "resolve/request.hpp"
+#include "system/root.hpp"
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <string_view>
+
+namespace CLI {
+class App;
+}
+
+namespace ncs::cli {
+
+inline constexpr std::string_view k_program = "netconsole-setup";
+
+/// --json, -v, -q, --root: options of the app itself, valid before or after a subcommand.
+struct GlobalOptions {
+    bool json = false;
+    bool verbose = false;
+    bool quiet = false;
+    std::string root = "/";
+};
+
+/// Binds GlobalOptions to the app.
+void add_global_options(CLI::App& app, GlobalOptions& options);
+
+/// Writes results to stdout and diagnostics to stderr, honouring -q and -v.
+class Output {
+public:
+    Output(std::ostream& out, std::ostream& err, const GlobalOptions& options);
+
+    /// The stream for the command's result (stdout).
+    std::ostream& result() { return m_out; }
+    /// "netconsole-setup: warning: [context: ]message" and its "hint: " line; silent under -q.
+    void warning(const Warning& warning, std::string_view context = {});
+    /// One resolution step, only under -v.
+    void step(const Step& step, std::string_view context = {});
+
+private:
+    std::ostream& m_out;
+    std::ostream& m_err;
+    bool m_quiet;
+    bool m_verbose;
+};
+
+struct Context {
+    const GlobalOptions& global;
+    Root root;
+    Output& output;
+};
+
+/// A registered subcommand: its CLI11 app and what runs when it was given.
+struct Command {
+    CLI::App* app = nullptr;
+    std::function<void(const Context&)> run;
+};
+
+} // namespace ncs::cli

@@ -1,0 +1,45 @@
+#pragma once
+// `explain [VALUE]`: what the kernel will make of a netconsole= value, field by
+// field; without VALUE, of every value configured on this system.
+
+#include "context.hpp"
+#include "grammar/netconsole_string.hpp"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ncs::cli {
+
+struct ExplainOptions {
+    std::optional<std::string> value;
+};
+
+/// Registers `explain` on app.
+Command setup_explain(CLI::App& app);
+
+/// Explains options.value, or the values found under context.root. Throws ParseError
+/// (a SourcedParseError for values read from files).
+void run_explain(const ExplainOptions& options, const Context& context);
+
+/// One line of the explanation: a field's label and what the kernel makes of it.
+struct FieldExplanation {
+    std::string label;
+    std::string text;
+};
+
+/// The fields of target as the kernel will use them, kernel defaults marked.
+std::vector<FieldExplanation> explain_fields(const grammar::ParsedTarget& target);
+
+/// A ParseError in a value read from a file; source names the file ("/proc/cmdline").
+class SourcedParseError : public ParseError {
+public:
+    SourcedParseError(const ParseError& error, std::string source);
+    const std::string& source() const noexcept { return m_source; }
+
+private:
+    std::string m_source;
+};
+
+} // namespace ncs::cli

@@ -1,0 +1,46 @@
+#pragma once
+// The target options shared by every subcommand that builds targets
+// (print, and later cmdline, modprobe, apply): --to, --port, --src-port,
+// --dev, --src, --mac | --broadcast, --extended, --release, --timeout, -4 | -6.
+
+#include "resolve/request.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+class Option;
+}
+
+namespace ncs::cli {
+
+/// The options as typed; make_requests() validates and converts them.
+struct TargetOptions {
+    std::vector<std::string> to;
+    std::optional<std::string> port;
+    std::optional<std::string> src_port;
+    std::optional<std::string> dev;
+    std::optional<std::string> src;
+    std::optional<std::string> mac;
+    bool broadcast = false;
+    bool extended = false;
+    bool release = false;
+    std::optional<std::string> timeout;
+    bool ipv4 = false;
+    bool ipv6 = false;
+};
+
+/// Binds the target options to app under the "Target options" heading; returns them,
+/// in the order registered.
+std::vector<CLI::Option*> add_target_options(CLI::App& app, TargetOptions& options);
+
+/// One request per --to, the other options applying to each. Throws InputError naming
+/// the option when a value is invalid or options conflict.
+std::vector<TargetRequest> make_requests(const TargetOptions& options);
+
+/// A port number as the user writes it: decimal 1-65535. Throws InputError naming option.
+std::uint16_t parse_port(std::string_view text, std::string_view option);
+
+} // namespace ncs::cli
