@@ -1,16 +1,502 @@
+// Resolution of a TargetRequest the way the kernel would route:
+// host name -> address -> route (RTM_GETROUTE) -> interface facts
+// (RTM_GETLINK) -> next hop's MAC (RTM_GETNEIGH / NTF_USE).
+
 #include "resolve/resolver.hpp"
+
+#include "resolve/host_name.hpp"
+#include "resolve/neighbour.hpp"
+#include "system/netlink.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <fstream>
+#include <string>
+
+#include <fmt/format.h>
 
 namespace ncs {
 
-// Placeholder until netlink resolution lands (issue 3): explicit fields only.
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr unsigned k_arphrd_ether = 1;   // ARPHRD_ETHER, Wi-Fi included
+constexpr std::uint32_t k_main_table = 254; // RT_TABLE_MAIN, which `ip` does not print
+
+std::chrono::microseconds since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
+}
+
+class Resolver {
+public:
+    Resolver(Netlink& netlink, const Root& root, const TargetRequest& request)
+        : m_netlink(netlink), m_root(root), m_request(request) {}
+
+    Resolution run() {
+        if (m_request.mac && m_request.broadcast) {
+            throw InputError("--mac and --broadcast contradict each other", "give one of them");
+        }
+        const IpAddress remote = target_address();
+        check_target_address(remote);
+        int oif = requested_interface(remote);
+        if (remote.is_v6() && remote.is_link_local() && oif == 0) {
+            throw_link_local_needs_interface(remote);
+        }
+        if (m_request.src && m_request.src->family() != remote.family()) {
+            throw InputError(fmt::format("--src {} is {} but the target {} is {}", *m_request.src,
+                                         m_request.src->family(), remote, remote.family()),
+                             "give a source address of the target's family");
+        }
+
+        const Route route = lookup_route(remote, oif);
+        const Link link = output_link(route);
+        check_link(link);
+
+        Target& t = m_result.target;
+        t.extended = m_request.extended;
+        t.release = m_request.release;
+        t.device = link.name;
+        t.local_port = m_request.local_port;
+        t.remote_port = m_request.remote_port;
+        t.remote_ip = remote.without_zone();
+        if (m_request.src) {
+            t.local_ip = m_request.src->without_zone();
+        } else if (route.prefsrc) {
+            t.local_ip = route.prefsrc->without_zone();
+        } else {
+            m_result.warnings.push_back(
+                {fmt::format("the route to {} names no source address", remote),
+                 fmt::format("the kernel will take the first address of {}; give --src to choose",
+                             link.name)});
+        }
+        t.remote_mac = remote_mac(remote, route, link);
+        validate(t);
+        auto checks = check(t);
+        m_result.warnings.insert(m_result.warnings.end(), checks.begin(), checks.end());
+        return std::move(m_result);
+    }
+
+private:
+    void step(std::string text, Clock::time_point start) {
+        m_result.steps.push_back({std::move(text), since(start)});
+    }
+
+    /// --to as an address, or its host name resolved through getaddrinfo.
+    IpAddress target_address() {
+        if (m_request.to.empty()) {
+            throw InputError("--to is empty", "give the receiver's IP address or host name");
+        }
+        if (auto literal = IpAddress::try_parse(m_request.to)) {
+            if (m_request.family && literal->family() != *m_request.family) {
+                throw InputError(fmt::format("--to {} is an {} address, but {} was asked for",
+                                             m_request.to, literal->family(), *m_request.family));
+            }
+            return *literal;
+        }
+        if (m_request.to.find('%') != std::string::npos ||
+            m_request.to.find_first_of(":/ ") != std::string::npos) {
+            // Looks like an address, so let the address parser say what is wrong.
+            return IpAddress::parse(m_request.to);
+        }
+        const auto start = Clock::now();
+        const auto addresses = lookup_host(m_request.to);
+        auto chosen = addresses.begin();
+        if (m_request.family) {
+            chosen = std::find_if(addresses.begin(), addresses.end(), [&](const IpAddress& a) {
+                return a.family() == *m_request.family;
+            });
+            if (chosen == addresses.end()) {
+                throw InputError(fmt::format("host name {} has no {} address", m_request.to,
+                                             *m_request.family),
+                                 m_request.family == IpFamily::v4 ? "drop -4" : "drop -6");
+            }
+        }
+        std::vector<std::string> all;
+        for (const auto& a : addresses) {
+            all.push_back(a.to_string());
+        }
+        step(fmt::format("host {}: {}; using {}", m_request.to, fmt::join(all, " "), *chosen),
+             start);
+        if (addresses.size() > 1) {
+            m_result.warnings.push_back(
+                {fmt::format("{} has {} addresses; using {}", m_request.to, addresses.size(),
+                             *chosen),
+                 m_request.family ? std::string()
+                                  : std::string("give -4 or -6, or the address itself, to choose")});
+        }
+        return *chosen;
+    }
+
+    static void check_target_address(const IpAddress& remote) {
+        if (remote.is_unspecified()) {
+            throw InputError(fmt::format("--to {}: the unspecified address is no receiver", remote));
+        }
+        if (remote.is_loopback()) {
+            throw InputError(fmt::format("--to {}: netconsole cannot send to loopback", remote),
+                             "give the address of the receiving host on the network");
+        }
+        if (remote.is_multicast() || remote.is_limited_broadcast()) {
+            throw InputError(
+                fmt::format("--to {} is a {} address; netconsole needs one receiver", remote,
+                            remote.is_multicast() ? "multicast" : "broadcast"),
+                "give the receiver's unicast address");
+        }
+    }
+
+    /// The interface index from --dev and/or the %zone, or 0.
+    int requested_interface(const IpAddress& remote) {
+        std::optional<Link> from_zone;
+        if (!remote.zone().empty()) {
+            from_zone = interface_named(remote.zone(), fmt::format("zone of --to {}",
+                                                                   remote.to_string_with_zone()));
+        }
+        if (m_request.dev) {
+            auto dev = interface_named(*m_request.dev, "--dev");
+            if (from_zone && from_zone->ifindex != dev->ifindex) {
+                throw InputError(fmt::format("--to {} names interface {} but --dev is {}",
+                                             remote.to_string_with_zone(), from_zone->name,
+                                             dev->name),
+                                 "give the interface once");
+            }
+            return dev->ifindex;
+        }
+        return from_zone ? from_zone->ifindex : 0;
+    }
+
+    std::optional<Link> interface_named(const std::string& name, std::string_view what) {
+        std::optional<Link> link;
+        int index = 0;
+        const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), index);
+        if (ec == std::errc() && end == name.data() + name.size() && index > 0) {
+            link = m_netlink.get_link(index);
+        } else {
+            link = m_netlink.get_link(name);
+        }
+        if (!link) {
+            throw InputError(fmt::format("{}: no interface '{}' here", what, name),
+                             fmt::format("the interfaces here: {}", interface_names()));
+        }
+        return link;
+    }
+
+    std::string interface_names() {
+        std::vector<std::string> names;
+        for (const auto& l : m_netlink.links()) {
+            names.push_back(l.name);
+        }
+        return fmt::format("{}", fmt::join(names, ", "));
+    }
+
+    [[noreturn]] void throw_link_local_needs_interface(const IpAddress& remote) {
+        // rt6_score_route matches every fe80::/64 route when no oif is given, so
+        // the kernel's answer would name an arbitrary interface.
+        std::vector<std::string> candidates;
+        const auto addresses = m_netlink.addresses(IpFamily::v6);
+        for (const auto& link : m_netlink.links()) {
+            const bool has_link_local =
+                std::any_of(addresses.begin(), addresses.end(), [&](const LinkAddress& a) {
+                    return a.ifindex == link.ifindex && a.address.is_link_local();
+                });
+            if (link.is_up() && !link.is_loopback() && has_link_local) {
+                candidates.push_back(link.name);
+            }
+        }
+        const std::string bare = remote.to_string();
+        if (candidates.empty()) {
+            throw InputError(fmt::format("{} is link-local and needs an interface, but no interface "
+                                         "here is up with an IPv6 link-local address",
+                                         bare),
+                             fmt::format("give --to {}%IF or --dev IF", bare));
+        }
+        throw InputError(
+            fmt::format("{} is link-local and needs an interface; candidates: {}", bare,
+                        fmt::join(candidates, ", ")),
+            fmt::format("give --to {}%{} or --dev {}", bare, candidates.front(), candidates.front()));
+    }
+
+    Route lookup_route(const IpAddress& remote, int oif) {
+        const auto start = Clock::now();
+        RouteQuery query{remote.without_zone(), oif, std::nullopt};
+        if (m_request.src) {
+            query.source = m_request.src->without_zone();
+        }
+        Route route;
+        try {
+            route = m_netlink.get_route(query);
+        } catch (const NetlinkError& e) {
+            if (query.source && e.kernel_errno() == ENETUNREACH) {
+                route = route_without_source(query, e);
+            } else {
+                throw_route_error(remote, e);
+            }
+        }
+        std::string text = fmt::format("route {}", remote);
+        if (route.type != RouteType::unicast) {
+            text = fmt::format("route {} {}", to_string(route.type), remote);
+        }
+        if (route.gateway) {
+            text += route.gateway->family() != remote.family()
+                        ? fmt::format(" via inet6 {}", *route.gateway)
+                        : fmt::format(" via {}", *route.gateway);
+        }
+        if (auto link = m_netlink.get_link(route.oif)) {
+            m_link = link;
+            text += fmt::format(" dev {}", link->name);
+        }
+        if (route.prefsrc) {
+            text += fmt::format(" src {}", *route.prefsrc);
+        } else if (query.source) {
+            text += fmt::format(" src {}", *query.source);
+        }
+        if (route.table != 0 && route.table != k_main_table) {
+            text += fmt::format(" table {}", route.table);
+        }
+        step(std::move(text), start);
+        check_route_type(remote, route);
+        return route;
+    }
+
+    /// IPv4 lookups with a source that is not configured here fail with
+    /// ENETUNREACH. netpoll uses src-ip verbatim, so route without it and say so.
+    Route route_without_source(RouteQuery query, const NetlinkError& original) {
+        const IpAddress source = *query.source;
+        query.source.reset();
+        Route route;
+        try {
+            route = m_netlink.get_route(query);
+        } catch (const NetlinkError&) {
+            throw_route_error(query.destination, original);
+        }
+        route.prefsrc.reset();
+        m_result.warnings.push_back(
+            {fmt::format("--src {} is not an address of this host; the route was looked up "
+                         "without it, and netconsole will send from it anyway",
+                         source),
+             "replies and firewalls may not expect that source"});
+        return route;
+    }
+
+    [[noreturn]] static void throw_refused_route(const IpAddress& remote, std::string_view type) {
+        throw OperationError(fmt::format("the route to {} is of type {}", remote, type),
+                             "the routing table refuses this destination on purpose; check "
+                             "`ip route get` and `ip route`");
+    }
+
+    [[noreturn]] static void throw_route_error(const IpAddress& remote, const NetlinkError& e) {
+        // Kernel quirk: unreachable, prohibit and blackhole routes are not
+        // answered with their rtm_type but with the errno a sender would get.
+        switch (e.kernel_errno()) {
+        case ENETUNREACH:
+            throw OperationError(fmt::format("no route to {}", remote),
+                                 "add a route (or a default route), or give --dev");
+        case EHOSTUNREACH: throw_refused_route(remote, "unreachable");
+        case EACCES: throw_refused_route(remote, "prohibit");
+        case EINVAL: throw_refused_route(remote, "blackhole");
+        case ENODEV:
+            throw InputError(fmt::format("no route to {}: the interface is gone", remote));
+        default:
+            throw OperationError(fmt::format("route lookup for {} failed: {}", remote, e.what()));
+        }
+    }
+
+    static void check_route_type(const IpAddress& remote, const Route& route) {
+        switch (route.type) {
+        case RouteType::unicast:
+            return;
+        case RouteType::local:
+            throw InputError(
+                fmt::format("{} is an address of this host (route type local)", remote),
+                "give the address of the receiving host, not of this one");
+        case RouteType::broadcast:
+        case RouteType::multicast:
+        case RouteType::anycast:
+            throw InputError(fmt::format("the route to {} is of type {}; netconsole needs a "
+                                         "unicast receiver",
+                                         remote, to_string(route.type)),
+                             "give the receiver's unicast address");
+        case RouteType::other:
+            break;
+        }
+        throw OperationError(fmt::format("the route to {} is of an unusable type", remote));
+    }
+
+    Link output_link(const Route& route) {
+        if (m_link && m_link->ifindex == route.oif) {
+            return *m_link;
+        }
+        auto link = m_netlink.get_link(route.oif);
+        if (!link) {
+            throw OperationError(
+                fmt::format("the route names interface index {}, which is gone", route.oif));
+        }
+        return *link;
+    }
+
+    void check_link(const Link& link) {
+        const auto start = Clock::now();
+        std::string text = fmt::format("link {}:", link.name);
+        if (link.mac) {
+            text += fmt::format(" ether {}", *link.mac);
+        }
+        text += link.is_up() ? " UP" : " DOWN";
+        text += link.has_carrier() ? " LOWER_UP" : " NO-CARRIER";
+        if (!link.kind.empty()) {
+            text += fmt::format(" kind {}", link.kind);
+        }
+        if (link.master != 0) {
+            text += fmt::format(" master {}", link.master);
+        }
+        step(std::move(text), start);
+
+        if (link.is_loopback()) {
+            throw OperationError(
+                fmt::format("the route uses the loopback interface {}; netconsole cannot send "
+                            "through it",
+                            link.name),
+                "give the receiver's address on the network, or --dev for the real interface");
+        }
+        if (link.master != 0) {
+            const auto master = m_netlink.get_link(link.master);
+            const std::string master_name =
+                master ? master->name : fmt::format("ifindex {}", link.master);
+            std::string kind = !link.slave_kind.empty() ? link.slave_kind
+                               : master               ? master->kind
+                                                      : std::string();
+            const std::string role = kind == "bridge" ? "a port of bridge"
+                                     : kind.empty()   ? "enslaved to"
+                                                      : fmt::format("a slave of {}", kind);
+            throw OperationError(
+                fmt::format("{} is {} {}; the kernel refuses enslaved devices "
+                            "(\"is a slave device, aborting\")",
+                            link.name, role, master_name),
+                fmt::format("use the {} itself: --dev {}", kind.empty() ? "master" : kind,
+                            master_name));
+        }
+        if (link.arptype != k_arphrd_ether || !link.mac) {
+            throw OperationError(
+                fmt::format("{} is not an Ethernet device (link type {}{}); netconsole builds "
+                            "Ethernet frames, so no MAC can reach the receiver through it",
+                            link.name, link.arptype,
+                            link.kind.empty() ? "" : fmt::format(", kind {}", link.kind)),
+                "route the receiver through an Ethernet interface, or give --dev");
+        }
+        if (link.is_point_to_point()) {
+            throw OperationError(
+                fmt::format("{} is a point-to-point device; netconsole needs Ethernet with a "
+                            "next-hop MAC",
+                            link.name),
+                "route the receiver through an Ethernet interface, or give --dev");
+        }
+        if (link.is_noarp()) {
+            throw OperationError(
+                fmt::format("{} does not resolve neighbours (NOARP); there is no next-hop MAC",
+                            link.name),
+                "route the receiver through an Ethernet interface, or give --dev");
+        }
+        if (!link.is_up()) {
+            m_result.warnings.push_back(
+                {fmt::format("{} is down", link.name),
+                 "netpoll brings it up, but nothing will arrive until it has a link"});
+        } else if (!link.has_carrier()) {
+            m_result.warnings.push_back(
+                {fmt::format("{} has no carrier", link.name),
+                 "netpoll waits a few seconds for it; nothing arrives without a link"});
+        }
+        if (is_wireless(link)) {
+            m_result.warnings.push_back(
+                {fmt::format("{} is a Wi-Fi interface; netconsole is not reliable over wireless",
+                             link.name),
+                 "use a wired interface if you can"});
+        }
+        if (link.kind == "veth" || link.kind == "netkit") {
+            m_result.warnings.push_back(
+                {fmt::format("{} is a {} device, which the kernel refuses for netconsole "
+                             "(IFF_DISABLE_NETPOLL)",
+                             link.name, link.kind),
+                 "this line only works on a physical, bond, bridge or VLAN device"});
+        }
+    }
+
+    /// Wi-Fi is invisible to rtnetlink (ARPHRD_ETHER, no kind); sysfs tells.
+    /// sysfs shows the namespace of whoever mounted it, so it is only believed
+    /// when its ifindex matches the interface's.
+    bool is_wireless(const Link& link) const {
+        const std::string dir = "/sys/class/net/" + link.name;
+        std::ifstream index_file(m_root.path(dir + "/ifindex"));
+        int index = 0;
+        if (!(index_file >> index) || index != link.ifindex) {
+            return false;
+        }
+        std::error_code ec;
+        if (std::filesystem::exists(m_root.path(dir + "/phy80211"), ec)) {
+            return true;
+        }
+        std::ifstream uevent(m_root.path(dir + "/uevent"));
+        std::string line;
+        while (std::getline(uevent, line)) {
+            if (line == "DEVTYPE=wlan") {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    MacAddress remote_mac(const IpAddress& remote, const Route& route, const Link& link) {
+        const auto start = Clock::now();
+        if (m_request.broadcast) {
+            if (route.gateway) {
+                throw InputError(
+                    fmt::format("--broadcast: {} is not on the link of {} but routed via {}; "
+                                "routers drop frames sent to the broadcast MAC, so nothing "
+                                "would arrive",
+                                remote, link.name, *route.gateway),
+                    "drop --broadcast to send to the router's MAC");
+            }
+            step(fmt::format("mac ff:ff:ff:ff:ff:ff (--broadcast), {} is on-link on {}", remote,
+                             link.name),
+                 start);
+            return MacAddress::broadcast();
+        }
+        const IpAddress next_hop = route.gateway ? route.gateway->without_zone()
+                                                 : remote.without_zone();
+        if (m_request.mac) {
+            step(fmt::format("mac {} (--mac), neighbour {} not consulted", *m_request.mac,
+                             next_hop),
+                 start);
+            return *m_request.mac;
+        }
+        return resolve_next_hop(m_netlink, {next_hop, link.ifindex, link.name},
+                                m_request.timeout, m_result.steps, m_result.warnings);
+    }
+
+    Netlink& m_netlink;
+    const Root& m_root;
+    const TargetRequest& m_request;
+    Resolution m_result;
+    std::optional<Link> m_link;
+};
+
+} // namespace
+
 Resolution resolve(const TargetRequest& request) {
-    return resolve_explicit(request);
+    auto results = resolve_all({request});
+    return std::move(results.front());
 }
 
 std::vector<Resolution> resolve_all(const std::vector<TargetRequest>& requests) {
+    return resolve_all(requests, Root("/"));
+}
+
+std::vector<Resolution> resolve_all(const std::vector<TargetRequest>& requests, const Root& root) {
     std::vector<Resolution> results;
+    if (requests.empty()) {
+        return results;
+    }
+    Netlink netlink;
     for (const auto& request : requests) {
-        results.push_back(resolve(request));
+        results.push_back(Resolver(netlink, root, request).run());
     }
     return results;
 }

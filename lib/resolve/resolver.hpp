@@ -4,6 +4,9 @@
 // Spec: shared/reference/libnl-resolution.md.
 
 #include "resolve/request.hpp"
+#include "system/root.hpp"
+
+#include <vector>
 
 namespace ncs {
 
@@ -13,5 +16,8 @@ Resolution resolve(const TargetRequest& request);
 
 /// Resolves several targets with one netlink session, in order.
 std::vector<Resolution> resolve_all(const std::vector<TargetRequest>& requests);
+
+/// resolve_all() reading sysfs (Wi-Fi detection) under root instead of "/".
+std::vector<Resolution> resolve_all(const std::vector<TargetRequest>& requests, const Root& root);
 
 } // namespace ncs

@@ -1,1 +1,658 @@
-// placeholder: implemented by its owner
+// The only file that includes libnl. Requests are built by hand (libnl 3.7's
+// helpers set fields the kernel rejects, see libnl-resolution.md §1-§3) and
+// answers are parsed with libnl's exported parsers, then copied into the plain
+// structs of netlink.hpp before the libnl objects are released.
+
+#include "system/netlink.hpp"
+
+#include <netlink/addr.h>
+#include <netlink/errno.h>
+#include <netlink/handlers.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/object.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
+#include <netlink/route/nexthop.h>
+#include <netlink/route/route.h>
+#include <netlink/socket.h>
+
+#include <linux/if.h>
+#include <linux/if_arp.h>
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace ncs {
+
+namespace {
+
+template <auto Free>
+struct Deleter {
+    template <typename T>
+    void operator()(T* p) const noexcept {
+        Free(p);
+    }
+};
+using SocketPtr = std::unique_ptr<nl_sock, Deleter<nl_socket_free>>;
+using MessagePtr = std::unique_ptr<nl_msg, Deleter<nlmsg_free>>;
+using CallbackPtr = std::unique_ptr<nl_cb, Deleter<nl_cb_put>>;
+
+constexpr int k_watch_rcvbuf = 256 * 1024;
+
+std::string message_for(const std::string& operation, int kernel_errno, const std::string& nl_text,
+                        const std::string& extack) {
+    std::string text = operation;
+    if (kernel_errno == 0 && !nl_text.empty()) {
+        text += fmt::format(": {}", nl_text);
+    }
+    if (!extack.empty()) {
+        text += fmt::format(": {}", extack);
+    }
+    return text;
+}
+
+[[noreturn]] void throw_local(const std::string& operation, int nl_error) {
+    throw NetlinkError(operation, 0, fmt::format("{} (libnl)", nl_geterror(nl_error)), {});
+}
+
+unsigned char family_of(const IpAddress& address) {
+    return address.is_v4() ? AF_INET : AF_INET6;
+}
+
+std::optional<IpAddress> to_ip(nl_addr* addr) {
+    if (addr == nullptr) {
+        return std::nullopt;
+    }
+    const auto* data = static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(addr));
+    const unsigned len = nl_addr_get_len(addr);
+    if (nl_addr_get_family(addr) == AF_INET && len == 4) {
+        std::array<std::uint8_t, 4> bytes{};
+        std::copy_n(data, bytes.size(), bytes.begin());
+        return IpAddress::v4(bytes);
+    }
+    if (nl_addr_get_family(addr) == AF_INET6 && len == 16) {
+        std::array<std::uint8_t, 16> bytes{};
+        std::copy_n(data, bytes.size(), bytes.begin());
+        return IpAddress::v6(bytes);
+    }
+    return std::nullopt;
+}
+
+std::optional<MacAddress> to_mac(nl_addr* addr) {
+    if (addr == nullptr || nl_addr_get_len(addr) != 6) {
+        return std::nullopt;
+    }
+    const auto* data = static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(addr));
+    std::array<std::uint8_t, 6> bytes{};
+    std::copy_n(data, bytes.size(), bytes.begin());
+    return MacAddress(bytes);
+}
+
+bool same_key(const Neighbour& n, int ifindex, const IpAddress& destination) {
+    return n.ifindex == ifindex && n.destination.without_zone() == destination.without_zone();
+}
+
+// nl_msg_parse hands each callback a borrowed object of the message's type;
+// these convert it while it is alive.
+bool is_type(nl_object* obj, std::string_view type) {
+    const char* name = nl_object_get_type(obj);
+    return name != nullptr && type == name;
+}
+
+Route convert_route(rtnl_route* r) {
+    Route route;
+    switch (rtnl_route_get_type(r)) {
+    case RTN_UNICAST: route.type = RouteType::unicast; break;
+    case RTN_LOCAL: route.type = RouteType::local; break;
+    case RTN_BROADCAST: route.type = RouteType::broadcast; break;
+    case RTN_ANYCAST: route.type = RouteType::anycast; break;
+    case RTN_MULTICAST: route.type = RouteType::multicast; break;
+    default: route.type = RouteType::other; break;
+    }
+    route.table = rtnl_route_get_table(r);
+    route.prefsrc = to_ip(rtnl_route_get_pref_src(r));
+    if (rtnl_route_get_nnexthops(r) > 0) {
+        rtnl_nexthop* nh = rtnl_route_nexthop_n(r, 0);
+        route.oif = rtnl_route_nh_get_ifindex(nh);
+        route.gateway = to_ip(rtnl_route_nh_get_gateway(nh));
+        if (!route.gateway) {
+            // Linux 5.2+: an IPv4 route through an IPv6 gateway arrives as RTA_VIA.
+            route.gateway = to_ip(rtnl_route_nh_get_via(nh));
+        }
+    }
+    return route;
+}
+
+Neighbour convert_neighbour(rtnl_neigh* n) {
+    Neighbour neighbour;
+    neighbour.ifindex = rtnl_neigh_get_ifindex(n);
+    if (auto dst = to_ip(rtnl_neigh_get_dst(n))) {
+        neighbour.destination = *dst;
+    }
+    neighbour.state = static_cast<std::uint16_t>(rtnl_neigh_get_state(n));
+    if ((neighbour.state & k_nud_valid) != 0) {
+        neighbour.lladdr = to_mac(rtnl_neigh_get_lladdr(n));
+    }
+    return neighbour;
+}
+
+Link convert_link(rtnl_link* l) {
+    Link link;
+    link.ifindex = rtnl_link_get_ifindex(l);
+    if (const char* name = rtnl_link_get_name(l)) {
+        link.name = name;
+    }
+    link.flags = rtnl_link_get_flags(l);
+    link.arptype = rtnl_link_get_arptype(l);
+    if (const char* kind = rtnl_link_get_type(l)) {
+        link.kind = kind;
+    }
+    link.master = rtnl_link_get_master(l);
+    if (const char* slave = rtnl_link_get_slave_type(l)) {
+        link.slave_kind = slave;
+    }
+    link.mac = to_mac(rtnl_link_get_addr(l));
+    return link;
+}
+
+/// A message handler that hands every object of libnl type `type` in the
+/// message to take (borrowed: convert it, do not keep it).
+std::function<void(nl_msg*)> each_object(std::string_view type,
+                                         std::function<void(nl_object*)> take) {
+    return [type, take = std::move(take)](nl_msg* m) {
+        struct Sink {
+            std::string_view type;
+            const std::function<void(nl_object*)>* take;
+        } sink{type, &take};
+        nl_msg_parse(
+            m,
+            [](nl_object* obj, void* arg) {
+                const auto* s = static_cast<Sink*>(arg);
+                if (is_type(obj, s->type)) {
+                    (*s->take)(obj);
+                }
+            },
+            &sink);
+    };
+}
+
+/// One request/answer exchange on the request socket.
+struct Exchange {
+    std::function<void(nl_msg*)> on_message;
+    unsigned seq = 0;
+    bool expect_ack = false;
+    bool done = false;
+    int kernel_errno = 0;
+    std::string extack;
+};
+
+std::string extack_of(const nlmsgerr* e) {
+    // The NLMSG_ERROR header sits right before its payload.
+    const auto* base = reinterpret_cast<const char*>(e) - nlmsg_total_size(0);
+    const auto* hdr = reinterpret_cast<const nlmsghdr*>(base);
+    if ((hdr->nlmsg_flags & NLM_F_ACK_TLVS) == 0) {
+        return {};
+    }
+    const auto header_size = static_cast<std::size_t>(nlmsg_total_size(0));
+    std::size_t offset = header_size + sizeof(nlmsgerr);
+    if ((hdr->nlmsg_flags & NLM_F_CAPPED) == 0) {
+        offset += e->msg.nlmsg_len - header_size;
+    }
+    if (offset >= hdr->nlmsg_len) {
+        return {};
+    }
+    std::array<nlattr*, NLMSGERR_ATTR_MAX + 1> tb{};
+    auto* head = reinterpret_cast<nlattr*>(const_cast<char*>(base) + offset);
+    if (nla_parse(tb.data(), NLMSGERR_ATTR_MAX, head, static_cast<int>(hdr->nlmsg_len - offset),
+                  nullptr) < 0 ||
+        tb[NLMSGERR_ATTR_MSG] == nullptr) {
+        return {};
+    }
+    return nla_get_string(tb[NLMSGERR_ATTR_MSG]);
+}
+
+int on_seq_check(nl_msg* msg, void* arg) {
+    const auto* ex = static_cast<Exchange*>(arg);
+    return nlmsg_hdr(msg)->nlmsg_seq == ex->seq ? NL_OK : NL_SKIP;
+}
+
+int on_valid(nl_msg* msg, void* arg) {
+    auto* ex = static_cast<Exchange*>(arg);
+    if (ex->on_message) {
+        ex->on_message(msg);
+    }
+    if ((nlmsg_hdr(msg)->nlmsg_flags & NLM_F_MULTI) == 0 && !ex->expect_ack) {
+        ex->done = true;
+        return NL_STOP;
+    }
+    return NL_OK;
+}
+
+int on_finish(nl_msg*, void* arg) {
+    static_cast<Exchange*>(arg)->done = true;
+    return NL_STOP;
+}
+
+int on_error(sockaddr_nl*, nlmsgerr* e, void* arg) {
+    auto* ex = static_cast<Exchange*>(arg);
+    ex->kernel_errno = -e->error;
+    ex->extack = extack_of(e);
+    ex->done = true;
+    return NL_STOP;
+}
+
+SocketPtr open_socket(const char* what) {
+    SocketPtr sk(nl_socket_alloc());
+    if (!sk) {
+        throw NetlinkError(fmt::format("{}: nl_socket_alloc", what), 0, "out of memory", {});
+    }
+    if (const int err = nl_connect(sk.get(), NETLINK_ROUTE); err < 0) {
+        throw_local(fmt::format("{}: connect NETLINK_ROUTE", what), err);
+    }
+    // Ask for the kernel's own words on errors (extended ack), capped replies.
+    const int one = 1;
+    const int fd = nl_socket_get_fd(sk.get());
+    setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
+    setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);
+    return sk;
+}
+
+MessagePtr new_message(int type, int flags) {
+    MessagePtr msg(nlmsg_alloc_simple(type, flags));
+    if (!msg) {
+        throw NetlinkError("nlmsg_alloc_simple", 0, "out of memory", {});
+    }
+    return msg;
+}
+
+template <typename Header>
+void append_header(nl_msg* msg, const Header& header) {
+    if (nlmsg_append(msg, const_cast<Header*>(&header), sizeof header, NLMSG_ALIGNTO) < 0) {
+        throw NetlinkError("nlmsg_append", 0, "message too small", {});
+    }
+}
+
+void put(nl_msg* msg, int type, const void* data, std::size_t len) {
+    if (nla_put(msg, type, static_cast<int>(len), data) < 0) {
+        throw NetlinkError("nla_put", 0, "message too small", {});
+    }
+}
+
+void put_address(nl_msg* msg, int type, const IpAddress& address) {
+    const auto bytes = address.bytes();
+    put(msg, type, bytes.data(), bytes.size());
+}
+
+/// RTM_NEWNEIGH for (ifindex, destination) that asks for an ACK.
+MessagePtr neighbour_change(int flags, int ifindex, const IpAddress& destination,
+                            std::uint16_t state, std::uint8_t ntf_flags) {
+    auto msg = new_message(RTM_NEWNEIGH, NLM_F_REQUEST | NLM_F_ACK | flags);
+    ndmsg nd{};
+    nd.ndm_family = family_of(destination);
+    nd.ndm_ifindex = ifindex;
+    nd.ndm_state = state;
+    nd.ndm_flags = ntf_flags;
+    append_header(msg.get(), nd);
+    put_address(msg.get(), NDA_DST, destination);
+    return msg;
+}
+
+} // namespace
+
+NetlinkError::NetlinkError(const std::string& operation, int kernel_errno, std::string nl_text,
+                           std::string extack)
+    : std::system_error(kernel_errno != 0 ? kernel_errno : EIO, std::generic_category(),
+                        message_for(operation, kernel_errno, nl_text, extack)),
+      m_kernel_errno(kernel_errno), m_extack(std::move(extack)) {}
+
+std::string_view to_string(RouteType type) {
+    switch (type) {
+    case RouteType::unicast: return "unicast";
+    case RouteType::local: return "local";
+    case RouteType::broadcast: return "broadcast";
+    case RouteType::anycast: return "anycast";
+    case RouteType::multicast: return "multicast";
+    case RouteType::other: break;
+    }
+    return "other";
+}
+
+std::string neighbour_state_name(std::uint16_t state) {
+    static constexpr std::array<std::pair<std::uint16_t, std::string_view>, 8> k_names{{
+        {k_nud_incomplete, "INCOMPLETE"},
+        {k_nud_reachable, "REACHABLE"},
+        {k_nud_stale, "STALE"},
+        {k_nud_delay, "DELAY"},
+        {k_nud_probe, "PROBE"},
+        {k_nud_failed, "FAILED"},
+        {k_nud_noarp, "NOARP"},
+        {k_nud_permanent, "PERMANENT"},
+    }};
+    std::string text;
+    for (const auto& [bit, name] : k_names) {
+        if ((state & bit) != 0) {
+            text += text.empty() ? "" : "|";
+            text += name;
+        }
+    }
+    return text.empty() ? "NONE" : text;
+}
+
+bool Link::is_up() const noexcept { return (flags & IFF_UP) != 0; }
+bool Link::has_carrier() const noexcept { return (flags & IFF_LOWER_UP) != 0; }
+bool Link::is_loopback() const noexcept { return (flags & IFF_LOOPBACK) != 0; }
+bool Link::is_noarp() const noexcept { return (flags & IFF_NOARP) != 0; }
+bool Link::is_point_to_point() const noexcept { return (flags & IFF_POINTOPOINT) != 0; }
+
+struct Netlink::Impl {
+    SocketPtr request;
+    SocketPtr watch;
+
+    /// Sends msg and reads until its answer is complete. Returns the kernel's
+    /// errno (0 on success); throws on local failures.
+    int transact(const std::string& operation, nl_msg* msg, std::function<void(nl_msg*)> on_message,
+                 std::string* extack = nullptr) {
+        Exchange ex;
+        ex.on_message = std::move(on_message);
+        ex.expect_ack = (nlmsg_hdr(msg)->nlmsg_flags & NLM_F_ACK) != 0;
+        if (const int err = nl_send_auto(request.get(), msg); err < 0) {
+            throw_local(operation, err);
+        }
+        ex.seq = nlmsg_hdr(msg)->nlmsg_seq;
+        CallbackPtr cb(nl_cb_alloc(NL_CB_DEFAULT));
+        if (!cb) {
+            throw NetlinkError(operation, 0, "nl_cb_alloc: out of memory", {});
+        }
+        nl_cb_set(cb.get(), NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq_check, &ex);
+        nl_cb_set(cb.get(), NL_CB_VALID, NL_CB_CUSTOM, on_valid, &ex);
+        nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &ex);
+        nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_finish, &ex);
+        nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &ex);
+        while (!ex.done) {
+            const int err = nl_recvmsgs(request.get(), cb.get());
+            if (err < 0 && ex.kernel_errno == 0) {
+                throw_local(operation, err);
+            }
+        }
+        if (extack != nullptr) {
+            *extack = ex.extack;
+        }
+        return ex.kernel_errno;
+    }
+
+    /// transact() that turns a kernel error into NetlinkError.
+    void transact_or_throw(const std::string& operation, nl_msg* msg,
+                           std::function<void(nl_msg*)> on_message) {
+        std::string extack;
+        if (const int err = transact(operation, msg, std::move(on_message), &extack); err != 0) {
+            throw NetlinkError(operation, err, {}, extack);
+        }
+    }
+
+    /// transact() where the errno `absent` means "no such object": false then.
+    bool transact_optional(const std::string& operation, nl_msg* msg, int absent,
+                           std::function<void(nl_msg*)> on_message) {
+        std::string extack;
+        const int err = transact(operation, msg, std::move(on_message), &extack);
+        if (err == absent) {
+            return false;
+        }
+        if (err != 0) {
+            throw NetlinkError(operation, err, {}, extack);
+        }
+        return true;
+    }
+
+    /// The answer of a single link request, or nullopt on ENODEV.
+    std::optional<Link> link_request(const std::string& operation, nl_msg* msg) {
+        std::optional<Link> result;
+        transact_optional(operation, msg, ENODEV, each_object("route/link", [&](nl_object* obj) {
+                              result = convert_link(reinterpret_cast<rtnl_link*>(obj));
+                          }));
+        return result;
+    }
+};
+
+Netlink::Netlink() : m_impl(std::make_unique<Impl>()) {
+    m_impl->request = open_socket("netlink request socket");
+    // GETs are answered without ACK; requests that change state ask for one.
+    nl_socket_disable_auto_ack(m_impl->request.get());
+}
+
+Netlink::~Netlink() = default;
+
+Route Netlink::get_route(const RouteQuery& query) {
+    const std::string operation = fmt::format("RTM_GETROUTE {}", query.destination);
+    auto msg = new_message(RTM_GETROUTE, NLM_F_REQUEST);
+    rtmsg rt{};
+    rt.rtm_family = family_of(query.destination);
+    rt.rtm_dst_len = query.destination.is_v4() ? 32 : 128;
+    if (query.source) {
+        rt.rtm_src_len = query.source->is_v4() ? 32 : 128;
+    }
+    // As iproute2: RTM_F_LOOKUP_TABLE only for IPv4 (IPv6 ignores or rejects it).
+    if (query.destination.is_v4()) {
+        rt.rtm_flags = RTM_F_LOOKUP_TABLE;
+    }
+    append_header(msg.get(), rt);
+    put_address(msg.get(), RTA_DST, query.destination);
+    if (query.source) {
+        put_address(msg.get(), RTA_SRC, *query.source);
+    }
+    if (query.oif != 0) {
+        const auto oif = static_cast<std::uint32_t>(query.oif);
+        put(msg.get(), RTA_OIF, &oif, sizeof oif);
+    }
+    std::optional<Route> route;
+    m_impl->transact_or_throw(operation, msg.get(),
+                              each_object("route/route", [&](nl_object* obj) {
+                                  route = convert_route(reinterpret_cast<rtnl_route*>(obj));
+                              }));
+    if (!route) {
+        throw NetlinkError(operation, EPROTO, {}, "no route in the answer");
+    }
+    return *route;
+}
+
+std::optional<Neighbour> Netlink::get_neighbour(int ifindex, const IpAddress& destination) {
+    const std::string operation = fmt::format("RTM_GETNEIGH {} ifindex {}", destination, ifindex);
+    auto msg = new_message(RTM_GETNEIGH, NLM_F_REQUEST);
+    // neigh_valid_get_req (Linux 5.0+) insists on ndm_state == ndm_type == 0 and
+    // NDA_DST as the only attribute; libnl's builders would set PERMANENT.
+    ndmsg nd{};
+    nd.ndm_family = family_of(destination);
+    nd.ndm_ifindex = ifindex;
+    append_header(msg.get(), nd);
+    put_address(msg.get(), NDA_DST, destination);
+    std::optional<Neighbour> result;
+    m_impl->transact_optional(operation, msg.get(), ENOENT,
+                              each_object("route/neigh", [&](nl_object* obj) {
+                                  result = convert_neighbour(reinterpret_cast<rtnl_neigh*>(obj));
+                              }));
+    return result;
+}
+
+void Netlink::trigger_resolution(int ifindex, const IpAddress& destination) {
+    // ndm_state 0, not PERMANENT (iproute2's and libnl's default), so that a new
+    // entry stays dynamic and garbage-collectable.
+    auto msg = neighbour_change(NLM_F_CREATE, ifindex, destination, 0, NTF_USE);
+    m_impl->transact_or_throw(
+        fmt::format("RTM_NEWNEIGH NTF_USE {} ifindex {}", destination, ifindex), msg.get(), {});
+}
+
+void Netlink::probe_now(int ifindex, const IpAddress& destination) {
+    // Like `ip neigh change ADDR dev DEV nud probe`: no lladdr (the entry keeps
+    // its own), NLM_F_REPLACE without NLM_F_CREATE (never creates an entry).
+    auto msg = neighbour_change(NLM_F_REPLACE, ifindex, destination, k_nud_probe, 0);
+    m_impl->transact_or_throw(
+        fmt::format("RTM_NEWNEIGH nud PROBE {} ifindex {}", destination, ifindex), msg.get(), {});
+}
+
+void Netlink::watch_neighbours() {
+    if (m_impl->watch) {
+        return;
+    }
+    // Events go to their own socket: mixing them with request answers on one
+    // socket confuses sequence handling (thom311's review of libnl PR #242).
+    SocketPtr sk = open_socket("netlink neighbour watch");
+    nl_socket_disable_seq_check(sk.get());
+    if (const int err = nl_socket_add_membership(sk.get(), RTNLGRP_NEIGH); err < 0) {
+        throw_local("netlink neighbour watch: join RTNLGRP_NEIGH", err);
+    }
+    if (const int err = nl_socket_set_nonblocking(sk.get()); err < 0) {
+        throw_local("netlink neighbour watch: O_NONBLOCK", err);
+    }
+    nl_socket_set_buffer_size(sk.get(), k_watch_rcvbuf, 0);
+    m_impl->watch = std::move(sk);
+}
+
+NeighbourEvent Netlink::wait_neighbour(int ifindex, const IpAddress& destination,
+                                       std::chrono::steady_clock::time_point deadline) {
+    watch_neighbours();
+    struct Context {
+        int ifindex;
+        const IpAddress* destination;
+        std::optional<Neighbour> found;
+    } ctx{ifindex, &destination, std::nullopt};
+
+    CallbackPtr cb(nl_cb_alloc(NL_CB_DEFAULT));
+    if (!cb) {
+        throw NetlinkError("netlink neighbour watch", 0, "nl_cb_alloc: out of memory", {});
+    }
+    // Events carry the kernel's sequence numbers, not ours: accept them all.
+    nl_cb_set(
+        cb.get(), NL_CB_SEQ_CHECK, NL_CB_CUSTOM, [](nl_msg*, void*) -> int { return NL_OK; },
+        nullptr);
+    nl_cb_set(
+        cb.get(), NL_CB_VALID, NL_CB_CUSTOM,
+        [](nl_msg* m, void* arg) -> int {
+            // With app_solicit > 0 the kernel also multicasts RTM_GETNEIGH; only
+            // RTM_NEWNEIGH carries an answer.
+            if (nlmsg_hdr(m)->nlmsg_type != RTM_NEWNEIGH) {
+                return NL_OK;
+            }
+            nl_msg_parse(
+                m,
+                [](nl_object* obj, void* a) {
+                    auto* c = static_cast<Context*>(a);
+                    if (!is_type(obj, "route/neigh")) {
+                        return;
+                    }
+                    Neighbour n = convert_neighbour(reinterpret_cast<rtnl_neigh*>(obj));
+                    if (same_key(n, c->ifindex, *c->destination)) {
+                        c->found = std::move(n);
+                    }
+                },
+                arg);
+            return NL_OK;
+        },
+        &ctx);
+
+    const int fd = nl_socket_get_fd(m_impl->watch.get());
+    for (;;) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) {
+            return {NeighbourEvent::Kind::timeout, {}};
+        }
+        // Round up so a sub-millisecond remainder still waits.
+        const auto remaining =
+            std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+        pollfd pfd{fd, POLLIN, 0};
+        const int ready = poll(&pfd, 1, static_cast<int>(remaining));
+        if (ready < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            throw std::system_error(errno, std::generic_category(),
+                                    "poll on the netlink neighbour watch");
+        }
+        if (ready == 0) {
+            continue;
+        }
+        const int err = nl_recvmsgs(m_impl->watch.get(), cb.get());
+        if (err == -NLE_NOMEM) {
+            // libnl reports ENOBUFS (events dropped) as NLE_NOMEM.
+            return {NeighbourEvent::Kind::overrun, {}};
+        }
+        if (err < 0 && err != -NLE_AGAIN) {
+            throw_local("netlink neighbour watch: receive", err);
+        }
+        if (ctx.found) {
+            return {NeighbourEvent::Kind::update, *ctx.found};
+        }
+    }
+}
+
+std::optional<Link> Netlink::get_link(int ifindex) {
+    auto msg = new_message(RTM_GETLINK, NLM_F_REQUEST);
+    ifinfomsg ifi{};
+    ifi.ifi_family = AF_UNSPEC;
+    ifi.ifi_index = ifindex;
+    append_header(msg.get(), ifi);
+    const std::uint32_t mask = RTEXT_FILTER_SKIP_STATS;
+    put(msg.get(), IFLA_EXT_MASK, &mask, sizeof mask);
+    return m_impl->link_request(fmt::format("RTM_GETLINK ifindex {}", ifindex), msg.get());
+}
+
+std::optional<Link> Netlink::get_link(const std::string& name) {
+    if (name.empty() || name.size() >= IFNAMSIZ) {
+        return std::nullopt;
+    }
+    auto msg = new_message(RTM_GETLINK, NLM_F_REQUEST);
+    ifinfomsg ifi{};
+    ifi.ifi_family = AF_UNSPEC;
+    append_header(msg.get(), ifi);
+    put(msg.get(), IFLA_IFNAME, name.c_str(), name.size() + 1);
+    const std::uint32_t mask = RTEXT_FILTER_SKIP_STATS;
+    put(msg.get(), IFLA_EXT_MASK, &mask, sizeof mask);
+    return m_impl->link_request(fmt::format("RTM_GETLINK {}", name), msg.get());
+}
+
+std::vector<Link> Netlink::links() {
+    auto msg = new_message(RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP);
+    ifinfomsg ifi{};
+    ifi.ifi_family = AF_UNSPEC;
+    append_header(msg.get(), ifi);
+    const std::uint32_t mask = RTEXT_FILTER_SKIP_STATS;
+    put(msg.get(), IFLA_EXT_MASK, &mask, sizeof mask);
+    std::vector<Link> result;
+    m_impl->transact_or_throw("RTM_GETLINK dump", msg.get(),
+                              each_object("route/link", [&](nl_object* obj) {
+                                  result.push_back(convert_link(reinterpret_cast<rtnl_link*>(obj)));
+                              }));
+    return result;
+}
+
+std::vector<LinkAddress> Netlink::addresses(IpFamily family) {
+    auto msg = new_message(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
+    ifaddrmsg ifa{};
+    ifa.ifa_family = family == IpFamily::v4 ? AF_INET : AF_INET6;
+    append_header(msg.get(), ifa);
+    std::vector<LinkAddress> result;
+    m_impl->transact_or_throw("RTM_GETADDR dump", msg.get(),
+                              each_object("route/addr", [&](nl_object* obj) {
+                                  auto* a = reinterpret_cast<rtnl_addr*>(obj);
+                                  if (auto local = to_ip(rtnl_addr_get_local(a))) {
+                                      result.push_back(
+                                          {rtnl_addr_get_ifindex(a), *local,
+                                           static_cast<unsigned>(rtnl_addr_get_prefixlen(a))});
+                                  }
+                              }));
+    return result;
+}
+
+} // namespace ncs
