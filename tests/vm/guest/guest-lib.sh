@@ -74,21 +74,34 @@ via_tool() {
     tool "line-$tag" "$@" && send_through "load-$tag" "$LINE" "$tag"
 }
 
-# guest_network_up: e1000 driver, eth0 addresses and default routes, carrier.
+# Busybox ash runs its own applets before searching PATH; the guest needs
+# kmod's modprobe (it loads .ko.xz) and iproute2's ip (nodad), as shipped.
+modprobe() { /usr/sbin/modprobe "$@"; }
+ip() { /usr/sbin/ip "$@"; }
+
+# guest_network_up: e1000 driver, eth0 up with carrier, addresses, default
+# routes. Reports check <boot>-network.setup with every failed step.
 guest_network_up() {
-    local i
+    local i errs= VM_CASE=$VM_BOOT-network
+    step() { "$@" 2>/tmp/step.err || errs="$errs; $*: $(cat /tmp/step.err)"; }
     echo 6 >/proc/sys/kernel/printk        # console loglevel: levels 0-5 go out
-    modprobe e1000 || echo "NCS-GUEST modprobe e1000 failed"
-    for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /sys/class/net/eth0 ] && break; sleep 0.2; done
+    step modprobe e1000
+    for i in $(seq 50); do [ -e /sys/class/net/eth0 ] && break; sleep 0.1; done
     echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad
-    ip link set lo up
-    ip link set eth0 address "$GUEST_MAC" up
-    ip addr add "$GUEST_IP4/24" dev eth0
-    ip addr add "$GUEST_IP6/64" dev eth0 nodad
-    ip route add default via "$ROUTER_IP4"
-    ip -6 route add default via "$ROUTER_IP6"
+    step ip link set lo up
+    step ip link set eth0 address "$GUEST_MAC" up
     for i in $(seq 50); do
         [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] && break
         sleep 0.1
     done
+    [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] || errs="$errs; no carrier on eth0"
+    step ip addr add "$GUEST_IP4/24" dev eth0
+    step ip addr add "$GUEST_IP6/64" dev eth0 nodad
+    step ip route add default via "$ROUTER_IP4"
+    step ip -6 route add default via "$ROUTER_IP6"
+    if [ -z "$errs" ]; then
+        result setup PASS "eth0 up after $(cut -d' ' -f1 /proc/uptime)s"
+    else
+        result setup FAIL "${errs#; }"
+    fi
 }
