@@ -120,12 +120,33 @@ std::vector<Explained> parse_all(const std::vector<Input>& inputs) {
     return explained;
 }
 
-/// check()'s warnings for a target, minus those the parser already gave.
-std::vector<Warning> target_warnings(const Target& target, const std::vector<Warning>& given) {
-    std::vector<Warning> warnings;
-    for (auto& warning : check(target)) {
-        if (std::find(given.begin(), given.end(), warning) == given.end()) {
-            warnings.push_back(std::move(warning));
+/// The warnings of one value: per target (check()), and those of the parser that
+/// belong to no single target. A parser warning that check() repeats for a target is
+/// given once, on that target, keeping the parser's hint.
+struct ValueWarnings {
+    std::vector<Warning> value;
+    std::vector<std::vector<Warning>> targets;
+};
+
+ValueWarnings warnings_of(const grammar::ParseResult& result) {
+    ValueWarnings warnings;
+    for (const auto& parsed : result.targets) {
+        warnings.targets.push_back(check(parsed.target));
+    }
+    for (const auto& warning : result.warnings) {
+        bool repeated = false;
+        for (auto& target : warnings.targets) {
+            for (auto& own : target) {
+                if (own.message == warning.message) {
+                    repeated = true;
+                    if (own.hint.empty()) {
+                        own.hint = warning.hint;
+                    }
+                }
+            }
+        }
+        if (!repeated) {
+            warnings.value.push_back(warning);
         }
     }
     return warnings;
@@ -137,15 +158,16 @@ void print_json(const std::vector<Explained>& explained, Output& output) {
     json["warnings"] = Json::array();
     std::size_t index = 0;
     for (const auto& value : explained) {
-        for (const auto& warning : value.result.warnings) {
+        const auto warnings = warnings_of(value.result);
+        for (const auto& warning : warnings.value) {
             json["warnings"].push_back(warning_json(warning, std::nullopt));
         }
-        for (const auto& parsed : value.result.targets) {
+        for (std::size_t i = 0; i < value.result.targets.size(); ++i, ++index) {
+            const auto& parsed = value.result.targets[i];
             json["targets"].push_back(target_json(parsed.target, value.source, parsed.defaulted));
-            for (const auto& warning : target_warnings(parsed.target, value.result.warnings)) {
+            for (const auto& warning : warnings.targets[i]) {
                 json["warnings"].push_back(warning_json(warning, index));
             }
-            ++index;
         }
     }
     output.result() << dump(json);
@@ -172,15 +194,15 @@ void print_text(const std::vector<Explained>& explained, Output& output) {
     }
     number = 0;
     for (const auto& value : explained) {
-        const auto where = value.source == k_argument ? std::string() : value.source;
-        for (const auto& warning : value.result.warnings) {
-            output.warning(warning, where);
+        const auto warnings = warnings_of(value.result);
+        for (const auto& warning : warnings.value) {
+            output.warning(warning, value.source == k_argument ? "" : value.source);
         }
-        for (const auto& parsed : value.result.targets) {
+        for (const auto& target : warnings.targets) {
             ++number;
-            const auto target = count > 1 ? fmt::format("target {}", number) : std::string();
-            for (const auto& warning : target_warnings(parsed.target, value.result.warnings)) {
-                output.warning(warning, target);
+            const auto where = count > 1 ? fmt::format("target {}", number) : std::string();
+            for (const auto& warning : target) {
+                output.warning(warning, where);
             }
         }
     }

@@ -1,0 +1,108 @@
+#!/bin/bash
+# Golden test of the built binary (after systemd's test/test-sysusers.sh.in).
+#   run-case.sh BINARY CASE_DIR
+# CASE_DIR holds:
+#   args             one argument per line (an empty line is an empty argument);
+#                    @ROOT@ in a line is replaced by CASE_DIR/root
+#   expected-stdout  exact stdout
+#   expected-stderr  exact stderr
+#   expected-exit    the exit code
+#                    (timings are replaced by N before comparing)
+#   root/            optional input tree for --root @ROOT@
+#   netns            optional, empty: run in a fresh network namespace holding the
+#                    standard topology below, so resolution never sees this host
+# NCS_UPDATE_GOLDEN=1 rewrites the expected-* files from the actual run; review
+# every rewritten file by eye (git diff) before committing it.
+set -euo pipefail
+
+binary=${1:?usage: run-case.sh BINARY CASE_DIR}
+case_dir=${2:?usage: run-case.sh BINARY CASE_DIR}
+name=$(basename "$case_dir")
+
+[[ -x $binary ]] || { echo "$name: $binary is not an executable" >&2; exit 1; }
+[[ -f $case_dir/args ]] || { echo "$name: $case_dir/args is missing" >&2; exit 1; }
+
+# The standard topology: eth0 is a bridge (netpoll accepts bridges, refuses veth)
+# with one veth port, so it has carrier; 192.0.2.0/24 and 2001:db8::/64 on-link.
+# No automatic link-local addresses (they would race with the test): eth0 gets
+# fe80::10 and is the only interface with one.
+setup_netns() {
+    echo 1 > /proc/sys/net/ipv6/conf/default/addr_gen_mode
+    ip link set lo up
+    ip link add eth0 address 02:00:00:00:00:01 type bridge
+    ip link add port0 type veth peer name peer0
+    ip link set port0 master eth0
+    ip addr add 192.0.2.10/24 dev eth0
+    ip -6 addr add 2001:db8::10/64 dev eth0 nodad
+    ip -6 addr add fe80::10/64 dev eth0 nodad
+    ip link set peer0 up
+    ip link set port0 up
+    ip link set eth0 up
+}
+
+if [[ -f $case_dir/netns && -z ${NCS_CLI_IN_NETNS:-} ]]; then
+    if ! unshare --net true 2>/dev/null; then
+        echo "$name: cannot create a network namespace (needs CAP_SYS_ADMIN)"
+        [[ ${CI:-} == true ]] && exit 1
+        exit 77
+    fi
+    exec unshare --net env NCS_CLI_IN_NETNS=1 "$0" "$@"
+fi
+if [[ -n ${NCS_CLI_IN_NETNS:-} ]]; then
+    setup_netns
+fi
+
+args=()
+while IFS= read -r line || [[ -n $line ]]; do
+    args+=("${line//@ROOT@/$case_dir/root}")
+done < "$case_dir/args"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+status=0
+env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin "$binary" "${args[@]}" \
+    > "$work/stdout" 2> "$work/stderr" < /dev/null || status=$?
+echo "$status" > "$work/exit"
+
+# Timings differ from run to run: "(0.1 ms)" under -v, "elapsed_us": 132 in JSON.
+sed -i -E 's/\([0-9]+\.[0-9] ms\)$/(N ms)/; s/"elapsed_us": [0-9]+/"elapsed_us": N/' \
+    "$work/stdout" "$work/stderr"
+
+if [[ ${NCS_UPDATE_GOLDEN:-0} == 1 ]]; then
+    cp "$work/stdout" "$case_dir/expected-stdout"
+    cp "$work/stderr" "$case_dir/expected-stderr"
+    cp "$work/exit" "$case_dir/expected-exit"
+    echo "$name: goldens rewritten; review them with git diff"
+fi
+
+failed=0
+for stream in exit stdout stderr; do
+    expected=$case_dir/expected-$stream
+    if [[ ! -f $expected ]]; then
+        echo "$name: $expected is missing (NCS_UPDATE_GOLDEN=1 writes it)"
+        failed=1
+    elif ! diff -u --label "expected-$stream" --label "actual $stream" \
+            "$expected" "$work/$stream"; then
+        failed=1
+    fi
+done
+
+# House rule, whatever the goldens say: an error leaves stdout empty, and its
+# stderr is one "error:" line plus at most one "hint:" line.
+if [[ $status != 0 ]]; then
+    if [[ -s $work/stdout ]]; then
+        echo "$name: exit $status but stdout is not empty"
+        failed=1
+    fi
+    if ! awk -v prog="netconsole-setup: error: " '
+            NR == 1 { ok = index($0, prog) == 1; next }
+            NR == 2 { ok = ok && index($0, "hint: ") == 1; next }
+            { ok = 0 }
+            END { exit !(ok && NR >= 1) }' "$work/stderr"; then
+        echo "$name: stderr is not one error line and at most one hint line"
+        failed=1
+    fi
+fi
+
+exit "$failed"
