@@ -1,10 +1,13 @@
-# Case 1: the line netconsole-setup prints for a doctor behind a router
-# delivers kernel messages there, IPv4 and IPv6.
+# Case 1: `netconsole-setup --to DOCTOR` alone (route and router MAC resolved
+# through netlink, neighbour cache cold) prints a line that delivers kernel
+# messages to a doctor behind a router, IPv4 and IPv6.
 vm_case routed --listen doctor4:6601 --listen doctor6:6602
 
 routed_guest() {
-    via_tool v4 --to "$DOCTOR_IP4" --port 6601 --dev eth0 --src "$GUEST_IP4" --mac "$ROUTER_MAC"
-    via_tool v6 --to "$DOCTOR_IP6" --port 6602 --dev eth0 --src "$GUEST_IP6" --mac "$ROUTER_MAC"
+    via_tool v4 --to "$DOCTOR_IP4" --port 6601
+    same resolved-v4 "$LINE" "6665@$GUEST_IP4/eth0,6601@$DOCTOR_IP4/$ROUTER_MAC"
+    via_tool v6 --to "$DOCTOR_IP6" --port 6602
+    same resolved-v6 "$LINE" "6665@$GUEST_IP6/eth0,6602@$DOCTOR_IP6/$ROUTER_MAC"
 }
 
 routed_host() {

@@ -4,7 +4,7 @@
 vm_case extended --listen doctor4:6621
 
 extended_guest() {
-    via_tool x --to "$DOCTOR_IP4" --port 6621 --extended --dev eth0 --src "$GUEST_IP4" --mac "$ROUTER_MAC"
+    via_tool x --to "$DOCTOR_IP4" --port 6621 --extended
 }
 
 extended_host() {

@@ -74,6 +74,15 @@ via_tool() {
     tool "line-$tag" "$@" && send_through "load-$tag" "$LINE" "$tag"
 }
 
+# same CHECK ACTUAL EXPECTED: report whether two strings are equal.
+same() {
+    if [ "$2" = "$3" ]; then
+        result "$1" PASS "$2"
+    else
+        result "$1" FAIL "got '$2', expected '$3'"
+    fi
+}
+
 # Busybox ash runs its own applets before searching PATH; the guest needs
 # kmod's modprobe (it loads .ko.xz) and iproute2's ip (nodad), as shipped.
 modprobe() { /usr/sbin/modprobe "$@"; }
