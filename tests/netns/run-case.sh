@@ -1,0 +1,320 @@
+#!/bin/bash
+# netns tier: runs one case against the built binary, in a topology of its own.
+#   run-case.sh CASE /path/to/netconsole-setup
+# Exit 0 pass, 1 fail, 77 skip (1 under CI=true).
+set -u
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=topology.sh
+. "$HERE/topology.sh"
+
+CASE="${1:?usage: run-case.sh CASE BINARY}"
+BIN="${2:?usage: run-case.sh CASE BINARY}"
+[ -x "$BIN" ] || { echo "FAIL: no binary at $BIN" >&2; exit 1; }
+
+FAILED=0
+OUT="" ERR="" RC=0 ELAPSED_MS=0
+
+fail() { echo "FAIL [$CASE]: $*" >&2; FAILED=1; }
+
+# run NS ARGS...: runs the tool in NS as root; sets OUT, ERR, RC, ELAPSED_MS.
+run() {
+    local ns="$1"
+    shift
+    run_as "$ns" "" "$@"
+}
+
+# run_as NS USER ARGS...: like run, as USER (setpriv) when USER is not empty.
+run_as() {
+    local ns="$1" user="$2" errfile start end
+    shift 2
+    errfile="$(mktemp)"
+    start=$(date +%s%N)
+    if [ -n "$user" ]; then
+        OUT="$(ip netns exec "$ns" setpriv --reuid="$user" --regid=nogroup --clear-groups \
+            "$BIN" "$@" 2>"$errfile")"
+    else
+        OUT="$(ip netns exec "$ns" "$BIN" "$@" 2>"$errfile")"
+    fi
+    RC=$?
+    end=$(date +%s%N)
+    ERR="$(cat "$errfile")"
+    rm -f "$errfile"
+    ELAPSED_MS=$(((end - start) / 1000000))
+    echo "\$ $BIN $* -> exit $RC (${ELAPSED_MS} ms)"
+    [ -n "$OUT" ] && printf 'stdout: %s\n' "$OUT"
+    [ -n "$ERR" ] && printf 'stderr: %s\n' "$ERR"
+    return 0
+}
+
+expect_rc() { [ "$RC" -eq "$1" ] || fail "exit $RC, expected $1"; }
+expect_out() { [ "$OUT" = "$1" ] || fail "stdout '$OUT', expected '$1'"; }
+expect_err() { grep -qF -- "$1" <<<"$ERR" || fail "stderr lacks '$1'"; }
+expect_no_err() { ! grep -qF -- "$1" <<<"$ERR" || fail "stderr has '$1'"; }
+
+# line SRC DEV DST MAC: the expected printed line for one target.
+line() { printf 'netconsole=6665@%s/%s,6666@%s/%s' "$1" "$2" "$3" "$4"; }
+
+# neigh_state NS ADDR DEV: the NUD state word of one entry (empty if none).
+neigh_state() {
+    ip -n "$1" neigh show "$2" dev "$3" | awk '{print $NF}'
+}
+
+case_onlink_v4() {
+    run "$NS_P" --to "$R4A"
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$R4A" "$RA_MAC")"
+}
+
+case_onlink_v6() {
+    run "$NS_P" --to "$R6A"
+    expect_rc 0
+    expect_out "$(line "$P6" pa "$R6A" "$RA_MAC")"
+}
+
+case_routed_v4() {
+    run "$NS_P" -v --to "$D4"
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$RA_MAC")"
+    expect_err "route $D4 via $R4A dev pa src $P4"
+}
+
+case_routed_v6() {
+    run "$NS_P" -v --to "$D6"
+    expect_rc 0
+    expect_out "$(line "$P6" pa "$D6" "$RA_MAC")"
+    expect_err "route $D6 via $R6A dev pa src $P6"
+}
+
+case_link_local_zone() {
+    local ll src
+    ll="$(topo_link_local "$NS_R" ra)" src="$(topo_link_local "$NS_P" pa)"
+    run "$NS_P" --to "$ll%pa"
+    expect_rc 0
+    expect_out "$(line "$src" pa "$ll" "$RA_MAC")"
+}
+
+case_link_local_dev() {
+    local ll src
+    ll="$(topo_link_local "$NS_R" ra)" src="$(topo_link_local "$NS_P" pa)"
+    run "$NS_P" --to "$ll" --dev pa
+    expect_rc 0
+    expect_out "$(line "$src" pa "$ll" "$RA_MAC")"
+}
+
+case_link_local_no_interface() {
+    local ll
+    ll="$(topo_link_local "$NS_R" ra)"
+    run "$NS_P" --to "$ll"
+    expect_rc 2
+    expect_out ""
+    expect_err "link-local"
+    expect_err "candidates: pa"
+}
+
+case_cold_cache() {
+    topo_flush_neigh "$NS_P"
+    run "$NS_P" -v --to "$D4"
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$RA_MAC")"
+    expect_err "asked the kernel to resolve (NTF_USE)"
+    expect_err "answered after"
+    [ "$(neigh_state "$NS_P" "$R4A" pa)" = REACHABLE ] ||
+        fail "entry after resolution: $(ip -n "$NS_P" neigh show "$R4A" dev pa)"
+    run "$NS_P" -v --to "$D6"
+    expect_rc 0
+    expect_out "$(line "$P6" pa "$D6" "$RA_MAC")"
+    expect_err "neighbour $R6A dev pa: none, asked the kernel to resolve (NTF_USE)"
+}
+
+case_stale_entry() {
+    topo_flush_neigh "$NS_P"
+    ip -n "$NS_P" neigh replace "$R4A" dev pa lladdr "$RA_MAC" nud stale
+    run "$NS_P" -v --to "$D4" --timeout 2s
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$RA_MAC")"
+    expect_err "STALE"
+    expect_err "answered after"
+    # The kernel's own NTF_USE path would wait delay_first_probe_time (5 s).
+    [ "$ELAPSED_MS" -lt 1500 ] || fail "took ${ELAPSED_MS} ms"
+    [ "$(neigh_state "$NS_P" "$R4A" pa)" = REACHABLE ] ||
+        fail "entry after resolution: $(ip -n "$NS_P" neigh show "$R4A" dev pa)"
+}
+
+case_permanent_entry() {
+    local fake=02:00:5e:00:53:01
+    topo_flush_neigh "$NS_P"
+    ip -n "$NS_P" neigh replace "$R4A" dev pa lladdr "$fake" nud permanent
+    run "$NS_P" -v --to "$D4"
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$fake")"
+    expect_no_err "NTF_USE"
+    [ "$(neigh_state "$NS_P" "$R4A" pa)" = PERMANENT ] ||
+        fail "entry demoted: $(ip -n "$NS_P" neigh show "$R4A" dev pa)"
+}
+
+case_unreachable_next_hop() {
+    ip -n "$NS_P" route add 10.9.0.0/24 via 10.1.0.77
+    run "$NS_P" --to 10.9.0.5 --timeout 500ms
+    expect_rc 1
+    expect_out ""
+    expect_err "10.1.0.77"
+    expect_err "pa"
+    expect_err "500 ms"
+    expect_err "hint: is it up? give --mac"
+    [ "$ELAPSED_MS" -ge 450 ] && [ "$ELAPSED_MS" -le 1200 ] ||
+        fail "took ${ELAPSED_MS} ms for a 500 ms timeout"
+}
+
+case_no_route() {
+    ip -n "$NS_P" route del default
+    run "$NS_P" --to "$D4"
+    expect_rc 1
+    expect_err "no route to $D4"
+}
+
+case_route_unreachable() {
+    ip -n "$NS_P" route add unreachable 10.8.0.0/24
+    ip -n "$NS_P" -6 route add unreachable 2001:db8:8::/64
+    run "$NS_P" --to 10.8.0.1
+    expect_rc 1
+    expect_err "the route to 10.8.0.1 is of type unreachable"
+    run "$NS_P" --to 2001:db8:8::1
+    expect_rc 1
+    expect_err "the route to 2001:db8:8::1 is of type unreachable"
+}
+
+case_route_blackhole() {
+    ip -n "$NS_P" route add blackhole 10.8.1.0/24
+    run "$NS_P" --to 10.8.1.1
+    expect_rc 1
+    expect_err "the route to 10.8.1.1 is of type blackhole"
+}
+
+case_route_prohibit() {
+    ip -n "$NS_P" route add prohibit 10.8.2.0/24
+    run "$NS_P" --to 10.8.2.1
+    expect_rc 1
+    expect_err "the route to 10.8.2.1 is of type prohibit"
+}
+
+case_route_local() {
+    run "$NS_P" --to "$P4"
+    expect_rc 2
+    expect_err "route type local"
+}
+
+case_bridge_port() {
+    ip -n "$NS_P" link add name br0 type bridge
+    ip -n "$NS_P" link set br0 up
+    ip -n "$NS_P" link set pa master br0
+    run "$NS_P" --to "$R4A"
+    expect_rc 1
+    expect_err "pa is a port of bridge br0"
+    expect_err "--dev br0"
+}
+
+# A second link patient (pc) -- (rc) router, 10.3.0.0/24, as the worse route.
+add_second_link() {
+    ip link add name pc netns "$NS_P" type veth peer name rc netns "$NS_R"
+    ip -n "$NS_P" addr add 10.3.0.2/24 dev pc
+    ip -n "$NS_R" addr add 10.3.0.1/24 dev rc
+    ip -n "$NS_P" link set pc up
+    ip -n "$NS_R" link set rc up
+    ip -n "$NS_P" route add 10.2.0.0/24 via "$R4A" dev pa metric 100
+    ip -n "$NS_P" route add 10.2.0.0/24 via 10.3.0.1 dev pc metric 200
+    RC_MAC="$(topo_mac "$NS_R" rc)"
+}
+
+case_dev_override() {
+    add_second_link
+    run "$NS_P" --to "$D4"
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$RA_MAC")"
+    run "$NS_P" -v --to "$D4" --dev pc
+    expect_rc 0
+    expect_out "$(line 10.3.0.2 pc "$D4" "$RC_MAC")"
+    expect_err "route $D4 via 10.3.0.1 dev pc"
+}
+
+case_src_override() {
+    ip -n "$NS_P" addr add 10.1.0.3/24 dev pa
+    run "$NS_P" --to "$D4" --src 10.1.0.3
+    expect_rc 0
+    expect_out "$(line 10.1.0.3 pa "$D4" "$RA_MAC")"
+}
+
+case_host_name() {
+    topo_hosts "$NS_P" "$D4 doctor.test" "$D6 doctor.test" "$R4A router.test"
+    run "$NS_P" --to router.test
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$R4A" "$RA_MAC")"
+    run "$NS_P" -4 --to doctor.test
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$RA_MAC")"
+    run "$NS_P" -6 --to doctor.test
+    expect_rc 0
+    expect_out "$(line "$P6" pa "$D6" "$RA_MAC")"
+    run "$NS_P" --to doctor.test
+    expect_rc 0
+    expect_err "doctor.test has 2 addresses; using"
+    run "$NS_P" --to nosuch.test
+    expect_rc 2
+    expect_err "nosuch.test"
+}
+
+case_several_targets() {
+    run "$NS_P" --to "$D4" --to "$D6"
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$RA_MAC");$(line "$P6" pa "$D6" "$RA_MAC" | sed 's/^netconsole=//')"
+}
+
+case_non_root_cached() {
+    run "$NS_P" --to "$D4"
+    run_as "$NS_P" nobody --to "$D4"
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$RA_MAC")"
+}
+
+case_non_root_uncached() {
+    topo_flush_neigh "$NS_P"
+    run_as "$NS_P" nobody --to "$D4"
+    expect_rc 1
+    expect_out ""
+    expect_err "CAP_NET_ADMIN"
+    expect_err "$R4A"
+}
+
+case_v4_via_v6() {
+    ip -n "$NS_P" -4 route replace default via inet6 "$R6A" dev pa
+    run "$NS_P" -v --to "$D4"
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$RA_MAC")"
+    expect_err "via inet6 $R6A"
+}
+
+case_broadcast() {
+    run "$NS_P" --to "$R4A" --broadcast
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$R4A" ff:ff:ff:ff:ff:ff)"
+    run "$NS_P" --to "$D4" --broadcast
+    expect_rc 2
+    expect_err "routers drop"
+}
+
+case_mac_given() {
+    topo_flush_neigh "$NS_P"
+    run "$NS_P" --to "$D4" --mac 02:00:5e:00:53:02
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" 02:00:5e:00:53:02)"
+    [ -z "$(neigh_state "$NS_P" "$R4A" pa)" ] || fail "--mac still touched the neighbour table"
+}
+
+declare -F "case_$CASE" >/dev/null || { echo "FAIL: no case '$CASE'" >&2; exit 1; }
+topo_require
+topo_up || { echo "FAIL: could not build the topology" >&2; exit 1; }
+RA_MAC="$(topo_mac "$NS_R" ra)"
+"case_$CASE"
+if [ "$FAILED" -ne 0 ]; then
+    exit 1
+fi
+echo "PASS [$CASE]"
