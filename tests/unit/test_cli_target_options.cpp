@@ -1,0 +1,114 @@
+// cli/target_options.cpp and cli/errors.cpp: the pure parts of the CLI.
+#include "errors.hpp"
+#include "target_options.hpp"
+
+#include "model/errors.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <system_error>
+
+using ncs::cli::make_requests;
+using ncs::cli::parse_port;
+using ncs::cli::TargetOptions;
+
+namespace {
+
+TargetOptions explicit_options() {
+    TargetOptions options;
+    options.to = {"192.0.2.5", "192.0.2.6"};
+    options.dev = "eth0";
+    options.src = "192.0.2.10";
+    options.mac = "52:54:00:12:34:56";
+    return options;
+}
+
+std::string input_error_of(const TargetOptions& options) {
+    try {
+        make_requests(options);
+    } catch (const ncs::InputError& e) {
+        return e.what();
+    }
+    return "accepted";
+}
+
+} // namespace
+
+TEST_CASE("ports are decimal 1-65535") {
+    CHECK(parse_port("6666", "--port") == 6666);
+    CHECK(parse_port("65535", "--port") == 65535);
+    CHECK_THROWS_AS(parse_port("0", "--port"), ncs::InputError);
+    CHECK_THROWS_AS(parse_port("65536", "--port"), ncs::InputError);
+    CHECK_THROWS_AS(parse_port("", "--port"), ncs::InputError);
+    CHECK_THROWS_AS(parse_port("+66", "--port"), ncs::InputError);
+    CHECK_THROWS_AS(parse_port("66 ", "--port"), ncs::InputError);
+    CHECK_THROWS_WITH(parse_port("x", "--src-port"), "--src-port: 'x' is not a port number");
+}
+
+TEST_CASE("every --to gets its own request with the shared options") {
+    auto options = explicit_options();
+    options.port = "514";
+    options.extended = true;
+    const auto requests = make_requests(options);
+    REQUIRE(requests.size() == 2);
+    CHECK(requests[0].to == "192.0.2.5");
+    CHECK(requests[1].to == "192.0.2.6");
+    for (const auto& request : requests) {
+        CHECK(request.remote_port == 514);
+        CHECK(request.local_port == ncs::k_default_local_port);
+        CHECK(request.dev == "eth0");
+        CHECK(request.src == ncs::IpAddress::parse("192.0.2.10"));
+        CHECK(request.mac == ncs::MacAddress::parse("52:54:00:12:34:56"));
+        CHECK(request.extended);
+        CHECK(request.timeout == std::chrono::milliseconds(3000));
+    }
+}
+
+TEST_CASE("conflicting or invalid target options name the option") {
+    auto options = explicit_options();
+    options.broadcast = true;
+    CHECK(input_error_of(options) == "--mac and --broadcast exclude each other");
+
+    options = explicit_options();
+    options.release = true;
+    CHECK(input_error_of(options) == "--release needs --extended");
+
+    options = explicit_options();
+    options.mac = "52-54-00-12-34-56";
+    CHECK(input_error_of(options) == "--mac: '52-54-00-12-34-56' is not a MAC address");
+
+    options = explicit_options();
+    options.to = {"2001:db8::5"};
+    CHECK(input_error_of(options) ==
+          "--src 192.0.2.10 and --to 2001:db8::5 are of different families");
+
+    options = explicit_options();
+    options.ipv6 = true;
+    CHECK(input_error_of(options) == "--to 192.0.2.5 is not an IPv6 address");
+
+    options = explicit_options();
+    options.to.clear();
+    CHECK(input_error_of(options) == "no target given");
+}
+
+TEST_CASE("errors map to exit codes: input 2, operation and OS 1") {
+    using ncs::cli::describe_error;
+    CHECK(describe_error(ncs::InputError("bad", "fix it")).exit_code == 2);
+    CHECK(describe_error(ncs::OperationError("failed")).exit_code == 1);
+    CHECK(describe_error(std::system_error(std::make_error_code(std::errc::permission_denied),
+                                           "/sys/kernel/config"))
+              .exit_code == 1);
+
+    const auto parse = describe_error(ncs::ParseError("x", "write IPv6 without brackets", 4,
+                                                      "[fd00::1]"));
+    CHECK(parse.exit_code == 2);
+    CHECK(parse.message == "couldn't parse config at '[fd00::1]'");
+    CHECK(parse.hint == "at byte 5 of the value: write IPv6 without brackets");
+}
+
+TEST_CASE("a report is one error line and at most one hint line") {
+    using ncs::cli::format_report;
+    CHECK(format_report({2, "bad\nvalue", ""}) == "netconsole-setup: error: bad value\n");
+    CHECK(format_report({1, "failed", "try again"}) ==
+          "netconsole-setup: error: failed\nhint: try again\n");
+}
