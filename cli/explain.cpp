@@ -273,6 +273,14 @@ void run_explain(const ExplainOptions& options, const Context& context) {
             << "no netconsole value in /proc/cmdline or /etc/modprobe.d/*.conf\n";
         return;
     }
+    const bool any_target = std::any_of(explained.begin(), explained.end(), [](const auto& v) {
+        return !v.result.targets.empty();
+    });
+    if (!any_target) {
+        // The kernel skips an empty netconsole= value without a message.
+        context.output.result() << "the value is empty: the kernel sets up no target\n";
+        return;
+    }
     print_text(explained, context.output);
 }
 
