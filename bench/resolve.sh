@@ -1,0 +1,78 @@
+#!/bin/bash
+# Benchmark: `netconsole-setup --to X` against the ip+grep+awk pipeline of
+# Debian's netconsole-setup 0.3 (bench/pipeline.sh), with a warm and a cold
+# neighbour cache, inside a patient -- router -- doctor namespace topology
+# (tests/netns/topology.sh). `ip netns exec NS true` is the floor every
+# command pays. Prints a markdown table; needs root and hyperfine.
+#   bench/resolve.sh [BINARY] [RUNS]
+set -u
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BIN="$(realpath "${1:-$HERE/../build/dev/cli/netconsole-setup}")"
+RUNS="${2:-200}"
+# shellcheck source=../tests/netns/topology.sh
+. "$HERE/../tests/netns/topology.sh"
+command -v hyperfine >/dev/null || topo_skip "hyperfine is not installed"
+[ -x "$BIN" ] || { echo "no binary at $BIN (build it first)" >&2; exit 1; }
+topo_require
+topo_up || exit 1
+
+PIPE="$HERE/pipeline.sh"
+EXEC="ip netns exec $NS_P"
+FLUSH="ip -n $NS_P neigh flush all"
+OUTDIR="$(mktemp -d)"
+trap 'topo_cleanup; rm -rf "$OUTDIR"' EXIT
+
+# Same answer from both, or the comparison means nothing.
+ours="$($EXEC "$BIN" --to "$D4" 2>/dev/null)"
+theirs="$($EXEC sh "$PIPE" "$D4")"
+if [ "$ours" != "$theirs" ]; then
+    echo "outputs differ: '$ours' vs '$theirs'" >&2
+    exit 1
+fi
+
+hf() { hyperfine -N --style none --warmup 10 --runs "$RUNS" "$@" >/dev/null; }
+
+hf --export-json "$OUTDIR/warm.json" \
+    -n "floor: ip netns exec NS true" "$EXEC true" \
+    -n "netconsole-setup, warm cache" "$EXEC $BIN --to $D4" \
+    -n "ip route get + ip neigh + grep/awk, warm cache" "$EXEC sh $PIPE $D4"
+hf --export-json "$OUTDIR/cold.json" --prepare "$FLUSH" \
+    -n "floor: ip netns exec NS true (after flush)" "$EXEC true" \
+    -n "netconsole-setup, cold cache" "$EXEC $BIN --to $D4" \
+    -n "ip route get + ping -c1 + ip neigh + grep/awk, cold cache" "$EXEC sh $PIPE $D4 ping"
+
+# The neighbour's own answer time, as the tool measures it (-v).
+answers=()
+for _ in $(seq 20); do
+    $FLUSH
+    a="$($EXEC "$BIN" -v --to "$D4" 2>&1 >/dev/null | sed -n 's/.*answered after \([0-9.]*\) ms.*/\1/p')"
+    answers+=("$a")
+done
+answer_ms="$(printf '%s\n' "${answers[@]}" | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')"
+
+python3 - "$OUTDIR/warm.json" "$OUTDIR/cold.json" "$answer_ms" "$(uname -r)" <<'PY'
+import json, sys
+warm, cold = (json.load(open(p))["results"] for p in sys.argv[1:3])
+answer = float(sys.argv[3])
+ms = lambda r: r["mean"] * 1000
+sd = lambda r: r["stddev"] * 1000
+print(f"Kernel {sys.argv[4]}, patient -> router -> doctor veth namespaces, "
+      f"target 10.2.0.2 (routed), mean of {len(warm[0]['times'])} runs (hyperfine -N).\n")
+print("| command | mean [ms] | ± σ [ms] | above floor [ms] |")
+print("|---|---:|---:|---:|")
+for rows in (warm, cold):
+    floor = ms(rows[0])
+    for r in rows:
+        above = "" if r is rows[0] else f"{ms(r) - floor:.2f}"
+        print(f"| {r['command']} | {ms(r):.2f} | {sd(r):.2f} | {above} |")
+wf, wo, wp = (ms(r) for r in warm)
+cf, co, cp = (ms(r) for r in cold)
+print()
+print(f"- warm: pipeline costs {wp - wf:.2f} ms above the floor, netconsole-setup "
+      f"{wo - wf:.2f} ms: {(wp - wf) / (wo - wf):.1f}x smaller (goal: >= 10x).")
+print(f"- cold: pipeline {cp - cf:.2f} ms above the floor, netconsole-setup {co - cf:.2f} ms: "
+      f"{(cp - cf) / (co - cf):.1f}x smaller.")
+print(f"- cold resolution: netconsole-setup cold - warm = {co - wo:.2f} ms; the neighbour "
+      f"answered after {answer:.2f} ms (median of 20, as -v reports it); goal: "
+      f"<= answer + 2 ms = {answer + 2:.2f} ms.")
+PY
