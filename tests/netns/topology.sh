@@ -45,6 +45,10 @@ topo_cleanup() {
     for dir in "${TOPO_ETC_DIRS[@]}"; do
         rm -rf -- "$dir"
     done
+    # /etc/netns itself only if this run made it and nobody else uses it now.
+    if [ -n "${TOPO_ETC_PARENT_CREATED:-}" ]; then
+        rmdir /etc/netns 2>/dev/null
+    fi
     TOPO_NAMESPACES=()
     TOPO_ETC_DIRS=()
 }
@@ -114,6 +118,9 @@ topo_link_local() {
 topo_hosts() {
     local ns="$1" dir="/etc/netns/$1"
     shift
+    if [ ! -d /etc/netns ]; then
+        mkdir /etc/netns && TOPO_ETC_PARENT_CREATED=1
+    fi
     if [ ! -d "$dir" ]; then
         mkdir -p "$dir"
         TOPO_ETC_DIRS+=("$dir")
