@@ -263,7 +263,7 @@ boot() {
             -kernel "$(kernel_image)" -initrd "$dir/initrd.gz" \
             -append "$BASE_CMDLINE $extra" \
             -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
-            -device "e1000,netdev=n0,mac=$GUEST_MAC" \
+            -device "e1000,netdev=n0,mac=$GUEST_MAC,autonegotiation=off" \
         >"$dir/qemu.out" 2>&1
     rc=$?
     local secs
@@ -289,4 +289,12 @@ boot() {
     done
 }
 
-kernel_image() { echo "$kroot/boot/vmlinuz-$kver"; }
+# kernel_image: the uncompressed vmlinux when fetch-kernels.sh could extract
+# it (PVH boot, seconds faster under TCG), else the vmlinuz.
+kernel_image() {
+    if [[ -e $kroot/boot/vmlinux-$kver ]]; then
+        echo "$kroot/boot/vmlinux-$kver"
+    else
+        echo "$kroot/boot/vmlinuz-$kver"
+    fi
+}
