@@ -62,7 +62,7 @@ PrintCommands setup_print(CLI::App& app) {
 
 void run_print(const PrintOptions& options, const Context& context) {
     const auto requests = make_requests(options.target);
-    const auto resolutions = resolve_all(requests);
+    const auto resolutions = resolve_all(requests, context.root);
 
     std::vector<Target> targets;
     for (const auto& resolution : resolutions) {

@@ -16,7 +16,15 @@ Resolution resolve_explicit(const TargetRequest& request) {
     if (!request.mac && !request.broadcast) {
         throw InputError("--mac or --broadcast is needed when the next hop is not resolved");
     }
+    if (!remote->zone().empty() && remote->zone() != *request.dev) {
+        throw InputError(fmt::format("--to {} names interface {} but --dev is {}",
+                                     remote->to_string_with_zone(), remote->zone(), *request.dev),
+                         "give the interface once");
+    }
     Resolution result;
+    result.steps.push_back({"every field given (--dev, --src, --mac or --broadcast): "
+                            "nothing looked up",
+                            {}});
     Target& t = result.target;
     t.extended = request.extended;
     t.release = request.release;

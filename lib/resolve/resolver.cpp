@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -478,6 +479,11 @@ private:
     std::optional<Link> m_link;
 };
 
+bool is_fully_explicit(const TargetRequest& request) {
+    return request.dev && request.src && (request.mac || request.broadcast) &&
+           IpAddress::try_parse(request.to).has_value();
+}
+
 } // namespace
 
 Resolution resolve(const TargetRequest& request) {
@@ -491,12 +497,18 @@ std::vector<Resolution> resolve_all(const std::vector<TargetRequest>& requests) 
 
 std::vector<Resolution> resolve_all(const std::vector<TargetRequest>& requests, const Root& root) {
     std::vector<Resolution> results;
-    if (requests.empty()) {
-        return results;
-    }
-    Netlink netlink;
+    std::optional<Netlink> netlink; // opened only when a request needs resolving
     for (const auto& request : requests) {
-        results.push_back(Resolver(netlink, root, request).run());
+        if (is_fully_explicit(request)) {
+            // Every field given: the line may well be for another host, so this
+            // host's routes and interfaces have no say.
+            results.push_back(resolve_explicit(request));
+            continue;
+        }
+        if (!netlink) {
+            netlink.emplace();
+        }
+        results.push_back(Resolver(*netlink, root, request).run());
     }
     return results;
 }
