@@ -82,12 +82,11 @@ struct Allowed {
     bool any_colon() const { return colon_after_group || colon_opening_gap || colon_closing_gap; }
 };
 
-/// in6_pton over the whole text. Quirks of the kernel automaton kept on purpose:
-/// a group may have more than four digits as long as its value fits 16 bits
-/// ("00001::" is accepted); "::" may stand for zero groups when the other
-/// groups already fill the address ("1:2:3:4:5:6:7::" is 1:2:3:4:5:6:7:0);
-/// an IPv4 tail must end the text and may follow six groups, or any number
-/// below six after "::".
+/// in6_pton over the whole text. It accepts everything glibc's inet_pton does,
+/// with the same result, plus one leniency of the kernel automaton: a group may
+/// have more than four digits as long as its value fits 16 bits ("00001::" is
+/// 1::). An IPv4 tail must end the text and follows six groups, or fewer after
+/// "::"; its parts may have leading zeros, read as decimal.
 std::optional<std::array<std::uint8_t, 16>> parse_ipv6(std::string_view text) {
     constexpr std::size_t k_words = 8;
     std::array<std::uint16_t, k_words> words{};
@@ -226,7 +225,10 @@ std::optional<std::uint16_t> parse_u16(std::string_view text) {
 
 std::optional<IpAddress> parse_ip(std::string_view text) {
     // netpoll_parse_ip_addr tries IPv4 first; both parsers must consume the
-    // whole text. The trailing '\n' only ever comes from configfs writes.
+    // whole text. Since Linux 6.17 one trailing '\n' (from configfs writes) is
+    // ignored; up to 6.16 it made the address invalid. 6.17+ even stops at an
+    // embedded '\n' and ignores what follows; that cannot occur in a boot
+    // string and is not modelled.
     text = without_one_newline(text);
     if (const auto v4 = parse_dotted_quad(text)) {
         return IpAddress::v4(*v4);

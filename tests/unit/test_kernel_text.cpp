@@ -139,9 +139,9 @@ TEST_CASE("parse_ip allows more than four digits in a group while the value fits
     CHECK_FALSE(parse_ip("::fffff"));
 }
 
-TEST_CASE("parse_ip lets '::' stand for no group when the others fill the address",
-          "[kernel_text]") {
-    // "::" after seven groups closes the address: the last group is zero.
+TEST_CASE("parse_ip reads '::' after seven groups as the last group", "[kernel_text]") {
+    // "::" always stands for at least one group: the automaton stores a zero
+    // word for it, so seven groups plus "::" fill the address exactly.
     CHECK(ip_text("1:2:3:4:5:6:7::") == "1:2:3:4:5:6:7:0");
     CHECK(ip_text("ffff:1:2:3:4:5:6::") == "ffff:1:2:3:4:5:6:0");
 }
@@ -194,4 +194,64 @@ TEST_CASE("parse_mac_prefix rejects short, dashed, dotted and bare forms", "[ker
         INFO(text);
         CHECK_FALSE(parse_mac_prefix(text));
     }
+}
+
+namespace {
+
+/// The two ways the kernel is more lenient than glibc: a group of more than four
+/// hex digits (leading zeros), and a dotted part with a leading zero.
+bool has_kernel_leniency(const std::string& text) {
+    std::size_t run = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        if (i == text.size() || text[i] == ':' || text[i] == '.') {
+            if (run > 4) {
+                return true;
+            }
+            run = 0;
+        } else {
+            ++run;
+        }
+    }
+    const bool dotted = text.find('.') != std::string::npos;
+    for (std::size_t i = 0; dotted && i + 1 < text.size(); ++i) {
+        const bool part_start = i == 0 || text[i - 1] == '.' || text[i - 1] == ':';
+        if (part_start && text[i] == '0' && text[i + 1] >= '0' && text[i + 1] <= '9') {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+TEST_CASE("parse_ip accepts what inet_pton accepts and more only by its leniencies",
+          "[kernel_text][property]") {
+    std::mt19937 rng(42);
+    static constexpr std::string_view k_hex = "0123456789abcdef";
+    std::size_t both = 0;
+    std::size_t kernel_only = 0;
+    for (int round = 0; round < 300000; ++round) {
+        std::string text;
+        const auto length = 1 + rng() % 22;
+        for (std::size_t i = 0; i < length; ++i) {
+            const auto roll = rng() % 100;
+            text += roll < 30 ? ':' : roll < 36 ? '.' : roll < 70 ? '0' : k_hex[rng() % 16];
+        }
+        std::array<std::uint8_t, 16> glibc{};
+        const bool glibc_v4 = inet_pton(AF_INET, text.c_str(), glibc.data()) == 1;
+        const bool glibc_v6 = !glibc_v4 && inet_pton(AF_INET6, text.c_str(), glibc.data()) == 1;
+        const auto kernel = parse_ip(text);
+        INFO(text);
+        if (glibc_v4 || glibc_v6) {
+            REQUIRE(kernel);
+            CHECK(kernel->is_v4() == glibc_v4);
+            CHECK(std::equal(kernel->bytes().begin(), kernel->bytes().end(), glibc.begin()));
+            ++both;
+        } else if (kernel) {
+            CHECK(has_kernel_leniency(text));
+            ++kernel_only;
+        }
+    }
+    CHECK(both > 1000);
+    CHECK(kernel_only > 100);
 }
