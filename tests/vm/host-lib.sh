@@ -30,7 +30,8 @@ fatal() { echo "run.sh: $*" >&2; exit 1; }
 
 # --- Case registry ------------------------------------------------------------
 # vm_case NAME [--listen SPEC]... [--kernels "LABEL..."] [--cmdline "ARGS"]
-#   SPEC is doctor4:PORT, doctor6:PORT, link4:PORT or link6:PORT.
+#   SPEC is doctor4:PORT, doctor6:PORT, link4:PORT or link6:PORT (UDP
+#   payloads), or tap (every frame the guest puts on its link, raw).
 #   --kernels limits the case to those kernel labels (default: every kernel).
 #   --cmdline adds kernel command-line arguments; cases with the same extra
 #   arguments share one boot.
@@ -43,7 +44,7 @@ vm_case() {
     case_cmdline[$name]= case_kernels[$name]=
     while (($#)); do
         case $1 in
-            --listen) listeners+=("$2"); shift 2 ;;
+            --listen) [[ " ${listeners[*]} " == *" $2 "* ]] || listeners+=("$2"); shift 2 ;;
             --kernels) case_kernels[$name]=$2; shift 2 ;;
             --cmdline) case_cmdline[$name]=$2; shift 2 ;;
             *) fatal "vm_case $name: unknown option $1" ;;
@@ -110,6 +111,27 @@ expect_line() {
     fi
 }
 
+# expect_frame CASE CHECK 4|6 DST_MAC DST_PORT: the raw capture of the tap
+# (listener "tap") holds a UDP frame from the guest to DST_MAC, port DST_PORT:
+# proof that a datagram was put on the link, whatever happened to it next.
+expect_frame() {
+    local f hex pattern
+    f=$(recv_file tap)
+    hex() { sed 's/^/\\x/; s/:/\\x/g' <<<"$1"; }
+    pattern="(?s)$(hex "$4")$(hex "$GUEST_MAC")"
+    if [[ $3 == 4 ]]; then
+        pattern+='\x08\x00.{20}'      # IPv4 without options (netpoll sends none)
+    else
+        pattern+='\x86\xdd.{40}'      # IPv6, next header UDP
+    fi
+    pattern+=$(printf '.{2}\\x%02x\\x%02x' $(($5 >> 8)) $(($5 & 255)))
+    if LC_ALL=C grep -aqP -- "$pattern" "$f"; then
+        check "$1.$2" PASS "a UDP/IPv$3 frame to $4 port $5 was on the guest's link"
+    else
+        check "$1.$2" FAIL "no UDP/IPv$3 frame to $4 port $5 on the guest's link (capture: $f)"
+    fi
+}
+
 # expect_nothing CASE CHECK LISTENER: not a single byte arrived at LISTENER.
 expect_nothing() {
     local f
@@ -130,8 +152,22 @@ report() {
 }
 
 # --- Network ------------------------------------------------------------------
+# remove_stale_namespaces: namespaces of earlier runs whose harness died
+# without cleaning up (SIGKILL from a ctest timeout), found by the harness PID
+# in their name; their processes (our QEMU and socat) are ended first.
+remove_stale_namespaces() {
+    local ns pid p
+    for ns in $(ip netns list | grep -oE '^ncs-vm-[rd]-[0-9]+-[0-9]+'); do
+        pid=${ns#ncs-vm-?-} pid=${pid%-*}
+        kill -0 "$pid" 2>/dev/null && continue
+        for p in $(ip netns pids "$ns"); do kill "$p" 2>/dev/null; done
+        ip netns del "$ns"
+    done
+}
+
 network_up() {
     local id=$1
+    remove_stale_namespaces
     ns_router=ncs-vm-r-$id ns_doctor=ncs-vm-d-$id
     ip netns add "$ns_router" || return 1
     ip netns add "$ns_doctor" || return 1
@@ -159,6 +195,7 @@ listen() {
     local spec=$1 role port ns addr f
     role=${spec%%:*} port=${spec#*:}
     case $role in
+        tap) ns=$ns_router addr=INTERFACE:tap0 ;;
         doctor4) ns=$ns_doctor addr="UDP4-RECV:$port" ;;
         doctor6) ns=$ns_doctor addr="UDP6-RECV:$port,ipv6only=1" ;;
         link4) ns=$ns_router addr="UDP4-RECV:$port" ;;

@@ -42,8 +42,8 @@ done
 for cmd in qemu-system-x86_64 socat cpio gzip depmod modinfo ip dpkg-deb apt-get timeout; do
     command -v "$cmd" >/dev/null || skip "$cmd not installed (see scripts/debian-packages.txt)"
 done
-[[ -x /bin/busybox ]] && /bin/busybox --help 2>&1 | grep -q 'statically linked\|BusyBox' &&
-    ! ldd /bin/busybox >/dev/null 2>&1 || skip "/bin/busybox is not busybox-static"
+[[ -x /bin/busybox ]] && ! ldd /bin/busybox >/dev/null 2>&1 ||
+    skip "/bin/busybox missing or not static (install busybox-static)"
 [[ -c /dev/net/tun ]] || skip "/dev/net/tun missing (no tap devices)"
 [[ -x $tool ]] || { echo "run.sh: tool $tool not built" >&2; exit 1; }
 
@@ -57,7 +57,7 @@ select_cases "$kernel" "${only_cases[@]}"
 ((${#boot_names[@]})) || { echo "run.sh: no case runs on $kernel"; exit 0; }
 
 rm -rf "$work" && mkdir -p "$work/recv" || exit 1
-run_id=$(printf '%04x%04x' $$ $RANDOM)
+run_id=$$-$RANDOM
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 network_up "$run_id" || fatal "network setup failed"

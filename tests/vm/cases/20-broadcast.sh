@@ -4,7 +4,7 @@
 # written by hand, because netconsole-setup refuses --broadcast for a routed
 # target by design (checked here too).
 vm_case broadcast --listen doctor4:6603 --listen doctor4:6604 \
-                  --listen doctor6:6605 --listen doctor6:6606
+                  --listen doctor6:6605 --listen doctor6:6606 --listen tap
 
 broadcast_guest() {
     send_through router-mac4 "6665@$GUEST_IP4/eth0,6603@$DOCTOR_IP4/$ROUTER_MAC" router-mac4
@@ -20,7 +20,9 @@ broadcast_guest() {
 
 broadcast_host() {
     expect_received "$1" router-mac4-arrives doctor4:6603 "$(marker "$1" router-mac4)"
+    expect_frame "$1" broadcast4-on-link 4 ff:ff:ff:ff:ff:ff 6604
     expect_nothing "$1" broadcast4-dropped doctor4:6604
     expect_received "$1" router-mac6-arrives doctor6:6605 "$(marker "$1" router-mac6)"
+    expect_frame "$1" broadcast6-on-link 6 ff:ff:ff:ff:ff:ff 6606
     expect_nothing "$1" broadcast6-dropped doctor6:6606
 }
