@@ -16,7 +16,7 @@ BOOT_TIMEOUT=${NCS_VM_BOOT_TIMEOUT:-60}   # hard limit per boot, seconds
 BASE_CMDLINE="console=ttyS0 quiet panic=-1 mitigations=off"
 GUEST_MODULES="configfs netconsole e1000"
 
-ns_router= ns_doctor= pids=() results=() failed=0
+ns_router= ns_doctor= pids=() results=() failed=0 qemu_pid=
 
 skip() {
     if [[ ${CI:-} == true ]]; then
@@ -210,6 +210,10 @@ listen() {
 
 cleanup() {
     local p
+    if [[ -n $qemu_pid ]]; then      # timeout(1) passes the signal on to QEMU
+        kill "$qemu_pid" 2>/dev/null
+        wait "$qemu_pid" 2>/dev/null
+    fi
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
     [[ -n $ns_router ]] && ip -n "$ns_router" link del tap0 2>/dev/null
@@ -301,8 +305,11 @@ boot() {
             -append "$BASE_CMDLINE $extra" \
             -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
             -device "e1000,netdev=n0,mac=$GUEST_MAC,autonegotiation=off" \
-        >"$dir/qemu.out" 2>&1
+        >"$dir/qemu.out" 2>&1 &
+    qemu_pid=$!
+    wait "$qemu_pid"       # in the background so that a signal's trap runs at once
     rc=$?
+    qemu_pid=
     local secs
     secs=$(awk "BEGIN{print $(date +%s.%N) - $start}")
     printf '%s: %s boot took %.1f s (qemu exit %d)\n' "$kernel" "$name" "$secs" "$rc"
