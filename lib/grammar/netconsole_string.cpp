@@ -41,7 +41,7 @@ bool looks_like_prefix_length(std::string_view text) {
     return all_decimal(text) && text.size() <= 3;
 }
 
-/// Letters beyond a-f, or a dot with letters: a DNS name, not an address.
+/// Letters, digits, '-' and '.' with at least one letter and no ':': a DNS name.
 bool looks_like_host_name(std::string_view text) {
     if (text.empty() || text.find(':') != std::string_view::npos) {
         return false;
@@ -82,10 +82,11 @@ std::string specific_ip_hint(std::string_view text) {
     if (has_blank(text)) {
         return "the kernel allows no whitespace in an IP address";
     }
-    if (const auto colon = text.rfind(':'); colon != std::string_view::npos &&
-                                            kernel::parse_ip(text.substr(0, colon)) &&
-                                            kernel::parse_ip(text.substr(0, colon))->is_v4()) {
-        return "the port goes before the '@', not after the IP";
+    if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
+        const auto before_colon = kernel::parse_ip(text.substr(0, colon));
+        if (before_colon && before_colon->is_v4()) {
+            return "the port goes before the '@', not after the IP";
+        }
     }
     if (looks_like_host_name(text)) {
         return "the kernel needs an IP address, not a host name";
