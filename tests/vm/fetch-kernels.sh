@@ -44,35 +44,29 @@ extract_vmlinux() {
     rm -f "$out.tmp"
 }
 
-# unpack LABEL DEB: dpkg -x into $cache/LABEL-<release>, once.
-unpack() {
-    local label=$1 deb=$2 pkg rel dir
-    pkg=$(dpkg-deb -f "$deb" Package)
+# fetch LABEL PKG [APT OPTION]...: download PKG, dpkg -x it into
+# $cache/LABEL-<release> and drop the .deb; nothing to do when unpacked before.
+# Prints "LABEL RELEASE DIR". Returns 1 when the download fails.
+fetch() {
+    local label=$1 pkg=$2 rel dir deb
+    shift 2
     rel=$(release_of "$pkg")
     [[ -n $rel ]] || { echo "fetch-kernels: unexpected package $pkg" >&2; exit 1; }
     dir=$cache/$label-$rel
     if [[ ! -e $dir/.unpacked ]]; then
-        rm -rf "$dir.tmp"
-        dpkg -x "$deb" "$dir.tmp"
+        rm -rf "$dir.tmp" "$cache/debs"
+        mkdir -p "$cache/debs"
+        # As root apt drops to _apt for downloads, which cannot write here.
+        (cd "$cache/debs" && apt-get download -q -o APT::Sandbox::User=root "$@" "$pkg") >&2 ||
+            return 1
+        deb=$(compgen -G "$cache/debs/${pkg}_*.deb" | head -n1)
+        dpkg -x "$deb" "$dir.tmp" || { echo "fetch-kernels: dpkg -x $deb failed" >&2; exit 1; }
         extract_vmlinux "$dir.tmp/boot/vmlinuz-$rel" "$dir.tmp/boot/vmlinux-$rel"
         touch "$dir.tmp/.unpacked"
-        rm -rf "$dir"
+        rm -rf "$dir" "$cache/debs"
         mv "$dir.tmp" "$dir"
     fi
     echo "$label $rel $dir"
-}
-
-# download DIR APTOPTS... PKG: apt-get download PKG into DIR, unless a .deb is there.
-download() {
-    local dir=$1; shift
-    local pkg=${*: -1}
-    mkdir -p "$dir"
-    if ! compgen -G "$dir/${pkg}_*.deb" >/dev/null; then
-        # As root apt drops to _apt for downloads, which cannot write here.
-        (cd "$dir" && apt-get download -q -o APT::Sandbox::User=root "$@") >&2 ||
-            skip "apt-get download $pkg failed (no network or mirror?)"
-    fi
-    compgen -G "$dir/${pkg}_*.deb" | head -n1
 }
 
 # --- Debian 12 (bookworm): the configured sources. --------------------------
@@ -80,8 +74,8 @@ download() {
 bookworm_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
                sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
 [[ -n $bookworm_pkg ]] || skip "apt-cache knows no linux-image-amd64 (run apt-get update?)"
-deb=$(download "$cache/debs" "$bookworm_pkg")
-unpack debian12 "$deb"
+fetch debian12 "$bookworm_pkg" ||
+    skip "apt-get download $bookworm_pkg failed (no network or mirror?)"
 
 # --- Debian 13 (trixie): private apt state. ---------------------------------
 [[ -r $keyring ]] || skip "$keyring missing (debian-archive-keyring)"
@@ -94,12 +88,19 @@ apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list"
           -o "Dir::Cache=$apt_dir/cache"
           -o "Dir::State::status=/dev/null"
           -o "APT::Get::List-Cleanup=false")
-if [[ ! -e $apt_dir/.updated ]]; then
+trixie_update() {
     apt-get -q "${apt_opts[@]}" update >&2 || skip "private apt-get update for trixie failed"
     touch "$apt_dir/.updated"
+}
+trixie_pkg() {
+    apt-cache "${apt_opts[@]}" depends linux-image-amd64 2>/dev/null |
+        sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1
+}
+[[ -e $apt_dir/.updated ]] || trixie_update
+pkg=$(trixie_pkg)
+if [[ -z $pkg ]] || ! fetch debian13 "$pkg" "${apt_opts[@]}"; then
+    trixie_update               # the lists were stale: trixie moved on
+    pkg=$(trixie_pkg)
+    [[ -n $pkg ]] || { echo "fetch-kernels: trixie has no linux-image-amd64 dependency" >&2; exit 1; }
+    fetch debian13 "$pkg" "${apt_opts[@]}" || skip "apt-get download $pkg failed (no network or mirror?)"
 fi
-trixie_pkg=$(apt-cache "${apt_opts[@]}" depends linux-image-amd64 2>/dev/null |
-             sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
-[[ -n $trixie_pkg ]] || { echo "fetch-kernels: trixie has no linux-image-amd64 dependency" >&2; exit 1; }
-deb=$(download "$cache/debs" "${apt_opts[@]}" "$trixie_pkg")
-unpack debian13 "$deb"
