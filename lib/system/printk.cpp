@@ -1,0 +1,89 @@
+#include "system/printk.hpp"
+
+#include "model/errors.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include <sys/klog.h>
+
+namespace ncs {
+namespace {
+
+// include/linux/syslog.h; glibc exposes klogctl but not the action names.
+constexpr int k_syslog_action_console_level = 8;
+
+} // namespace
+
+std::optional<PrintkLevels> parse_printk_levels(std::string_view text) {
+    std::array<int, 4> values{};
+    std::size_t pos = 0;
+    for (auto& value : values) {
+        while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t')) {
+            ++pos;
+        }
+        const char* first = text.data() + pos;
+        const char* last = text.data() + text.size();
+        const auto [end, ec] = std::from_chars(first, last, value);
+        if (ec != std::errc{} || end == first) {
+            return std::nullopt;
+        }
+        pos = static_cast<std::size_t>(end - text.data());
+    }
+    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n')) {
+        ++pos;
+    }
+    if (pos != text.size()) {
+        return std::nullopt;
+    }
+    return PrintkLevels{values[0], values[1], values[2], values[3]};
+}
+
+PrintkLevels read_printk_levels(const Root& root) {
+    const auto path = root.path("/proc/sys/kernel/printk");
+    std::ifstream in(path);
+    if (!in) {
+        throw std::system_error(errno != 0 ? errno : ENOENT, std::generic_category(),
+                                "cannot read " + path.string());
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    const auto levels = parse_printk_levels(text.str());
+    if (!levels) {
+        throw OperationError(fmt::format("{} does not hold four integers", path.string()));
+    }
+    return *levels;
+}
+
+void set_console_loglevel(int level) {
+    if (level < 1 || level > 8) {
+        throw InputError(fmt::format("console log level {} is out of range", level),
+                         "use 1 (emergencies only) to 8 (everything, including debug)");
+    }
+    if (klogctl(k_syslog_action_console_level, nullptr, level) < 0) {
+        const int err = errno;
+        if (err == EPERM) {
+            throw OperationError("not allowed to set the console log level",
+                                 "run as root (needs CAP_SYSLOG or CAP_SYS_ADMIN)");
+        }
+        throw std::system_error(err, std::generic_category(),
+                                fmt::format("syslog(SYSLOG_ACTION_CONSOLE_LEVEL, {})", level));
+    }
+}
+
+std::string_view loglevel_name(int level) {
+    static constexpr std::array<std::string_view, 8> k_names = {
+        "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"};
+    if (level < 0 || level >= static_cast<int>(k_names.size())) {
+        return "?";
+    }
+    return k_names[static_cast<std::size_t>(level)];
+}
+
+} // namespace ncs

@@ -1,0 +1,37 @@
+#pragma once
+// The kernel's console log level: <root>/proc/sys/kernel/printk and the
+// syslog(2) console-level action that dmesg -n uses.
+
+#include "system/root.hpp"
+
+#include <optional>
+#include <string_view>
+
+namespace ncs {
+
+/// The four values of /proc/sys/kernel/printk, in the kernel's order.
+struct PrintkLevels {
+    int console_loglevel = 0;         ///< messages with a level below this reach consoles
+    int default_message_loglevel = 0; ///< the level of a printk without one
+    int minimum_console_loglevel = 0; ///< the lowest value console_loglevel may be set to
+    int default_console_loglevel = 0; ///< console_loglevel at boot
+    bool operator==(const PrintkLevels&) const = default;
+};
+
+/// Parses the text of /proc/sys/kernel/printk ("4\t4\t1\t7\n"); nullopt unless four integers.
+std::optional<PrintkLevels> parse_printk_levels(std::string_view text);
+
+/// Reads <root>/proc/sys/kernel/printk. Throws std::system_error when it cannot be read,
+/// OperationError when its text is not four integers.
+PrintkLevels read_printk_levels(const Root& root);
+
+/// Sets the console log level as `dmesg -n LEVEL` does: syslog(2) action
+/// SYSLOG_ACTION_CONSOLE_LEVEL (8), not a write to /proc/sys/kernel/printk.
+/// Throws InputError unless 1 <= level <= 8; OperationError on EPERM
+/// (needs CAP_SYSLOG or CAP_SYS_ADMIN) and std::system_error on other failures.
+void set_console_loglevel(int level);
+
+/// The kernel's name of a message level 0..7 ("emerg" ... "debug"); "?" otherwise.
+std::string_view loglevel_name(int level);
+
+} // namespace ncs
