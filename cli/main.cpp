@@ -1,10 +1,9 @@
 // netconsole-setup: build the app, run the chosen subcommand, report errors.
 // This is the only place that catches errors and prints them.
 
+#include "app.hpp"
 #include "context.hpp"
 #include "errors.hpp"
-#include "explain.hpp"
-#include "print.hpp"
 
 #include <CLI/App.hpp>
 #include <CLI/Config.hpp>
@@ -12,49 +11,25 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <vector>
-
-#ifndef NCS_VERSION
-#error "NCS_VERSION must be defined by the build (the CMake project version)"
-#endif
-
-namespace {
-
-constexpr const char* k_examples = R"(Examples:
-  netconsole-setup --to 192.0.2.5
-  netconsole-setup --to 192.0.2.5 --dev eth0 --src 192.0.2.10 --mac 52:54:00:12:34:56
-  netconsole-setup explain 'netconsole=+@/eth0,6666@10.0.0.2/'
-  netconsole-setup explain --root /mnt/sysimage
-
-Without a subcommand, netconsole-setup prints (see 'netconsole-setup print --help').)";
-
-} // namespace
 
 int main(int argc, char** argv) {
     using namespace ncs::cli;
 
-    CLI::App app{"Set up Linux netconsole on the sending host", std::string(k_program)};
-    app.set_version_flag("--version", fmt::format("{} {}", k_program, NCS_VERSION));
-    app.require_subcommand(0, 1);
-    app.fallthrough(); // global options work after the subcommand too
-    app.footer(k_examples);
-
     GlobalOptions global;
-    add_global_options(app, global);
-    const auto print = setup_print(app);
-    const std::vector<Command> subcommands{print.subcommand, setup_explain(app)};
+    auto built = build_app(global); // subcommands are registered in cli/app.cpp
+    auto& app = *built.app;
 
     try {
         app.parse(argc, argv);
 
-        const Command* chosen = &print.default_action;
-        for (const auto& command : subcommands) {
+        const Command* chosen = &built.default_action;
+        for (const auto& command : built.subcommands) {
             if (command.app->parsed()) {
                 chosen = &command;
             }
         }
-        if (chosen != &print.default_action) {
-            if (const auto option = print.default_option_given(); !option.empty()) {
+        if (chosen != &built.default_action) {
+            if (const auto option = built.default_option_given(); !option.empty()) {
                 throw ncs::InputError(
                     fmt::format("{} is not an option of '{}'", option, chosen->app->get_name()),
                     fmt::format("see '{} {} --help'", k_program, chosen->app->get_name()));

@@ -1,0 +1,58 @@
+#include "app.hpp"
+
+#include "explain.hpp"
+#include "print.hpp"
+
+#include <fmt/format.h>
+
+#ifndef NCS_VERSION
+#error "NCS_VERSION must be defined by the build (the CMake project version)"
+#endif
+
+namespace ncs::cli {
+namespace {
+
+constexpr const char* k_examples = R"(Examples:
+  netconsole-setup --to 192.0.2.5
+  netconsole-setup --to 192.0.2.5 --dev eth0 --src 192.0.2.10 --mac 52:54:00:12:34:56
+  netconsole-setup explain 'netconsole=+@/eth0,6666@10.0.0.2/'
+  netconsole-setup explain --root /mnt/sysimage
+
+Without a subcommand, netconsole-setup prints (see 'netconsole-setup print --help').)";
+
+void add(std::vector<Command>& commands, Command command) {
+    commands.push_back(std::move(command));
+}
+
+// For a setup that registers several subcommands at once.
+[[maybe_unused]] void add(std::vector<Command>& commands, std::vector<Command> more) {
+    for (auto& command : more) {
+        commands.push_back(std::move(command));
+    }
+}
+
+} // namespace
+
+BuiltApp build_app(GlobalOptions& global) {
+    BuiltApp built;
+    built.app = std::make_unique<CLI::App>("Set up Linux netconsole on the sending host",
+                                           std::string(k_program));
+    auto& app = *built.app;
+    app.set_version_flag("--version", fmt::format("{} {}", k_program, NCS_VERSION));
+    app.require_subcommand(0, 1);
+    app.fallthrough(); // global options work after the subcommand too
+    app.footer(k_examples);
+    add_global_options(app, global);
+
+    auto print = setup_print(app);
+    built.default_action = print.default_action;
+    built.default_option_given = print.default_option_given;
+
+    // One line per subcommand (setup_<verb> returns a Command or a vector of them).
+    auto& commands = built.subcommands;
+    add(commands, print.subcommand);
+    add(commands, setup_explain(app));
+    return built;
+}
+
+} // namespace ncs::cli

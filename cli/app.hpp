@@ -1,0 +1,30 @@
+#pragma once
+// The CLI11 app with its global options and every subcommand registered. main
+// parses and runs it; tests walk it (the completion and man page drift test).
+
+#include "context.hpp"
+
+#include <CLI/App.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ncs::cli {
+
+/// The built app and what runs for each of its subcommands.
+struct BuiltApp {
+    std::unique_ptr<CLI::App> app;
+    /// One entry per registered subcommand, in registration order.
+    std::vector<Command> subcommands;
+    /// What runs when no subcommand was given (print with the app's own target options).
+    Command default_action;
+    /// The first target option given to the app itself (before any subcommand), or "".
+    std::function<std::string()> default_option_given;
+};
+
+/// Builds the app; global is bound to the global options and must outlive the app.
+BuiltApp build_app(GlobalOptions& global);
+
+} // namespace ncs::cli
