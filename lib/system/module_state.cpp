@@ -1,0 +1,159 @@
+#include "system/module_state.hpp"
+
+#include "model/errors.hpp"
+
+#include <sys/utsname.h>
+
+#include <cerrno>
+#include <fstream>
+#include <system_error>
+
+namespace ncs {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The kernel treats '-' and '_' in module names as the same character.
+std::string normalise(std::string_view name) {
+    std::string out(name);
+    for (char& c : out) {
+        if (c == '-') {
+            c = '_';
+        }
+    }
+    return out;
+}
+
+// "kernel/drivers/net/netconsole.ko.xz" -> "netconsole"
+std::string module_name_of_path(std::string_view path) {
+    if (const auto slash = path.rfind('/'); slash != std::string_view::npos) {
+        path.remove_prefix(slash + 1);
+    }
+    if (const auto dot = path.find(".ko"); dot != std::string_view::npos) {
+        path = path.substr(0, dot);
+    }
+    return normalise(path);
+}
+
+// modules.builtin: one path per line. modules.dep: "path: deps...".
+bool index_lists(const fs::path& file, const std::string& name) {
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+        const auto colon = line.find(':');
+        if (module_name_of_path(std::string_view(line).substr(0, colon)) == name) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// modules.alias: "alias <pattern> <module>".
+bool alias_names(const fs::path& file, const std::string& name) {
+    std::ifstream in(file);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("alias ", 0) != 0) {
+            continue;
+        }
+        const auto space = line.find_last_of(" \t");
+        if (normalise(std::string_view(line).substr(space + 1)) == name) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// /proc/modules: "<name> <size> <refs> ..." per line.
+bool proc_modules_lists(const fs::path& file, const std::string& name) {
+    std::ifstream in(file);
+    std::string first;
+    std::string rest;
+    while (in >> first) {
+        if (normalise(first) == name) {
+            return true;
+        }
+        std::getline(in, rest);
+    }
+    return false;
+}
+
+} // namespace
+
+std::string_view to_string(ModuleKind kind) noexcept {
+    switch (kind) {
+    case ModuleKind::builtin:
+        return "builtin";
+    case ModuleKind::loaded:
+        return "loaded";
+    case ModuleKind::loadable:
+        return "loadable";
+    case ModuleKind::absent:
+        break;
+    }
+    return "absent";
+}
+
+ModuleKind ModuleState::kind() const noexcept {
+    if (builtin) {
+        return ModuleKind::builtin;
+    }
+    if (loaded) {
+        return ModuleKind::loaded;
+    }
+    if (loadable) {
+        return ModuleKind::loadable;
+    }
+    return ModuleKind::absent;
+}
+
+std::string running_kernel_release() {
+    struct utsname uts {};
+    if (::uname(&uts) != 0) {
+        throw std::system_error(errno, std::generic_category(), "uname");
+    }
+    return uts.release;
+}
+
+ModuleState read_module_state(const Root& root, std::string_view name,
+                              std::optional<std::string> release) {
+    if (name.empty() || name.find_first_of("/ \t\n") != std::string_view::npos ||
+        name == "." || name == "..") {
+        throw InputError("'" + std::string(name) + "' is not a kernel module name");
+    }
+    ModuleState state;
+    state.name = normalise(name);
+    state.release = release ? std::move(*release) : running_kernel_release();
+    if (state.release.empty() || state.release.find('/') != std::string::npos ||
+        state.release == "." || state.release == "..") {
+        throw InputError("'" + state.release + "' is not a kernel release");
+    }
+
+    std::error_code ec;
+    // Debian 12 merged /usr: /lib is a link to /usr/lib, but a test tree may hold either.
+    fs::path index = root.path("/lib/modules/" + state.release);
+    if (!fs::is_directory(index, ec)) {
+        index = root.path("/usr/lib/modules/" + state.release);
+    }
+    state.index_found = fs::is_directory(index, ec);
+    if (state.index_found) {
+        state.builtin = index_lists(index / "modules.builtin", state.name);
+        state.loadable = index_lists(index / "modules.dep", state.name) ||
+                         alias_names(index / "modules.alias", state.name);
+    }
+
+    // A loaded module has initstate (and refcnt if it can be unloaded); a built-in
+    // module has a /sys/module directory only when it has parameters, and never
+    // an initstate.
+    const fs::path sys = root.path("/sys/module/" + state.name);
+    const bool sys_dir = fs::is_directory(sys, ec);
+    state.loaded = (sys_dir && (fs::exists(sys / "initstate", ec) ||
+                                fs::exists(sys / "refcnt", ec))) ||
+                   proc_modules_lists(root.path("/proc/modules"), state.name);
+    if (sys_dir && !state.loaded) {
+        state.builtin = true;
+    }
+    return state;
+}
+
+} // namespace ncs

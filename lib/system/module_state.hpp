@@ -1,0 +1,39 @@
+#pragma once
+// Is a kernel module built in, loadable, loaded or absent? Read from
+// <root>/lib/modules/<release>/modules.{builtin,dep,alias}, <root>/sys/module
+// and <root>/proc/modules. Pure reading under a Root; nothing is loaded.
+
+#include "system/root.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ncs {
+
+enum class ModuleKind { builtin, loaded, loadable, absent };
+
+/// "builtin", "loaded", "loadable" or "absent".
+std::string_view to_string(ModuleKind kind) noexcept;
+
+struct ModuleState {
+    std::string name;    ///< normalised: '-' becomes '_', as the kernel names modules
+    std::string release; ///< the kernel release whose module index was read
+    bool builtin = false;  ///< in modules.builtin, or in /sys/module with no initstate
+    bool loadable = false; ///< in modules.dep or named by modules.alias
+    bool loaded = false;   ///< /sys/module/<name>/initstate or refcnt, or in /proc/modules
+    bool index_found = false; ///< <root>/lib/modules/<release> exists
+
+    /// One answer: builtin, else loaded, else loadable, else absent.
+    ModuleKind kind() const noexcept;
+};
+
+/// The running kernel's release (uname(2)); throws std::system_error.
+std::string running_kernel_release();
+
+/// What <root> says about module `name` for kernel `release` (uname(2) when unset).
+/// Throws InputError for a name that cannot be a module name.
+ModuleState read_module_state(const Root& root, std::string_view name,
+                              std::optional<std::string> release = std::nullopt);
+
+} // namespace ncs

@@ -1,0 +1,132 @@
+// Built in, loadable, loaded or absent, read from a temporary root tree laid
+// out as Debian kernels lay it out.
+#include "system/module_state.hpp"
+
+#include "model/errors.hpp"
+#include "temp_tree.hpp"
+
+#include <catch2/catch.hpp>
+
+using ncs::ModuleKind;
+using ncs::read_module_state;
+using ncs::Root;
+using ncs::test::TempTree;
+
+namespace {
+
+constexpr const char* k_release = "6.1.0-test-amd64";
+
+void write_index(const TempTree& tree, const char* builtin, const char* dep,
+                 const char* alias = "") {
+    const std::string dir = std::string("/lib/modules/") + k_release;
+    tree.write(dir + "/modules.builtin", builtin);
+    tree.write(dir + "/modules.dep", dep);
+    tree.write(dir + "/modules.alias", alias);
+}
+
+} // namespace
+
+TEST_CASE("a module listed in modules.builtin is built in", "[module_state]") {
+    TempTree tree;
+    write_index(tree, "kernel/drivers/net/dummy.ko\nkernel/drivers/net/netconsole.ko\n",
+                "kernel/fs/ext4/ext4.ko: kernel/fs/jbd2/jbd2.ko\n");
+    const auto state = read_module_state(Root(tree.dir()), "netconsole", k_release);
+    CHECK(state.index_found);
+    CHECK(state.builtin);
+    CHECK_FALSE(state.loadable);
+    CHECK(state.kind() == ModuleKind::builtin);
+    CHECK(state.release == k_release);
+}
+
+TEST_CASE("a module in modules.dep is loadable, compressed or not", "[module_state]") {
+    TempTree tree;
+    write_index(tree, "kernel/drivers/net/dummy.ko\n",
+                "kernel/drivers/net/netconsole.ko.xz: kernel/drivers/net/configfs.ko.xz\n"
+                "kernel/fs/configfs/configfs.ko.zst:\n");
+    const Root root(tree.dir());
+    CHECK(read_module_state(root, "netconsole", k_release).kind() == ModuleKind::loadable);
+    CHECK(read_module_state(root, "configfs", k_release).kind() == ModuleKind::loadable);
+    CHECK(read_module_state(root, "dummy", k_release).kind() == ModuleKind::builtin);
+    CHECK(read_module_state(root, "ext4", k_release).kind() == ModuleKind::absent);
+}
+
+TEST_CASE("a module named only by modules.alias is loadable", "[module_state]") {
+    TempTree tree;
+    write_index(tree, "", "", "alias fs-configfs configfs\nalias net-pf-16 netlink_diag\n");
+    const Root root(tree.dir());
+    CHECK(read_module_state(root, "configfs", k_release).loadable);
+    CHECK_FALSE(read_module_state(root, "fs-configfs", k_release).loadable);
+}
+
+TEST_CASE("'-' and '_' are the same character in module names", "[module_state]") {
+    TempTree tree;
+    write_index(tree, "kernel/drivers/net/foo-bar.ko\n", "");
+    const auto state = read_module_state(Root(tree.dir()), "foo_bar", k_release);
+    CHECK(state.builtin);
+    CHECK(state.name == "foo_bar");
+    CHECK(read_module_state(Root(tree.dir()), "foo-bar", k_release).builtin);
+}
+
+TEST_CASE("a module with /sys/module/<name>/initstate is loaded", "[module_state]") {
+    TempTree tree;
+    write_index(tree, "", "kernel/drivers/net/netconsole.ko:\n");
+    tree.write("/sys/module/netconsole/initstate", "live\n");
+    tree.write("/sys/module/netconsole/refcnt", "0\n");
+    const auto state = read_module_state(Root(tree.dir()), "netconsole", k_release);
+    CHECK(state.loaded);
+    CHECK(state.loadable);
+    CHECK_FALSE(state.builtin);
+    CHECK(state.kind() == ModuleKind::loaded);
+}
+
+TEST_CASE("a /sys/module directory without initstate means built in", "[module_state]") {
+    // A built-in module with parameters (netconsole has oops_only) gets
+    // /sys/module/<name>/parameters but never initstate or refcnt.
+    TempTree tree;
+    tree.write("/sys/module/netconsole/parameters/oops_only", "N\n");
+    const auto state = read_module_state(Root(tree.dir()), "netconsole", k_release);
+    CHECK_FALSE(state.index_found);
+    CHECK(state.builtin);
+    CHECK_FALSE(state.loaded);
+}
+
+TEST_CASE("/proc/modules alone says loaded", "[module_state]") {
+    TempTree tree;
+    tree.write("/proc/modules",
+               "e1000 163840 0 - Live 0x0000000000000000\n"
+               "netconsole 20480 0 - Live 0x0000000000000000\n");
+    const Root root(tree.dir());
+    CHECK(read_module_state(root, "netconsole", k_release).kind() == ModuleKind::loaded);
+    CHECK(read_module_state(root, "e1000", k_release).loaded);
+    CHECK_FALSE(read_module_state(root, "netconsol", k_release).loaded);
+}
+
+TEST_CASE("nothing known means absent", "[module_state]") {
+    TempTree tree;
+    const auto state = read_module_state(Root(tree.dir()), "netconsole", k_release);
+    CHECK(state.kind() == ModuleKind::absent);
+    CHECK_FALSE(state.index_found);
+    CHECK(ncs::to_string(state.kind()) == "absent");
+}
+
+TEST_CASE("the index under /usr/lib/modules is found too", "[module_state]") {
+    TempTree tree;
+    tree.write(std::string("/usr/lib/modules/") + k_release + "/modules.builtin",
+               "kernel/drivers/net/netconsole.ko\n");
+    CHECK(read_module_state(Root(tree.dir()), "netconsole", k_release).builtin);
+}
+
+TEST_CASE("the release defaults to the running kernel's", "[module_state]") {
+    TempTree tree;
+    const auto state = read_module_state(Root(tree.dir()), "netconsole");
+    CHECK(state.release == ncs::running_kernel_release());
+    CHECK_FALSE(state.release.empty());
+}
+
+TEST_CASE("names and releases that are paths are rejected", "[module_state]") {
+    TempTree tree;
+    const Root root(tree.dir());
+    CHECK_THROWS_AS(read_module_state(root, "", k_release), ncs::InputError);
+    CHECK_THROWS_AS(read_module_state(root, "../x", k_release), ncs::InputError);
+    CHECK_THROWS_AS(read_module_state(root, "netconsole", "../../etc"), ncs::InputError);
+}
