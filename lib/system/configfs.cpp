@@ -1,0 +1,258 @@
+#include "system/configfs.hpp"
+
+#include "grammar/kernel_text.hpp"
+#include "model/errors.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <memory>
+#include <system_error>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ncs {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct FdCloser {
+    void operator()(const int* fd) const noexcept {
+        ::close(*fd);
+        delete fd;
+    }
+};
+using UniqueFd = std::unique_ptr<int, FdCloser>;
+
+UniqueFd open_file(const fs::path& file, int flags, std::string_view what) {
+    int fd = -1;
+    do {
+        fd = ::open(file.c_str(), flags | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        throw std::system_error(errno, std::generic_category(),
+                                fmt::format("cannot {} {}", what, file.string()));
+    }
+    return UniqueFd(new int(fd));
+}
+
+[[noreturn]] void unexpected(const fs::path& file, std::string_view text) {
+    throw OperationError(fmt::format("unexpected value '{}' in {}", text, file.string()),
+                         "is this netconsole's configfs directory?");
+}
+
+} // namespace
+
+// --- SystemConfigfsFiles --------------------------------------------------------
+
+bool SystemConfigfsFiles::exists(const fs::path& path) const {
+    std::error_code ec;
+    return fs::exists(path, ec);
+}
+
+bool SystemConfigfsFiles::is_directory(const fs::path& path) const {
+    std::error_code ec;
+    return fs::is_directory(path, ec);
+}
+
+std::vector<std::string> SystemConfigfsFiles::subdirectories(const fs::path& dir) const {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        std::error_code type_ec;
+        if (it->is_directory(type_ec)) {
+            names.push_back(it->path().filename().string());
+        }
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+std::string SystemConfigfsFiles::read(const fs::path& file) const {
+    const auto fd = open_file(file, O_RDONLY, "read");
+    std::string text;
+    char buffer[4096];
+    while (true) {
+        const auto n = ::read(*fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            throw std::system_error(errno, std::generic_category(),
+                                    fmt::format("cannot read {}", file.string()));
+        }
+        if (n == 0) {
+            return text;
+        }
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
+void SystemConfigfsFiles::write(const fs::path& file, std::string_view text) {
+    // configfs hands the store function what one write(2) brought; no O_CREAT,
+    // no O_TRUNC: the attribute exists or this is not the tree we think it is.
+    const auto fd = open_file(file, O_WRONLY, "open");
+    ssize_t n = -1;
+    do {
+        n = ::write(*fd, text.data(), text.size());
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        throw std::system_error(errno, std::generic_category(),
+                                fmt::format("cannot write '{}' to {}", without_newline(text),
+                                            file.string()));
+    }
+    // Up to the May-2026 fix the kernel returned strnlen(), a short count only for
+    // an embedded NUL, which we never write; anything shorter is a failure.
+    if (static_cast<std::size_t>(n) != text.size()) {
+        throw std::system_error(EIO, std::generic_category(),
+                                fmt::format("short write of '{}' to {}", without_newline(text),
+                                            file.string()));
+    }
+}
+
+void SystemConfigfsFiles::make_directory(const fs::path& dir) {
+    if (::mkdir(dir.c_str(), 0755) != 0) {
+        throw std::system_error(errno, std::generic_category(),
+                                fmt::format("cannot create {}", dir.string()));
+    }
+}
+
+void SystemConfigfsFiles::remove_directory(const fs::path& dir) {
+    if (::rmdir(dir.c_str()) != 0) {
+        throw std::system_error(errno, std::generic_category(),
+                                fmt::format("cannot remove {}", dir.string()));
+    }
+}
+
+// --- Reading --------------------------------------------------------------------
+
+fs::path configfs_dir(const Root& root) { return root.path("/sys/kernel/config"); }
+
+fs::path netconsole_dir(const Root& root) { return configfs_dir(root) / "netconsole"; }
+
+std::string_view without_newline(std::string_view text) noexcept {
+    if (!text.empty() && text.back() == '\n') {
+        text.remove_suffix(1);
+    }
+    return text;
+}
+
+std::optional<bool> parse_flag(std::string_view text) noexcept {
+    if (text == "0") {
+        return false;
+    }
+    if (text == "1") {
+        return true;
+    }
+    return std::nullopt;
+}
+
+const std::string* ConfigfsTarget::text(std::string_view attribute_name) const {
+    for (const auto& attribute : attributes) {
+        if (attribute.name == attribute_name) {
+            return &attribute.text;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<std::string> list_targets(const ConfigfsFiles& files, const fs::path& dir) {
+    return files.subdirectories(dir);
+}
+
+ConfigfsTarget read_target(const ConfigfsFiles& files, const fs::path& dir,
+                           std::string_view name) {
+    const auto target_dir = dir / std::string(name);
+    ConfigfsTarget target;
+    target.name = std::string(name);
+
+    auto read = [&](const std::string& attribute) {
+        const auto file = target_dir / attribute;
+        auto text = std::string(without_newline(files.read(file)));
+        target.attributes.push_back({attribute, text});
+        return std::pair{file, text};
+    };
+    auto flag = [&](const std::string& attribute) {
+        const auto [file, text] = read(attribute);
+        const auto value = parse_flag(text);
+        if (!value) {
+            unexpected(file, text);
+        }
+        return *value;
+    };
+    auto port = [&](const std::string& attribute) {
+        const auto [file, text] = read(attribute);
+        const auto value = kernel::parse_u16(text);
+        if (!value) {
+            unexpected(file, text);
+        }
+        return *value;
+    };
+    auto ip = [&](const std::string& attribute) {
+        const auto [file, text] = read(attribute);
+        // %pI4 or %pI6c: compressed IPv6, possibly with a dotted IPv4 tail.
+        auto value = IpAddress::try_parse(text);
+        if (!value) {
+            value = kernel::parse_ip(text);
+        }
+        if (!value) {
+            unexpected(file, text);
+        }
+        return *value;
+    };
+    auto mac = [&](const std::string& attribute) {
+        const auto [file, text] = read(attribute);
+        const auto value = MacAddress::try_parse(text);
+        if (!value) {
+            unexpected(file, text);
+        }
+        return *value;
+    };
+
+    target.enabled = flag("enabled");
+    target.extended = flag("extended");
+    if (files.exists(target_dir / "release")) {
+        target.features.release = true;
+        target.release = flag("release");
+    }
+    target.dev_name = read("dev_name").second;
+    target.local_port = port("local_port");
+    target.local_ip = ip("local_ip");
+    target.remote_port = port("remote_port");
+    target.remote_ip = ip("remote_ip");
+    target.local_mac = mac("local_mac");
+    target.remote_mac = mac("remote_mac");
+    if (files.exists(target_dir / "transmit_errors")) {
+        target.features.transmit_errors = true;
+        const auto [file, text] = read("transmit_errors");
+        std::uint64_t value = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec != std::errc{} || end != text.data() + text.size()) {
+            unexpected(file, text);
+        }
+        target.transmit_errors = value;
+    }
+
+    const auto userdata_dir = target_dir / "userdata";
+    if (files.is_directory(userdata_dir)) {
+        target.features.userdata = true;
+        for (const auto& key : files.subdirectories(userdata_dir)) {
+            const auto value = read("userdata/" + key + "/value").second;
+            target.userdata.push_back({key, value});
+        }
+        for (const auto& s : k_sysdata_switches) {
+            const auto relative = "userdata/" + std::string(s.file);
+            if (files.exists(target_dir / relative)) {
+                target.features.*s.feature = true;
+                target.sysdata.*s.value = flag(relative);
+            }
+        }
+    }
+    return target;
+}
+
+} // namespace ncs

@@ -1,0 +1,142 @@
+#pragma once
+// netconsole's configfs tree: <root>/sys/kernel/config/netconsole/<target>/...
+// (shared/reference/kernel-netconsole.md §2). Reading a target and its
+// features, and the file operations writes go through. Every write is one
+// write(2) whose errno is kept: the kernel's answer is the information.
+
+#include "model/ip_address.hpp"
+#include "model/mac_address.hpp"
+#include "model/target.hpp"
+#include "system/root.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ncs {
+
+/// The file operations the configfs layer needs. SystemConfigfsFiles does them on the
+/// real filesystem; the apply logic's unit tests use a record-and-assert fake, because
+/// a plain directory cannot answer as the kernel does (EINVAL while enabled, ...).
+class ConfigfsFiles {
+public:
+    virtual ~ConfigfsFiles() = default;
+    /// Whether path exists (file or directory).
+    virtual bool exists(const std::filesystem::path& path) const = 0;
+    /// Whether path is a directory.
+    virtual bool is_directory(const std::filesystem::path& path) const = 0;
+    /// The names of the subdirectories of dir, sorted; empty when dir does not exist.
+    virtual std::vector<std::string> subdirectories(const std::filesystem::path& dir) const = 0;
+    /// The content of file. Throws std::system_error naming the path.
+    virtual std::string read(const std::filesystem::path& file) const = 0;
+    /// One write(2) of text to the existing file. Throws std::system_error with the errno.
+    virtual void write(const std::filesystem::path& file, std::string_view text) = 0;
+    /// mkdir(2). Throws std::system_error with the errno.
+    virtual void make_directory(const std::filesystem::path& dir) = 0;
+    /// rmdir(2). Throws std::system_error with the errno.
+    virtual void remove_directory(const std::filesystem::path& dir) = 0;
+};
+
+/// ConfigfsFiles on the real filesystem.
+class SystemConfigfsFiles final : public ConfigfsFiles {
+public:
+    bool exists(const std::filesystem::path& path) const override;
+    bool is_directory(const std::filesystem::path& path) const override;
+    std::vector<std::string> subdirectories(const std::filesystem::path& dir) const override;
+    std::string read(const std::filesystem::path& file) const override;
+    void write(const std::filesystem::path& file, std::string_view text) override;
+    void make_directory(const std::filesystem::path& dir) override;
+    void remove_directory(const std::filesystem::path& dir) override;
+};
+
+/// <root>/sys/kernel/config: where configfs is mounted.
+std::filesystem::path configfs_dir(const Root& root);
+/// <root>/sys/kernel/config/netconsole: present when a netconsole with dynamic
+/// targets (CONFIG_NETCONSOLE_DYNAMIC) is loaded and configfs is mounted.
+std::filesystem::path netconsole_dir(const Root& root);
+
+/// What this kernel's netconsole offers, from the attributes a target shows.
+struct ConfigfsFeatures {
+    bool release = false;         ///< `release` (6.6)
+    bool userdata = false;        ///< `userdata/` (6.9)
+    bool transmit_errors = false; ///< `transmit_errors` (6.14)
+    bool cpu_nr = false;          ///< `userdata/cpu_nr_enabled` (6.15)
+    bool taskname = false;        ///< `userdata/taskname_enabled` (6.15)
+    bool sysdata_release = false; ///< `userdata/release_enabled` (6.15)
+    bool msgid = false;           ///< `userdata/msgid_enabled` (6.17)
+    bool operator==(const ConfigfsFeatures&) const = default;
+};
+
+/// One attribute file as read: its name (relative to the target) and its text
+/// without the kernel's trailing newline.
+struct AttributeValue {
+    std::string name;
+    std::string text;
+    bool operator==(const AttributeValue&) const = default;
+};
+
+/// One target as configfs shows it.
+struct ConfigfsTarget {
+    std::string name;
+    ConfigfsFeatures features;
+    bool enabled = false;
+    bool extended = false;
+    std::optional<bool> release; ///< nullopt: no such attribute (before 6.6)
+    std::string dev_name;
+    std::uint16_t local_port = 0;
+    IpAddress local_ip;          ///< all-zero while unset (the kernel picks at enable)
+    std::uint16_t remote_port = 0;
+    IpAddress remote_ip;
+    MacAddress remote_mac;
+    MacAddress local_mac;        ///< read-only: the device's MAC while enabled, else broadcast
+    std::optional<std::uint64_t> transmit_errors; ///< read-only, 6.14+
+    std::vector<UserdataEntry> userdata; ///< userdata/<key>/value, sorted by key
+    Sysdata sysdata;             ///< the switches present (see features)
+    /// Every attribute file as read, in the kernel's documented order, then
+    /// userdata/<key>/value and the sysdata switches.
+    std::vector<AttributeValue> attributes;
+
+    /// The text of attribute name ("remote_port", "userdata/k/value"), or nullptr.
+    const std::string* text(std::string_view attribute_name) const;
+};
+
+/// The target attributes a tool may write, in the order an apply writes them
+/// (§2.6: device, addresses of one family, ports, MAC, format).
+inline constexpr std::string_view k_writable_attributes[] = {
+    "dev_name", "remote_ip", "local_ip", "remote_port", "local_port",
+    "remote_mac", "extended", "release"};
+
+/// One sysdata switch file under userdata/: its name, the feature it shows, its value.
+struct SysdataSwitch {
+    std::string_view file;
+    bool ConfigfsFeatures::*feature;
+    bool Sysdata::*value;
+};
+
+/// The sysdata switches, in the kernel's order.
+inline constexpr SysdataSwitch k_sysdata_switches[] = {
+    {"cpu_nr_enabled", &ConfigfsFeatures::cpu_nr, &Sysdata::cpu_nr},
+    {"taskname_enabled", &ConfigfsFeatures::taskname, &Sysdata::taskname},
+    {"release_enabled", &ConfigfsFeatures::sysdata_release, &Sysdata::release},
+    {"msgid_enabled", &ConfigfsFeatures::msgid, &Sysdata::msgid},
+};
+
+/// The names of the targets under dir (directories), sorted; empty when dir is absent.
+std::vector<std::string> list_targets(const ConfigfsFiles& files, const std::filesystem::path& dir);
+
+/// Reads dir/name. Throws std::system_error when a file cannot be read, OperationError
+/// when an attribute holds text this tool does not understand.
+ConfigfsTarget read_target(const ConfigfsFiles& files, const std::filesystem::path& dir,
+                           std::string_view name);
+
+/// Text as the kernel shows it, without one trailing newline.
+std::string_view without_newline(std::string_view text) noexcept;
+
+/// "0"/"1" as netconsole prints booleans; nullopt otherwise.
+std::optional<bool> parse_flag(std::string_view text) noexcept;
+
+} // namespace ncs
