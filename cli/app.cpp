@@ -1,7 +1,9 @@
 #include "app.hpp"
 
 #include "explain.hpp"
+#include "loglevel.hpp"
 #include "print.hpp"
+#include "test_message.hpp"
 
 #include <fmt/format.h>
 
@@ -52,6 +54,8 @@ BuiltApp build_app(GlobalOptions& global) {
     auto& commands = built.subcommands;
     add(commands, print.subcommand);
     add(commands, setup_explain(app));
+    add(commands, setup_loglevel(app));
+    add(commands, setup_test(app));
     return built;
 }
 

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -46,17 +47,18 @@ std::optional<PrintkLevels> parse_printk_levels(std::string_view text) {
 }
 
 PrintkLevels read_printk_levels(const Root& root) {
-    const auto path = root.path("/proc/sys/kernel/printk");
-    std::ifstream in(path);
+    // Messages name the system path, as config_sources does, whatever the root.
+    constexpr const char* k_path = "/proc/sys/kernel/printk";
+    std::ifstream in(root.path(k_path));
     if (!in) {
         throw std::system_error(errno != 0 ? errno : ENOENT, std::generic_category(),
-                                "cannot read " + path.string());
+                                fmt::format("cannot read {}", k_path));
     }
     std::ostringstream text;
     text << in.rdbuf();
     const auto levels = parse_printk_levels(text.str());
     if (!levels) {
-        throw OperationError(fmt::format("{} does not hold four integers", path.string()));
+        throw OperationError(fmt::format("{} does not hold four integers", k_path));
     }
     return *levels;
 }
@@ -84,6 +86,27 @@ std::string_view loglevel_name(int level) {
         return "?";
     }
     return k_names[static_cast<std::size_t>(level)];
+}
+
+std::vector<Warning> check_console_loglevel(int console_loglevel) {
+    // A message is printed when its level is below console_loglevel.
+    const std::string hint = "'netconsole-setup loglevel 8' lets every message through";
+    if (console_loglevel >= 8) {
+        return {};
+    }
+    if (console_loglevel <= 0) {
+        return {{fmt::format("console log level {} sends no message at all", console_loglevel),
+                 hint}};
+    }
+    const int highest = console_loglevel - 1;
+    const auto hidden = console_loglevel < 5 ? "warnings and debug messages" : "debug messages";
+    return {{fmt::format("console log level {} hides {}: only levels 0-{} (emerg..{}) are sent",
+                         console_loglevel, hidden, highest, loglevel_name(highest)),
+             hint}};
+}
+
+int test_message_level(const PrintkLevels& levels) {
+    return std::clamp(levels.console_loglevel - 1, 0, 7);
 }
 
 } // namespace ncs

@@ -2,10 +2,12 @@
 // The kernel's console log level: <root>/proc/sys/kernel/printk and the
 // syslog(2) console-level action that dmesg -n uses.
 
+#include "model/errors.hpp"
 #include "system/root.hpp"
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace ncs {
 
@@ -33,5 +35,13 @@ void set_console_loglevel(int level);
 
 /// The kernel's name of a message level 0..7 ("emerg" ... "debug"); "?" otherwise.
 std::string_view loglevel_name(int level);
+
+/// What a console log level hides that the user likely wants: below 8 debug messages,
+/// below 5 warnings too. Empty at 8.
+std::vector<Warning> check_console_loglevel(int console_loglevel);
+
+/// The level for a test message that reaches the consoles: the highest one below
+/// console_loglevel (a message is printed when its level is lower), 0 at the least.
+int test_message_level(const PrintkLevels& levels);
 
 } // namespace ncs

@@ -1,0 +1,26 @@
+#pragma once
+// `loglevel [N]`: show the four values of /proc/sys/kernel/printk with their
+// meaning, or set the console log level as `dmesg -n N` does.
+
+#include "context.hpp"
+
+#include <optional>
+#include <string>
+
+namespace ncs::cli {
+
+struct LoglevelOptions {
+    std::optional<std::string> level; ///< as typed; validated by run_loglevel
+};
+
+/// Registers `loglevel` on app.
+Command setup_loglevel(CLI::App& app);
+
+/// Shows the levels, or sets the console level first. Throws InputError for a level
+/// outside 1-8 or when setting under --root; OperationError, std::system_error.
+void run_loglevel(const LoglevelOptions& options, const Context& context);
+
+/// "8" -> 8; throws InputError unless the text is a decimal from 1 to 8.
+int parse_console_loglevel(std::string_view text);
+
+} // namespace ncs::cli

@@ -1,0 +1,132 @@
+#include "test_message.hpp"
+
+#include "json.hpp"
+#include "system/printk.hpp"
+
+#include <CLI/App.hpp>
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <ostream>
+#include <random>
+#include <system_error>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace ncs::cli {
+namespace {
+
+constexpr const char* k_description =
+    "Send a uniquely marked kernel message to check that netconsole delivers";
+
+constexpr const char* k_examples = R"(Examples:
+  # look for the printed marker in the doctor's log
+  netconsole-setup test
+  # the same, after checking that target 'doctor' exists and is enabled
+  netconsole-setup test doctor)";
+
+/// A marker nobody else writes: the time and 32 random bits.
+std::string make_marker(std::string_view name) {
+    std::random_device random;
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+    return fmt::format("ncs-test{}{}-{}-{:08x}", name.empty() ? "" : "-", name, seconds,
+                       random());
+}
+
+/// The target must be a configfs directory that exists and is enabled.
+void check_target(const Root& root, const std::string& name) {
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
+        name.size() > 255) {
+        throw InputError(fmt::format("'{}' is not a target name", name),
+                         "a target name is one path component: no '/', not '.' or '..'");
+    }
+    // Messages name system paths, whatever the root.
+    constexpr const char* k_configfs = "/sys/kernel/config/netconsole";
+    const auto directory = root.path(k_configfs);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(directory, ec)) {
+        throw OperationError(fmt::format("{} does not exist", k_configfs),
+                             "is netconsole loaded and configfs mounted? see "
+                             "'netconsole-setup status'");
+    }
+    const auto target = directory / name;
+    if (!std::filesystem::is_directory(target, ec)) {
+        throw InputError(fmt::format("there is no netconsole target '{}'", name),
+                         "'netconsole-setup status' lists the targets");
+    }
+    std::ifstream in(target / "enabled");
+    std::string enabled;
+    if (!in || !std::getline(in, enabled)) {
+        throw std::system_error(errno != 0 ? errno : EIO, std::generic_category(),
+                                fmt::format("cannot read {}/{}/enabled", k_configfs, name));
+    }
+    if (enabled != "1") {
+        throw OperationError(fmt::format("netconsole target '{}' is not enabled", name),
+                             fmt::format("'{} enable {}' enables it", k_program, name));
+    }
+}
+
+} // namespace
+
+TestMessage send_test_message(const Root& root, std::string_view name) {
+    const auto levels = read_printk_levels(root);
+    TestMessage message{make_marker(name), test_message_level(levels)};
+    const auto line = fmt::format("<{}>{}: test message {}\n", message.level, k_program,
+                                  message.marker);
+    const auto path = root.path("/dev/kmsg");
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        throw std::system_error(errno, std::generic_category(), "cannot open /dev/kmsg");
+    }
+    // /dev/kmsg takes one record per write(2), so the line goes in a single call.
+    const auto written = ::write(fd, line.data(), line.size());
+    const int write_errno = errno;
+    ::close(fd);
+    if (written != static_cast<ssize_t>(line.size())) {
+        throw std::system_error(written < 0 ? write_errno : EIO, std::generic_category(),
+                                "cannot write to /dev/kmsg");
+    }
+    return message;
+}
+
+Command setup_test(CLI::App& app) {
+    auto options = std::make_shared<TestOptions>();
+    auto* test = app.add_subcommand("test", k_description);
+    test->add_option_function<std::string>(
+            "NAME", [options](const std::string& given) { options->name = given; },
+            "A configfs target that must exist and be enabled")
+        ->type_name("NAME");
+    test->footer(k_examples);
+    return {test, [options](const Context& c) { run_test(*options, c); }};
+}
+
+void run_test(const TestOptions& options, const Context& context) {
+    if (options.name) {
+        check_target(context.root, *options.name);
+    }
+    if (const auto levels = read_printk_levels(context.root); levels.console_loglevel <= 1) {
+        context.output.warning(
+            {fmt::format("console log level {} lets {} through", levels.console_loglevel,
+                         levels.console_loglevel == 1 ? "only emergencies (level 0)"
+                                                      : "no message"),
+             "'netconsole-setup loglevel 8' lets every message through"});
+    }
+    const auto message = send_test_message(context.root, options.name.value_or(""));
+    if (context.global.json) {
+        Json json;
+        json["marker"] = message.marker;
+        json["level"] = message.level;
+        json["target"] = options.name ? Json(*options.name) : Json(nullptr);
+        context.output.result() << dump(json);
+        return;
+    }
+    context.output.result() << message.marker << '\n';
+}
+
+} // namespace ncs::cli
