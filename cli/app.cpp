@@ -1,8 +1,11 @@
 #include "app.hpp"
 
+#include "apply.hpp"
 #include "explain.hpp"
+#include "list.hpp"
 #include "loglevel.hpp"
 #include "print.hpp"
+#include "target_admin.hpp"
 #include "test_message.hpp"
 
 #include <fmt/format.h>
@@ -54,6 +57,9 @@ BuiltApp build_app(GlobalOptions& global) {
     auto& commands = built.subcommands;
     add(commands, print.subcommand);
     add(commands, setup_explain(app));
+    add(commands, setup_apply(app));
+    add(commands, setup_target_admin(app));
+    add(commands, setup_list(app));
     add(commands, setup_loglevel(app));
     add(commands, setup_test(app));
     return built;

@@ -14,7 +14,7 @@ DOCTOR_IP4=198.51.100.2
 DOCTOR_IP6=2001:db8:2::2
 BOOT_TIMEOUT=${NCS_VM_BOOT_TIMEOUT:-60}   # hard limit per boot, seconds
 BASE_CMDLINE="console=ttyS0 quiet panic=-1 mitigations=off"
-GUEST_MODULES="configfs netconsole e1000"
+GUEST_MODULES="configfs netconsole e1000 veth"
 
 ns_router= ns_doctor= pids=() results=() failed=0 qemu_pid=
 

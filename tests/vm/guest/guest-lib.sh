@@ -47,6 +47,22 @@ tool() {
     result "$check" PASS "netconsole-setup $* -> $out"
 }
 
+# run_tool CHECK ARGS...: run netconsole-setup ARGS whatever it prints; sets
+# $OUT, $ERR and $RC; CHECK passes on exit 0, else fails with both streams.
+run_tool() {
+    local check=$1
+    shift
+    OUT=$(netconsole-setup "$@" 2>/tmp/run_tool.err)
+    RC=$?
+    ERR=$(cat /tmp/run_tool.err)
+    if [ "$RC" -eq 0 ]; then
+        result "$check" PASS "netconsole-setup $* -> $OUT"
+    else
+        result "$check" FAIL "netconsole-setup $* -> exit $RC, stdout '$OUT', stderr '$ERR'"
+        return 1
+    fi
+}
+
 # load CHECK VALUE: modprobe netconsole netconsole=VALUE, report CHECK.
 load() {
     local check=$1 value=$2 out

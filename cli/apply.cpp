@@ -1,0 +1,260 @@
+#include "apply.hpp"
+
+#include "apply/apply.hpp"
+#include "apply/prepare.hpp"
+#include "json.hpp"
+#include "list.hpp"
+#include "resolve/resolver.hpp"
+#include "system/configfs.hpp"
+#include "system/kmod.hpp"
+#include "system/printk.hpp"
+
+#include <CLI/App.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <charconv>
+#include <memory>
+#include <ostream>
+#include <set>
+
+namespace ncs::cli {
+namespace {
+
+constexpr const char* k_description =
+    "Create or update netconsole targets in configfs and enable them (needs root)";
+
+constexpr const char* k_examples = R"(Examples:
+  # look up route, source and next hop; target ncs-192-0-2-5-6666
+  netconsole-setup apply --to 192.0.2.5
+  # extended format with userdata, own name, console log level 8 (debug)
+  netconsole-setup apply --to 192.0.2.5 --name doctor --extended \
+      --userdata host=web1 --sysdata taskname --loglevel 8
+  # adopt the boot-time target given by netconsole= (Linux 6.7+)
+  netconsole-setup apply --name cmdline0 --to 192.0.2.5
+
+A repeated apply with the same values writes nothing. userdata and sysdata are
+made exactly the ones given. When a write fails, every change is undone.)";
+
+int parse_loglevel(std::string_view text) {
+    int value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc{} || ptr != end || value < 1 || value > 8) {
+        throw InputError(fmt::format("--loglevel: '{}' is not a console log level", text),
+                         "a level from 1 to 8; messages below it reach the console (8: all)");
+    }
+    return value;
+}
+
+std::string describe(const apply::Operation& op, apply::Outcome outcome) {
+    using Kind = apply::Operation::Kind;
+    switch (op.kind) {
+    case Kind::make_directory:
+        return op.path.empty() ? "mkdir" : fmt::format("mkdir {}", op.path);
+    case Kind::remove_directory:
+        return op.path.empty() ? "rmdir" : fmt::format("rmdir {}", op.path);
+    case Kind::write:
+        break;
+    }
+    if (op.path == "enabled") {
+        return op.value == "1" ? "enabled" : "disabled";
+    }
+    if (outcome == apply::Outcome::created || op.previous.empty()) {
+        return fmt::format("{} {}", op.path, op.value);
+    }
+    return fmt::format("{} {} (was {})", op.path, op.value, op.previous);
+}
+
+Json operation_json(const apply::Operation& op) {
+    using Kind = apply::Operation::Kind;
+    Json json;
+    json["op"] = op.kind == Kind::write            ? "write"
+                 : op.kind == Kind::make_directory ? "mkdir"
+                                                   : "rmdir";
+    json["path"] = op.path;
+    if (op.kind == Kind::write) {
+        json["value"] = op.value;
+        json["previous"] = op.previous;
+    }
+    return json;
+}
+
+} // namespace
+
+UserdataEntry parse_userdata(std::string_view text) {
+    const auto equals = text.find('=');
+    if (equals == std::string_view::npos || equals == 0) {
+        throw InputError(fmt::format("--userdata: '{}' is not KEY=VALUE", text),
+                         "for example --userdata host=web1");
+    }
+    return {std::string(text.substr(0, equals)), std::string(text.substr(equals + 1))};
+}
+
+Sysdata parse_sysdata(std::string_view text) {
+    Sysdata sysdata;
+    while (!text.empty()) {
+        const auto comma = text.find(',');
+        const auto item = text.substr(0, comma);
+        if (item == "cpu_nr") {
+            sysdata.cpu_nr = true;
+        } else if (item == "taskname") {
+            sysdata.taskname = true;
+        } else if (item == "release") {
+            sysdata.release = true;
+        } else if (item == "msgid") {
+            sysdata.msgid = true;
+        } else {
+            throw InputError(fmt::format("--sysdata: unknown switch '{}'", item),
+                             "the switches are cpu_nr, taskname, release and msgid");
+        }
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(comma + 1);
+    }
+    return sysdata;
+}
+
+void require_kernel_admin(const Context& context, std::string_view verb) {
+    if (context.root.is_system_root() && !has_sys_admin_capability()) {
+        throw OperationError(fmt::format("{} changes the running kernel and needs root "
+                                         "(CAP_SYS_ADMIN)",
+                                         verb),
+                             fmt::format("run it as root: sudo {} {} ...", k_program, verb));
+    }
+}
+
+Command setup_apply(CLI::App& app) {
+    auto options = std::make_shared<ApplyOptions>();
+    auto* apply = app.add_subcommand("apply", k_description);
+    add_target_options(*apply, options->target);
+    apply
+        ->add_option_function<std::string>(
+            "--name", [o = options.get()](const std::string& v) { o->name = v; },
+            "The configfs target's name (default ncs-<remote IP>-<port>); cmdlineN adopts "
+            "a boot-time target")
+        ->type_name("NAME");
+    apply
+        ->add_option_function<std::string>(
+            "--loglevel", [o = options.get()](const std::string& v) { o->loglevel = v; },
+            "Also set the console log level, as dmesg -n does (1-8)")
+        ->type_name("N");
+    apply->add_option("--userdata", options->userdata,
+                      "Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
+    apply
+        ->add_option_function<std::string>(
+            "--sysdata", [o = options.get()](const std::string& v) { o->sysdata = v; },
+            "Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)")
+        ->type_name("LIST");
+    apply->footer(k_examples);
+    return {apply, [options](const Context& c) { run_apply(*options, c); }};
+}
+
+void run_apply(const ApplyOptions& options, const Context& context) {
+    // Everything the user typed is checked before anything is touched.
+    const auto requests = make_requests(options.target);
+    if (options.name) {
+        if (requests.size() != 1) {
+            throw InputError("--name needs exactly one --to",
+                             "apply the targets one at a time to name each");
+        }
+        apply::validate_target_name(*options.name);
+    }
+    std::optional<int> loglevel;
+    if (options.loglevel) {
+        loglevel = parse_loglevel(*options.loglevel);
+    }
+    std::vector<UserdataEntry> userdata;
+    std::set<std::string> keys;
+    for (const auto& text : options.userdata) {
+        auto entry = parse_userdata(text);
+        if (!keys.insert(entry.key).second) {
+            throw InputError(fmt::format("--userdata: key '{}' is given twice", entry.key));
+        }
+        userdata.push_back(std::move(entry));
+    }
+    const auto sysdata = options.sysdata ? parse_sysdata(*options.sysdata) : Sysdata{};
+
+    require_kernel_admin(context, "apply");
+
+    const auto resolutions = resolve_all(requests, context.root);
+    std::vector<Target> targets;
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < resolutions.size(); ++i) {
+        auto target = resolutions[i].target;
+        target.userdata = userdata;
+        target.sysdata = sysdata;
+        target.name = options.name ? *options.name : apply::default_target_name(target);
+        validate(target);
+        if (!names.insert(target.name).second) {
+            throw InputError(fmt::format("two targets would be named {}", target.name),
+                             "give each --to another address or port");
+        }
+        const auto where = resolutions.size() > 1 ? target.name : std::string();
+        for (const auto& step : resolutions[i].steps) {
+            context.output.step(step, where);
+        }
+        for (const auto& warning : resolutions[i].warnings) {
+            // apply sees the kernel's features in configfs and fails with the version
+            // a missing one needs, so the "needs Linux X" warnings would only repeat it.
+            if (warning.message.find("needs Linux") == std::string::npos) {
+                context.output.warning(warning, target.name);
+            }
+        }
+        if ((!userdata.empty() || sysdata.any()) && !target.extended) {
+            context.output.warning({"userdata and sysdata are only sent by extended targets",
+                                    "add --extended"},
+                                   target.name);
+        }
+        targets.push_back(std::move(target));
+    }
+
+    for (const auto& step : apply::prepare_kernel(context.root)) {
+        context.output.step({step, {}});
+    }
+    SystemConfigfsFiles files;
+    const auto reports = apply::apply_targets(files, netconsole_dir(context.root), targets);
+    if (loglevel) {
+        set_console_loglevel(*loglevel);
+    }
+
+    if (context.global.json) {
+        Json json;
+        json["targets"] = Json::array();
+        for (const auto& report : reports) {
+            Json target;
+            target["name"] = report.name;
+            target["outcome"] = apply::to_string(report.outcome);
+            target["operations"] = Json::array();
+            for (const auto& op : report.operations) {
+                target["operations"].push_back(operation_json(op));
+            }
+            target["attributes"] = configfs_target_json(report.after);
+            json["targets"].push_back(std::move(target));
+        }
+        json["console_loglevel"] = loglevel ? Json(*loglevel) : Json(nullptr);
+        context.output.result() << dump(json);
+        return;
+    }
+    auto& out = context.output.result();
+    for (const auto& report : reports) {
+        if (report.operations.empty()) {
+            out << fmt::format("target {}: unchanged, nothing written\n", report.name);
+            continue;
+        }
+        std::vector<std::string> done;
+        for (const auto& op : report.operations) {
+            done.push_back(describe(op, report.outcome));
+        }
+        out << fmt::format("target {}: {}: {}\n", report.name, apply::to_string(report.outcome),
+                           fmt::join(done, ", "));
+    }
+    if (loglevel) {
+        out << fmt::format("console log level set to {}\n", *loglevel);
+    }
+}
+
+} // namespace ncs::cli

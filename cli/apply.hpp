@@ -1,0 +1,42 @@
+#pragma once
+// `apply --to ADDR [target options] [--name NAME] [--loglevel N] [--userdata K=V]...
+// [--sysdata LIST]`: get the kernel ready, resolve the targets and make configfs
+// hold them, idempotently and transactionally (lib/apply).
+
+#include "context.hpp"
+#include "model/target.hpp"
+#include "target_options.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ncs::cli {
+
+struct ApplyOptions {
+    TargetOptions target;
+    std::optional<std::string> name;
+    std::optional<std::string> loglevel;
+    std::vector<std::string> userdata;
+    std::optional<std::string> sysdata;
+};
+
+/// Registers `apply` on app.
+Command setup_apply(CLI::App& app);
+
+/// Applies the targets. Throws InputError before touching anything for bad input,
+/// OperationError (privileges, kernel, a refused write after rollback), std::system_error.
+void run_apply(const ApplyOptions& options, const Context& context);
+
+/// "KEY=VALUE" -> the entry (split at the first '='); throws InputError.
+UserdataEntry parse_userdata(std::string_view text);
+
+/// "cpu_nr,taskname,release,msgid" (any subset; "" for none) -> the switches; throws
+/// InputError naming an unknown one.
+Sysdata parse_sysdata(std::string_view text);
+
+/// Throws OperationError unless the process may change the kernel's configfs and
+/// modules (CAP_SYS_ADMIN); nothing is checked under a --root other than "/".
+void require_kernel_admin(const Context& context, std::string_view verb);
+
+} // namespace ncs::cli

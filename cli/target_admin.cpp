@@ -1,0 +1,80 @@
+#include "target_admin.hpp"
+
+#include "apply.hpp"
+#include "apply/apply.hpp"
+#include "json.hpp"
+#include "system/configfs.hpp"
+
+#include <CLI/App.hpp>
+#include <fmt/format.h>
+
+#include <memory>
+#include <ostream>
+
+namespace ncs::cli {
+namespace {
+
+CLI::App* add_verb(CLI::App& app, const std::string& verb, const std::string& description,
+                   TargetAdminOptions& options) {
+    auto* sub = app.add_subcommand(verb, description);
+    sub->add_option("name", options.name, "The target's name (see 'netconsole-setup list')")
+        ->type_name("NAME")
+        ->required();
+    return sub;
+}
+
+void report(const Context& context, const std::string& name, std::string_view state,
+            bool changed) {
+    if (context.global.json) {
+        Json json;
+        json["name"] = name;
+        json["state"] = state;
+        json["changed"] = changed;
+        context.output.result() << dump(json);
+        return;
+    }
+    if (changed) {
+        context.output.result() << fmt::format("target {}: {}\n", name, state);
+    } else {
+        context.output.result() << fmt::format("target {}: already {}, nothing written\n", name,
+                                               state);
+    }
+}
+
+} // namespace
+
+std::vector<Command> setup_target_admin(CLI::App& app) {
+    auto enable = std::make_shared<TargetAdminOptions>();
+    auto disable = std::make_shared<TargetAdminOptions>();
+    auto remove = std::make_shared<TargetAdminOptions>();
+    return {
+        {add_verb(app, "enable", "Enable a configfs target (needs root)", *enable),
+         [enable](const Context& c) { run_set_enabled(*enable, true, c); }},
+        {add_verb(app, "disable", "Disable a configfs target (needs root)", *disable),
+         [disable](const Context& c) { run_set_enabled(*disable, false, c); }},
+        {add_verb(app, "remove",
+                  "Disable a configfs target and remove it with its userdata (needs root)",
+                  *remove),
+         [remove](const Context& c) { run_remove(*remove, c); }},
+    };
+}
+
+void run_set_enabled(const TargetAdminOptions& options, bool enable, const Context& context) {
+    apply::validate_target_name(options.name);
+    require_kernel_admin(context, enable ? "enable" : "disable");
+    SystemConfigfsFiles files;
+    const auto toggle =
+        apply::set_enabled(files, netconsole_dir(context.root), options.name, enable);
+    report(context, options.name, enable ? "enabled" : "disabled",
+           toggle == apply::Toggle::changed);
+}
+
+void run_remove(const TargetAdminOptions& options, const Context& context) {
+    apply::validate_target_name(options.name);
+    require_kernel_admin(context, "remove");
+    SystemConfigfsFiles files;
+    apply::remove_target(files, netconsole_dir(context.root), options.name);
+    report(context, options.name, "removed", true);
+}
+
+} // namespace ncs::cli
