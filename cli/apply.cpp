@@ -93,7 +93,10 @@ UserdataEntry parse_userdata(std::string_view text) {
 
 Sysdata parse_sysdata(std::string_view text) {
     Sysdata sysdata;
-    while (!text.empty()) {
+    if (text.empty()) {
+        return sysdata;
+    }
+    while (true) {
         const auto comma = text.find(',');
         const auto item = text.substr(0, comma);
         if (item == "cpu_nr") {
