@@ -1,10 +1,12 @@
 #include "app.hpp"
 
 #include "apply.hpp"
+#include "compat.hpp"
 #include "explain.hpp"
 #include "list.hpp"
 #include "loglevel.hpp"
 #include "print.hpp"
+#include "status.hpp"
 #include "target_admin.hpp"
 #include "test_message.hpp"
 
@@ -22,6 +24,7 @@ constexpr const char* k_examples = R"(Examples:
   netconsole-setup --to 192.0.2.5 --dev eth0 --src 192.0.2.10 --mac 52:54:00:12:34:56
   netconsole-setup explain 'netconsole=+@/eth0,6666@10.0.0.2/'
   netconsole-setup explain --root /mnt/sysimage
+  netconsole-setup +6666@doctor.example   # Debian netconsole-setup 0.3 form
 
 Without a subcommand, netconsole-setup prints (see 'netconsole-setup print --help').)";
 
@@ -52,6 +55,8 @@ BuiltApp build_app(GlobalOptions& global) {
     auto print = setup_print(app);
     built.default_action = print.default_action;
     built.default_option_given = print.default_option_given;
+    // Debian's `netconsole-setup [+][PORT]@HOST...` when positionals are given.
+    built.default_action = setup_compat(app, print.default_action, print.default_option_given);
 
     // One line per subcommand (setup_<verb> returns a Command or a vector of them).
     auto& commands = built.subcommands;
@@ -62,6 +67,7 @@ BuiltApp build_app(GlobalOptions& global) {
     add(commands, setup_list(app));
     add(commands, setup_loglevel(app));
     add(commands, setup_test(app));
+    add(commands, setup_status(app));
     return built;
 }
 

@@ -8,10 +8,10 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <memory>
 #include <ostream>
-#include <random>
 #include <system_error>
 
 #include <fcntl.h>
@@ -29,14 +29,18 @@ constexpr const char* k_examples = R"(Examples:
   # the same, after checking that target 'doctor' exists and is enabled
   netconsole-setup test doctor)";
 
-/// A marker nobody else writes: the time and 32 random bits.
+/// A marker nobody else writes: the time, and 32 bits mixed from the nanoseconds and
+/// the pid. Not std::random_device: getrandom(2) blocks early at boot, when the
+/// Debian form runs from its unit.
 std::string make_marker(std::string_view name) {
-    std::random_device random;
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now).count();
+    const auto nanoseconds = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now).count());
+    const auto mixed = (nanoseconds * 0x9e3779b97f4a7c15ULL) ^
+                       (static_cast<std::uint64_t>(::getpid()) << 32);
     return fmt::format("ncs-test{}{}-{}-{:08x}", name.empty() ? "" : "-", name, seconds,
-                       random());
+                       static_cast<std::uint32_t>(mixed >> 32));
 }
 
 /// The target must be a configfs directory that exists and is enabled.

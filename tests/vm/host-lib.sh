@@ -143,6 +143,14 @@ expect_nothing() {
     fi
 }
 
+# guest_detail CASE CHECK: the detail of the guest's PASS result CASE.CHECK, without
+# its [t=...] suffix (how a guest hands a value, e.g. a printed marker, to the host).
+# Reads the serial log of the boot being checked ($dir of boot()).
+guest_detail() {
+    grep -ao "NCS-RESULT $1.$2 PASS .*" "$dir/serial.txt" | tail -n 1 |
+        sed -E "s/^NCS-RESULT [^ ]+ PASS //; s/ \[t=[0-9.]+\]\$//"
+}
+
 report() {
     local r
     echo "---- vm tier on $kernel ($kver), run $run_id"

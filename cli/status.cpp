@@ -1,0 +1,267 @@
+#include "status.hpp"
+
+#include "json.hpp"
+#include "list.hpp"
+#include "system/config_sources.hpp"
+#include "system/configfs.hpp"
+#include "system/kmod.hpp"
+#include "system/module_state.hpp"
+#include "system/printk.hpp"
+
+#include <CLI/App.hpp>
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <ostream>
+
+namespace ncs::cli {
+namespace {
+
+constexpr const char* k_description =
+    "Show netconsole's module, configfs, targets, console log level and configuration";
+
+constexpr const char* k_examples = R"(Examples:
+  netconsole-setup status
+  netconsole-setup status --json
+  # an installed system, from a rescue shell
+  netconsole-setup status --root /mnt/sysimage)";
+
+/// A part of the status, or why it could not be read.
+template <typename T>
+struct Part {
+    std::optional<T> value;
+    std::string error;
+};
+
+template <typename Read>
+auto read_part(Read read) -> Part<decltype(read())> {
+    try {
+        return {read(), {}};
+    } catch (const std::exception& e) {
+        return {std::nullopt, e.what()};
+    }
+}
+
+/// One target as read, or the error reading it.
+struct TargetPart {
+    std::string name;
+    std::optional<ConfigfsTarget> target;
+    std::string error;
+};
+
+struct Status {
+    Part<ModuleState> module;
+    Part<bool> configfs_mounted;
+    bool dynamic = false; ///< <root>/sys/kernel/config/netconsole exists
+    std::vector<TargetPart> targets;
+    Part<PrintkLevels> printk;
+    Part<std::vector<ConfiguredValue>> configured;
+};
+
+/// The kernel release whose modules to look at: the running kernel's, except under a
+/// --root holding modules for exactly one kernel (an installed system seen from a
+/// rescue shell), where it is that one.
+std::optional<std::string> release_under(const Root& root) {
+    if (root.is_system_root()) {
+        return std::nullopt;
+    }
+    std::vector<std::string> releases;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(root.path("/lib/modules"), ec)) {
+        if (entry.is_directory(ec)) {
+            releases.push_back(entry.path().filename().string());
+        }
+    }
+    if (releases.size() != 1) {
+        return std::nullopt;
+    }
+    return releases.front();
+}
+
+Status read_status(const Root& root) {
+    Status status;
+    status.module =
+        read_part([&] { return read_module_state(root, "netconsole", release_under(root)); });
+    status.configfs_mounted = read_part([&] { return configfs_mounted(root); });
+    const SystemConfigfsFiles files;
+    const auto dir = netconsole_dir(root);
+    status.dynamic = files.is_directory(dir);
+    if (status.dynamic) {
+        for (const auto& name : list_targets(files, dir)) {
+            TargetPart part{name, std::nullopt, {}};
+            try {
+                part.target = read_target(files, dir, name);
+            } catch (const std::exception& e) {
+                part.error = e.what();
+            }
+            status.targets.push_back(std::move(part));
+        }
+    }
+    status.printk = read_part([&] { return read_printk_levels(root); });
+    status.configured = read_part([&] { return find_configured_values(root); });
+    return status;
+}
+
+std::string module_text(const ModuleState& module) {
+    switch (module.kind()) {
+    case ModuleKind::builtin:
+        return "built into the kernel";
+    case ModuleKind::loaded:
+        return "module loaded";
+    case ModuleKind::loadable:
+        return "module available, not loaded";
+    case ModuleKind::absent:
+        break;
+    }
+    return module.index_found ? "absent: no netconsole module for this kernel"
+                              : fmt::format("unknown: no module index for kernel {}",
+                                            module.release);
+}
+
+/// The warnings status gives: what stops netconsole from sending, and the console level.
+std::vector<Warning> status_warnings(const Status& status) {
+    std::vector<Warning> warnings;
+    if (status.module.value && status.module.value->kind() == ModuleKind::absent &&
+        status.module.value->index_found) {
+        warnings.push_back({"this kernel has no netconsole", "install a kernel built with "
+                                                             "CONFIG_NETCONSOLE"});
+    }
+    if (status.configfs_mounted.value && !*status.configfs_mounted.value) {
+        warnings.push_back({"configfs is not mounted on /sys/kernel/config",
+                            "'netconsole-setup apply' mounts it"});
+    }
+    if (status.printk.value) {
+        for (auto& warning : check_console_loglevel(status.printk.value->console_loglevel)) {
+            warnings.push_back(std::move(warning));
+        }
+    }
+    return warnings;
+}
+
+Json status_json(const Status& status, const std::vector<Warning>& warnings) {
+    Json json;
+    if (const auto& module = status.module.value) {
+        json["module"] = {{"state", to_string(module->kind())},
+                          {"release", module->release},
+                          {"builtin", module->builtin},
+                          {"loadable", module->loadable},
+                          {"loaded", module->loaded},
+                          {"index_found", module->index_found}};
+    } else {
+        json["module"] = {{"error", status.module.error}};
+    }
+    json["configfs_mounted"] = status.configfs_mounted.value
+                                   ? Json(*status.configfs_mounted.value)
+                                   : Json(nullptr);
+    json["dynamic_targets"] = status.dynamic;
+    json["targets"] = Json::array();
+    for (const auto& part : status.targets) {
+        json["targets"].push_back(part.target ? configfs_target_json(*part.target)
+                                              : Json{{"name", part.name},
+                                                     {"error", part.error}});
+    }
+    if (const auto& printk = status.printk.value) {
+        json["printk"] = {{"console_loglevel", printk->console_loglevel},
+                          {"default_message_loglevel", printk->default_message_loglevel},
+                          {"minimum_console_loglevel", printk->minimum_console_loglevel},
+                          {"default_console_loglevel", printk->default_console_loglevel}};
+    } else {
+        json["printk"] = {{"error", status.printk.error}};
+    }
+    json["configured"] = Json::array();
+    if (status.configured.value) {
+        for (const auto& found : *status.configured.value) {
+            json["configured"].push_back({{"source", found.source},
+                                          {"parameter", found.parameter},
+                                          {"value", found.value}});
+        }
+    }
+    json["errors"] = Json::array();
+    for (const auto* error : {&status.module.error, &status.configfs_mounted.error,
+                              &status.printk.error, &status.configured.error}) {
+        if (!error->empty()) {
+            json["errors"].push_back(*error);
+        }
+    }
+    json["warnings"] = Json::array();
+    for (const auto& warning : warnings) {
+        json["warnings"].push_back(warning_json(warning, std::nullopt));
+    }
+    return json;
+}
+
+void print_status(const Status& status, std::ostream& out) {
+    const auto unknown = [](const std::string& error) { return "unknown (" + error + ")"; };
+    out << fmt::format("netconsole:       {}\n", status.module.value
+                                                     ? module_text(*status.module.value)
+                                                     : unknown(status.module.error));
+    out << fmt::format("configfs:         {}\n",
+                       !status.configfs_mounted.value ? unknown(status.configfs_mounted.error)
+                       : *status.configfs_mounted.value ? "mounted on /sys/kernel/config"
+                                                        : "not mounted");
+    if (!status.dynamic) {
+        out << "targets:          none (/sys/kernel/config/netconsole does not exist)\n";
+    } else if (status.targets.empty()) {
+        out << "targets:          none\n";
+    } else {
+        out << "targets:\n";
+    }
+    for (const auto& part : status.targets) {
+        if (!part.target) {
+            out << fmt::format("  {}: unreadable ({})\n", part.name, part.error);
+            continue;
+        }
+        const auto& t = *part.target;
+        out << fmt::format("  {} {}: {}{} -> {}:{} via {} dev {}\n", t.name,
+                           t.enabled ? "enabled" : "disabled", t.extended ? "extended, " : "",
+                           fmt::format("from {}:{}", t.local_ip, t.local_port), t.remote_ip,
+                           t.remote_port, t.remote_mac, t.dev_name);
+    }
+    if (status.dynamic) {
+        out << "  (boot-time targets cmdline0... show only once adopted: "
+               "'apply --name cmdline0')\n";
+    }
+    if (const auto& printk = status.printk.value) {
+        const int highest = std::clamp(printk->console_loglevel - 1, 0, 7);
+        out << fmt::format("console loglevel: {} (levels 0-{}, emerg..{}, are sent)\n",
+                           printk->console_loglevel, highest, loglevel_name(highest));
+    } else {
+        out << fmt::format("console loglevel: {}\n", unknown(status.printk.error));
+    }
+    if (!status.configured.value) {
+        out << fmt::format("configured:       {}\n", unknown(status.configured.error));
+    } else if (status.configured.value->empty()) {
+        out << "configured:       nothing in /proc/cmdline or /etc/modprobe.d\n";
+    } else {
+        out << "configured:\n";
+        for (const auto& found : *status.configured.value) {
+            out << fmt::format("  {}: {}={}\n", found.source, found.parameter, found.value);
+        }
+    }
+}
+
+} // namespace
+
+Command setup_status(CLI::App& app) {
+    auto options = std::make_shared<StatusOptions>();
+    auto* status = app.add_subcommand("status", k_description);
+    status->footer(k_examples);
+    return {status, [options](const Context& c) { run_status(*options, c); }};
+}
+
+void run_status(const StatusOptions& /*options*/, const Context& context) {
+    const auto status = read_status(context.root);
+    const auto warnings = status_warnings(status);
+    if (context.global.json) {
+        context.output.result() << dump(status_json(status, warnings));
+        return;
+    }
+    for (const auto& warning : warnings) {
+        context.output.warning(warning);
+    }
+    print_status(status, context.output.result());
+}
+
+} // namespace ncs::cli
