@@ -181,8 +181,6 @@ void run_apply(const ApplyOptions& options, const Context& context) {
     }
     const auto sysdata = options.sysdata ? parse_sysdata(*options.sysdata) : Sysdata{};
 
-    require_kernel_admin(context, "apply");
-
     const auto resolutions = resolve_all(requests, context.root);
     std::vector<Target> targets;
     std::set<std::string> names;
@@ -215,6 +213,8 @@ void run_apply(const ApplyOptions& options, const Context& context) {
         targets.push_back(std::move(target));
     }
 
+    // Resolution only reads the kernel's tables; from here on it changes.
+    require_kernel_admin(context, "apply");
     for (const auto& step : apply::prepare_kernel(context.root)) {
         context.output.step({step, {}});
     }

@@ -11,6 +11,9 @@ namespace {
 
 constexpr const char* k_description = "List the netconsole targets in configfs";
 
+/// Shown as the system path, also under --root (as explain shows /proc/cmdline).
+constexpr const char* k_shown_dir = "/sys/kernel/config/netconsole";
+
 constexpr const char* k_boot_note =
     "note: boot-time targets (netconsole= on the kernel command line or at module load) are "
     "named cmdline0, cmdline1, ... and stay invisible here until adopted (Linux 6.7+): "
@@ -76,7 +79,7 @@ void run_list(const ListOptions& /*options*/, const Context& context) {
 
     if (context.global.json) {
         Json json;
-        json["configfs"] = dir.string();
+        json["configfs"] = k_shown_dir;
         json["present"] = present;
         json["targets"] = Json::array();
         for (const auto& target : targets) {
@@ -91,9 +94,9 @@ void run_list(const ListOptions& /*options*/, const Context& context) {
     if (!present) {
         out << fmt::format("no netconsole targets: {} does not exist (netconsole not loaded, "
                            "or configfs not mounted)\n",
-                           dir.string());
+                           k_shown_dir);
     } else if (targets.empty()) {
-        out << fmt::format("no netconsole targets in {}\n", dir.string());
+        out << fmt::format("no netconsole targets in {}\n", k_shown_dir);
     }
     for (const auto& target : targets) {
         out << fmt::format("{} ({})\n", target.name, target.enabled ? "enabled" : "disabled");

@@ -216,7 +216,7 @@ void require_target(const ConfigfsFiles& files, const fs::path& dir, std::string
         return;
     }
     if (!files.is_directory(dir)) {
-        throw OperationError(fmt::format("{} does not exist", dir.string()),
+        throw OperationError("there is no netconsole directory in configfs",
                              "netconsole is not loaded or configfs is not mounted; "
                              "'netconsole-setup apply' does both");
     }

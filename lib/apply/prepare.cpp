@@ -48,7 +48,7 @@ std::vector<std::string> prepare_kernel(const Root& root) {
 
     if (!std::filesystem::is_directory(netconsole_dir(root), ec)) {
         if (!live) {
-            throw OperationError(fmt::format("{} does not exist", netconsole_dir(root).string()),
+            throw OperationError("there is no /sys/kernel/config/netconsole under the --root tree",
                                  "under --root nothing is loaded or mounted");
         }
         if (netconsole.builtin) {

@@ -81,6 +81,13 @@ apply_guest() {
 
     ap_json list list --json
 
+    # --loglevel sets the console level as dmesg -n does; the target is untouched.
+    run_tool loglevel apply --to "$DOCTOR_IP4" --port 6652 --name ncs-apply --loglevel 8
+    same loglevel-says "$OUT" "target ncs-apply: unchanged, nothing written
+console log level set to 8"
+    same loglevel-printk "$(cut -f1 /proc/sys/kernel/printk)" 8
+    echo 6 >/proc/sys/kernel/printk        # back to the init's level for later cases
+
     run_tool remove remove ncs-apply
     if [ -e $NC_DIR/ncs-apply ]; then
         result removed FAIL "$NC_DIR/ncs-apply still exists"
