@@ -26,7 +26,9 @@ constexpr const char* k_examples = R"(Examples:
   netconsole-setup explain --root /mnt/sysimage
   netconsole-setup +6666@doctor.example   # Debian netconsole-setup 0.3 form
 
-Without a subcommand, netconsole-setup prints (see 'netconsole-setup print --help').)";
+Without a subcommand, netconsole-setup prints (see 'netconsole-setup print --help').
+Given [+][PORT]@HOST words instead, it makes one configfs target per HOST, named
+after it, and sends a test message, as Debian's netconsole-setup 0.3 does (needs root).)";
 
 void add(std::vector<Command>& commands, Command command) {
     commands.push_back(std::move(command));
