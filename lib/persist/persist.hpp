@@ -1,0 +1,64 @@
+#pragma once
+// What makes netconsole survive a reboot, built as text: the kernel
+// command-line fragment, and the contents of the files the tool owns in
+// modprobe.d, modules-load.d, sysctl.d and grub.d. Pure: no I/O.
+// Spec: shared/reference/kernel-netconsole.md §1.1 and §1.8.
+
+#include "model/target.hpp"
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace ncs::persist {
+
+/// How netconsole is built for the kernel that will boot.
+enum class Build { builtin, module };
+
+/// The first line of every file the tool writes; a file is the tool's when its first
+/// line is this one.
+inline constexpr std::string_view k_owner_line = "# Managed by netconsole-setup.";
+
+/// The system paths of the files the tool owns.
+inline constexpr std::string_view k_modprobe_path = "/etc/modprobe.d/netconsole.conf";
+inline constexpr std::string_view k_modules_load_path = "/etc/modules-load.d/netconsole.conf";
+/// After procps' and Debian's 10-*.conf, before a local 99-*.conf.
+inline constexpr std::string_view k_sysctl_path = "/etc/sysctl.d/90-netconsole.conf";
+inline constexpr std::string_view k_grub_path = "/etc/default/grub.d/netconsole.cfg";
+
+/// Whether the tool wrote this file content (its first line is k_owner_line).
+bool is_owned(std::string_view content);
+
+/// name=value for the kernel's parser (next_arg) and kmod, which split at white
+/// space unless it is inside double quotes: name="value" when value holds white
+/// space. Throws InputError when value holds a double quote (an unbalanced quote
+/// would swallow the rest of the command line), a control character, or is longer
+/// than 255 characters (the kernel's limit for netconsole's buffer).
+std::string kernel_param(std::string_view name, std::string_view value);
+
+/// "netconsole=<value>" (built in) or "netconsole.netconsole=<value>" (module), then
+/// " loglevel=N" when given. Throws InputError as kernel_param, and unless 1 <= N <= 8.
+std::string cmdline_fragment(std::span<const Target> targets, Build build,
+                             std::optional<int> loglevel);
+
+/// /etc/modprobe.d/netconsole.conf: "options netconsole netconsole=<value>", quoted
+/// as kmod and the kernel want it. Throws InputError as kernel_param.
+std::string modprobe_conf(std::span<const Target> targets);
+
+/// /etc/modules-load.d/netconsole.conf: the module name on a line of its own.
+std::string modules_load_conf();
+
+/// /etc/sysctl.d/90-netconsole.conf: "kernel.printk = C D M B" with the console level
+/// C given and the other three as they are now. Throws InputError unless 1 <= C <= 8.
+std::string sysctl_printk_conf(int console_loglevel, int default_message_loglevel,
+                               int minimum_console_loglevel, int default_console_loglevel);
+
+/// /etc/default/grub.d/netconsole.cfg, which update-grub sources after
+/// /etc/default/grub: appends the fragment to GRUB_CMDLINE_LINUX_DEFAULT. Each
+/// argument is protected for both readers: the shell that sources the file, and
+/// GRUB's script parser that reads grub.cfg (to which ';' separates commands).
+/// Throws InputError for an argument holding a single quote or a backslash.
+std::string grub_dropin(std::string_view fragment);
+
+} // namespace ncs::persist
