@@ -1,0 +1,167 @@
+# fish completion for netconsole-setup(8). Installed as
+# share/fish/vendor_completions.d/netconsole-setup.fish.
+#
+# Interface names come from /sys/class/net; netconsole targets from
+# <root>/sys/kernel/config/netconsole, with <root> from --root on the line.
+
+# Prints the subcommand on the command line, or nothing.
+function __netconsole_setup_command
+    set -l tokens (commandline -opc)
+    set -e tokens[1]
+    set -l skip 0
+    for token in $tokens
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $token
+            case '-*=*'
+            case '-*'
+                if contains -- $token $__netconsole_setup_value_options
+                    set skip 1
+                end
+            case '*'
+                if contains -- $token $__netconsole_setup_commands
+                    echo $token
+                    return
+                end
+        end
+    end
+end
+
+function __netconsole_setup_no_command
+    set -l command (__netconsole_setup_command)
+    test -z "$command"
+end
+
+function __netconsole_setup_using
+    set -l command (__netconsole_setup_command)
+    test "$command" = "$argv[1]"
+end
+
+# Prints the values of one kind, with a description after a tab where it helps.
+function __netconsole_setup_value
+    switch $argv[1]
+        case interface
+            for dir in /sys/class/net/*
+                basename $dir
+            end
+        case target
+            set -l root /
+            set -l tokens (commandline -opc)
+            for i in (seq (count $tokens))
+                switch $tokens[$i]
+                    case --root
+                        set -l next (math $i + 1)
+                        if test $next -le (count $tokens)
+                            set root $tokens[$next]
+                        end
+                    case '--root=*'
+                        set root (string replace -- --root= '' $tokens[$i])
+                end
+            end
+            for dir in (string trim -r -c / -- $root)/sys/kernel/config/netconsole/*/
+                basename $dir
+            end
+        case loglevel
+            printf '%s\n' \
+                '1'\t'emergency messages only' \
+                '2'\t'up to alert' \
+                '3'\t'up to critical' \
+                '4'\t'up to errors' \
+                '5'\t'up to warnings' \
+                '6'\t'up to notices' \
+                '7'\t'up to informational messages' \
+                '8'\t'everything, debug messages included'
+        case sysdata
+            set -l current (commandline -ct)
+            set -l done ''
+            if string match -q -- '*,*' $current
+                set done (string replace -r -- ',[^,]*$' ',' $current)
+            end
+            for switch in cpu_nr taskname release msgid
+                echo $done$switch
+            end
+    end
+end
+
+# Files only where an option asks for them.
+complete -c netconsole-setup -f
+
+# BEGIN generated from the CLI11 app by tests/completions (update-completions target)
+# The subcommands, the options that take a value (to find the subcommand on the
+# line), and a complete line for each subcommand, option and positional.
+set -g __netconsole_setup_commands print explain apply enable disable remove list loglevel test status
+set -g __netconsole_setup_value_options --root --to --port --src-port --dev --src --mac --timeout --name --loglevel --userdata --sysdata
+complete -c netconsole-setup -n __netconsole_setup_no_command -a print -d 'Print the netconsole= value for the kernel command line'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a explain -d 'Explain a netconsole= value, or the ones this system is configured with'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a apply -d 'Create or update netconsole targets in configfs and enable them (needs root)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a enable -d 'Enable a configfs target (needs root)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a disable -d 'Disable a configfs target (needs root)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a remove -d 'Disable a configfs target and remove it with its userdata (needs root)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a list -d 'List the netconsole targets in configfs'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a loglevel -d 'Show the kernel\'s console log levels, or set the console level (as dmesg -n)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a test -d 'Send a uniquely marked kernel message to check that netconsole delivers'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a status -d 'Show netconsole\'s module, configfs, targets, console log level and configuration'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l version -d 'Display program version information and exit'
+complete -c netconsole-setup -l json -d 'Print the result as JSON on stdout'
+complete -c netconsole-setup -l verbose -s v -d 'Explain each step on stderr'
+complete -c netconsole-setup -l quiet -s q -d 'Print no warnings'
+complete -c netconsole-setup -l root -x -a '(__fish_complete_directories (commandline -ct))' -d 'Prefix for every /sys, /proc and /etc path (default /)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l to -x -d 'The doctor\'s address or host name; repeat for more targets'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l port -x -d 'Remote UDP port (default 6666)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l src-port -x -d 'Local UDP port (default 6665)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l dev -x -a '(__netconsole_setup_value interface)' -d 'Egress interface'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l src -x -d 'Local IP address'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l mac -x -d 'The next hop\'s MAC (the doctor\'s, or its router\'s)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l broadcast -d 'Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l extended -d 'Extended format: log level, sequence number, timestamp'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l release -d 'Prefix messages with the kernel release (needs --extended)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l timeout -x -d 'How long to wait for the neighbour (default 3s)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -s 4 -d 'Resolve host names to IPv4'
+complete -c netconsole-setup -n __netconsole_setup_no_command -s 6 -d 'Resolve host names to IPv6'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -l to -x -d 'The doctor\'s address or host name; repeat for more targets'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -l port -x -d 'Remote UDP port (default 6666)'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -l src-port -x -d 'Local UDP port (default 6665)'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -l dev -x -a '(__netconsole_setup_value interface)' -d 'Egress interface'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -l src -x -d 'Local IP address'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -l mac -x -d 'The next hop\'s MAC (the doctor\'s, or its router\'s)'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -l broadcast -d 'Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -l extended -d 'Extended format: log level, sequence number, timestamp'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -l release -d 'Prefix messages with the kernel release (needs --extended)'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -l timeout -x -d 'How long to wait for the neighbour (default 3s)'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -s 4 -d 'Resolve host names to IPv4'
+complete -c netconsole-setup -n '__netconsole_setup_using print' -s 6 -d 'Resolve host names to IPv6'
+complete -c netconsole-setup -n '__netconsole_setup_using explain' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l to -x -d 'The doctor\'s address or host name; repeat for more targets'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l port -x -d 'Remote UDP port (default 6666)'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l src-port -x -d 'Local UDP port (default 6665)'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l dev -x -a '(__netconsole_setup_value interface)' -d 'Egress interface'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l src -x -d 'Local IP address'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l mac -x -d 'The next hop\'s MAC (the doctor\'s, or its router\'s)'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l broadcast -d 'Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l extended -d 'Extended format: log level, sequence number, timestamp'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l release -d 'Prefix messages with the kernel release (needs --extended)'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l timeout -x -d 'How long to wait for the neighbour (default 3s)'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -s 4 -d 'Resolve host names to IPv4'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -s 6 -d 'Resolve host names to IPv6'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l name -x -a '(__netconsole_setup_value target)' -d 'The configfs target\'s name (default ncs-<remote IP>-<port>); cmdlineN adopts a boot-time target'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l loglevel -x -a '(__netconsole_setup_value loglevel)' -d 'Also set the console log level, as dmesg -n does (1-8)'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l userdata -x -d 'Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l sysdata -x -a '(__netconsole_setup_value sysdata)' -d 'Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)'
+complete -c netconsole-setup -n '__netconsole_setup_using enable' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using enable' -a '(__netconsole_setup_value target)'
+complete -c netconsole-setup -n '__netconsole_setup_using disable' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using disable' -a '(__netconsole_setup_value target)'
+complete -c netconsole-setup -n '__netconsole_setup_using remove' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using remove' -a '(__netconsole_setup_value target)'
+complete -c netconsole-setup -n '__netconsole_setup_using list' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using loglevel' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using loglevel' -a '(__netconsole_setup_value loglevel)'
+complete -c netconsole-setup -n '__netconsole_setup_using test' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using test' -a '(__netconsole_setup_value target)'
+complete -c netconsole-setup -n '__netconsole_setup_using status' -l help -s h -d 'Print this help message and exit'
+# END generated

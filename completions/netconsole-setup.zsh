@@ -1,0 +1,195 @@
+#compdef netconsole-setup
+# zsh completion for netconsole-setup(8). Installed as
+# share/zsh/site-functions/_netconsole-setup.
+#
+# Interface names come from /sys/class/net; netconsole targets from
+# <root>/sys/kernel/config/netconsole, with <root> from --root on the line.
+
+# BEGIN generated from the CLI11 app by tests/completions (update-completions target)
+# The subcommands with their descriptions, the global options, and the
+# _arguments specifications of each command (_netconsole_setup_args_ for the
+# program itself).
+_netconsole_setup_commands=(
+    'print:Print the netconsole= value for the kernel command line'
+    'explain:Explain a netconsole= value, or the ones this system is configured with'
+    'apply:Create or update netconsole targets in configfs and enable them (needs root)'
+    'enable:Enable a configfs target (needs root)'
+    'disable:Disable a configfs target (needs root)'
+    'remove:Disable a configfs target and remove it with its userdata (needs root)'
+    'list:List the netconsole targets in configfs'
+    'loglevel:Show the kernel'\''s console log levels, or set the console level (as dmesg -n)'
+    'test:Send a uniquely marked kernel message to check that netconsole delivers'
+    'status:Show netconsole'\''s module, configfs, targets, console log level and configuration'
+)
+_netconsole_setup_args_global=(
+    '--json[Print the result as JSON on stdout]'
+    '--verbose[Explain each step on stderr]'
+    '-v[Explain each step on stderr]'
+    '--quiet[Print no warnings]'
+    '-q[Print no warnings]'
+    '--root=[Prefix for every /sys, /proc and /etc path (default /)]:DIR:_netconsole-setup_value directory'
+)
+_netconsole_setup_args_=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    '--version[Display program version information and exit]'
+    '--json[Print the result as JSON on stdout]'
+    '--verbose[Explain each step on stderr]'
+    '-v[Explain each step on stderr]'
+    '--quiet[Print no warnings]'
+    '-q[Print no warnings]'
+    '--root=[Prefix for every /sys, /proc and /etc path (default /)]:DIR:_netconsole-setup_value directory'
+    '*--to=[The doctor'\''s address or host name; repeat for more targets]:ADDR|HOST:'
+    '--port=[Remote UDP port (default 6666)]:N:'
+    '--src-port=[Local UDP port (default 6665)]:N:'
+    '--dev=[Egress interface]:IFNAME:_netconsole-setup_value interface'
+    '--src=[Local IP address]:ADDR:'
+    '--mac=[The next hop'\''s MAC (the doctor'\''s, or its router'\''s)]:MAC:'
+    '--broadcast[Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)]'
+    '--extended[Extended format: log level, sequence number, timestamp]'
+    '--release[Prefix messages with the kernel release (needs --extended)]'
+    '--timeout=[How long to wait for the neighbour (default 3s)]:DURATION:'
+    '-4[Resolve host names to IPv4]'
+    '-6[Resolve host names to IPv6]'
+)
+_netconsole_setup_args_print=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    '*--to=[The doctor'\''s address or host name; repeat for more targets]:ADDR|HOST:'
+    '--port=[Remote UDP port (default 6666)]:N:'
+    '--src-port=[Local UDP port (default 6665)]:N:'
+    '--dev=[Egress interface]:IFNAME:_netconsole-setup_value interface'
+    '--src=[Local IP address]:ADDR:'
+    '--mac=[The next hop'\''s MAC (the doctor'\''s, or its router'\''s)]:MAC:'
+    '--broadcast[Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)]'
+    '--extended[Extended format: log level, sequence number, timestamp]'
+    '--release[Prefix messages with the kernel release (needs --extended)]'
+    '--timeout=[How long to wait for the neighbour (default 3s)]:DURATION:'
+    '-4[Resolve host names to IPv4]'
+    '-6[Resolve host names to IPv6]'
+)
+_netconsole_setup_args_explain=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    '1:VALUE:'
+)
+_netconsole_setup_args_apply=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    '*--to=[The doctor'\''s address or host name; repeat for more targets]:ADDR|HOST:'
+    '--port=[Remote UDP port (default 6666)]:N:'
+    '--src-port=[Local UDP port (default 6665)]:N:'
+    '--dev=[Egress interface]:IFNAME:_netconsole-setup_value interface'
+    '--src=[Local IP address]:ADDR:'
+    '--mac=[The next hop'\''s MAC (the doctor'\''s, or its router'\''s)]:MAC:'
+    '--broadcast[Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)]'
+    '--extended[Extended format: log level, sequence number, timestamp]'
+    '--release[Prefix messages with the kernel release (needs --extended)]'
+    '--timeout=[How long to wait for the neighbour (default 3s)]:DURATION:'
+    '-4[Resolve host names to IPv4]'
+    '-6[Resolve host names to IPv6]'
+    '--name=[The configfs target'\''s name (default ncs-<remote IP>-<port>); cmdlineN adopts a boot-time target]:NAME:_netconsole-setup_value target'
+    '--loglevel=[Also set the console log level, as dmesg -n does (1-8)]:N:_netconsole-setup_value loglevel'
+    '*--userdata=[Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable]:KEY=VALUE:'
+    '--sysdata=[Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)]:LIST:_netconsole-setup_value sysdata'
+)
+_netconsole_setup_args_enable=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    '1:name:_netconsole-setup_value target'
+)
+_netconsole_setup_args_disable=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    '1:name:_netconsole-setup_value target'
+)
+_netconsole_setup_args_remove=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    '1:name:_netconsole-setup_value target'
+)
+_netconsole_setup_args_list=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+)
+_netconsole_setup_args_loglevel=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    '1:N:_netconsole-setup_value loglevel'
+)
+_netconsole_setup_args_test=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    '1:NAME:_netconsole-setup_value target'
+)
+_netconsole_setup_args_status=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+)
+# END generated
+
+# _netconsole-setup_value KIND: offers the values of one kind (see the generated specs).
+_netconsole-setup_value() {
+    local expl root=/ i
+    case $1 in
+        interface)
+            local -a interfaces
+            interfaces=(/sys/class/net/*(N:t))
+            _wanted interfaces expl 'network interface' compadd -a interfaces
+            ;;
+        target)
+            for (( i = 1; i < $#words; i++ )); do
+                case $words[i] in
+                    --root) root=$words[i+1] ;;
+                    --root=*) root=${words[i]#--root=} ;;
+                esac
+            done
+            local -a targets
+            targets=(${~root%/}/sys/kernel/config/netconsole/*(N/:t))
+            _wanted targets expl 'netconsole target' compadd -a targets
+            ;;
+        loglevel)
+            local -a levels
+            levels=(
+                '1:emergency messages only'
+                '2:up to alert'
+                '3:up to critical'
+                '4:up to errors'
+                '5:up to warnings'
+                '6:up to notices'
+                '7:up to informational messages'
+                '8:everything, debug messages included'
+            )
+            _describe -t levels 'console log level' levels -V levels
+            ;;
+        directory) _directories ;;
+        file) _files ;;
+        sysdata) _values -s , 'sysdata switch' cpu_nr taskname release msgid ;;
+    esac
+}
+
+_netconsole-setup() {
+    local curcontext=$curcontext state state_descr line ret=1
+    typeset -A opt_args
+
+    _arguments -C $_netconsole_setup_args_ \
+        '1: :->command' \
+        '*:: :->argument' && ret=0
+
+    case $state in
+        command)
+            _describe -t commands 'netconsole-setup subcommand' _netconsole_setup_commands && ret=0
+            ;;
+        argument)
+            local command=$line[1]
+            local specs=_netconsole_setup_args_${command//[^a-zA-Z0-9]/_}
+            curcontext=${curcontext%:*:*}:netconsole-setup-$command:
+            if (( ${+parameters[$specs]} )); then
+                _arguments ${(P)specs} $_netconsole_setup_args_global && ret=0
+            fi
+            ;;
+    esac
+    return ret
+}
+
+_netconsole-setup "$@"
