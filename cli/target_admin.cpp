@@ -15,8 +15,9 @@ namespace ncs::cli {
 namespace {
 
 CLI::App* add_verb(CLI::App& app, const std::string& verb, const std::string& description,
-                   TargetAdminOptions& options) {
+                   const std::string& footer, TargetAdminOptions& options) {
     auto* sub = app.add_subcommand(verb, description);
+    sub->footer(footer);
     sub->add_option("name", options.name, "The target's name (see 'netconsole-setup list')")
         ->type_name("NAME")
         ->required();
@@ -48,12 +49,18 @@ std::vector<Command> setup_target_admin(CLI::App& app) {
     auto disable = std::make_shared<TargetAdminOptions>();
     auto remove = std::make_shared<TargetAdminOptions>();
     return {
-        {add_verb(app, "enable", "Enable a configfs target (needs root)", *enable),
+        {add_verb(app, "enable", "Enable a configfs target (needs root)",
+                  "A target that is enabled already is left as it is: nothing is written.",
+                  *enable),
          [enable](const Context& c) { run_set_enabled(*enable, true, c); }},
-        {add_verb(app, "disable", "Disable a configfs target (needs root)", *disable),
+        {add_verb(app, "disable", "Disable a configfs target (needs root)",
+                  "A target that is disabled already is left as it is: nothing is written.",
+                  *disable),
          [disable](const Context& c) { run_set_enabled(*disable, false, c); }},
         {add_verb(app, "remove",
                   "Disable a configfs target and remove it with its userdata (needs root)",
+                  "Removing an adopted boot-time target (cmdlineN) ends it for good; a later\n"
+                  "'apply --name cmdlineN' creates a fresh target.",
                   *remove),
          [remove](const Context& c) { run_remove(*remove, c); }},
     };
