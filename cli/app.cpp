@@ -1,10 +1,12 @@
 #include "app.hpp"
 
 #include "apply.hpp"
+#include "cmdline.hpp"
 #include "compat.hpp"
 #include "explain.hpp"
 #include "list.hpp"
 #include "loglevel.hpp"
+#include "modprobe.hpp"
 #include "print.hpp"
 #include "status.hpp"
 #include "target_admin.hpp"
@@ -70,6 +72,8 @@ BuiltApp build_app(GlobalOptions& global) {
     add(commands, setup_loglevel(app));
     add(commands, setup_test(app));
     add(commands, setup_status(app));
+    add(commands, setup_cmdline(app));
+    add(commands, setup_modprobe(app));
     return built;
 }
 

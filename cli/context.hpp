@@ -39,6 +39,8 @@ public:
     std::ostream& result() { return m_out; }
     /// "netconsole-setup: warning: [context: ]message" and its "hint: " line; silent under -q.
     void warning(const Warning& warning, std::string_view context = {});
+    /// "netconsole-setup: note: message" and its "hint: " line; silent under -q.
+    void note(std::string_view message, std::string_view hint = {});
     /// One resolution step, only under -v.
     void step(const Step& step, std::string_view context = {});
 

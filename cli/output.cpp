@@ -34,6 +34,16 @@ void Output::warning(const Warning& warning, std::string_view context) {
     }
 }
 
+void Output::note(std::string_view message, std::string_view hint) {
+    if (m_quiet) {
+        return;
+    }
+    m_err << fmt::format("{}: note: {}\n", k_program, message);
+    if (!hint.empty()) {
+        m_err << fmt::format("hint: {}\n", hint);
+    }
+}
+
 void Output::step(const Step& step, std::string_view context) {
     if (!m_verbose) {
         return;

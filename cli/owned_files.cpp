@@ -1,0 +1,88 @@
+#include "owned_files.hpp"
+
+#include "json.hpp"
+#include "persist/persist.hpp"
+#include "persist/unified_diff.hpp"
+#include "system/atomic_file.hpp"
+
+#include <fmt/format.h>
+
+
+namespace ncs::cli {
+namespace {
+
+void set_diff(FilePlan& plan) {
+    plan.diff = persist::unified_diff(plan.old_content.value_or(""), plan.new_content.value_or(""),
+                                      plan.old_content ? plan.path : "/dev/null",
+                                      plan.new_content ? plan.path : "/dev/null");
+}
+
+} // namespace
+
+FilePlan plan_write(const Context& context, std::string_view path, std::string content,
+                    Force force) {
+    FilePlan plan;
+    plan.path = path;
+    plan.old_content = read_optional_file(context.root.path(path));
+    plan.foreign = plan.old_content && !persist::is_owned(*plan.old_content);
+    if (plan.foreign && *plan.old_content != content && force == Force::no) {
+        throw OperationError(fmt::format("{} was not written by {}; not overwriting it", path,
+                                         k_program),
+                             "move it away, or add --force to replace it");
+    }
+    plan.new_content = std::move(content);
+    set_diff(plan);
+    return plan;
+}
+
+FilePlan plan_remove(const Context& context, std::string_view path) {
+    FilePlan plan;
+    plan.path = path;
+    plan.old_content = read_optional_file(context.root.path(path));
+    plan.foreign = plan.old_content && !persist::is_owned(*plan.old_content);
+    if (plan.foreign) {
+        context.output.note(fmt::format("{} was not written by {}; leaving it", path, k_program));
+        plan.new_content = plan.old_content;
+    }
+    set_diff(plan);
+    return plan;
+}
+
+Json plans_json(const std::vector<FilePlan>& plans) {
+    Json files = Json::array();
+    for (const auto& plan : plans) {
+        Json file;
+        file["path"] = plan.path;
+        file["action"] = plan.diff.empty()   ? "unchanged"
+                         : !plan.new_content ? "remove"
+                         : plan.old_content  ? "replace"
+                                             : "create";
+        file["diff"] = plan.diff;
+        files.push_back(std::move(file));
+    }
+    return files;
+}
+
+bool any_change(const std::vector<FilePlan>& plans) {
+    for (const auto& plan : plans) {
+        if (!plan.diff.empty()) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void carry_out(const Context& context, const std::vector<FilePlan>& plans) {
+    for (const auto& plan : plans) {
+        if (plan.diff.empty()) {
+            continue;
+        }
+        if (plan.new_content) {
+            write_file_atomically(context.root.path(plan.path), *plan.new_content);
+        } else {
+            remove_file_durably(context.root.path(plan.path));
+        }
+    }
+}
+
+} // namespace ncs::cli
