@@ -2,6 +2,7 @@
 
 #include "apply/apply.hpp"
 #include "apply/prepare.hpp"
+#include "apply_config.hpp"
 #include "json.hpp"
 #include "list.hpp"
 #include "resolve/resolver.hpp"
@@ -152,11 +153,27 @@ Command setup_apply(CLI::App& app) {
             "--sysdata", [o = options.get()](const std::string& v) { o->sysdata = v; },
             "Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)")
         ->type_name("LIST");
+    // issue 6: the boot-time configuration file (cli/apply_config.cpp).
+    apply
+        ->add_option_function<std::string>(
+            "--config", [o = options.get()](const std::string& v) { o->config = v; },
+            "Apply every target of FILE (one per line, these options) and of "
+            "/etc/default/netconsole; remove those it made that FILE no longer lists")
+        ->type_name("FILE");
     apply->footer(k_examples);
     return {apply, [options](const Context& c) { run_apply(*options, c); }};
 }
 
 void run_apply(const ApplyOptions& options, const Context& context) {
+    if (options.config) {
+        if (!options.target.to.empty() || options.name || options.loglevel ||
+            !options.userdata.empty() || options.sysdata) {
+            throw InputError("--config takes the targets from the file only",
+                             "put the options on the file's lines");
+        }
+        run_apply_config(*options.config, context);
+        return;
+    }
     // Everything the user typed is checked before anything is touched.
     const auto requests = make_requests(options.target);
     if (options.name) {

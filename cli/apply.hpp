@@ -19,6 +19,7 @@ struct ApplyOptions {
     std::optional<std::string> loglevel;
     std::vector<std::string> userdata;
     std::optional<std::string> sysdata;
+    std::optional<std::string> config; ///< --config FILE: cli/apply_config.hpp (issue 6)
 };
 
 /// Registers `apply` on app.

@@ -1,0 +1,26 @@
+#pragma once
+// `apply --config FILE`: the boot-time path (netconsole-setup.service). Applies
+// every target of FILE (one per line, the CLI's options; lib/persist/config_file.hpp)
+// and of NETCONSOLE_OPTS in <root>/etc/default/netconsole, in one transaction, then
+// removes the targets an earlier `apply --config` created that are no longer listed.
+// What it created is recorded in <root>/run/netconsole-setup/config-targets, one
+// name per line: /run, like configfs, is empty after a reboot.
+
+#include "context.hpp"
+
+#include <string>
+
+namespace ncs::cli {
+
+/// The record of the targets `apply --config` made (a system path under the root).
+inline constexpr std::string_view k_config_state_path = "/run/netconsole-setup/config-targets";
+
+/// Debian's file whose NETCONSOLE_OPTS is applied too.
+inline constexpr std::string_view k_debian_defaults_path = "/etc/default/netconsole";
+
+/// Applies FILE (read as given, not under --root, like any file argument). A missing
+/// FILE means no targets. Throws InputError "FILE:LINE: ..." before touching anything,
+/// OperationError and std::system_error.
+void run_apply_config(const std::string& file, const Context& context);
+
+} // namespace ncs::cli
