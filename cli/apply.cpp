@@ -157,7 +157,7 @@ Command setup_apply(CLI::App& app) {
     apply
         ->add_option_function<std::string>(
             "--config", [o = options.get()](const std::string& v) { o->config = v; },
-            "Apply every target of FILE (one per line, these options) and of "
+            "Apply every target of FILE (one per line, these options; under --root) and of "
             "/etc/default/netconsole; remove those it made that FILE no longer lists")
         ->type_name("FILE");
     apply->footer(k_examples);

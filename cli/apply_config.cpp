@@ -80,7 +80,7 @@ ConfiguredTarget parse_line(const persist::ConfigLine& line, const std::string& 
 
 std::vector<ConfiguredTarget> read_configuration(const std::string& file, const Context& context) {
     std::vector<ConfiguredTarget> configured;
-    if (const auto text = read_optional_file(file)) {
+    if (const auto text = read_optional_file(context.root.path(file))) {
         for (const auto& line : persist::parse_config_text(*text, file)) {
             configured.push_back(parse_line(line, file));
         }

@@ -18,7 +18,7 @@ inline constexpr std::string_view k_config_state_path = "/run/netconsole-setup/c
 /// Debian's file whose NETCONSOLE_OPTS is applied too.
 inline constexpr std::string_view k_debian_defaults_path = "/etc/default/netconsole";
 
-/// Applies FILE (read as given, not under --root, like any file argument). A missing
+/// Applies FILE, a system path read under --root like /etc/default/netconsole. A missing
 /// FILE means no targets. Throws InputError "FILE:LINE: ..." before touching anything,
 /// OperationError and std::system_error.
 void run_apply_config(const std::string& file, const Context& context);

@@ -102,8 +102,8 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
                 {state.index_found
                      ? fmt::format("{} has no netconsole (not in modules.builtin or modules.dep)",
                                    state.release)
-                     : fmt::format("no module index for {} under {}", state.release,
-                                   context.root.path("/lib/modules").string()),
+                     : fmt::format("no /lib/modules/{} to tell how netconsole is built",
+                                   state.release),
                  "netconsole.netconsole= works either way; --builtin or --module to choose"});
             break;
         }
