@@ -157,8 +157,8 @@ Command setup_apply(CLI::App& app) {
     apply
         ->add_option_function<std::string>(
             "--config", [o = options.get()](const std::string& v) { o->config = v; },
-            "Apply every target of FILE (one per line, these options; under --root) and of "
-            "/etc/default/netconsole; remove those it made that FILE no longer lists")
+            "Targets of FILE (one per line, these options) and /etc/default/netconsole; "
+            "removes those it made that are no longer listed")
         ->type_name("FILE");
     apply->footer(k_examples);
     return {apply, [options](const Context& c) { run_apply(*options, c); }};

@@ -38,6 +38,14 @@ Command setup_modprobe(CLI::App& app) {
     auto options = std::make_shared<ModprobeOptions>();
     auto* cmd = app.add_subcommand("modprobe", k_description);
     const auto target_options = add_target_options(*cmd, options->target);
+    auto given = [target_options]() {
+        for (const auto* option : target_options) {
+            if (option->count() > 0) {
+                return option->get_name();
+            }
+        }
+        return std::string();
+    };
     cmd->add_flag("--load-at-boot", options->load_at_boot,
                   "Also write /etc/modules-load.d/netconsole.conf, so systemd loads it at boot");
     cmd->add_option_function<std::string>(
@@ -52,13 +60,16 @@ Command setup_modprobe(CLI::App& app) {
     cmd->add_flag("--dry-run", options->dry_run, "Show the diff, write nothing");
     cmd->add_flag("--force", options->force,
                   "Replace files even if netconsole-setup did not write them");
-    auto* remove = cmd->add_flag("--remove", options->remove,
-                                 "Remove the files netconsole-setup wrote, and only those");
-    for (auto* option : target_options) {
-        remove->excludes(option);
-    }
+    cmd->add_flag("--remove", options->remove,
+                  "Remove the files netconsole-setup wrote, and only those");
     cmd->footer(k_examples);
-    return {cmd, [options](const Context& c) { run_modprobe(*options, c); }};
+    return {cmd, [options, given](const Context& c) {
+                if (options->remove && !given().empty()) {
+                    throw InputError(fmt::format("--remove takes no target options ({})", given()),
+                                     "netconsole-setup modprobe --remove");
+                }
+                run_modprobe(*options, c);
+            }};
 }
 
 void run_modprobe(const ModprobeOptions& options, const Context& context) {
