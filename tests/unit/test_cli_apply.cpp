@@ -8,7 +8,7 @@
 using ncs::cli::parse_sysdata;
 using ncs::cli::parse_userdata;
 
-TEST_CASE("--userdata splits at the first '='", "[cli][apply]") {
+TEST_CASE("the --userdata option splits at the first '='", "[cli][apply]") {
     CHECK(parse_userdata("host=web1") == ncs::UserdataEntry{"host", "web1"});
     CHECK(parse_userdata("k=a=b") == ncs::UserdataEntry{"k", "a=b"});
     CHECK(parse_userdata("k=") == ncs::UserdataEntry{"k", ""});
@@ -16,7 +16,7 @@ TEST_CASE("--userdata splits at the first '='", "[cli][apply]") {
     CHECK_THROWS_AS(parse_userdata("novalue"), ncs::InputError);
 }
 
-TEST_CASE("--sysdata takes any subset of the four switches", "[cli][apply]") {
+TEST_CASE("the --sysdata option takes any subset of the four switches", "[cli][apply]") {
     const auto all = parse_sysdata("cpu_nr,taskname,release,msgid");
     CHECK((all.cpu_nr && all.taskname && all.release && all.msgid));
     CHECK_FALSE(parse_sysdata("").any());

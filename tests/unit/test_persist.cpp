@@ -41,7 +41,7 @@ TEST_CASE("built in, the fragment is netconsole=; as a module netconsole.netcons
           "netconsole.netconsole=" + k_value);
 }
 
-TEST_CASE("--loglevel appends loglevel=N, 1-8 only", "[persist]") {
+TEST_CASE("a cmdline fragment with --loglevel appends loglevel=N, 1-8 only", "[persist]") {
     const std::vector<Target> targets{target("192.0.2.5")};
     CHECK(cmdline_fragment(targets, Build::module, 8) ==
           "netconsole.netconsole=" + k_value + " loglevel=8");
