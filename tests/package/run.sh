@@ -112,6 +112,11 @@ line=$(env -u LD_LIBRARY_PATH "$root/usr/sbin/netconsole-setup" --to 192.0.2.5 -
 [[ $line == "netconsole=6665@192.0.2.10/eth0,6666@192.0.2.5/52:54:00:12:34:56" ]] ||
     fail "the installed binary printed '$line'"
 
+# The unit runs the binary where the package put it, whatever prefix the build had.
+unit=$(grep -E '^/(usr/)?lib/systemd/system/netconsole-setup\.service$' "$work/files")
+grep -qx 'ExecStart=/usr/sbin/netconsole-setup apply --config /etc/netconsole-setup.conf' \
+    "$root$unit" || fail "$unit: $(grep ExecStart "$root$unit")"
+
 # The man page renders without groff warnings; the completions parse.
 warnings=$(zcat "$root/usr/share/man/man8/netconsole-setup.8.gz" | groff -man -ww -z 2>&1)
 [[ -z $warnings ]] || fail "groff warns about the man page: $warnings"
