@@ -3,12 +3,13 @@
 # helper from the bash-completion package.
 #
 # Interface names come from /sys/class/net; netconsole targets from
-# <root>/sys/kernel/config/netconsole, with <root> from --root on the line.
+# <root>/sys/kernel/config/netconsole, with <root> from --root on the line;
+# kernel releases from <root>/lib/modules.
 
 # BEGIN generated from the CLI11 app by tests/completions (update-completions target)
 # The subcommands, then one record per option: COMMAND OPTION KIND. COMMAND '*'
 # is valid after any subcommand; OPTION 'ARG' is the first positional argument.
-_netconsole_setup_commands='print explain apply enable disable remove list loglevel test status'
+_netconsole_setup_commands='print explain apply enable disable remove list loglevel test status cmdline modprobe'
 _netconsole_setup_surface=(
     'netconsole-setup --help flag'
     'netconsole-setup -h flag'
@@ -72,6 +73,7 @@ _netconsole_setup_surface=(
     'apply --loglevel loglevel'
     'apply --userdata other'
     'apply --sysdata sysdata'
+    'apply --config file'
     'enable --help flag'
     'enable -h flag'
     'enable ARG target'
@@ -91,6 +93,47 @@ _netconsole_setup_surface=(
     'test ARG target'
     'status --help flag'
     'status -h flag'
+    'cmdline --help flag'
+    'cmdline -h flag'
+    'cmdline --to other'
+    'cmdline --port other'
+    'cmdline --src-port other'
+    'cmdline --dev interface'
+    'cmdline --src other'
+    'cmdline --mac other'
+    'cmdline --broadcast flag'
+    'cmdline --extended flag'
+    'cmdline --release flag'
+    'cmdline --timeout other'
+    'cmdline -4 flag'
+    'cmdline -6 flag'
+    'cmdline --loglevel loglevel'
+    'cmdline --builtin flag'
+    'cmdline --module flag'
+    'cmdline --kernel kernel'
+    'cmdline --write-grub flag'
+    'cmdline --dry-run flag'
+    'cmdline --force flag'
+    'modprobe --help flag'
+    'modprobe -h flag'
+    'modprobe --to other'
+    'modprobe --port other'
+    'modprobe --src-port other'
+    'modprobe --dev interface'
+    'modprobe --src other'
+    'modprobe --mac other'
+    'modprobe --broadcast flag'
+    'modprobe --extended flag'
+    'modprobe --release flag'
+    'modprobe --timeout other'
+    'modprobe -4 flag'
+    'modprobe -6 flag'
+    'modprobe --load-at-boot flag'
+    'modprobe --persist-loglevel loglevel'
+    'modprobe --kernel kernel'
+    'modprobe --dry-run flag'
+    'modprobe --force flag'
+    'modprobe --remove flag'
 )
 # END generated
 
@@ -129,6 +172,15 @@ _netconsole_setup_interfaces() {
     done
 }
 
+_netconsole_setup_kernels() { # $1: the --root directory
+    local dir
+    for dir in "${1%/}"/lib/modules/*/ "${1%/}"/usr/lib/modules/*/; do
+        [[ -d $dir ]] || continue
+        dir=${dir%/}
+        printf '%s\n' "${dir##*/}"
+    done | sort -u
+}
+
 _netconsole_setup_targets() { # $1: the --root directory
     local dir
     for dir in "${1%/}"/sys/kernel/config/netconsole/*/; do
@@ -162,6 +214,10 @@ _netconsole_setup_values() {
             _netconsole_setup_reply "$cur" "${words[@]}"
             ;;
         loglevel) _netconsole_setup_reply "$cur" 1 2 3 4 5 6 7 8 ;;
+        kernel)
+            mapfile -t words < <(_netconsole_setup_kernels "$root")
+            _netconsole_setup_reply "$cur" "${words[@]}"
+            ;;
         directory)
             compopt -o filenames 2>/dev/null
             mapfile -t COMPREPLY < <(compgen -d -- "$cur")

@@ -2,7 +2,8 @@
 # share/fish/vendor_completions.d/netconsole-setup.fish.
 #
 # Interface names come from /sys/class/net; netconsole targets from
-# <root>/sys/kernel/config/netconsole, with <root> from --root on the line.
+# <root>/sys/kernel/config/netconsole, with <root> from --root on the line;
+# kernel releases from <root>/lib/modules.
 
 # Prints the subcommand on the command line, or nothing.
 function __netconsole_setup_command
@@ -34,9 +35,10 @@ function __netconsole_setup_no_command
     test -z "$command"
 end
 
+# True when the subcommand on the line is one of the arguments.
 function __netconsole_setup_using
     set -l command (__netconsole_setup_command)
-    test "$command" = "$argv[1]"
+    contains -- "$command" $argv
 end
 
 # Prints the values of one kind, with a description after a tab where it helps.
@@ -46,7 +48,7 @@ function __netconsole_setup_value
             for dir in /sys/class/net/*
                 basename $dir
             end
-        case target
+        case target kernel
             set -l root /
             set -l tokens (commandline -opc)
             for i in (seq (count $tokens))
@@ -60,8 +62,15 @@ function __netconsole_setup_value
                         set root (string replace -- --root= '' $tokens[$i])
                 end
             end
-            for dir in (string trim -r -c / -- $root)/sys/kernel/config/netconsole/*/
-                basename $dir
+            set root (string trim -r -c / -- $root)
+            if test $argv[1] = target
+                for dir in $root/sys/kernel/config/netconsole/*/
+                    basename $dir
+                end
+            else
+                for dir in $root/lib/modules/*/ $root/usr/lib/modules/*/
+                    basename $dir
+                end | sort -u
             end
         case loglevel
             printf '%s\n' \
@@ -91,8 +100,8 @@ complete -c netconsole-setup -f
 # BEGIN generated from the CLI11 app by tests/completions (update-completions target)
 # The subcommands, the options that take a value (to find the subcommand on the
 # line), and a complete line for each subcommand, option and positional.
-set -g __netconsole_setup_commands print explain apply enable disable remove list loglevel test status
-set -g __netconsole_setup_value_options --root --to --port --src-port --dev --src --mac --timeout --name --loglevel --userdata --sysdata
+set -g __netconsole_setup_commands print explain apply enable disable remove list loglevel test status cmdline modprobe
+set -g __netconsole_setup_value_options --root --to --port --src-port --dev --src --mac --timeout --name --loglevel --userdata --sysdata --config --kernel --persist-loglevel
 complete -c netconsole-setup -n __netconsole_setup_no_command -a print -d 'Print the netconsole= value for the kernel command line'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a explain -d 'Explain a netconsole= value, or the ones this system is configured with'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a apply -d 'Create or update netconsole targets in configfs and enable them (needs root)'
@@ -103,12 +112,14 @@ complete -c netconsole-setup -n __netconsole_setup_no_command -a list -d 'List t
 complete -c netconsole-setup -n __netconsole_setup_no_command -a loglevel -d 'Show the kernel\'s console log levels, or set the console level (as dmesg -n)'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a test -d 'Send a uniquely marked kernel message to check that netconsole delivers'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a status -d 'Show netconsole\'s module, configfs, targets, console log level and configuration'
-complete -c netconsole-setup -n __netconsole_setup_no_command -l help -s h -d 'Print this help message and exit'
-complete -c netconsole-setup -n __netconsole_setup_no_command -l version -d 'Display program version information and exit'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a cmdline -d 'Print the kernel command-line fragment that sets up netconsole at boot'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a modprobe -d 'Write /etc/modprobe.d/netconsole.conf so the module gets its targets when it loads'
 complete -c netconsole-setup -l json -d 'Print the result as JSON on stdout'
 complete -c netconsole-setup -l verbose -s v -d 'Explain each step on stderr'
 complete -c netconsole-setup -l quiet -s q -d 'Print no warnings'
 complete -c netconsole-setup -l root -x -a '(__fish_complete_directories (commandline -ct))' -d 'Prefix for every /sys, /proc and /etc path (default /)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n __netconsole_setup_no_command -l version -d 'Display program version information and exit'
 complete -c netconsole-setup -n __netconsole_setup_no_command -l to -x -d 'The doctor\'s address or host name; repeat for more targets'
 complete -c netconsole-setup -n __netconsole_setup_no_command -l port -x -d 'Remote UDP port (default 6666)'
 complete -c netconsole-setup -n __netconsole_setup_no_command -l src-port -x -d 'Local UDP port (default 6665)'
@@ -121,47 +132,37 @@ complete -c netconsole-setup -n __netconsole_setup_no_command -l release -d 'Pre
 complete -c netconsole-setup -n __netconsole_setup_no_command -l timeout -x -d 'How long to wait for the neighbour (default 3s)'
 complete -c netconsole-setup -n __netconsole_setup_no_command -s 4 -d 'Resolve host names to IPv4'
 complete -c netconsole-setup -n __netconsole_setup_no_command -s 6 -d 'Resolve host names to IPv6'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -l help -s h -d 'Print this help message and exit'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -l to -x -d 'The doctor\'s address or host name; repeat for more targets'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -l port -x -d 'Remote UDP port (default 6666)'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -l src-port -x -d 'Local UDP port (default 6665)'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -l dev -x -a '(__netconsole_setup_value interface)' -d 'Egress interface'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -l src -x -d 'Local IP address'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -l mac -x -d 'The next hop\'s MAC (the doctor\'s, or its router\'s)'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -l broadcast -d 'Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -l extended -d 'Extended format: log level, sequence number, timestamp'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -l release -d 'Prefix messages with the kernel release (needs --extended)'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -l timeout -x -d 'How long to wait for the neighbour (default 3s)'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -s 4 -d 'Resolve host names to IPv4'
-complete -c netconsole-setup -n '__netconsole_setup_using print' -s 6 -d 'Resolve host names to IPv6'
-complete -c netconsole-setup -n '__netconsole_setup_using explain' -l help -s h -d 'Print this help message and exit'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -l help -s h -d 'Print this help message and exit'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -l to -x -d 'The doctor\'s address or host name; repeat for more targets'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -l port -x -d 'Remote UDP port (default 6666)'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -l src-port -x -d 'Local UDP port (default 6665)'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -l dev -x -a '(__netconsole_setup_value interface)' -d 'Egress interface'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -l src -x -d 'Local IP address'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -l mac -x -d 'The next hop\'s MAC (the doctor\'s, or its router\'s)'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -l broadcast -d 'Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -l extended -d 'Extended format: log level, sequence number, timestamp'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -l release -d 'Prefix messages with the kernel release (needs --extended)'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -l timeout -x -d 'How long to wait for the neighbour (default 3s)'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -s 4 -d 'Resolve host names to IPv4'
-complete -c netconsole-setup -n '__netconsole_setup_using apply' -s 6 -d 'Resolve host names to IPv6'
+complete -c netconsole-setup -n '__netconsole_setup_using print explain apply enable disable remove list loglevel test status cmdline modprobe' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l to -x -d 'The doctor\'s address or host name; repeat for more targets'
+complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l port -x -d 'Remote UDP port (default 6666)'
+complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l src-port -x -d 'Local UDP port (default 6665)'
+complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l dev -x -a '(__netconsole_setup_value interface)' -d 'Egress interface'
+complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l src -x -d 'Local IP address'
+complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l mac -x -d 'The next hop\'s MAC (the doctor\'s, or its router\'s)'
+complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l broadcast -d 'Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)'
+complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l extended -d 'Extended format: log level, sequence number, timestamp'
+complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l release -d 'Prefix messages with the kernel release (needs --extended)'
+complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l timeout -x -d 'How long to wait for the neighbour (default 3s)'
+complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -s 4 -d 'Resolve host names to IPv4'
+complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -s 6 -d 'Resolve host names to IPv6'
 complete -c netconsole-setup -n '__netconsole_setup_using apply' -l name -x -a '(__netconsole_setup_value target)' -d 'The configfs target\'s name (default ncs-<remote IP>-<port>); cmdlineN adopts a boot-time target'
 complete -c netconsole-setup -n '__netconsole_setup_using apply' -l loglevel -x -a '(__netconsole_setup_value loglevel)' -d 'Also set the console log level, as dmesg -n does (1-8)'
 complete -c netconsole-setup -n '__netconsole_setup_using apply' -l userdata -x -d 'Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable'
 complete -c netconsole-setup -n '__netconsole_setup_using apply' -l sysdata -x -a '(__netconsole_setup_value sysdata)' -d 'Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)'
-complete -c netconsole-setup -n '__netconsole_setup_using enable' -l help -s h -d 'Print this help message and exit'
-complete -c netconsole-setup -n '__netconsole_setup_using enable' -a '(__netconsole_setup_value target)'
-complete -c netconsole-setup -n '__netconsole_setup_using disable' -l help -s h -d 'Print this help message and exit'
-complete -c netconsole-setup -n '__netconsole_setup_using disable' -a '(__netconsole_setup_value target)'
-complete -c netconsole-setup -n '__netconsole_setup_using remove' -l help -s h -d 'Print this help message and exit'
-complete -c netconsole-setup -n '__netconsole_setup_using remove' -a '(__netconsole_setup_value target)'
-complete -c netconsole-setup -n '__netconsole_setup_using list' -l help -s h -d 'Print this help message and exit'
-complete -c netconsole-setup -n '__netconsole_setup_using loglevel' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l config -r -F -d 'Targets of FILE (one per line, these options) and /etc/default/netconsole; removes those it made that are no longer listed'
+complete -c netconsole-setup -n '__netconsole_setup_using enable disable remove test' -a '(__netconsole_setup_value target)'
 complete -c netconsole-setup -n '__netconsole_setup_using loglevel' -a '(__netconsole_setup_value loglevel)'
-complete -c netconsole-setup -n '__netconsole_setup_using test' -l help -s h -d 'Print this help message and exit'
-complete -c netconsole-setup -n '__netconsole_setup_using test' -a '(__netconsole_setup_value target)'
-complete -c netconsole-setup -n '__netconsole_setup_using status' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l loglevel -x -a '(__netconsole_setup_value loglevel)' -d 'Also append loglevel=N, the console log level from boot on (1-8)'
+complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l builtin -d 'Spell it for a kernel with netconsole built in (netconsole=)'
+complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l module -d 'Spell it for netconsole as a module (netconsole.netconsole=)'
+complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l kernel -x -a '(__netconsole_setup_value kernel)' -d 'Tell built in from module for this kernel release (default: the running one)'
+complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l write-grub -d 'Write /etc/default/grub.d/netconsole.cfg (then run update-grub)'
+complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l dry-run -d 'With --write-grub: show the diff, write nothing'
+complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l force -d 'With --write-grub: replace the file even if netconsole-setup did not write it'
+complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l load-at-boot -d 'Also write /etc/modules-load.d/netconsole.conf, so systemd loads it at boot'
+complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l persist-loglevel -x -a '(__netconsole_setup_value loglevel)' -d 'Also write /etc/sysctl.d/90-netconsole.conf: console log level N from boot on'
+complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l kernel -x -a '(__netconsole_setup_value kernel)' -d 'Check netconsole is a module in this kernel release (default: the running one)'
+complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l dry-run -d 'Show the diff, write nothing'
+complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l force -d 'Replace files even if netconsole-setup did not write them'
+complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l remove -d 'Remove the files netconsole-setup wrote, and only those'
 # END generated

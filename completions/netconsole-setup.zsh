@@ -3,7 +3,8 @@
 # share/zsh/site-functions/_netconsole-setup.
 #
 # Interface names come from /sys/class/net; netconsole targets from
-# <root>/sys/kernel/config/netconsole, with <root> from --root on the line.
+# <root>/sys/kernel/config/netconsole, with <root> from --root on the line;
+# kernel releases from <root>/lib/modules.
 
 # BEGIN generated from the CLI11 app by tests/completions (update-completions target)
 # The subcommands with their descriptions, the global options, and the
@@ -20,6 +21,8 @@ _netconsole_setup_commands=(
     'loglevel:Show the kernel'\''s console log levels, or set the console level (as dmesg -n)'
     'test:Send a uniquely marked kernel message to check that netconsole delivers'
     'status:Show netconsole'\''s module, configfs, targets, console log level and configuration'
+    'cmdline:Print the kernel command-line fragment that sets up netconsole at boot'
+    'modprobe:Write /etc/modprobe.d/netconsole.conf so the module gets its targets when it loads'
 )
 _netconsole_setup_args_global=(
     '--json[Print the result as JSON on stdout]'
@@ -27,7 +30,21 @@ _netconsole_setup_args_global=(
     '-v[Explain each step on stderr]'
     '--quiet[Print no warnings]'
     '-q[Print no warnings]'
-    '--root=[Prefix for every /sys, /proc and /etc path (default /)]:DIR:_netconsole-setup_value directory'
+    '--root=[Prefix for every /sys, /proc and /etc path (default /)]:DIR: _netconsole-setup_value directory'
+)
+_netconsole_setup_group_Target_options=(
+    '*--to=[The doctor'\''s address or host name; repeat for more targets]:ADDR|HOST:'
+    '--port=[Remote UDP port (default 6666)]:N:'
+    '--src-port=[Local UDP port (default 6665)]:N:'
+    '--dev=[Egress interface]:IFNAME: _netconsole-setup_value interface'
+    '--src=[Local IP address]:ADDR:'
+    '--mac=[The next hop'\''s MAC (the doctor'\''s, or its router'\''s)]:MAC:'
+    '--broadcast[Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)]'
+    '--extended[Extended format: log level, sequence number, timestamp]'
+    '--release[Prefix messages with the kernel release (needs --extended)]'
+    '--timeout=[How long to wait for the neighbour (default 3s)]:DURATION:'
+    '-4[Resolve host names to IPv4]'
+    '-6[Resolve host names to IPv6]'
 )
 _netconsole_setup_args_=(
     '--help[Print this help message and exit]'
@@ -38,35 +55,13 @@ _netconsole_setup_args_=(
     '-v[Explain each step on stderr]'
     '--quiet[Print no warnings]'
     '-q[Print no warnings]'
-    '--root=[Prefix for every /sys, /proc and /etc path (default /)]:DIR:_netconsole-setup_value directory'
-    '*--to=[The doctor'\''s address or host name; repeat for more targets]:ADDR|HOST:'
-    '--port=[Remote UDP port (default 6666)]:N:'
-    '--src-port=[Local UDP port (default 6665)]:N:'
-    '--dev=[Egress interface]:IFNAME:_netconsole-setup_value interface'
-    '--src=[Local IP address]:ADDR:'
-    '--mac=[The next hop'\''s MAC (the doctor'\''s, or its router'\''s)]:MAC:'
-    '--broadcast[Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)]'
-    '--extended[Extended format: log level, sequence number, timestamp]'
-    '--release[Prefix messages with the kernel release (needs --extended)]'
-    '--timeout=[How long to wait for the neighbour (default 3s)]:DURATION:'
-    '-4[Resolve host names to IPv4]'
-    '-6[Resolve host names to IPv6]'
+    '--root=[Prefix for every /sys, /proc and /etc path (default /)]:DIR: _netconsole-setup_value directory'
+    $_netconsole_setup_group_Target_options
 )
 _netconsole_setup_args_print=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
-    '*--to=[The doctor'\''s address or host name; repeat for more targets]:ADDR|HOST:'
-    '--port=[Remote UDP port (default 6666)]:N:'
-    '--src-port=[Local UDP port (default 6665)]:N:'
-    '--dev=[Egress interface]:IFNAME:_netconsole-setup_value interface'
-    '--src=[Local IP address]:ADDR:'
-    '--mac=[The next hop'\''s MAC (the doctor'\''s, or its router'\''s)]:MAC:'
-    '--broadcast[Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)]'
-    '--extended[Extended format: log level, sequence number, timestamp]'
-    '--release[Prefix messages with the kernel release (needs --extended)]'
-    '--timeout=[How long to wait for the neighbour (default 3s)]:DURATION:'
-    '-4[Resolve host names to IPv4]'
-    '-6[Resolve host names to IPv6]'
+    $_netconsole_setup_group_Target_options
 )
 _netconsole_setup_args_explain=(
     '--help[Print this help message and exit]'
@@ -76,37 +71,27 @@ _netconsole_setup_args_explain=(
 _netconsole_setup_args_apply=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
-    '*--to=[The doctor'\''s address or host name; repeat for more targets]:ADDR|HOST:'
-    '--port=[Remote UDP port (default 6666)]:N:'
-    '--src-port=[Local UDP port (default 6665)]:N:'
-    '--dev=[Egress interface]:IFNAME:_netconsole-setup_value interface'
-    '--src=[Local IP address]:ADDR:'
-    '--mac=[The next hop'\''s MAC (the doctor'\''s, or its router'\''s)]:MAC:'
-    '--broadcast[Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)]'
-    '--extended[Extended format: log level, sequence number, timestamp]'
-    '--release[Prefix messages with the kernel release (needs --extended)]'
-    '--timeout=[How long to wait for the neighbour (default 3s)]:DURATION:'
-    '-4[Resolve host names to IPv4]'
-    '-6[Resolve host names to IPv6]'
-    '--name=[The configfs target'\''s name (default ncs-<remote IP>-<port>); cmdlineN adopts a boot-time target]:NAME:_netconsole-setup_value target'
-    '--loglevel=[Also set the console log level, as dmesg -n does (1-8)]:N:_netconsole-setup_value loglevel'
+    $_netconsole_setup_group_Target_options
+    '--name=[The configfs target'\''s name (default ncs-<remote IP>-<port>); cmdlineN adopts a boot-time target]:NAME: _netconsole-setup_value target'
+    '--loglevel=[Also set the console log level, as dmesg -n does (1-8)]:N: _netconsole-setup_value loglevel'
     '*--userdata=[Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable]:KEY=VALUE:'
-    '--sysdata=[Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)]:LIST:_netconsole-setup_value sysdata'
+    '--sysdata=[Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)]:LIST: _netconsole-setup_value sysdata'
+    '--config=[Targets of FILE (one per line, these options) and /etc/default/netconsole; removes those it made that are no longer listed]:FILE: _netconsole-setup_value file'
 )
 _netconsole_setup_args_enable=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
-    '1:name:_netconsole-setup_value target'
+    '1:name: _netconsole-setup_value target'
 )
 _netconsole_setup_args_disable=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
-    '1:name:_netconsole-setup_value target'
+    '1:name: _netconsole-setup_value target'
 )
 _netconsole_setup_args_remove=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
-    '1:name:_netconsole-setup_value target'
+    '1:name: _netconsole-setup_value target'
 )
 _netconsole_setup_args_list=(
     '--help[Print this help message and exit]'
@@ -115,16 +100,39 @@ _netconsole_setup_args_list=(
 _netconsole_setup_args_loglevel=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
-    '1:N:_netconsole-setup_value loglevel'
+    '1:N: _netconsole-setup_value loglevel'
 )
 _netconsole_setup_args_test=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
-    '1:NAME:_netconsole-setup_value target'
+    '1:NAME: _netconsole-setup_value target'
 )
 _netconsole_setup_args_status=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
+)
+_netconsole_setup_args_cmdline=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    $_netconsole_setup_group_Target_options
+    '--loglevel=[Also append loglevel=N, the console log level from boot on (1-8)]:N: _netconsole-setup_value loglevel'
+    '--builtin[Spell it for a kernel with netconsole built in (netconsole=)]'
+    '--module[Spell it for netconsole as a module (netconsole.netconsole=)]'
+    '--kernel=[Tell built in from module for this kernel release (default: the running one)]:RELEASE: _netconsole-setup_value kernel'
+    '--write-grub[Write /etc/default/grub.d/netconsole.cfg (then run update-grub)]'
+    '--dry-run[With --write-grub: show the diff, write nothing]'
+    '--force[With --write-grub: replace the file even if netconsole-setup did not write it]'
+)
+_netconsole_setup_args_modprobe=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    $_netconsole_setup_group_Target_options
+    '--load-at-boot[Also write /etc/modules-load.d/netconsole.conf, so systemd loads it at boot]'
+    '--persist-loglevel=[Also write /etc/sysctl.d/90-netconsole.conf: console log level N from boot on]:N: _netconsole-setup_value loglevel'
+    '--kernel=[Check netconsole is a module in this kernel release (default: the running one)]:RELEASE: _netconsole-setup_value kernel'
+    '--dry-run[Show the diff, write nothing]'
+    '--force[Replace files even if netconsole-setup did not write them]'
+    '--remove[Remove the files netconsole-setup wrote, and only those]'
 )
 # END generated
 
@@ -137,13 +145,17 @@ _netconsole-setup_value() {
             interfaces=(/sys/class/net/*(N:t))
             _wanted interfaces expl 'network interface' compadd -a interfaces
             ;;
-        target)
+        target|kernel)
+            # --root before the subcommand (from opt_args), or after it (in words)
+            [[ -n ${_netconsole_setup_root:-} ]] && root=$_netconsole_setup_root
             for (( i = 1; i < $#words; i++ )); do
                 case $words[i] in
                     --root) root=$words[i+1] ;;
                     --root=*) root=${words[i]#--root=} ;;
                 esac
             done
+            ;|
+        target)
             local -a targets
             targets=(${~root%/}/sys/kernel/config/netconsole/*(N/:t))
             _wanted targets expl 'netconsole target' compadd -a targets
@@ -162,6 +174,11 @@ _netconsole-setup_value() {
             )
             _describe -t levels 'console log level' levels -V levels
             ;;
+        kernel)
+            local -aU releases
+            releases=(${~root%/}/lib/modules/*(N/:t) ${~root%/}/usr/lib/modules/*(N/:t))
+            _wanted releases expl 'kernel release' compadd -a releases
+            ;;
         directory) _directories ;;
         file) _files ;;
         sysdata) _values -s , 'sysdata switch' cpu_nr taskname release msgid ;;
@@ -172,7 +189,8 @@ _netconsole-setup() {
     local curcontext=$curcontext state state_descr line ret=1
     typeset -A opt_args
 
-    _arguments -C $_netconsole_setup_args_ \
+    # -A: after the subcommand, the options are the subcommand's.
+    _arguments -C -A '-*' $_netconsole_setup_args_ \
         '1: :->command' \
         '*:: :->argument' && ret=0
 
@@ -181,6 +199,8 @@ _netconsole-setup() {
             _describe -t commands 'netconsole-setup subcommand' _netconsole_setup_commands && ret=0
             ;;
         argument)
+            # --root given before the subcommand, for the target names
+            _netconsole_setup_root=${opt_args[--root]:-}
             local command=$line[1]
             local specs=_netconsole_setup_args_${command//[^a-zA-Z0-9]/_}
             curcontext=${curcontext%:*:*}:netconsole-setup-$command:

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 namespace ncs::surface {
@@ -44,6 +46,9 @@ ValueKind option_kind(const CLI::Option& option) {
     }
     if (has_long_name(option, "sysdata")) {
         return ValueKind::sysdata;
+    }
+    if (has_long_name(option, "kernel")) {
+        return ValueKind::kernel;
     }
     if (has_long_name(option, "root")) {
         return ValueKind::directory;
@@ -102,6 +107,7 @@ void collect(const CLI::App& app, const std::string& path, CommandInfo& info,
         entry.repeatable = entry.kind != ValueKind::flag && option->get_expected_max() > 1;
         // With fallthrough, the app's "Global options" work after any subcommand.
         entry.global = path.empty() && option->get_group() == k_global_group;
+        entry.group = option->get_group();
         info.options.push_back(std::move(entry));
     }
     for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
@@ -205,7 +211,8 @@ std::string zsh_action(ValueKind kind) {
     if (kind == ValueKind::other || kind == ValueKind::flag) {
         return {};
     }
-    return fmt::format("_netconsole-setup_value {}", to_string(kind));
+    // The leading space makes _arguments call it as written, without compadd options.
+    return fmt::format(" _netconsole-setup_value {}", to_string(kind));
 }
 
 std::vector<std::string> zsh_option_specs(const OptionInfo& option) {
@@ -264,6 +271,7 @@ std::string_view to_string(ValueKind kind) {
     case ValueKind::directory: return "directory";
     case ValueKind::file: return "file";
     case ValueKind::sysdata: return "sysdata";
+    case ValueKind::kernel: return "kernel";
     }
     return "other";
 }
@@ -353,9 +361,46 @@ std::string zsh_block(const std::vector<CommandInfo>& commands) {
         }
     }
     out += ")\n";
+    // A group of options that several commands have with the same specifications (the
+    // target options) is one array, which their arrays include.
+    std::map<std::string, std::string> group_specs;
+    std::map<std::string, int> group_users;
+    std::set<std::string> differing;
+    for (const auto& command : commands) {
+        std::map<std::string, std::string> specs;
+        for (const auto& option : command.options) {
+            if (!option.group.empty() && !option.global) {
+                for (const auto& spec : zsh_option_specs(option)) {
+                    specs[option.group] += fmt::format("    {}\n", spec);
+                }
+            }
+        }
+        for (const auto& [group, text] : specs) {
+            const auto [it, inserted] = group_specs.emplace(group, text);
+            if (!inserted && it->second != text) {
+                differing.insert(group);
+            }
+            ++group_users[group];
+        }
+    }
+    std::set<std::string> shared;
+    for (const auto& [group, users] : group_users) {
+        if (users > 1 && !differing.contains(group)) {
+            shared.insert(group);
+            out += fmt::format("_netconsole_setup_group_{}=(\n{})\n", identifier(group),
+                               group_specs[group]);
+        }
+    }
     for (const auto& command : commands) {
         out += fmt::format("_netconsole_setup_args_{}=(\n", identifier(command.path));
+        std::set<std::string> included;
         for (const auto& option : command.options) {
+            if (!option.global && shared.contains(option.group)) {
+                if (included.insert(option.group).second) {
+                    out += fmt::format("    $_netconsole_setup_group_{}\n", identifier(option.group));
+                }
+                continue;
+            }
             for (const auto& spec : zsh_option_specs(option)) {
                 out += fmt::format("    {}\n", spec);
             }
@@ -404,22 +449,48 @@ std::string fish_block(const std::vector<CommandInfo>& commands) {
                 command.path, fish_quote(command.description));
         }
     }
+    // One line per option and positional; a line that several subcommands share names
+    // them all in its condition.
+    std::vector<std::string> lines;
+    std::map<std::string, std::vector<std::string>> users;
+    const auto add_line = [&](const std::string& path, const std::string& rest) {
+        if (path.empty()) {
+            lines.push_back(rest);
+            return;
+        }
+        auto& names = users[rest];
+        if (names.empty()) {
+            lines.push_back(rest);
+        }
+        names.push_back(path);
+    };
     for (const auto& command : commands) {
-        const auto condition = command.path.empty()
-                                   ? std::string(" -n __netconsole_setup_no_command")
-                                   : fmt::format(" -n '__netconsole_setup_using {}'", command.path);
         for (const auto& option : command.options) {
-            out += fmt::format("complete -c netconsole-setup{}{}{} -d {}\n",
-                               option.global ? "" : condition, fish_names(option),
-                               fish_value(option), fish_quote(option.description));
+            const auto rest = fmt::format("{}{} -d {}", fish_names(option), fish_value(option),
+                                          fish_quote(option.description));
+            if (option.global) {
+                out += fmt::format("complete -c netconsole-setup{}\n", rest);
+            } else if (command.path.empty()) {
+                add_line("", fmt::format(" -n __netconsole_setup_no_command{}", rest));
+            } else {
+                add_line(command.path, rest);
+            }
         }
         if (!command.path.empty() && !command.positionals.empty()) {
             const auto kind = command.positionals.front().kind;
             if (kind != ValueKind::other) {
-                out += fmt::format(
-                    "complete -c netconsole-setup{} -a '(__netconsole_setup_value {})'\n",
-                    condition, to_string(kind));
+                add_line(command.path,
+                         fmt::format(" -a '(__netconsole_setup_value {})'", to_string(kind)));
             }
+        }
+    }
+    for (const auto& rest : lines) {
+        const auto it = users.find(rest);
+        if (it == users.end()) {
+            out += fmt::format("complete -c netconsole-setup{}\n", rest);
+        } else {
+            out += fmt::format("complete -c netconsole-setup -n '__netconsole_setup_using {}'{}\n",
+                               join(it->second, " "), rest);
         }
     }
     return out;

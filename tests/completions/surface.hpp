@@ -25,6 +25,7 @@ enum class ValueKind {
     directory, ///< a directory path
     file,      ///< a file path
     sysdata,   ///< a comma-separated list of sysdata switches
+    kernel,    ///< a kernel release, from <root>/lib/modules
 };
 
 /// The word the completion data uses for kind ("interface", "flag", ...).
@@ -37,6 +38,7 @@ struct OptionInfo {
     ValueKind kind = ValueKind::flag;
     bool repeatable = false;
     bool global = false; ///< of the app itself and valid after a subcommand too
+    std::string group;   ///< the --help heading it is under ("Target options")
 };
 
 struct PositionalInfo {

@@ -229,31 +229,42 @@ TEST_CASE("bash completes every subcommand and every option of each") {
     }
 }
 
-TEST_CASE("fish completes every subcommand and every option of each") {
-    const auto complete = [&](const std::string& line) {
-        std::vector<std::string> words;
-        for (const auto& entry : lines_of(run(fmt::format(
-                 "fish --no-config -c 'source \"{}\"; complete -C\"{}\"'", completion_path("fish"),
-                 line)))) {
-            words.push_back(entry.substr(0, entry.find('\t')));
-        }
-        return words;
-    };
-    const auto subcommands = complete("netconsole-setup ");
-    for (const auto& name : root().subcommands) {
-        INFO("fish offers subcommand " << name);
-        CHECK(std::find(subcommands.begin(), subcommands.end(), name) != subcommands.end());
+/// The words the shell's completion offers after line, run for real.
+std::vector<std::string> offered_by(std::string_view shell, const std::string& line) {
+    std::string command;
+    if (shell == "fish") {
+        command = fmt::format("fish --no-config -c 'source \"{}\"; complete -C\"{}\"'",
+                              completion_path("fish"), line);
+    } else {
+        command = fmt::format("zsh -f \"{}\" \"{}\" \"{}\"",
+                              source_path("tests/completions/zsh-complete.zsh"),
+                              completion_path("zsh"), line);
     }
-    for (const auto& command : surface()) {
-        if (command.path.find(' ') != std::string::npos) {
-            continue;
+    std::vector<std::string> words;
+    for (const auto& entry : lines_of(run(command))) {
+        words.push_back(entry.substr(0, entry.find('\t'))); // fish: "word<TAB>description"
+    }
+    return words;
+}
+
+TEST_CASE("zsh and fish complete every subcommand and every option of each") {
+    for (const std::string_view shell : {"zsh", "fish"}) {
+        const auto subcommands = offered_by(shell, "netconsole-setup ");
+        for (const auto& name : root().subcommands) {
+            INFO(shell << " offers subcommand " << name);
+            CHECK(std::find(subcommands.begin(), subcommands.end(), name) != subcommands.end());
         }
-        const auto offered = complete(command.path.empty()
-                                          ? std::string("netconsole-setup --")
-                                          : "netconsole-setup " + command.path + " --");
-        for (const auto& option : offered_options(command)) {
-            INFO(fmt::format("fish: netconsole-setup {} {}", command.path, option));
-            CHECK(std::find(offered.begin(), offered.end(), option) != offered.end());
+        for (const auto& command : surface()) {
+            if (command.path.find(' ') != std::string::npos) {
+                continue;
+            }
+            const auto offered = offered_by(shell, command.path.empty()
+                                                       ? std::string("netconsole-setup --")
+                                                       : "netconsole-setup " + command.path + " --");
+            for (const auto& option : offered_options(command)) {
+                INFO(fmt::format("{}: netconsole-setup {} {}", shell, command.path, option));
+                CHECK(std::find(offered.begin(), offered.end(), option) != offered.end());
+            }
         }
     }
 }
