@@ -298,3 +298,25 @@ TEST_CASE("the man page documents every subcommand and long option") {
         }
     }
 }
+
+TEST_CASE("the man page names no long option the app does not have") {
+    std::set<std::string> known;
+    for (const auto& command : surface()) {
+        for (const auto& option : long_options(command)) {
+            known.insert(option);
+        }
+    }
+    // Options are shown in bold: *--option*; lines starting with ';' are scdoc comments.
+    std::string man;
+    for (const auto& line : lines_of(read(source_path("man/netconsole-setup.8.scd")))) {
+        if (!line.starts_with(";")) {
+            man += line + '\n';
+        }
+    }
+    for (auto at = man.find("*--"); at != std::string::npos; at = man.find("*--", at + 1)) {
+        const auto end = man.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-", at + 3);
+        const auto option = man.substr(at + 1, end - at - 1);
+        INFO("man page: " << option << " is no option of netconsole-setup");
+        CHECK(known.contains(option));
+    }
+}
