@@ -10,6 +10,7 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # netconsole-setup_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+set(CPACK_STRIP_FILES ON) # as dh_strip does; debug info stays in the build tree
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "Set up Linux netconsole on the host that sends the logs
  netconsole-setup finds the interface, the source address and the next hop's
