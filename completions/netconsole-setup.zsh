@@ -187,6 +187,7 @@ _netconsole-setup_value() {
 
 _netconsole-setup() {
     local curcontext=$curcontext state state_descr line ret=1
+    local _netconsole_setup_root= # seen by _netconsole-setup_value
     typeset -A opt_args
 
     # -A: after the subcommand, the options are the subcommand's.
@@ -199,7 +200,7 @@ _netconsole-setup() {
             _describe -t commands 'netconsole-setup subcommand' _netconsole_setup_commands && ret=0
             ;;
         argument)
-            # --root given before the subcommand, for the target names
+            # --root given before the subcommand, for target names and kernel releases
             _netconsole_setup_root=${opt_args[--root]:-}
             local command=$line[1]
             local specs=_netconsole_setup_args_${command//[^a-zA-Z0-9]/_}

@@ -11,15 +11,16 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT) # netconsole-setup_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_STRIP_FILES ON) # as dh_strip does; debug info stays in the build tree
+# CPack makes the summary the Description's first line and indents the rest.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Set up Linux netconsole on the host that sends the logs")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "Set up Linux netconsole on the host that sends the logs
- netconsole-setup finds the interface, the source address and the next hop's
- MAC for a netconsole receiver through netlink, the way the kernel routes,
- and prints the netconsole= value, writes configfs targets, or makes them
- survive a reboot (kernel command line, modprobe.d, a systemd service).
- .
- It explains netconsole= values field by field, handles IPv6 (link-local
- included) and several receivers, and reads Debian's /etc/default/netconsole.")
+"netconsole-setup finds the interface, the source address and the next hop's
+MAC for a netconsole receiver through netlink, the way the kernel routes,
+and prints the netconsole= value, writes configfs targets, or makes them
+survive a reboot (kernel command line, modprobe.d, a systemd service).
+
+It explains netconsole= values field by field, handles IPv6 (link-local
+included) and several receivers, and reads Debian's /etc/default/netconsole.")
 
 # Depends: from the shared libraries the binary links (dpkg-shlibdeps), so they are
 # the libnl, libkmod, libfmt and libstdc++ versions it was built against.

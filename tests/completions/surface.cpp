@@ -80,8 +80,7 @@ ValueKind positional_kind(const std::string& command) {
     return ValueKind::other;
 }
 
-void collect(const CLI::App& app, const std::string& path, CommandInfo& info,
-             std::vector<CommandInfo>& out) {
+void collect(const CLI::App& app, const std::string& path, CommandInfo& info) {
     for (const auto* option : app.get_options()) {
         if (option->get_positional() && !option->nonpositional()) {
             PositionalInfo positional;
@@ -112,7 +111,7 @@ void collect(const CLI::App& app, const std::string& path, CommandInfo& info,
     }
     for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
         if (sub->get_name().empty()) { // an option group: its options are the parent's
-            collect(*sub, path, info, out);
+            collect(*sub, path, info);
             continue;
         }
         if (sub->get_group().empty()) { // hidden
@@ -126,7 +125,7 @@ void walk_into(const CLI::App& app, const std::string& path, std::vector<Command
     CommandInfo info;
     info.path = path;
     info.description = first_line(app.get_description());
-    collect(app, path, info, out);
+    collect(app, path, info);
     out.push_back(info);
     for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
         if (sub->get_name().empty() || sub->get_group().empty()) {

@@ -48,7 +48,11 @@ field() { dpkg-deb -f "$deb" "$1"; }
     fail "Architecture is '$(field Architecture)'"
 [[ $(field Section) == admin ]] || fail "Section is '$(field Section)', not admin"
 [[ -n $(field Maintainer) ]] || fail "no Maintainer"
-[[ -n $(field Description) ]] || fail "no Description"
+description=$(field Description)
+[[ $(head -n1 <<<"$description") == "Set up Linux netconsole on the host that sends the logs" ]] ||
+    fail "the Description's summary line is '$(head -n1 <<<"$description")'"
+[[ $(sed -n 2p <<<"$description") == " netconsole-setup finds the interface"* ]] ||
+    fail "the long Description does not follow the summary: $description"
 [[ $(field Conflicts) == netconsole ]] || fail "Conflicts is '$(field Conflicts)', not netconsole"
 [[ $(field Replaces) == netconsole ]] || fail "Replaces is '$(field Replaces)', not netconsole"
 depends=$(field Depends)
