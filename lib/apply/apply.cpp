@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <map>
+#include <optional>
 #include <set>
 #include <system_error>
 
@@ -404,13 +405,15 @@ std::vector<TargetReport> apply_targets(ConfigfsFiles& files, const fs::path& di
         TargetReport report;
         report.name = target.name;
         report.outcome = Outcome::updated;
-        const Operation* running = nullptr;
+        // A copy, not a pointer: the operation must outlive the try block's locals
+        // for the error report in the handler.
+        std::optional<Operation> running;
         try {
             if (!files.is_directory(dir / target.name)) {
                 const Operation mkdir{Operation::Kind::make_directory, "", "", ""};
-                running = &mkdir;
+                running = mkdir;
                 transaction.run(target.name, mkdir);
-                running = nullptr;
+                running.reset();
                 report.outcome = Outcome::created;
                 report.operations.push_back(mkdir);
                 if (is_boot_target_name(target.name)) {
@@ -426,16 +429,16 @@ std::vector<TargetReport> apply_targets(ConfigfsFiles& files, const fs::path& di
             const auto current = read_target(files, dir, target.name);
             const auto ops = plan(target, current);
             for (const auto& op : ops) {
-                running = &op;
+                running = op;
                 transaction.run(target.name, op);
                 report.operations.push_back(op);
             }
-            running = nullptr;
+            running.reset();
             if (ops.empty() && report.outcome == Outcome::updated) {
                 report.outcome = Outcome::unchanged;
             }
         } catch (const std::system_error& error) {
-            if (running == nullptr) {
+            if (!running) {
                 transaction.rollback();
                 throw;
             }
