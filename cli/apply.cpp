@@ -211,17 +211,11 @@ void run_apply(const ApplyOptions& options, const Context& context) {
             throw InputError(fmt::format("two targets would be named {}", target.name),
                              "give each --to another address or port");
         }
-        const auto where = resolutions.size() > 1 ? target.name : std::string();
-        for (const auto& step : resolutions[i].steps) {
-            context.output.step(step, where);
-        }
-        for (const auto& warning : resolutions[i].warnings) {
-            // apply sees the kernel's features in configfs and fails with the version
-            // a missing one needs, so the "needs Linux X" warnings would only repeat it.
-            if (warning.message.find("needs Linux") == std::string::npos) {
-                context.output.warning(warning, target.name);
-            }
-        }
+        // apply sees the kernel's features in configfs and fails with the version a
+        // missing one needs, so the "needs Linux X" warnings would only repeat it.
+        context.output.resolution(resolutions[i],
+                                  resolutions.size() > 1 ? target.name : std::string(),
+                                  Output::VersionWarnings::hide);
         if ((!userdata.empty() || sysdata.any()) && !target.extended) {
             context.output.warning({"userdata and sysdata are only sent by extended targets",
                                     "add --extended"},

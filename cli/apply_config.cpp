@@ -161,14 +161,7 @@ void run_apply_config(const std::string& file, const Context& context) {
                                          target.name),
                              "give it --name, or another address or port");
         }
-        for (const auto& step : resolutions[i].steps) {
-            context.output.step(step, target.name);
-        }
-        for (const auto& warning : resolutions[i].warnings) {
-            if (warning.message.find("needs Linux") == std::string::npos) {
-                context.output.warning(warning, target.name);
-            }
-        }
+        context.output.resolution(resolutions[i], target.name, Output::VersionWarnings::hide);
         targets.push_back(std::move(target));
     }
 

@@ -131,12 +131,7 @@ void run_compat(const std::vector<std::string>& words, const Context& context) {
         auto target = resolutions[i].target;
         target.name = requests[i].to; // Debian names the target after the host as typed
         validate(target);
-        for (const auto& step : resolutions[i].steps) {
-            context.output.step(step, target.name);
-        }
-        for (const auto& warning : resolutions[i].warnings) {
-            context.output.warning(warning, target.name);
-        }
+        context.output.resolution(resolutions[i], target.name);
         targets.push_back(std::move(target));
     }
     for (const auto& step : apply::prepare_kernel(context.root)) {

@@ -43,6 +43,12 @@ public:
     void note(std::string_view message, std::string_view hint = {});
     /// One resolution step, only under -v.
     void step(const Step& step, std::string_view context = {});
+    /// Whether resolution() shows the "needs Linux X" warnings: commands that read
+    /// the kernel's features themselves fail with that version instead.
+    enum class VersionWarnings { show, hide };
+    /// The steps (under -v) and the warnings of one resolution, prefixed with context.
+    void resolution(const Resolution& resolution, std::string_view context,
+                    VersionWarnings versions = VersionWarnings::show);
 
 private:
     std::ostream& m_out;

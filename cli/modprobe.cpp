@@ -95,15 +95,9 @@ void run_modprobe(const ModprobeOptions& options, const Context& context) {
         const auto resolutions = resolve_all(requests, context.root);
         std::vector<Target> targets;
         for (const auto& resolution : resolutions) {
-            const auto where = resolutions.size() > 1
-                                   ? fmt::format("{}", resolution.target.remote_ip)
-                                   : std::string();
-            for (const auto& step : resolution.steps) {
-                context.output.step(step, where);
-            }
-            for (const auto& warning : resolution.warnings) {
-                context.output.warning(warning, where);
-            }
+            context.output.resolution(resolution, resolutions.size() > 1
+                                                      ? resolution.target.remote_ip.to_string()
+                                                      : std::string());
             targets.push_back(resolution.target);
         }
         const auto force = options.force ? Force::yes : Force::no;

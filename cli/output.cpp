@@ -53,4 +53,18 @@ void Output::step(const Step& step, std::string_view context) {
                          context.empty() ? "" : ": ", step.text, ms);
 }
 
+void Output::resolution(const Resolution& resolution, std::string_view context,
+                        VersionWarnings versions) {
+    for (const auto& s : resolution.steps) {
+        step(s, context);
+    }
+    for (const auto& w : resolution.warnings) {
+        if (versions == VersionWarnings::hide &&
+            w.message.find("needs Linux") != std::string::npos) {
+            continue;
+        }
+        warning(w, context);
+    }
+}
+
 } // namespace ncs::cli

@@ -91,13 +91,7 @@ void run_print(const PrintOptions& options, const Context& context) {
     }
 
     for (std::size_t i = 0; i < resolutions.size(); ++i) {
-        const auto where = target_context(requests, i);
-        for (const auto& step : resolutions[i].steps) {
-            context.output.step(step, where);
-        }
-        for (const auto& warning : resolutions[i].warnings) {
-            context.output.warning(warning, where);
-        }
+        context.output.resolution(resolutions[i], target_context(requests, i));
     }
     context.output.result() << line << '\n';
 }
