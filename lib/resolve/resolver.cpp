@@ -413,8 +413,8 @@ private:
         }
         if (link.kind == "veth" || link.kind == "netkit") {
             m_result.warnings.push_back(
-                {fmt::format("{} is a {} device, which the kernel refuses for netconsole "
-                             "(IFF_DISABLE_NETPOLL)",
+                {fmt::format("{} is a {} device, which Linux 6.12 refuses for netconsole "
+                             "(IFF_DISABLE_NETPOLL; 6.1 still took it)",
                              link.name, link.kind),
                  "this line only works on a physical, bond, bridge or VLAN device"});
         }
