@@ -3,7 +3,6 @@
 #include "json.hpp"
 #include "owned_files.hpp"
 #include "persist/persist.hpp"
-#include "resolve/resolver.hpp"
 #include "system/module_state.hpp"
 
 #include <CLI/App.hpp>
@@ -109,14 +108,7 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
         }
     }
 
-    const auto resolutions = resolve_all(requests, context.root);
-    std::vector<Target> targets;
-    for (const auto& resolution : resolutions) {
-        context.output.resolution(resolution, resolutions.size() > 1
-                                                  ? resolution.target.remote_ip.to_string()
-                                                  : std::string());
-        targets.push_back(resolution.target);
-    }
+    const auto targets = resolve_and_report(requests, context);
     const auto fragment = persist::cmdline_fragment(targets, build, loglevel);
 
     std::vector<FilePlan> plans;

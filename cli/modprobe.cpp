@@ -3,7 +3,6 @@
 #include "cmdline.hpp"
 #include "owned_files.hpp"
 #include "persist/persist.hpp"
-#include "resolve/resolver.hpp"
 #include "system/module_state.hpp"
 #include "system/printk.hpp"
 
@@ -92,14 +91,7 @@ void run_modprobe(const ModprobeOptions& options, const Context& context) {
         }
         const auto state = read_module_state(context.root, "netconsole", options.kernel);
 
-        const auto resolutions = resolve_all(requests, context.root);
-        std::vector<Target> targets;
-        for (const auto& resolution : resolutions) {
-            context.output.resolution(resolution, resolutions.size() > 1
-                                                      ? resolution.target.remote_ip.to_string()
-                                                      : std::string());
-            targets.push_back(resolution.target);
-        }
+        const auto targets = resolve_and_report(requests, context);
         const auto force = options.force ? Force::yes : Force::no;
         plans.push_back(
             plan_write(context, persist::k_modprobe_path, persist::modprobe_conf(targets), force));

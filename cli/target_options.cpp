@@ -1,6 +1,7 @@
 #include "target_options.hpp"
 
 #include "model/duration.hpp"
+#include "resolve/resolver.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -139,6 +140,19 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options) {
         requests.push_back(std::move(request));
     }
     return requests;
+}
+
+std::vector<Target> resolve_and_report(const std::vector<TargetRequest>& requests,
+                                       const Context& context) {
+    const auto resolutions = resolve_all(requests, context.root);
+    std::vector<Target> targets;
+    for (const auto& resolution : resolutions) {
+        context.output.resolution(resolution, resolutions.size() > 1
+                                                  ? resolution.target.remote_ip.to_string()
+                                                  : std::string());
+        targets.push_back(resolution.target);
+    }
+    return targets;
 }
 
 } // namespace ncs::cli

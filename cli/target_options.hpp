@@ -3,6 +3,7 @@
 // (print, and later cmdline, modprobe, apply): --to, --port, --src-port,
 // --dev, --src, --mac | --broadcast, --extended, --release, --timeout, -4 | -6.
 
+#include "context.hpp"
 #include "resolve/request.hpp"
 
 #include <optional>
@@ -42,5 +43,10 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options);
 
 /// A port number as the user writes it: decimal 1-65535. Throws InputError naming option.
 std::uint16_t parse_port(std::string_view text, std::string_view option);
+
+/// Resolves requests and reports each one's steps and warnings (named by remote IP
+/// when there are several). Returns the targets in order.
+std::vector<Target> resolve_and_report(const std::vector<TargetRequest>& requests,
+                                       const Context& context);
 
 } // namespace ncs::cli
