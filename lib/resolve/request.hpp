@@ -15,6 +15,13 @@
 
 namespace ncs {
 
+/// What to do with a next-hop MAC the neighbour table holds (STALE, DELAY,
+/// PROBE) but that did not answer within the timeout.
+enum class UnconfirmedMac {
+    refuse, ///< an OperationError: the router may have been replaced
+    accept, ///< use it, with a warning (--allow-unconfirmed-mac)
+};
+
 struct TargetRequest {
     std::string to;                       ///< address (maybe with %zone) or host name, as typed
     std::optional<std::string> dev;       ///< --dev
@@ -27,6 +34,7 @@ struct TargetRequest {
     bool release = false;
     std::optional<IpFamily> family;       ///< -4 / -6: preferred family for host names
     std::chrono::milliseconds timeout{3000};
+    UnconfirmedMac unconfirmed_mac = UnconfirmedMac::refuse;
 };
 
 /// One resolution step, for -v and --json ("route 192.0.2.5 via 10.0.0.1 dev eth0 src ...").

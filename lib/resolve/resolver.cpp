@@ -468,8 +468,9 @@ private:
                  start);
             return *m_request.mac;
         }
-        return resolve_next_hop(m_netlink, {next_hop, link.ifindex, link.name},
-                                m_request.timeout, m_result.steps, m_result.warnings);
+        return resolve_next_hop(
+            m_netlink, {next_hop, link.ifindex, link.name, link.is_up(), link.has_carrier()},
+            m_request.timeout, m_request.unconfirmed_mac, m_result.steps, m_result.warnings);
     }
 
     Netlink& m_netlink;

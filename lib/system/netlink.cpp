@@ -502,6 +502,17 @@ void Netlink::probe_now(int ifindex, const IpAddress& destination) {
         fmt::format("RTM_NEWNEIGH nud PROBE {} ifindex {}", destination, ifindex), msg.get(), {});
 }
 
+void Netlink::forget_neighbour(int ifindex, const IpAddress& destination) {
+    // __neigh_update with a state outside NUD_VALID stops the timers and keeps
+    // the entry; NTF_USE on FAILED then starts from INCOMPLETE with probes set
+    // past ucast_solicit, so arp_solicit/ndisc_solicit send to broadcast or the
+    // solicited-node group (Linux 4.x to 6.18). The entry is not deleted, so
+    // routes and sockets that hold it see the new MAC as soon as it answers.
+    auto msg = neighbour_change(NLM_F_REPLACE, ifindex, destination, k_nud_failed, 0);
+    m_impl->transact_or_throw(
+        fmt::format("RTM_NEWNEIGH nud FAILED {} ifindex {}", destination, ifindex), msg.get(), {});
+}
+
 void Netlink::watch_neighbours() {
     if (m_impl->watch) {
         return;

@@ -143,6 +143,13 @@ public:
     /// once. Needs CAP_NET_ADMIN. Throws NetlinkError (ENOENT if it vanished).
     void probe_now(int ifindex, const IpAddress& destination);
 
+    /// Marks an existing entry FAILED (as `ip neigh change ADDR dev DEV nud
+    /// failed`), so that the next trigger_resolution() solicits by broadcast
+    /// (ARP) or multicast (NDP) instead of unicasting to the cached MAC. Never
+    /// call it for a PERMANENT or NOARP entry. Needs CAP_NET_ADMIN. Throws
+    /// NetlinkError (ENOENT if the entry vanished).
+    void forget_neighbour(int ifindex, const IpAddress& destination);
+
     /// Subscribes the second socket to RTNLGRP_NEIGH (idempotent). Subscribe
     /// before triggering, then re-read the entry, so no answer is missed.
     void watch_neighbours();

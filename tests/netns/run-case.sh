@@ -140,6 +140,57 @@ case_stale_entry() {
         fail "entry after resolution: $(ip -n "$NS_P" neigh show "$R4A" dev pa)"
 }
 
+# The router was replaced: the entry is STALE with a MAC nobody has any more.
+case_stale_changed_mac() {
+    local new=02:00:5e:00:53:aa
+    topo_flush_neigh "$NS_P"
+    ip -n "$NS_P" neigh replace "$R4A" dev pa lladdr "$RA_MAC" nud stale
+    ip -n "$NS_P" -6 neigh replace "$R6A" dev pa lladdr "$RA_MAC" nud stale
+    ip -n "$NS_R" link set ra address "$new"
+    run "$NS_P" -v --to "$D4"
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$new")"
+    expect_err "asked the kernel to resolve afresh by broadcast"
+    expect_err "(the table had $RA_MAC)"
+    # Well within the default 3 s timeout: 500 ms of unicast, then broadcast.
+    [ "$ELAPSED_MS" -lt 1500 ] || fail "took ${ELAPSED_MS} ms"
+    run "$NS_P" -v --to "$D6"
+    expect_rc 0
+    expect_out "$(line "$P6" pa "$D6" "$new")"
+    expect_err "asked the kernel to resolve afresh by broadcast"
+    [ "$ELAPSED_MS" -lt 1500 ] || fail "took ${ELAPSED_MS} ms"
+}
+
+# The router is gone: a STALE entry whose MAC nobody confirms is an error,
+# unless --allow-unconfirmed-mac asks for the cached MAC.
+case_stale_router_gone() {
+    local family addr dst src
+    ip -n "$NS_R" addr del "$R4A/24" dev ra
+    ip -n "$NS_R" -6 addr del "$R6A/64" dev ra
+    for family in 4 6; do
+        if [ "$family" = 4 ]; then addr=$R4A dst=$D4 src=$P4; else addr=$R6A dst=$D6 src=$P6; fi
+        topo_flush_neigh "$NS_P"
+        ip -n "$NS_P" neigh replace "$addr" dev pa lladdr "$RA_MAC" nud stale
+        run "$NS_P" --to "$dst" --timeout 1s
+        expect_rc 1
+        expect_out ""
+        expect_err "error: the neighbour table's MAC $RA_MAC (STALE) of next hop $addr on pa is not confirmed"
+        expect_err "--allow-unconfirmed-mac"
+        [ "$ELAPSED_MS" -ge 950 ] && [ "$ELAPSED_MS" -le 1700 ] ||
+            fail "took ${ELAPSED_MS} ms for a 1 s timeout"
+        ip -n "$NS_P" neigh replace "$addr" dev pa lladdr "$RA_MAC" nud stale
+        run "$NS_P" -q --to "$dst" --timeout 1s --allow-unconfirmed-mac
+        expect_rc 0
+        expect_out "$(line "$src" pa "$dst" "$RA_MAC")"
+        # Probing ended in FAILED, which drops the MAC, as the kernel's own would.
+        ip -n "$NS_P" neigh replace "$addr" dev pa lladdr "$RA_MAC" nud stale
+        run "$NS_P" --to "$dst" --timeout 1s --allow-unconfirmed-mac
+        expect_rc 0
+        expect_err "warning: the neighbour table's MAC $RA_MAC (STALE) of next hop $addr on pa is not confirmed"
+        expect_err "using it (--allow-unconfirmed-mac)"
+    done
+}
+
 case_permanent_entry() {
     local fake=02:00:5e:00:53:01
     topo_flush_neigh "$NS_P"
@@ -282,6 +333,20 @@ case_non_root_uncached() {
     expect_out ""
     expect_err "CAP_NET_ADMIN"
     expect_err "$R4A"
+}
+
+# Without CAP_NET_ADMIN a STALE MAC cannot be confirmed: an error, unless asked for.
+case_non_root_stale() {
+    topo_flush_neigh "$NS_P"
+    ip -n "$NS_P" neigh replace "$R4A" dev pa lladdr "$RA_MAC" nud stale
+    run_as "$NS_P" nobody --to "$D4"
+    expect_rc 1
+    expect_out ""
+    expect_err "is not confirmed: asking the kernel to probe it needs CAP_NET_ADMIN"
+    run_as "$NS_P" nobody --to "$D4" --allow-unconfirmed-mac
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$RA_MAC")"
+    expect_err "using it (--allow-unconfirmed-mac)"
 }
 
 case_v4_via_v6() {
