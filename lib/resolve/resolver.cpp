@@ -219,7 +219,10 @@ private:
 
     Route lookup_route(const IpAddress& remote, int oif) {
         const auto start = Clock::now();
-        RouteQuery query{remote.without_zone(), oif, std::nullopt};
+        // Asked as netconsole's own packets will be routed: UDP from the local
+        // to the remote port, so policy rules on the flow are honoured.
+        RouteQuery query{remote.without_zone(), oif, std::nullopt, m_request.local_port,
+                         m_request.remote_port};
         if (m_request.src) {
             query.source = m_request.src->without_zone();
         }

@@ -23,6 +23,8 @@
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -456,6 +458,16 @@ Route Netlink::get_route(const RouteQuery& query) {
     if (query.oif != 0) {
         const auto oif = static_cast<std::uint32_t>(query.oif);
         put(msg.get(), RTA_OIF, &oif, sizeof oif);
+    }
+    if (query.udp_source_port != 0 || query.udp_destination_port != 0) {
+        // As `ip route get ... ipproto udp sport S dport D`: the protocol as a
+        // u8, the ports in network order. Kernels before 4.17 ignore them.
+        const std::uint8_t protocol = IPPROTO_UDP;
+        put(msg.get(), RTA_IP_PROTO, &protocol, sizeof protocol);
+        const std::uint16_t sport = htons(query.udp_source_port);
+        const std::uint16_t dport = htons(query.udp_destination_port);
+        put(msg.get(), RTA_SPORT, &sport, sizeof sport);
+        put(msg.get(), RTA_DPORT, &dport, sizeof dport);
     }
     std::optional<Route> route;
     m_impl->transact_or_throw(operation, msg.get(),

@@ -50,11 +50,17 @@ struct Route {
     std::optional<IpAddress> prefsrc;     ///< RTA_PREFSRC
 };
 
-/// The question of RTM_GETROUTE: like `ip route get DST [oif DEV] [from SRC]`.
+/// The question of RTM_GETROUTE: like `ip route get DST [oif DEV] [from SRC]
+/// [ipproto udp sport S dport D]`.
 struct RouteQuery {
     IpAddress destination;
     int oif = 0;                          ///< 0: any
     std::optional<IpAddress> source;
+    /// The UDP flow (RTA_IP_PROTO, RTA_SPORT, RTA_DPORT; Linux 4.17+), so that
+    /// policy rules on ipproto/sport/dport and an L4 multipath hash apply as
+    /// for the real packets. 0: no ports, no protocol.
+    std::uint16_t udp_source_port = 0;
+    std::uint16_t udp_destination_port = 0;
 };
 
 // NUD_* states (include/uapi/linux/neighbour.h), spelled out so callers need no

@@ -287,6 +287,53 @@ case_dev_override() {
     expect_err "route $D4 via 10.3.0.1 dev pc"
 }
 
+# route_dev NS ARGS...: the dev of `ip route get ARGS` in NS.
+route_dev() {
+    local ns="$1"
+    shift
+    ip -n "$ns" route get "$@" | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n1
+}
+
+# Policy rules on the UDP flow (ipproto, sport, dport) send netconsole's
+# packets through table 102, via the second link; the tool must agree with
+# `ip route get ADDR ipproto udp sport S dport D`.
+case_policy_rule_flow() {
+    local rule family dst want_src want_dev args
+    add_second_link
+    ip -n "$NS_P" -6 addr add 2001:db8:3::2/64 dev pc nodad
+    ip -n "$NS_R" -6 addr add 2001:db8:3::1/64 dev rc nodad
+    ip -n "$NS_P" route add default via 10.3.0.1 dev pc table 102
+    ip -n "$NS_P" -6 route add default via 2001:db8:3::1 dev pc table 102
+    for rule in "ipproto udp dport 6666" "ipproto udp sport 6665" "ipproto udp" "dport 6666"; do
+        # shellcheck disable=SC2086
+        ip -n "$NS_P" rule add $rule table 102
+        # shellcheck disable=SC2086
+        ip -n "$NS_P" -6 rule add $rule table 102
+        for family in 4 6; do
+            if [ "$family" = 4 ]; then dst=$D4 want_src=10.3.0.2; else dst=$D6 want_src=2001:db8:3::2; fi
+            [ "$(route_dev "$NS_P" "$dst" ipproto udp sport 6665 dport 6666)" = pc ] ||
+                fail "rule '$rule': ip route get does not take pc"
+            run "$NS_P" --to "$dst"
+            expect_rc 0
+            expect_out "$(line "$want_src" pc "$dst" "$RC_MAC")"
+        done
+        # A flow the rule does not match stays in the main table, as ip route get says.
+        case "$rule" in
+        *dport*) args=(--port 7777) want_dev=$(route_dev "$NS_P" "$D4" ipproto udp sport 6665 dport 7777) ;;
+        *sport*) args=(--src-port 7000) want_dev=$(route_dev "$NS_P" "$D4" ipproto udp sport 7000 dport 6666) ;;
+        *) args=() want_dev=pc ;;
+        esac
+        run "$NS_P" --to "$D4" "${args[@]}"
+        expect_rc 0
+        grep -qF "@10.2.0.2/" <<<"$OUT" && grep -qF "/$want_dev," <<<"$OUT" ||
+            fail "rule '$rule' with ${args[*]}: '$OUT', ip route get says dev $want_dev"
+        # shellcheck disable=SC2086
+        ip -n "$NS_P" rule del $rule table 102
+        # shellcheck disable=SC2086
+        ip -n "$NS_P" -6 rule del $rule table 102
+    done
+}
+
 case_src_override() {
     ip -n "$NS_P" addr add 10.1.0.3/24 dev pa
     run "$NS_P" --to "$D4" --src 10.1.0.3
