@@ -49,6 +49,10 @@ struct Resolution {
     std::vector<Warning> warnings;
 };
 
+/// Refuses a destination no netconsole target can have: unspecified, loopback,
+/// multicast, broadcast, IPv4-mapped IPv6. Throws InputError.
+void check_target_address(const IpAddress& remote);
+
 /// Builds the target from explicit fields only (--to as an address, --dev, --src,
 /// and --mac or --broadcast). Throws InputError naming the first field that would
 /// need resolution.

@@ -96,10 +96,21 @@ private:
             }
             return *literal;
         }
-        if (m_request.to.find('%') != std::string::npos ||
+        if (IpAddress::looks_numeric(m_request.to) ||
             m_request.to.find_first_of(":/ ") != std::string::npos) {
-            // Looks like an address, so let the address parser say what is wrong.
-            return IpAddress::parse(m_request.to);
+            // Meant as an address, so the address parser says what is wrong;
+            // getaddrinfo would read "192.0.2.010" as .8 and "10.1" as 10.0.0.1.
+            try {
+                return IpAddress::parse(m_request.to);
+            } catch (const InputError& e) {
+                throw InputError(fmt::format("--to: {}", e.what()), e.hint());
+            }
+        }
+        if (const auto legacy = IpAddress::parse_legacy_ipv4(m_request.to)) {
+            throw InputError(fmt::format("--to '{}' is an address in a legacy numeric form, which "
+                                         "getaddrinfo reads as {}; the kernel reads only a.b.c.d",
+                                         m_request.to, *legacy),
+                             fmt::format("write --to {}", *legacy));
         }
         const auto start = Clock::now();
         const auto addresses = lookup_host(m_request.to);
@@ -128,22 +139,6 @@ private:
                                   : std::string("give -4 or -6, or the address itself, to choose")});
         }
         return *chosen;
-    }
-
-    static void check_target_address(const IpAddress& remote) {
-        if (remote.is_unspecified()) {
-            throw InputError(fmt::format("--to {}: the unspecified address is no receiver", remote));
-        }
-        if (remote.is_loopback()) {
-            throw InputError(fmt::format("--to {}: netconsole cannot send to loopback", remote),
-                             "give the address of the receiving host on the network");
-        }
-        if (remote.is_multicast() || remote.is_limited_broadcast()) {
-            throw InputError(
-                fmt::format("--to {} is a {} address; netconsole needs one receiver", remote,
-                            remote.is_multicast() ? "multicast" : "broadcast"),
-                "give the receiver's unicast address");
-        }
     }
 
     /// The interface index from --dev and/or the %zone, or 0.

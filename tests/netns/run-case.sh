@@ -355,9 +355,30 @@ case_host_name() {
     run "$NS_P" --to doctor.test
     expect_rc 0
     expect_err "doctor.test has 2 addresses; using"
+    # The namespace's resolver is its own loopback, where nothing listens:
+    # a DNS failure (EAI_AGAIN), so exit 1, not bad input.
+    run "$NS_P" --to nosuch.test
+    expect_rc 1
+    expect_err "could not resolve host name 'nosuch.test'"
+    # Only /etc/hosts asked (nsswitch.conf bound by ip netns exec): no such name, exit 2.
+    printf 'hosts: files\n' >"/etc/netns/$NS_P/nsswitch.conf"
     run "$NS_P" --to nosuch.test
     expect_rc 2
-    expect_err "nosuch.test"
+    expect_err "'nosuch.test' is neither an IP address nor a host name that resolves"
+    run "$NS_P" --to doctor.test
+    expect_rc 0
+}
+
+# A DNS server that never answers (an on-link address nobody has): exit 1
+# after resolv.conf's 1 s timeout, the query never leaving the namespace.
+case_dns_timeout() {
+    topo_hosts "$NS_P" "$D4 doctor.test"
+    printf 'nameserver 10.1.0.99\noptions timeout:1 attempts:1\n' >"/etc/netns/$NS_P/resolv.conf"
+    run "$NS_P" --to receiver.test
+    expect_rc 1
+    expect_out ""
+    expect_err "could not resolve host name 'receiver.test': Temporary failure in name resolution"
+    expect_err "hint: check the DNS servers in /etc/resolv.conf, or give the address"
 }
 
 case_several_targets() {
