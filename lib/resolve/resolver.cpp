@@ -228,7 +228,7 @@ private:
             if (query.source && e.kernel_errno() == ENETUNREACH) {
                 route = route_without_source(query, e);
             } else {
-                throw_route_error(remote, e);
+                throw_route_error(remote, e, oif);
             }
         }
         std::string text = fmt::format("route {}", remote);
@@ -266,7 +266,7 @@ private:
         try {
             route = m_netlink.get_route(query);
         } catch (const NetlinkError&) {
-            throw_route_error(query.destination, original);
+            throw_route_error(query.destination, original, query.oif);
         }
         route.prefsrc.reset();
         m_result.warnings.push_back(
@@ -283,13 +283,45 @@ private:
                              "`ip route get` and `ip route`");
     }
 
-    [[noreturn]] static void throw_route_error(const IpAddress& remote, const NetlinkError& e) {
+    /// The interfaces that may explain a missing route: the one asked for
+    /// (oif), or every non-loopback one that is down or has no carrier (an
+    /// interface going down takes its routes with it).
+    std::vector<Link> links_without_link(int oif) {
+        std::vector<Link> result;
+        for (const auto& link : m_netlink.links()) {
+            if ((oif == 0 || link.ifindex == oif) && !link.is_loopback() &&
+                (!link.is_up() || !link.has_carrier())) {
+                result.push_back(link);
+            }
+        }
+        return result;
+    }
+
+    [[noreturn]] void throw_no_route(const IpAddress& remote, int oif) {
+        const auto links = links_without_link(oif);
+        if (links.empty()) {
+            throw OperationError(fmt::format("no route to {}", remote),
+                                 "add a route (or a default route), or give --dev");
+        }
+        std::vector<std::string> states;
+        for (const auto& link : links) {
+            states.push_back(fmt::format("{} is {}", link.name,
+                                         link.is_up() ? "up but has no carrier" : "down"));
+        }
+        const Link& first = links.front();
+        throw OperationError(
+            fmt::format("no route to {}: {}", remote, fmt::join(states, ", ")),
+            first.is_up() ? fmt::format("connect {} (cable, peer), or add a route", first.name)
+                          : fmt::format("bring it up: ip link set {} up", first.name));
+    }
+
+    [[noreturn]] void throw_route_error(const IpAddress& remote, const NetlinkError& e,
+                                        int oif) {
         // Kernel quirk: unreachable, prohibit and blackhole routes are not
         // answered with their rtm_type but with the errno a sender would get.
         switch (e.kernel_errno()) {
         case ENETUNREACH:
-            throw OperationError(fmt::format("no route to {}", remote),
-                                 "add a route (or a default route), or give --dev");
+            throw_no_route(remote, oif);
         case EHOSTUNREACH: throw_refused_route(remote, "unreachable");
         case EACCES: throw_refused_route(remote, "prohibit");
         case EINVAL: throw_refused_route(remote, "blackhole");

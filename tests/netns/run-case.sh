@@ -254,6 +254,36 @@ case_route_local() {
     expect_err "route type local"
 }
 
+# A resolution that fails because the interface is down or has no carrier says so.
+case_link_down() {
+    ip -n "$NS_P" link set pa down
+    for dst in "$D4" "$D6"; do
+        run "$NS_P" --to "$dst"
+        expect_rc 1
+        expect_err "error: no route to $dst: pa is down"
+        expect_err "hint: bring it up: ip link set pa up"
+    done
+    run "$NS_P" --to "$D4" --dev pa
+    expect_rc 1
+    expect_err "error: no route to $D4: pa is down"
+}
+
+case_link_no_carrier() {
+    ip -n "$NS_R" link set ra down
+    topo_flush_neigh "$NS_P"
+    for dst in "$D4" "$D6"; do
+        run "$NS_P" --to "$dst" --timeout 500ms
+        expect_rc 1
+        expect_err "within 500 ms: pa has no carrier (NO-CARRIER)"
+        expect_err "hint: check the cable or the peer; or give --mac"
+    done
+    # A cached MAC that cannot be confirmed: the same reason, named.
+    ip -n "$NS_P" neigh replace "$R4A" dev pa lladdr "$RA_MAC" nud stale
+    run "$NS_P" --to "$D4" --timeout 500ms
+    expect_rc 1
+    expect_err "is not confirmed: it answered neither a unicast probe nor a broadcast within 500 ms (--timeout); pa has no carrier (NO-CARRIER)"
+}
+
 case_bridge_port() {
     ip -n "$NS_P" link add name br0 type bridge
     ip -n "$NS_P" link set br0 up
