@@ -54,6 +54,9 @@ public:
         const Route route = lookup_route(remote, oif);
         const Link link = output_link(route);
         check_link(link);
+        if (m_request.src) {
+            check_source(m_request.src->without_zone(), remote, route, link);
+        }
 
         Target& t = m_result.target;
         t.extended = m_request.extended;
@@ -269,12 +272,62 @@ private:
             throw_route_error(query.destination, original, query.oif);
         }
         route.prefsrc.reset();
-        m_result.warnings.push_back(
-            {fmt::format("--src {} is not an address of this host; the route was looked up "
-                         "without it, and netconsole will send from it anyway",
-                         source),
-             "replies and firewalls may not expect that source"});
+        warn_foreign_source(source, "; the route was looked up without it,");
         return route;
+    }
+
+    void warn_foreign_source(const IpAddress& source, std::string_view routed) {
+        m_result.warnings.push_back(
+            {fmt::format("--src {} is not an address of this host{} and netconsole will send "
+                         "from it anyway",
+                         source, routed),
+             "replies and firewalls may not expect that source"});
+    }
+
+    /// --src against this host's addresses and the route. IPv4 lookups already
+    /// refuse a foreign source (route_without_source); IPv6 lookups take any
+    /// source, so it is checked here, with its DAD state.
+    void check_source(const IpAddress& source, const IpAddress& remote, const Route& route,
+                      const Link& link) {
+        if (source.is_link_local() && !remote.is_link_local()) {
+            if (route.gateway) {
+                // RFC 4291 2.5.6 / RFC 3927 2.6.2: routers never forward them.
+                throw InputError(
+                    fmt::format("--src {} is link-local, and {} is reached via router {}: "
+                                "routers do not forward packets from a link-local source",
+                                source, remote, *route.gateway),
+                    fmt::format("give a global address of {} as --src, or leave --src out",
+                                link.name));
+            }
+            m_result.warnings.push_back(
+                {fmt::format("--src {} is link-local but {} is not: only a doctor on the link "
+                             "of {} will receive it",
+                             source, remote, link.name),
+                 fmt::format("give a global address of {} as --src", link.name)});
+        }
+        if (!source.is_v6()) {
+            return;
+        }
+        const auto addresses = m_netlink.addresses(IpFamily::v6);
+        const auto found = std::find_if(addresses.begin(), addresses.end(),
+                                        [&](const LinkAddress& a) { return a.address == source; });
+        if (found == addresses.end()) {
+            warn_foreign_source(source, ",");
+            return;
+        }
+        if ((found->flags & k_ifa_dadfailed) != 0) {
+            m_result.warnings.push_back(
+                {fmt::format("--src {} failed duplicate address detection (dadfailed): another "
+                             "host on the link uses it",
+                             source),
+                 "give another address, or remove the duplicate and re-add it"});
+        } else if ((found->flags & k_ifa_tentative) != 0) {
+            m_result.warnings.push_back(
+                {fmt::format("--src {} is tentative (duplicate address detection is still "
+                             "running)",
+                             source),
+                 "wait until `ip addr` shows it without 'tentative', then run this again"});
+        }
     }
 
     [[noreturn]] static void throw_refused_route(const IpAddress& remote, std::string_view type) {

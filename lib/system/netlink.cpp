@@ -672,7 +672,8 @@ std::vector<LinkAddress> Netlink::addresses(IpFamily family) {
                                   if (auto local = to_ip(rtnl_addr_get_local(a))) {
                                       result.push_back(
                                           {rtnl_addr_get_ifindex(a), *local,
-                                           static_cast<unsigned>(rtnl_addr_get_prefixlen(a))});
+                                           static_cast<unsigned>(rtnl_addr_get_prefixlen(a)),
+                                           rtnl_addr_get_flags(a)});
                                   }
                               }));
     return result;

@@ -105,11 +105,16 @@ struct Link {
     bool is_point_to_point() const noexcept;
 };
 
+// IFA_F_* address flags (include/uapi/linux/if_addr.h).
+inline constexpr unsigned k_ifa_dadfailed = 0x08;
+inline constexpr unsigned k_ifa_tentative = 0x40;
+
 /// One configured address (RTM_GETADDR).
 struct LinkAddress {
     int ifindex = 0;
     IpAddress address;
     unsigned prefix_length = 0;
+    unsigned flags = 0; ///< IFA_F_* (k_ifa_tentative, k_ifa_dadfailed, ...)
 };
 
 /// What the neighbour watch saw before its deadline.

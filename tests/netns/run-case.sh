@@ -371,6 +371,56 @@ case_src_override() {
     expect_out "$(line 10.1.0.3 pa "$D4" "$RA_MAC")"
 }
 
+# wait_addr_flag NS ADDR WORD: waits (max 3 s) until `ip addr` shows WORD for ADDR.
+wait_addr_flag() {
+    local i
+    for i in $(seq 60); do
+        ip -n "$1" -6 addr show | grep -F "inet6 $2/" | grep -qw "$3" && return 0
+        sleep 0.05
+    done
+    fail "$2 never became $3: $(ip -n "$1" -6 addr show | grep -F "$2/")"
+}
+
+# An IPv6 --src is checked like an IPv4 one: foreign, tentative, dadfailed, link-local.
+case_src_v6_checks() {
+    local ll
+    ll="$(topo_link_local "$NS_P" pa)"
+    run "$NS_P" --to "$D6" --src 2001:db8:1::99
+    expect_rc 0
+    expect_out "$(line 2001:db8:1::99 pa "$D6" "$RA_MAC")"
+    expect_err "warning: --src 2001:db8:1::99 is not an address of this host, and netconsole will send from it anyway"
+
+    ip netns exec "$NS_P" sysctl -qw net.ipv6.conf.pa.accept_dad=1 net.ipv6.conf.pa.dad_transmits=20
+    ip -n "$NS_P" -6 addr add 2001:db8:1::5/64 dev pa
+    wait_addr_flag "$NS_P" 2001:db8:1::5 tentative
+    run "$NS_P" --to "$D6" --src 2001:db8:1::5
+    expect_rc 0
+    expect_err "warning: --src 2001:db8:1::5 is tentative (duplicate address detection is still running)"
+    expect_no_err "not an address of this host"
+
+    # The router has 2001:db8:1::7 already, so the patient's DAD for it fails.
+    ip -n "$NS_R" -6 addr add 2001:db8:1::7/64 dev ra nodad
+    ip -n "$NS_P" -6 addr add 2001:db8:1::7/64 dev pa
+    wait_addr_flag "$NS_P" 2001:db8:1::7 dadfailed
+    run "$NS_P" --to "$D6" --src 2001:db8:1::7
+    expect_rc 0
+    expect_err "warning: --src 2001:db8:1::7 failed duplicate address detection (dadfailed)"
+
+    run "$NS_P" --to "$D6" --src "$ll"
+    expect_rc 2
+    expect_out ""
+    expect_err "error: --src $ll is link-local, and $D6 is reached via router $R6A: routers do not forward packets from a link-local source"
+    run "$NS_P" --to "$R6A" --src "$ll"
+    expect_rc 0
+    expect_err "warning: --src $ll is link-local but $R6A is not: only a doctor on the link of pa will receive it"
+
+    # The same rule for IPv4's 169.254/16.
+    ip -n "$NS_P" addr add 169.254.7.7/16 dev pa
+    run "$NS_P" --to "$D4" --src 169.254.7.7
+    expect_rc 2
+    expect_err "error: --src 169.254.7.7 is link-local, and $D4 is reached via router $R4A"
+}
+
 case_host_name() {
     topo_hosts "$NS_P" "$D4 doctor.test" "$D6 doctor.test" "$R4A router.test"
     run "$NS_P" --to router.test
