@@ -48,12 +48,9 @@ std::pair<std::string, std::string> dotted_quad_problem(std::string_view text) {
         if (part.empty()) {
             return {"it has an empty part", quad_hint};
         }
-        if (part.size() > 3) {
-            return {fmt::format("part '{}' is over 255", part), quad_hint};
-        }
         unsigned value = 0;
         for (const char c : part) {
-            value = value * 10 + static_cast<unsigned>(c - '0');
+            value = std::min(value * 10 + static_cast<unsigned>(c - '0'), 256u);
         }
         if (value > 255) {
             return {fmt::format("part '{}' is over 255", part), quad_hint};

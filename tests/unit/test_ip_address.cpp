@@ -51,6 +51,9 @@ TEST_CASE("digits and dots are a dotted quad of four decimal parts, or refused w
         CHECK(e.hint() == "write it without leading zeros: 192.0.2.10");
     }
     CHECK_THROWS_WITH(IpAddress::parse("192.0.2.08"), Contains("leading zero"));
+    CHECK_THROWS_WITH(IpAddress::parse("0177.0.0.1"), Contains("leading zero"));
+    CHECK_THROWS_WITH(IpAddress::parse("1.2.3.99999999999999999999"),
+                      Contains("part '99999999999999999999' is over 255"));
     CHECK_THROWS_WITH(IpAddress::parse("10.1"), Contains("it has 2 parts, not 4"));
     CHECK_THROWS_WITH(IpAddress::parse("3232235525"), Contains("it has 1 part, not 4"));
     CHECK_THROWS_WITH(IpAddress::parse("1.2.3.4.5"), Contains("it has 5 parts, not 4"));
