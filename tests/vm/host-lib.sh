@@ -12,9 +12,9 @@ ROUTER_IP6=2001:db8:1::1
 ROUTER_LL=fe80::1
 DOCTOR_IP4=198.51.100.2
 DOCTOR_IP6=2001:db8:2::2
-BOOT_TIMEOUT=${NCS_VM_BOOT_TIMEOUT:-60}   # hard limit per boot, seconds
+BOOT_TIMEOUT=${NCS_VM_BOOT_TIMEOUT:-180}  # hard limit per boot, seconds (one boot runs most cases)
 BASE_CMDLINE="console=ttyS0 quiet panic=-1 mitigations=off"
-GUEST_MODULES="configfs netconsole e1000 veth"
+GUEST_MODULES="configfs netconsole e1000 veth bonding"
 
 ns_router= ns_doctor= pids=() results=() failed=0 qemu_pid=
 
@@ -86,6 +86,14 @@ check() {
 
 # marker CASE TAG: the same text the guest's `marker TAG` wrote in case CASE.
 marker() { echo "ncs-mark-$run_id-$1-$2"; }
+
+# release_at_least MAJOR.MINOR: the booted kernel ($kver) is that version or
+# newer (the guest has the same function for uname -r).
+release_at_least() {
+    local r=${kver%%[-+]*} maj min
+    maj=${r%%.*} min=${r#*.} min=${min%%.*}
+    ((maj > ${1%%.*} || (maj == ${1%%.*} && min >= ${1#*.})))
+}
 
 recv_file() { echo "$work/recv/${1/:/-}.log"; }
 
@@ -342,11 +350,13 @@ boot() {
 }
 
 # kernel_image: the uncompressed vmlinux when fetch-kernels.sh could extract
-# it (PVH boot, seconds faster under TCG), else the vmlinuz.
+# it (PVH boot, seconds faster under TCG), else the vmlinuz; in /boot up to
+# 6.x, in /usr/lib/modules/<release>/ from 7.x (linux-binary-<release>).
 kernel_image() {
-    if [[ -e $kroot/boot/vmlinux-$kver ]]; then
-        echo "$kroot/boot/vmlinux-$kver"
-    else
-        echo "$kroot/boot/vmlinuz-$kver"
-    fi
+    local f
+    for f in "$kroot/boot/vmlinux-$kver" "$kroot/usr/lib/modules/$kver/vmlinux" \
+             "$kroot/boot/vmlinuz-$kver" "$kroot/usr/lib/modules/$kver/vmlinuz"; do
+        [[ -e $f ]] && { echo "$f"; return 0; }
+    done
+    fatal "no kernel image for $kver under $kroot"
 }
