@@ -74,14 +74,66 @@ std::optional<KernelVersion> targets_kernel(const Root& root) {
     return parse_kernel_version(release);
 }
 
-TargetReport report_target(const Root& root, const ConfigfsTarget& target) {
+DeviceEvents read_device_events(const Root& root) {
+    const auto log = read_kernel_log(root);
+    return log ? netconsole_device_events(*log) : DeviceEvents{};
+}
+
+TargetReport report_target(const Root& root, const ConfigfsTarget& target,
+                           const DeviceEvents& events) {
     TargetReport report;
     if (!target.dev_name.empty()) {
         report.device = read_target_device(root, target.dev_name);
+        if (const auto it = events.find(target.dev_name); it != events.end()) {
+            report.logged_stop = it->second;
+        }
     }
-    report.condition = target_condition(target, report.device);
+    report.condition = target_condition(target, report.device, report.logged_stop);
     return report;
 }
+
+namespace {
+
+std::string_view to_string(StopReason reason) {
+    switch (reason) {
+    case StopReason::unregistered: return "unregistered";
+    case StopReason::joined_master: return "joined_master";
+    case StopReason::released_slaves: break;
+    }
+    return "released_slaves";
+}
+
+/// "Linux 7.2", or "this kernel" when its version is unknown.
+std::string linux_name(std::optional<KernelVersion> kernel) {
+    return kernel ? fmt::format("Linux {}.{}", kernel->major, kernel->minor) : "this kernel";
+}
+
+/// stopped_by_kernel: what the kernel did and how to send again.
+std::string stopped_text(const ConfigfsTarget& target, StopReason reason,
+                         std::optional<KernelVersion> kernel) {
+    const auto& dev = target.dev_name;
+    const auto again = fmt::format("'netconsole-setup enable {}' sends again", target.name);
+    switch (reason) {
+    case StopReason::unregistered:
+        return fmt::format(
+            "{} went away (the kernel stopped the target as it unregistered) and is back; {}; {}",
+            dev,
+            kernel && unregister_behaviour(*kernel) == UnregisterBehaviour::resume
+                ? fmt::format("{}'s one retry did not enable the target", linux_name(kernel))
+                : fmt::format("{} does not enable the target again", linux_name(kernel)),
+            again);
+    case StopReason::joined_master:
+        return fmt::format("the kernel stopped the target when {} joined a bond or bridge, and "
+                           "never enables it again; {}",
+                           dev, again);
+    case StopReason::released_slaves:
+        break;
+    }
+    return fmt::format("the kernel stopped the target when {} released its slaves; {}", dev,
+                       again);
+}
+
+} // namespace
 
 std::string condition_text(const ConfigfsTarget& target, const TargetReport& report,
                            std::optional<KernelVersion> kernel) {
@@ -94,20 +146,21 @@ std::string condition_text(const ConfigfsTarget& target, const TargetReport& rep
                                dev, dev);
         }
         if (unregister_behaviour(*kernel) == UnregisterBehaviour::resume) {
-            return fmt::format("{} is gone (unregistered): Linux {}.{} enables the target again, "
-                               "once, when a device named {} registers (unless it was disabled "
-                               "by hand)",
-                               dev, kernel->major, kernel->minor, dev);
+            return fmt::format("{} is gone (unregistered): {} enables the target again, once, "
+                               "when a device named {} registers (unless it was disabled by hand)",
+                               dev, linux_name(kernel), dev);
         }
-        return fmt::format("{} is gone (unregistered): Linux {}.{} does not enable the target "
-                           "again; run 'netconsole-setup apply' once {} is back",
-                           dev, kernel->major, kernel->minor, dev);
+        return fmt::format("{} is gone (unregistered): {} does not enable the target again; run "
+                           "'netconsole-setup apply' once {} is back",
+                           dev, linux_name(kernel), dev);
     case TargetCondition::enslaved:
         return fmt::format("{} is enslaved to {}: the kernel disabled the target when {} joined "
                            "it and never enables it again, and refuses a slave device; send "
                            "through {} (apply --dev {})",
                            dev, report.device->master, dev, report.device->master,
                            report.device->master);
+    case TargetCondition::stopped_by_kernel:
+        return stopped_text(target, *report.logged_stop, kernel);
     case TargetCondition::device_down:
         return fmt::format("{} is down: the kernel drops this target's messages silently (not "
                            "counted in transmit_errors) until {} is up",
@@ -154,6 +207,8 @@ void add_condition_json(Json& json, const ConfigfsTarget& target, const TargetRe
     } else {
         json["device"] = nullptr;
     }
+    json["logged_stop"] =
+        report.logged_stop ? Json(to_string(*report.logged_stop)) : Json(nullptr);
     json["resumes_on_register"] =
         kernel ? Json(unregister_behaviour(*kernel) == UnregisterBehaviour::resume)
                : Json(nullptr);
@@ -181,9 +236,10 @@ void run_list(const ListOptions& /*options*/, const Context& context) {
     }
 
     const auto kernel = targets_kernel(context.root);
+    const auto events = targets.empty() ? DeviceEvents{} : read_device_events(context.root);
     std::vector<TargetReport> reports;
     for (const auto& target : targets) {
-        reports.push_back(report_target(context.root, target));
+        reports.push_back(report_target(context.root, target, events));
     }
 
     if (context.global.json) {

@@ -6,6 +6,11 @@
 #include "context.hpp"
 #include "json.hpp"
 #include "system/configfs.hpp"
+#include "system/kernel_log.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
 
 namespace ncs::cli {
 
@@ -28,14 +33,20 @@ Json configfs_target_json(const ConfigfsTarget& target);
 struct TargetReport {
     TargetCondition condition = TargetCondition::unknown;
     std::optional<TargetDevice> device; ///< nullopt: <root>/sys/class/net not there
+    std::optional<StopReason> logged_stop; ///< the kernel log's last word on the device
 };
+
+/// netconsole_device_events() of <root>/dev/kmsg; empty when it cannot be read.
+using DeviceEvents = std::map<std::string, std::optional<StopReason>>;
+DeviceEvents read_device_events(const Root& root);
 
 /// The kernel whose behaviour applies to the targets: <root>/proc/sys/kernel/osrelease,
 /// else uname(2) on the live system; nullopt when neither says.
 std::optional<KernelVersion> targets_kernel(const Root& root);
 
 /// Reads target's device under root and judges its condition.
-TargetReport report_target(const Root& root, const ConfigfsTarget& target);
+TargetReport report_target(const Root& root, const ConfigfsTarget& target,
+                           const DeviceEvents& events);
 
 /// Why the target does not send and what this kernel does next, one sentence; empty
 /// when there is nothing to say (sending, disabled by hand, unknown).
@@ -47,7 +58,8 @@ std::string condition_text(const ConfigfsTarget& target, const TargetReport& rep
 std::optional<Warning> condition_warning(const ConfigfsTarget& target,
                                          const TargetReport& report);
 
-/// Adds {"condition", "device": {"exists", "up", "carrier", "master"} or null,
+/// Adds {"condition", "device": {"exists", "up", "carrier", "master"} or null, "logged_stop":
+/// "unregistered", "joined_master", "released_slaves" or null,
 /// "resumes_on_register": bool or null (the kernel's unregister behaviour), "reason":
 /// condition_text or null} to a target's JSON.
 void add_condition_json(Json& json, const ConfigfsTarget& target, const TargetReport& report,

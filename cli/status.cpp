@@ -84,11 +84,12 @@ std::optional<std::string> release_under(const Root& root) {
 
 /// One target and its condition (device gone, enslaved, down), or why it is unreadable.
 TargetPart read_target_part(const Root& root, const ConfigfsFiles& files,
-                            const std::filesystem::path& dir, const std::string& name) {
+                            const std::filesystem::path& dir, const std::string& name,
+                            const DeviceEvents& events) {
     TargetPart part{name, std::nullopt, {}, {}};
     try {
         part.target = read_target(files, dir, name);
-        part.report = report_target(root, *part.target);
+        part.report = report_target(root, *part.target, events);
     } catch (const std::exception& e) {
         part.error = e.what();
     }
@@ -104,8 +105,10 @@ Status read_status(const Root& root) {
     const auto dir = netconsole_dir(root);
     status.dynamic = files.is_directory(dir);
     if (status.dynamic) {
-        for (const auto& name : list_targets(files, dir)) {
-            status.targets.push_back(read_target_part(root, files, dir, name));
+        const auto names = list_targets(files, dir);
+        const auto events = names.empty() ? DeviceEvents{} : read_device_events(root);
+        for (const auto& name : names) {
+            status.targets.push_back(read_target_part(root, files, dir, name, events));
         }
         status.kernel = targets_kernel(root);
     }

@@ -285,6 +285,7 @@ std::string_view to_string(TargetCondition condition) noexcept {
     case TargetCondition::disabled: return "disabled";
     case TargetCondition::device_gone: return "device_gone";
     case TargetCondition::enslaved: return "enslaved";
+    case TargetCondition::stopped_by_kernel: return "stopped_by_kernel";
     case TargetCondition::device_down: return "device_down";
     case TargetCondition::no_carrier: return "no_carrier";
     case TargetCondition::unknown: break;
@@ -329,7 +330,8 @@ std::optional<TargetDevice> read_target_device(const Root& root, std::string_vie
 }
 
 TargetCondition target_condition(const ConfigfsTarget& target,
-                                 const std::optional<TargetDevice>& device) noexcept {
+                                 const std::optional<TargetDevice>& device,
+                                 std::optional<StopReason> logged_stop) noexcept {
     if (!target.enabled) {
         if (!device || target.dev_name.empty()) {
             return TargetCondition::disabled;
@@ -337,7 +339,10 @@ TargetCondition target_condition(const ConfigfsTarget& target,
         if (!device->exists) {
             return TargetCondition::device_gone;
         }
-        return device->master.empty() ? TargetCondition::disabled : TargetCondition::enslaved;
+        if (!device->master.empty()) {
+            return TargetCondition::enslaved;
+        }
+        return logged_stop ? TargetCondition::stopped_by_kernel : TargetCondition::disabled;
     }
     if (!device || !device->exists || target.dev_name.empty()) {
         // An enabled target holds its device; a miss means a rename raced the read.

@@ -7,6 +7,7 @@
 #include "model/ip_address.hpp"
 #include "model/mac_address.hpp"
 #include "model/target.hpp"
+#include "system/kernel_log.hpp"
 #include "system/root.hpp"
 
 #include <cstdint>
@@ -175,18 +176,23 @@ enum class TargetCondition {
     device_gone, ///< disabled, no device of its dev_name: it unregistered
     enslaved,    ///< disabled, its device is a bond/bridge slave: the kernel stopped it
                  ///< at NETDEV_JOIN and never resumes it; netpoll refuses slaves
+    stopped_by_kernel, ///< disabled, its device is there, and the kernel log says the
+                       ///< kernel stopped logging on it (it went away, joined a master)
     device_down, ///< enabled, device administratively down: messages dropped silently
     no_carrier,  ///< enabled, device up without carrier: messages dropped silently
     unknown,     ///< enabled, device not looked at (no dev_name, not the live system) or
                  ///< not found (renamed while read)
 };
 
-/// "sending", "disabled", "device_gone", "enslaved", "device_down", "no_carrier", "unknown".
+/// "sending", "disabled", "device_gone", "enslaved", "stopped_by_kernel", "device_down",
+/// "no_carrier", "unknown".
 std::string_view to_string(TargetCondition condition) noexcept;
 
-/// The condition of target given its device (nullopt: not looked up).
+/// The condition of target given its device (nullopt: not looked up) and the last
+/// thing the kernel log says netconsole did on it (netconsole_device_events()).
 TargetCondition target_condition(const ConfigfsTarget& target,
-                                 const std::optional<TargetDevice>& device) noexcept;
+                                 const std::optional<TargetDevice>& device,
+                                 std::optional<StopReason> logged_stop = std::nullopt) noexcept;
 
 /// Text as the kernel shows it, without one trailing newline.
 std::string_view without_newline(std::string_view text) noexcept;

@@ -147,6 +147,18 @@ TEST_CASE("a target's condition from its state and its device", "[configfs]") {
     CHECK(ncs::target_condition(t, std::nullopt) == TargetCondition::unknown);
     CHECK(ncs::target_condition(t, gone) == TargetCondition::unknown);
 
+    // The kernel log says the kernel stopped it: the device went away and is back.
+    t.enabled = false;
+    CHECK(ncs::target_condition(t, up, ncs::StopReason::unregistered) ==
+          TargetCondition::stopped_by_kernel);
+    CHECK(ncs::target_condition(t, gone, ncs::StopReason::unregistered) ==
+          TargetCondition::device_gone);
+    CHECK(ncs::target_condition(t, slave, ncs::StopReason::joined_master) ==
+          TargetCondition::enslaved);
+    t.enabled = true;
+    CHECK(ncs::target_condition(t, up, ncs::StopReason::unregistered) ==
+          TargetCondition::sending);
+
     // A MAC-bound boot target has no dev_name to look the device up by.
     t.dev_name.clear();
     t.enabled = false;

@@ -2,7 +2,8 @@
 # kernel disables the target when eth0 unregisters and `status` says eth0 is
 # gone and what this kernel does next. Linux 7.0+ sets the target up again by
 # itself once eth0 registers, and a message after that is delivered; 6.1 and
-# 6.12 leave it disabled and deliver nothing.
+# 6.12 leave it disabled and deliver nothing, and `status` says (from the
+# kernel log) that eth0 went away.
 vm_case nicreload --listen doctor4:6691
 
 nicreload_guest() {
@@ -54,6 +55,6 @@ nicreload_host() {
         ap_json_check "$1" back "$t | .enabled == true and .condition == \"sending\""
     else
         ap_not_received "$1" after-silent doctor4:6691 after
-        ap_json_check "$1" back "$t | .enabled == false and .device.exists == true"
+        ap_json_check "$1" back "$t | .enabled == false and .device.exists == true and .condition == \"stopped_by_kernel\" and .logged_stop == \"unregistered\" and (.reason | test(\"eth0 went away\"))"
     fi
 }

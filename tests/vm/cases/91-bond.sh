@@ -1,6 +1,8 @@
 # Case: the target's interface joins a bond. Every kernel disables the target
 # (NETDEV_JOIN) and never enables it again; `status` says eth0 is enslaved to
 # bond0 and to send through bond0, `apply` on eth0 refuses and names bond0.
+# Released again, eth0 is a plain device and `status` says (from the kernel
+# log) why the target is off.
 vm_case bond --listen doctor4:6692
 
 bond_guest() {
@@ -29,6 +31,7 @@ bond_guest() {
     modprobe -r bonding
     guest_network_up bond-network
     same stays-disabled "$(cat $NC_DIR/ncs-bond/enabled)" 0
+    ap_json released status --json
     kmsg "$(marker released)"
     run_tool remove remove ncs-bond
 }
@@ -38,4 +41,5 @@ bond_host() {
     ap_json_check "$1" status '.targets | map(select(.name == "ncs-bond")) | .[0] | .enabled == false and .condition == "enslaved" and .device.master == "bond0"'
     ap_not_received "$1" enslaved-silent doctor4:6692 enslaved
     ap_not_received "$1" released-silent doctor4:6692 released
+    ap_json_check "$1" released '.targets | map(select(.name == "ncs-bond")) | .[0] | .enabled == false and .condition == "stopped_by_kernel" and .logged_stop == "joined_master" and (.reason | test("joined a bond or bridge"))' 
 }
