@@ -100,9 +100,12 @@ std::optional<std::string> read_kernel_log(const Root& root) {
     }
     // /dev/kmsg gives one record per read(2) and EAGAIN at the end; EPIPE when the
     // next record was overwritten meanwhile (reading goes on). A file gives text.
+    // The ring buffer is at most a few MiB (log_buf_len); a file under --root
+    // is read as far as that, no further.
+    constexpr std::size_t k_max_log = 32U << 20U;
     std::string log;
     char buffer[8192];
-    for (std::size_t records = 0; records < 1'000'000; ++records) {
+    while (log.size() < k_max_log) {
         const auto n = ::read(fd, buffer, sizeof buffer);
         if (n > 0) {
             log.append(buffer, static_cast<std::size_t>(n));

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Download and unpack the Debian kernels the vm tier boots, into CACHE.
-#   usage: fetch-kernels.sh CACHE
+#   usage: fetch-kernels.sh CACHE [LABEL]...   (LABEL: debian12, debian13, unstable;
+#          none: all of them)
 # Needs no root. The system's apt configuration is never changed: Debian 13's
 # and Debian unstable's kernels come through private sources files and private
 # lists/cache dirs.
@@ -8,7 +9,10 @@
 # Exit 77 when a download is impossible (no network), 1 on any other failure.
 set -euo pipefail
 
-cache=${1:?usage: fetch-kernels.sh CACHE}
+cache=${1:?usage: fetch-kernels.sh CACHE [LABEL]...}
+shift
+labels=" ${*:-debian12 debian13 unstable} "
+wanted() { [[ $labels == *" $1 "* ]]; }
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 # Several vm tests may start at once; one downloads, the others wait.
@@ -95,11 +99,13 @@ fetch() {
 
 # --- Debian 12 (bookworm): the configured sources. --------------------------
 # The image linux-image-amd64 depends on, e.g. linux-image-6.1.0-56-amd64.
-bookworm_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-               sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
-[[ -n $bookworm_pkg ]] || skip "apt-cache knows no linux-image-amd64 (run apt-get update?)"
-fetch debian12 "$bookworm_pkg" ||
-    skip "apt-get download $bookworm_pkg failed (no network or mirror?)"
+if wanted debian12; then
+    bookworm_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+                   sed -n 's/^ *Depends: \(linux-image-[0-9].*\)$/\1/p' | head -n1)
+    [[ -n $bookworm_pkg ]] || skip "apt-cache knows no linux-image-amd64 (run apt-get update?)"
+    fetch debian12 "$bookworm_pkg" ||
+        skip "apt-get download $bookworm_pkg failed (no network or mirror?)"
+fi
 
 # --- Debian 13 (trixie) and unstable (sid): private apt state. --------------
 [[ -r $keyring ]] || skip "$keyring missing (debian-archive-keyring)"
@@ -135,5 +141,5 @@ private() {
         fetch "$label" "$pkg" "${apt_opts[@]}" || skip "apt-get download $pkg failed (no network or mirror?)"
     fi
 }
-private debian13 trixie
-private unstable unstable
+if wanted debian13; then private debian13 trixie; fi
+if wanted unstable; then private unstable unstable; fi
