@@ -119,7 +119,9 @@ std::string stopped_text(const ConfigfsTarget& target, StopReason reason,
             "{} went away (the kernel stopped the target as it unregistered) and is back; {}; {}",
             dev,
             kernel && unregister_behaviour(*kernel) == UnregisterBehaviour::resume
-                ? fmt::format("{}'s one retry did not enable the target", linux_name(kernel))
+                ? fmt::format("{}'s one retry has not enabled the target (it failed, or "
+                              "has yet to run)",
+                              linux_name(kernel))
                 : fmt::format("{} does not enable the target again", linux_name(kernel)),
             again);
     case StopReason::joined_master:
