@@ -1,11 +1,12 @@
 # Case: what this kernel's netconsole has, three ways that must agree: the
 # files configfs really shows, what `list --json` detects from them, and the
 # kernel version each feature came with (release 6.6, userdata 6.9,
-# transmit_errors 6.14, sysdata cpu_nr/taskname/release 6.15, msgid 6.17). The
+# transmit_errors 6.14, sysdata cpu_nr/taskname/release 6.15, msgid 6.17;
+# `apply --name cmdline0` adopts only from 6.7). The
 # device by MAC in the boot string (6.15, backported to Debian's 6.12) is
 # checked against what the kernel logged it did. The sysdata a kernel has is
 # delivered; one it lacks is refused naming the version.
-vm_case detect --listen doctor4:6694 --listen doctor4:6695
+vm_case detect --listen doctor4:6694 --listen doctor4:6695 --listen doctor4:6696
 
 # dt_has FILE...: "FILE=1" or "FILE=0" for each file under the target.
 dt_has() {
@@ -30,8 +31,19 @@ detect_guest() {
     if dmesg | grep -q "local ethernet address '$GUEST_MAC'"; then
         result bymac-kernel PASS mac
     else
-        result bymac-kernel PASS "name: $(dmesg | grep "interface name" | tail -n 1)"
+        result bymac-kernel PASS "name: $(dmesg | grep -E "netpoll: .*interface (name )?'" | tail -n 1)"
     fi
+    unload
+    # cmdlineN adoption (6.7+): the mkdir attaches the module's target; before,
+    # it makes a new one, and the tool says so.
+    load adopt-load "6665@$GUEST_IP4/eth0,6696@$DOCTOR_IP4/$ROUTER_MAC" &&
+        run_tool adopt apply --name cmdline0 --to "$DOCTOR_IP4" --port 6696
+    if release_at_least 6.7; then
+        ap_says adopt-says "target cmdline0: adopted: mkdir"
+    else
+        ap_says adopt-says "target cmdline0: created: mkdir"
+    fi
+    run_tool adopt-remove remove cmdline0
     unload
     run_tool apply apply --to "$DOCTOR_IP4" --port 6695 --name ncs-detect --extended || return
     result files PASS "$(dt_has release userdata transmit_errors userdata/cpu_nr_enabled \
