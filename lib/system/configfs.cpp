@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fstream>
 #include <charconv>
 #include <memory>
 #include <system_error>
@@ -253,6 +254,104 @@ ConfigfsTarget read_target(const ConfigfsFiles& files, const fs::path& dir,
         }
     }
     return target;
+}
+
+// --- Kernel behaviour and target conditions ------------------------------------
+
+std::optional<KernelVersion> parse_kernel_version(std::string_view release) noexcept {
+    KernelVersion version;
+    const char* const end = release.data() + release.size();
+    auto [p, ec] = std::from_chars(release.data(), end, version.major);
+    if (ec != std::errc() || p == end || *p != '.') {
+        return std::nullopt;
+    }
+    auto [q, ec2] = std::from_chars(p + 1, end, version.minor);
+    if (ec2 != std::errc() || q == p + 1 || version.major < 0 || version.minor < 0) {
+        return std::nullopt;
+    }
+    return version;
+}
+
+UnregisterBehaviour unregister_behaviour(KernelVersion version) noexcept {
+    // Linux 7.0 (220dbe3c76ed, "netconsole: resume previously deactivated target")
+    // added the DEACTIVATED state and the one retry from a workqueue.
+    return version >= KernelVersion{7, 0} ? UnregisterBehaviour::resume
+                                          : UnregisterBehaviour::disable;
+}
+
+std::string_view to_string(TargetCondition condition) noexcept {
+    switch (condition) {
+    case TargetCondition::sending: return "sending";
+    case TargetCondition::disabled: return "disabled";
+    case TargetCondition::device_gone: return "device_gone";
+    case TargetCondition::enslaved: return "enslaved";
+    case TargetCondition::stopped_by_kernel: return "stopped_by_kernel";
+    case TargetCondition::device_down: return "device_down";
+    case TargetCondition::no_carrier: return "no_carrier";
+    case TargetCondition::unknown: break;
+    }
+    return "unknown";
+}
+
+std::optional<TargetDevice> read_target_device(const Root& root, std::string_view dev_name) {
+    std::error_code ec;
+    const fs::path net = root.path("/sys/class/net");
+    if (!fs::is_directory(net, ec)) {
+        return std::nullopt;
+    }
+    TargetDevice device;
+    if (dev_name.empty() || dev_name.find('/') != std::string_view::npos || dev_name == "." ||
+        dev_name == "..") {
+        return device;
+    }
+    const fs::path dir = net / std::string(dev_name);
+    device.exists = fs::is_directory(dir, ec);
+    if (!device.exists) {
+        return device;
+    }
+    const auto first_line = [&](const char* file) {
+        std::ifstream in(dir / file);
+        std::string line;
+        std::getline(in, line);
+        return line;
+    };
+    unsigned long flags = 0;
+    const auto text = first_line("flags"); // "0x1003"
+    if (text.size() > 2 && text.compare(0, 2, "0x") == 0) {
+        std::from_chars(text.data() + 2, text.data() + text.size(), flags, 16);
+    }
+    device.up = (flags & 0x1U) != 0; // IFF_UP
+    device.carrier = first_line("carrier") == "1"; // EINVAL (empty) while down
+    const fs::path master = fs::read_symlink(dir / "master", ec);
+    if (!ec) {
+        device.master = master.filename().string();
+    }
+    return device;
+}
+
+TargetCondition target_condition(const ConfigfsTarget& target,
+                                 const std::optional<TargetDevice>& device,
+                                 std::optional<StopReason> logged_stop) noexcept {
+    if (!target.enabled) {
+        if (!device || target.dev_name.empty()) {
+            return TargetCondition::disabled;
+        }
+        if (!device->exists) {
+            return TargetCondition::device_gone;
+        }
+        if (!device->master.empty()) {
+            return TargetCondition::enslaved;
+        }
+        return logged_stop ? TargetCondition::stopped_by_kernel : TargetCondition::disabled;
+    }
+    if (!device || !device->exists || target.dev_name.empty()) {
+        // An enabled target holds its device; a miss means a rename raced the read.
+        return TargetCondition::unknown;
+    }
+    if (!device->up) {
+        return TargetCondition::device_down;
+    }
+    return device->carrier ? TargetCondition::sending : TargetCondition::no_carrier;
 }
 
 } // namespace ncs

@@ -48,6 +48,19 @@ bool index_lists(const fs::path& file, const std::string& name) {
     return false;
 }
 
+// modules.builtin.modinfo: NUL-terminated "<module>.<key>=<value>" records.
+bool modinfo_names(const fs::path& file, const std::string& name) {
+    std::ifstream in(file, std::ios::binary);
+    std::string record;
+    while (std::getline(in, record, '\0')) {
+        const auto dot = record.find('.');
+        if (dot != std::string::npos && normalise(std::string_view(record).substr(0, dot)) == name) {
+            return true;
+        }
+    }
+    return false;
+}
+
 // modules.alias: "alias <pattern> <module>".
 bool alias_names(const fs::path& file, const std::string& name) {
     std::ifstream in(file);
@@ -137,7 +150,11 @@ ModuleState read_module_state(const Root& root, std::string_view name,
     }
     state.index_found = fs::is_directory(index, ec);
     if (state.index_found) {
-        state.builtin = index_lists(index / "modules.builtin", state.name);
+        const fs::path builtin = index / "modules.builtin";
+        const fs::path modinfo = index / "modules.builtin.modinfo";
+        state.builtin_index_found = fs::exists(builtin, ec) || fs::exists(modinfo, ec);
+        state.builtin = fs::exists(builtin, ec) ? index_lists(builtin, state.name)
+                                                : modinfo_names(modinfo, state.name);
         state.loadable = index_lists(index / "modules.dep", state.name) ||
                          alias_names(index / "modules.alias", state.name);
     }
