@@ -58,6 +58,7 @@ struct Status {
     std::vector<TargetPart> targets;
     Part<PrintkLevels> printk;
     Part<std::vector<ConfiguredValue>> configured;
+    std::vector<Warning> skipped; ///< configuration files that were not read
 };
 
 /// The kernel release whose modules to look at: the running kernel's, except under a
@@ -100,7 +101,8 @@ Status read_status(const Root& root) {
         }
     }
     status.printk = read_part([&] { return read_printk_levels(root); });
-    status.configured = read_part([&] { return find_configured_values(root); });
+    status.configured =
+        read_part([&] { return find_configured_values(root, &status.skipped); });
     return status;
 }
 
@@ -253,6 +255,9 @@ Command setup_status(CLI::App& app) {
 
 void run_status(const StatusOptions& /*options*/, const Context& context) {
     const auto status = read_status(context.root);
+    for (const auto& warning : status.skipped) {
+        context.output.warning(warning);
+    }
     const auto warnings = status_warnings(status);
     if (context.global.json) {
         context.output.result() << dump(status_json(status, warnings));

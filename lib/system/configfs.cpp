@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <charconv>
 #include <memory>
+#include <stdexcept>
 #include <system_error>
 
 #include <fcntl.h>
@@ -48,6 +49,12 @@ UniqueFd open_file(const fs::path& file, int flags, std::string_view what) {
 } // namespace
 
 // --- SystemConfigfsFiles --------------------------------------------------------
+
+void SystemConfigfsFiles::require_writable() const {
+    if (!m_writable) {
+        throw std::logic_error("configfs write without a LiveKernel");
+    }
+}
 
 bool SystemConfigfsFiles::exists(const fs::path& path) const {
     std::error_code ec;
@@ -93,6 +100,7 @@ std::string SystemConfigfsFiles::read(const fs::path& file) const {
 }
 
 void SystemConfigfsFiles::write(const fs::path& file, std::string_view text) {
+    require_writable();
     // configfs hands the store function what one write(2) brought; no O_CREAT,
     // no O_TRUNC: the attribute exists or this is not the tree we think it is.
     const auto fd = open_file(file, O_WRONLY, "open");
@@ -115,6 +123,7 @@ void SystemConfigfsFiles::write(const fs::path& file, std::string_view text) {
 }
 
 void SystemConfigfsFiles::make_directory(const fs::path& dir) {
+    require_writable();
     if (::mkdir(dir.c_str(), 0755) != 0) {
         throw std::system_error(errno, std::generic_category(),
                                 fmt::format("cannot create {}", dir.string()));
@@ -122,6 +131,7 @@ void SystemConfigfsFiles::make_directory(const fs::path& dir) {
 }
 
 void SystemConfigfsFiles::remove_directory(const fs::path& dir) {
+    require_writable();
     if (::rmdir(dir.c_str()) != 0) {
         throw std::system_error(errno, std::generic_category(),
                                 fmt::format("cannot remove {}", dir.string()));

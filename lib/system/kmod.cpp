@@ -58,7 +58,7 @@ bool has_sys_admin_capability() {
     return (data[CAP_SYS_ADMIN / 32].effective & (1U << (CAP_SYS_ADMIN % 32))) != 0;
 }
 
-ModuleLoad load_module(std::string_view name) {
+ModuleLoad load_module(const LiveKernel& /*kernel*/, std::string_view name) {
     const std::string module(name);
     // NULL, NULL: /lib/modules/$(uname -r) and the standard modprobe.d directories.
     std::unique_ptr<kmod_ctx, ContextDeleter> ctx(kmod_new(nullptr, nullptr));
@@ -134,7 +134,7 @@ bool configfs_mounted(const Root& root) {
     return false;
 }
 
-void mount_configfs(const Root& root) {
+void mount_configfs(const LiveKernel& /*kernel*/, const Root& root) {
     const auto target = configfs_dir(root);
     if (::mount("configfs", target.c_str(), "configfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                 nullptr) != 0) {
