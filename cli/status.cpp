@@ -86,7 +86,7 @@ Status read_status(const Root& root) {
     status.module =
         read_part([&] { return read_module_state(root, "netconsole", release_under(root)); });
     status.configfs_mounted = read_part([&] { return configfs_mounted(root); });
-    const SystemConfigfsFiles files;
+    const SystemConfigfsFiles files(root);
     const auto dir = netconsole_dir(root);
     status.dynamic = files.is_directory(dir);
     if (status.dynamic) {

@@ -2,6 +2,7 @@
 
 #include "grammar/kernel_text.hpp"
 #include "model/errors.hpp"
+#include "system/atomic_file.hpp"
 
 #include <fmt/format.h>
 
@@ -56,47 +57,62 @@ void SystemConfigfsFiles::require_writable() const {
     }
 }
 
+std::string SystemConfigfsFiles::inside(const fs::path& file) const {
+    auto path = m_root.system_path(file);
+    if (!path) {
+        throw std::system_error(EXDEV, std::generic_category(),
+                                fmt::format("{} is not under {}", file.string(),
+                                            m_root.dir().string()));
+    }
+    return std::move(*path);
+}
+
 bool SystemConfigfsFiles::exists(const fs::path& path) const {
-    std::error_code ec;
-    return fs::exists(path, ec);
+    const auto system = m_root.system_path(path);
+    return system && m_root.exists(*system);
 }
 
 bool SystemConfigfsFiles::is_directory(const fs::path& path) const {
-    std::error_code ec;
-    return fs::is_directory(path, ec);
+    const auto system = m_root.system_path(path);
+    return system && m_root.is_directory(*system);
 }
 
 std::vector<std::string> SystemConfigfsFiles::subdirectories(const fs::path& dir) const {
     std::vector<std::string> names;
-    std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        std::error_code type_ec;
-        if (it->is_directory(type_ec)) {
-            names.push_back(it->path().filename().string());
+    const auto system = m_root.system_path(dir);
+    if (!system) {
+        return names;
+    }
+    std::optional<std::vector<std::string>> entries;
+    try {
+        entries = list_directory(m_root, *system);
+    } catch (const std::system_error&) {
+        return names; // as for a missing directory
+    }
+    for (auto& name : entries.value_or(std::vector<std::string>{})) {
+        if (m_root.is_directory(*system + "/" + name)) {
+            names.push_back(std::move(name));
         }
     }
-    std::sort(names.begin(), names.end());
-    return names;
+    return names; // list_directory sorts
 }
 
 std::string SystemConfigfsFiles::read(const fs::path& file) const {
-    const auto fd = open_file(file, O_RDONLY, "read");
-    std::string text;
-    char buffer[4096];
-    while (true) {
-        const auto n = ::read(*fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            throw std::system_error(errno, std::generic_category(),
-                                    fmt::format("cannot read {}", file.string()));
-        }
-        if (n == 0) {
-            return text;
-        }
-        text.append(buffer, static_cast<std::size_t>(n));
+    // An attribute is at most a page; a FIFO or device in a --root tree is never opened.
+    auto read = read_small_file(m_root, inside(file), FollowLast::yes, 64 * 1024);
+    switch (read.outcome) {
+    case ReadOutcome::ok:
+        return std::move(read.content);
+    case ReadOutcome::absent:
+        throw std::system_error(ENOENT, std::generic_category(),
+                                fmt::format("cannot read {}", file.string()));
+    case ReadOutcome::not_regular:
+    case ReadOutcome::too_large:
+        break;
     }
+    throw std::system_error(EINVAL, std::generic_category(),
+                            fmt::format("cannot read {}: {}", file.string(),
+                                        unread_reason(read.outcome, "it")));
 }
 
 void SystemConfigfsFiles::write(const fs::path& file, std::string_view text) {

@@ -1,6 +1,7 @@
 #include "system/kmod.hpp"
 
 #include "model/errors.hpp"
+#include "system/atomic_file.hpp"
 #include "system/configfs.hpp"
 
 #include <fmt/format.h>
@@ -112,11 +113,14 @@ ModuleLoad load_module(const LiveKernel& /*kernel*/, std::string_view name) {
 
 bool configfs_mounted(const Root& root) {
     const auto table = root.path("/proc/self/mounts");
-    std::ifstream in(table);
-    if (!in) {
-        throw std::system_error(errno != 0 ? errno : ENOENT, std::generic_category(),
-                                "cannot read " + table.string());
+    // Inside the root, a regular file only (a FIFO there would block); a container
+    // host's table can be long.
+    const auto file = read_small_file(root, "/proc/self/mounts", FollowLast::yes, 16 << 20);
+    if (file.outcome != ReadOutcome::ok) {
+        throw std::system_error(file.outcome == ReadOutcome::absent ? ENOENT : EINVAL,
+                                std::generic_category(), "cannot read " + table.string());
     }
+    std::istringstream in(file.content);
     const auto under_root = configfs_dir(root).lexically_normal().string();
     std::string line;
     while (std::getline(in, line)) {

@@ -53,8 +53,10 @@ PrintkLevels read_printk_levels(const Root& root) {
         throw std::system_error(ENOENT, std::generic_category(),
                                 fmt::format("cannot read {}", k_path));
     }
-    const auto levels = file.outcome == ReadOutcome::ok ? parse_printk_levels(file.content)
-                                                        : std::nullopt;
+    if (file.outcome != ReadOutcome::ok) {
+        throw OperationError(unread_reason(file.outcome, k_path));
+    }
+    const auto levels = parse_printk_levels(file.content);
     if (!levels) {
         throw OperationError(fmt::format("{} does not hold four integers", k_path));
     }

@@ -69,6 +69,22 @@ std::filesystem::path Root::path(std::string_view absolute) const {
     return m_root / relative.relative_path();
 }
 
+bool Root::exists(std::string_view absolute) const {
+    return static_cast<bool>(open(absolute, O_PATH));
+}
+
+bool Root::is_directory(std::string_view absolute) const {
+    return static_cast<bool>(open(absolute, O_PATH | O_DIRECTORY));
+}
+
+std::optional<std::string> Root::system_path(const std::filesystem::path& full) const {
+    const auto relative = full.lexically_normal().lexically_relative(m_root.lexically_normal());
+    if (relative.empty() || *relative.begin() == "..") {
+        return std::nullopt;
+    }
+    return relative == "." ? std::string("/") : "/" + relative.string();
+}
+
 LiveKernel Root::live_kernel(std::string_view operation) const {
     if (!m_system) {
         throw InputError(

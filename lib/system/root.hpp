@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -65,6 +66,12 @@ public:
     /// links): "/", "..", and absolute symbolic links all stay inside it. flags as
     /// open(2); O_CLOEXEC is added. Returns no fd and sets errno on failure.
     UniqueFd open(std::string_view absolute, int flags, mode_t mode = 0) const;
+    /// Whether absolute, resolved inside the root, exists / is a directory (links followed).
+    bool exists(std::string_view absolute) const;
+    bool is_directory(std::string_view absolute) const;
+    /// The system path ("/sys/x") of a path made by path() ("<root>/sys/x"); nullopt
+    /// when full is not below the root.
+    std::optional<std::string> system_path(const std::filesystem::path& full) const;
 
 private:
     std::filesystem::path m_root;

@@ -83,7 +83,8 @@ while IFS= read -r line || [[ -n $line ]]; do
 done < "$case_dir/args"
 
 status=0
-env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin "$binary" "${args[@]}" \
+# A bounded run: a read that blocks (a FIFO) fails the case instead of hanging it.
+timeout --kill-after=5 60 env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin "$binary" "${args[@]}" \
     > "$work/stdout" 2> "$work/stderr" < /dev/null || status=$?
 echo "$status" > "$work/exit"
 
