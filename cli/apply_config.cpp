@@ -83,6 +83,7 @@ ConfiguredTarget parse_line(const persist::ConfigLine& line, const std::string& 
 struct Configuration {
     std::vector<ConfiguredTarget> targets;
     bool complete = true;
+    std::string note; ///< shown once the command may go on, so that an error comes alone
 };
 
 /// The text of the file the command line names: missing or unreadable is bad input,
@@ -119,8 +120,8 @@ Configuration read_configuration(const std::string& file, const Context& context
         }
     } else {
         configuration.complete = false;
-        context.output.note(
-            fmt::format("{} does not exist: no targets from it, none removed", file));
+        configuration.note = fmt::format("{} does not exist: no targets from it, none removed",
+                                         file);
     }
     if (const auto text = read_optional_file(context.root, k_debian_defaults_path)) {
         const std::string where(k_debian_defaults_path);
@@ -171,6 +172,9 @@ void run_apply_config(const std::string& file, const Context& context) {
     const auto configuration = read_configuration(file, context);
     const auto& configured = configuration.targets;
     const auto kernel = require_kernel_admin(context, "apply");
+    if (!configuration.note.empty()) {
+        context.output.note(configuration.note);
+    }
     std::vector<TargetRequest> requests;
     for (const auto& c : configured) {
         requests.push_back(c.request);

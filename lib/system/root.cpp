@@ -105,7 +105,14 @@ UniqueFd Root::open(std::string_view absolute, int flags, mode_t mode) const {
     how.flags = static_cast<__u64>(static_cast<unsigned>(flags | O_CLOEXEC));
     how.mode = (flags & (O_CREAT | O_TMPFILE)) != 0 ? static_cast<__u64>(mode) : 0;
     how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    const long fd = ::syscall(SYS_openat2, m_fd->get(), relative.c_str(), &how, sizeof how);
+    long fd = -1;
+    // EAGAIN: a rename or mount raced with the lookup; openat2(2) asks for a retry.
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        fd = ::syscall(SYS_openat2, m_fd->get(), relative.c_str(), &how, sizeof how);
+        if (fd >= 0 || (errno != EAGAIN && errno != EINTR)) {
+            break;
+        }
+    }
     if (fd >= 0) {
         return UniqueFd(static_cast<int>(fd));
     }
