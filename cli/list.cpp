@@ -227,7 +227,7 @@ Command setup_list(CLI::App& app) {
 }
 
 void run_list(const ListOptions& /*options*/, const Context& context) {
-    const SystemConfigfsFiles files;
+    const SystemConfigfsFiles files(context.root);
     const auto dir = netconsole_dir(context.root);
     const bool present = files.is_directory(dir);
     std::vector<ConfigfsTarget> targets;

@@ -60,6 +60,7 @@ struct Status {
     std::optional<KernelVersion> kernel; ///< whose behaviour applies to the targets
     Part<PrintkLevels> printk;
     Part<std::vector<ConfiguredValue>> configured;
+    std::vector<Warning> skipped; ///< configuration files that were not read
 };
 
 /// The kernel release whose modules to look at: the running kernel's, except under a
@@ -101,7 +102,7 @@ Status read_status(const Root& root) {
     status.module =
         read_part([&] { return read_module_state(root, "netconsole", release_under(root)); });
     status.configfs_mounted = read_part([&] { return configfs_mounted(root); });
-    const SystemConfigfsFiles files;
+    const SystemConfigfsFiles files(root);
     const auto dir = netconsole_dir(root);
     status.dynamic = files.is_directory(dir);
     if (status.dynamic) {
@@ -113,7 +114,8 @@ Status read_status(const Root& root) {
         status.kernel = targets_kernel(root);
     }
     status.printk = read_part([&] { return read_printk_levels(root); });
-    status.configured = read_part([&] { return find_configured_values(root); });
+    status.configured =
+        read_part([&] { return find_configured_values(root, &status.skipped); });
     return status;
 }
 
@@ -299,6 +301,9 @@ Command setup_status(CLI::App& app) {
 
 void run_status(const StatusOptions& /*options*/, const Context& context) {
     const auto status = read_status(context.root);
+    for (const auto& warning : status.skipped) {
+        context.output.warning(warning);
+    }
     const auto warnings = status_warnings(status);
     if (context.global.json) {
         context.output.result() << dump(status_json(status, warnings));

@@ -42,9 +42,18 @@ public:
     virtual void remove_directory(const std::filesystem::path& dir) = 0;
 };
 
-/// ConfigfsFiles on the real filesystem.
+/// ConfigfsFiles on the real filesystem. Reads resolve paths inside a Root (links
+/// never leave it; only regular files are read). Writing acts on the running kernel,
+/// so only an object made with a LiveKernel writes; one made without reads only.
 class SystemConfigfsFiles final : public ConfigfsFiles {
 public:
+    /// Reads only, under "/": write, make_directory and remove_directory throw
+    /// std::logic_error.
+    SystemConfigfsFiles() = default;
+    /// Reads only, paths (made by root.path()) resolved inside root.
+    explicit SystemConfigfsFiles(const Root& root) : m_root(root) {}
+    /// Reads and writes the running kernel's configfs.
+    explicit SystemConfigfsFiles(const LiveKernel& /*kernel*/) : m_writable(true) {}
     bool exists(const std::filesystem::path& path) const override;
     bool is_directory(const std::filesystem::path& path) const override;
     std::vector<std::string> subdirectories(const std::filesystem::path& dir) const override;
@@ -52,6 +61,13 @@ public:
     void write(const std::filesystem::path& file, std::string_view text) override;
     void make_directory(const std::filesystem::path& dir) override;
     void remove_directory(const std::filesystem::path& dir) override;
+
+private:
+    void require_writable() const;
+    /// The system path of file inside m_root. Throws std::system_error (EXDEV) otherwise.
+    std::string inside(const std::filesystem::path& file) const;
+    Root m_root;
+    bool m_writable = false;
 };
 
 /// <root>/sys/kernel/config: where configfs is mounted.

@@ -93,8 +93,9 @@ std::map<std::string, std::optional<StopReason>> netconsole_device_events(std::s
 }
 
 std::optional<std::string> read_kernel_log(const Root& root) {
-    const auto path = root.path("/dev/kmsg");
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    // Opened inside the root; non-blocking, so a FIFO in its place cannot hang us.
+    const auto kmsg = root.open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+    const int fd = kmsg.get();
     if (fd < 0) {
         return std::nullopt;
     }
@@ -115,7 +116,6 @@ std::optional<std::string> read_kernel_log(const Root& root) {
             break;
         }
     }
-    ::close(fd);
     return log;
 }
 

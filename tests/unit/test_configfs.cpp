@@ -87,7 +87,7 @@ TEST_CASE("an attribute this tool does not understand is an OperationError", "[c
 
 TEST_CASE("writes keep the errno and name the path", "[configfs]") {
     TempTree tree;
-    SystemConfigfsFiles files;
+    SystemConfigfsFiles files(ncs::Root("/").live_kernel("the test"));
     const auto missing = tree.path("/nosuch/enabled");
     try {
         files.write(missing, "1\n");
@@ -196,4 +196,15 @@ TEST_CASE("a target's device from <root>/sys/class/net", "[configfs]") {
         REQUIRE(none);
         CHECK_FALSE(none->exists);
     }
+}
+
+TEST_CASE("configfs files made without a LiveKernel only read", "[configfs][root]") {
+    TempTree tree;
+    tree.write("/attr", "0\n");
+    SystemConfigfsFiles files;
+    CHECK(files.read(tree.path("/attr")) == "0\n");
+    CHECK_THROWS_AS(files.write(tree.path("/attr"), "1\n"), std::logic_error);
+    CHECK_THROWS_AS(files.make_directory(tree.path("/t")), std::logic_error);
+    CHECK_THROWS_AS(files.remove_directory(tree.path("/t")), std::logic_error);
+    CHECK(tree.read("/attr") == "0\n");
 }
