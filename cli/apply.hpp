@@ -37,7 +37,9 @@ UserdataEntry parse_userdata(std::string_view text);
 Sysdata parse_sysdata(std::string_view text);
 
 /// Throws OperationError unless the process may change the kernel's configfs and
-/// modules (CAP_SYS_ADMIN); nothing is checked under a --root other than "/".
-void require_kernel_admin(const Context& context, std::string_view verb);
+/// modules (CAP_SYS_ADMIN); nothing is checked under a --root other than "/". The hint
+/// repeats the command with sudo: "VERB ..." or, given, the arguments as typed.
+void require_kernel_admin(const Context& context, std::string_view verb,
+                          std::string_view arguments = {});
 
 } // namespace ncs::cli

@@ -18,7 +18,7 @@ CLI::App* add_verb(CLI::App& app, const std::string& verb, const std::string& de
                    const std::string& footer, TargetAdminOptions& options) {
     auto* sub = app.add_subcommand(verb, description);
     sub->footer(footer);
-    sub->add_option("name", options.name, "The target's name (see 'netconsole-setup list')")
+    sub->add_option("target", options.name, "The target's name (see 'netconsole-setup list')")
         ->type_name("NAME")
         ->required();
     return sub;

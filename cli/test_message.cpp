@@ -1,6 +1,8 @@
 #include "test_message.hpp"
 
+#include "apply/apply.hpp"
 #include "json.hpp"
+#include "system/configfs.hpp"
 #include "system/printk.hpp"
 
 #include <CLI/App.hpp>
@@ -43,27 +45,14 @@ std::string make_marker(std::string_view name) {
                        static_cast<std::uint32_t>(mixed >> 32));
 }
 
-/// The target must be a configfs directory that exists and is enabled.
+/// The target must be a configfs directory that exists (the rule of enable, disable
+/// and remove: apply::require_target) and is enabled.
 void check_target(const Root& root, const std::string& name) {
-    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
-        name.size() > 255) {
-        throw InputError(fmt::format("'{}' is not a target name", name),
-                         "a target name is one path component: no '/', not '.' or '..'");
-    }
     // Messages name system paths, whatever the root.
     constexpr const char* k_configfs = "/sys/kernel/config/netconsole";
-    const auto directory = root.path(k_configfs);
-    std::error_code ec;
-    if (!std::filesystem::is_directory(directory, ec)) {
-        throw OperationError(fmt::format("{} does not exist", k_configfs),
-                             "is netconsole loaded and configfs mounted? see "
-                             "'netconsole-setup status'");
-    }
-    const auto target = directory / name;
-    if (!std::filesystem::is_directory(target, ec)) {
-        throw InputError(fmt::format("there is no netconsole target '{}'", name),
-                         "'netconsole-setup status' lists the targets");
-    }
+    const SystemConfigfsFiles files;
+    apply::require_target(files, netconsole_dir(root), name);
+    const auto target = netconsole_dir(root) / name;
     std::ifstream in(target / "enabled");
     std::string enabled;
     if (!in || !std::getline(in, enabled)) {
