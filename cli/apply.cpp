@@ -120,13 +120,16 @@ Sysdata parse_sysdata(std::string_view text) {
     return sysdata;
 }
 
-LiveKernel require_kernel_admin(const Context& context, std::string_view verb) {
+LiveKernel require_kernel_admin(const Context& context, std::string_view verb,
+                                std::string_view arguments) {
     auto kernel = context.root.live_kernel(fmt::format("'{}'", verb));
     if (!has_sys_admin_capability()) {
         throw OperationError(fmt::format("{} changes the running kernel and needs root "
                                          "(CAP_SYS_ADMIN)",
                                          verb),
-                             fmt::format("run it as root: sudo {} {} ...", k_program, verb));
+                             arguments.empty()
+                                 ? fmt::format("run it as root: sudo {} {} ...", k_program, verb)
+                                 : fmt::format("run it as root: sudo {} {}", k_program, arguments));
     }
     return kernel;
 }
@@ -203,19 +206,14 @@ void run_apply(const ApplyOptions& options, const Context& context) {
     // Resolution only reads the kernel's tables (a neighbour probe aside); after it
     // the kernel changes. Under --root nothing of it happens.
     const auto kernel = require_kernel_admin(context, "apply");
-    const auto resolutions = resolve_all(requests, context.root);
+    const auto resolutions = resolve_every(requests, context);
     std::vector<Target> targets;
-    std::set<std::string> names;
     for (std::size_t i = 0; i < resolutions.size(); ++i) {
         auto target = resolutions[i].target;
         target.userdata = userdata;
         target.sysdata = sysdata;
         target.name = options.name ? *options.name : apply::default_target_name(target);
-        validate(target);
-        if (!names.insert(target.name).second) {
-            throw InputError(fmt::format("two targets would be named {}", target.name),
-                             "give each --to another address or port");
-        }
+        validate(target); // two default names alike: refused by resolve_every()
         // apply sees the kernel's features in configfs and fails with the version a
         // missing one needs, so the "needs Linux X" warnings would only repeat it.
         context.output.resolution(resolutions[i],

@@ -12,6 +12,7 @@
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <memory>
 #include <ostream>
@@ -124,8 +125,10 @@ void run_compat(const std::vector<std::string>& words, const Context& context) {
         }
         requests.push_back(std::move(request));
     }
-    const auto kernel = require_kernel_admin(context, "netconsole-setup [+][PORT]@HOST");
-    const auto resolutions = resolve_all(requests, context.root);
+    // The hint repeats the words as typed: the form has no subcommand to name.
+    const auto kernel = require_kernel_admin(context, "the [+][PORT]@HOST form",
+                                             fmt::format("{}", fmt::join(words, " ")));
+    const auto resolutions = resolve_every(requests, context);
     std::vector<Target> targets;
     for (std::size_t i = 0; i < resolutions.size(); ++i) {
         auto target = resolutions[i].target;
