@@ -11,12 +11,16 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <string_view>
+#include <vector>
 
 int main(int argc, char** argv) {
     using namespace ncs::cli;
 
     GlobalOptions global;
-    auto built = build_app(global); // subcommands are registered in cli/app.cpp
+    // Only the subcommands argv names are registered (cli/app.cpp): start-up cost.
+    const std::vector<std::string_view> words(argv + 1, argv + argc);
+    auto built = build_app(global, &words);
     auto& app = *built.app;
 
     try {

@@ -28,9 +28,10 @@ mapped() {
 }
 
 # The probe must see what the loader maps, or it proves nothing: kmod(8) links
-# libkmod, and every build of the tool links libc dynamically.
+# libkmod's dependencies, and every build of the tool links libc dynamically.
 if command -v kmod >/dev/null; then
-    LD_DEBUG=files kmod --version 2>&1 >/dev/null | grep -qE "file=$unwanted" ||
+    probe=$(LD_DEBUG=files kmod --version 2>&1 >/dev/null)
+    grep -qE "file=$unwanted" <<<"$probe" ||
         fail "LD_DEBUG=files does not show libkmod for kmod --version: the probe is blind"
 fi
 
