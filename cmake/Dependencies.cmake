@@ -25,6 +25,14 @@ if(NOT NCS_BUILD_FUZZER)
         find_library(NCS_LIBNL_A NAMES libnl-3.a REQUIRED)
         target_include_directories(ncs_libnl INTERFACE ${LIBNL_INCLUDE_DIRS})
         target_link_libraries(ncs_libnl INTERFACE ${NCS_LIBNL_ROUTE_A} ${NCS_LIBNL_A} pthread m)
+        # libnl registers the route, link and neighbour cache operations, through which
+        # it parses their messages, in constructors of route.o, link.o, neigh.o and addr.o. An
+        # archive member is linked only when a symbol is needed from it, and nothing
+        # netlink.cpp calls lives in route.o: name one symbol of each (without it,
+        # every route answer parses as empty: "no route in the answer").
+        target_link_options(ncs_libnl INTERFACE LINKER:--undefined=rtnl_route_alloc_cache
+            LINKER:--undefined=rtnl_link_alloc_cache LINKER:--undefined=rtnl_neigh_alloc_cache
+            LINKER:--undefined=rtnl_addr_alloc_cache)
     else()
         target_link_libraries(ncs_libnl INTERFACE PkgConfig::LIBNL)
     endif()
