@@ -32,7 +32,7 @@ target_link_options(ncs_link INTERFACE LINKER:-O1 LINKER:--as-needed LINKER:--gc
 # NCS_STATIC also links a position-dependent executable (-no-pie), as busybox is in
 # an initramfs: no relative relocations, and under QEMU TCG (bench/vm-startup.sh,
 # the stand-in for a slow board) code at a fixed address keeps its translation
-# from one run to the next (NCS_STATIC re-apply in the guest: 99 ms PIE, 57 ms not).
+# from one run to the next (NCS_STATIC re-apply in the guest: 99 ms PIE, 63 ms not).
 # The price: no address randomisation of the program's own code.
 if(NCS_STATIC)
     target_link_options(ncs_link INTERFACE -static-libstdc++ -static-libgcc -no-pie)
