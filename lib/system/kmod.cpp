@@ -54,6 +54,9 @@ struct Kmod {
 /// Whether /sys/module/<name>/initstate reads "live": the test libkmod's
 /// kmod_module_get_initstate() makes first, so a loaded module needs no libkmod.
 bool module_live(std::string_view name) {
+    if (name.empty() || name.find('/') != std::string_view::npos || name == "." || name == "..") {
+        return false; // not a module name: libkmod's lookup reports it
+    }
     std::string module(name);
     std::replace(module.begin(), module.end(), '-', '_');
     std::ifstream in("/sys/module/" + module + "/initstate");
