@@ -4,6 +4,7 @@
 #   /usr/sbin/netconsole-setup           the default build (the vm tier's tool)
 #   /usr/sbin/netconsole-setup-static    the NCS_STATIC=ON build
 #   /usr/sbin/netconsole-setup-0.3.1     Debian's bash script, from the netconsole package
+#   /usr/sbin/netconsole-setup-baseline  optional (NCS_BENCH_BASELINE): an earlier build
 #   /usr/bin/hyperfine, /bin/bash, /usr/bin/true (coreutils, dynamic)
 #   /usr/bin/hello-dynamic, /usr/bin/hello-static: std::cout << "hello", for scale
 # Uses ap_snapshot and ap_says of tests/vm/cases/60-apply.sh (in every guest).
@@ -11,6 +12,7 @@ vm_case startbench --listen doctor4:6666
 
 SB_DEBIAN=/usr/sbin/netconsole-setup-0.3.1
 SB_STATIC=/usr/sbin/netconsole-setup-static
+SB_BASELINE=/usr/sbin/netconsole-setup-baseline   # optional: an earlier build, for before/after
 
 startbench_guest() {
     local host=$DOCTOR_IP4 first SB_RUNS=10 line
@@ -42,7 +44,12 @@ startbench_guest() {
     # Quiet console while timing: every kernel line on ttyS0 costs both sides
     # alike under TCG and would tangle with the result lines.
     echo 1 >/proc/sys/kernel/printk
-    hyperfine -N --style none --warmup 2 --runs "$SB_RUNS" --export-csv /tmp/sb.csv \
+    set --
+    if [ -x $SB_BASELINE ]; then
+        set -- -n "netconsole-setup HOST (baseline)" "$SB_BASELINE $host" \
+            -n "netconsole-setup --version (baseline)" "$SB_BASELINE --version"
+    fi
+    hyperfine -N --style none --warmup 2 --runs "$SB_RUNS" --export-csv /tmp/sb.csv "$@" \
         -n "Debian netconsole-setup 0.3.1 HOST" "$SB_DEBIAN $host" \
         -n "netconsole-setup HOST (default)" "netconsole-setup $host" \
         -n "netconsole-setup HOST (NCS_STATIC)" "$SB_STATIC $host" \

@@ -10,7 +10,8 @@
 # part is bench/vm-startup-case.sh. Prints a markdown table. Needs root.
 #   bench/vm-startup.sh [DEFAULT_BINARY [STATIC_BINARY]] [RUNS] [KERNEL]
 # Defaults: build/release and build/static (presets release and static), 10 runs,
-# kernel debian12.
+# kernel debian12. NCS_BENCH_BASELINE=PATH adds rows for an earlier build (before/after,
+# in the same boot).
 set -uo pipefail
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 here=$bench/../tests/vm            # host-lib.sh's globals: here tool kernel kver kroot work run_id
@@ -60,6 +61,10 @@ build_base_initramfs "$kroot" "$kver" "$work/vm.cpio.gz" || fatal "initramfs bui
 extra=$work/extra
 copy_binary "$extra" "$static" /usr/sbin/netconsole-setup-static || fatal "copy failed"
 copy_binary "$extra" "$(command -v hyperfine)" /usr/bin/hyperfine || fatal "copy failed"
+if [[ -n ${NCS_BENCH_BASELINE:-} ]]; then
+    strip -o "$work/baseline" "$NCS_BENCH_BASELINE" || fatal "strip $NCS_BENCH_BASELINE failed"
+    copy_binary "$extra" "$work/baseline" /usr/sbin/netconsole-setup-baseline || fatal "copy failed"
+fi
 copy_binary "$extra" /bin/bash /bin/bash || fatal "copy failed"
 copy_binary "$extra" "$(readlink -f /usr/bin/true)" /usr/bin/true || fatal "copy failed"
 install -D -m 0755 "$work/deb/root/usr/sbin/netconsole-setup" "$extra/usr/sbin/netconsole-setup-0.3.1"
@@ -88,6 +93,8 @@ need = ["Debian netconsole-setup 0.3.1 HOST", "netconsole-setup HOST (default)",
         "ip -V", "/bin/true (busybox, static)", "/usr/bin/true (coreutils, dynamic)",
         "netconsole-setup --version (NCS_STATIC)", "C++ hello world (libstdc++ dynamic)",
         "C++ hello world (g++ -static)"]
+need += [n for n in ("netconsole-setup HOST (baseline)", "netconsole-setup --version (baseline)")
+         if n in rows]
 missing = [n for n in need if n not in rows]
 if missing:
     sys.exit(f"the guest's results lack {missing} (serial garbled?)")
@@ -109,6 +116,10 @@ to_d, to_s, ipv, tru = med[need[3]], med[need[4]], med["ip -V"], med[need[7]]
 print()
 print(f"- re-apply `netconsole-setup HOST`: default build {d:.1f}x faster than Debian's "
       f"script (goal 5x: {ok(d >= 5)}), NCS_STATIC {s:.1f}x (goal 10x: {ok(s >= 10)}).")
+if "netconsole-setup HOST (baseline)" in med:
+    b = deb / med["netconsole-setup HOST (baseline)"]
+    print(f"- the baseline build: re-apply {b:.1f}x faster than Debian's script, `--version` "
+          f"{med['netconsole-setup --version (baseline)']:.1f} ms.")
 print(f"- `--to`: default {to_d:.1f} ms against `ip -V` {ipv:.1f} ms (goal: no slower: "
       f"{ok(to_d <= ipv)}); NCS_STATIC {to_s:.1f} ms, {to_s / tru:.1f}x /bin/true "
       f"(goal: within 3x: {ok(to_s <= 3 * tru)}).")
