@@ -18,7 +18,9 @@
 #include <optional>
 #include <ostream>
 #include <streambuf>
+#include <string_view>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -129,7 +131,9 @@ int main(int argc, char** argv) {
     std::cerr.tie(&out); // the result so far comes before a warning or an error
 
     GlobalOptions global;
-    auto built = build_app(global); // subcommands are registered in cli/app.cpp
+    // Only the subcommands argv names are registered (cli/app.cpp): start-up cost.
+    const std::vector<std::string_view> words(argv + 1, argv + argc);
+    auto built = build_app(global, &words);
     auto& app = *built.app;
     // --json is known once parsing got that far, even when it failed later.
     const auto json_asked = [&] {
