@@ -5,6 +5,7 @@
 #include "compat.hpp"
 #include "explain.hpp"
 #include "list.hpp"
+#include "listen.hpp"
 #include "loglevel.hpp"
 #include "modprobe.hpp"
 #include "print.hpp"
@@ -74,6 +75,7 @@ BuiltApp build_app(GlobalOptions& global) {
     add(commands, setup_status(app));
     add(commands, setup_cmdline(app));
     add(commands, setup_modprobe(app));
+    add(commands, setup_listen(app));
     return built;
 }
 
