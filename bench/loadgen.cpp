@@ -5,12 +5,14 @@
 //
 //   ncs-loadgen --to ADDR [--port 6666] [--source-port 6665] [--senders K]
 //               [--count N] [--rate R] [--skip-every M] [--text-bytes B]
-//               [--userdata N] [--release STR] [--plain] [--marker MARKER]
+//               [--userdata N] [--release STR] [--plain] [--marker MARKER [--raw]]
 //
 // --count N sequence numbers per sender (0..N-1); --skip-every M leaves out
 // every seq with seq % M == M/2 (deliberate loss the receiver must count);
 // --rate R records per second per sender (0: flat out); --marker sends the one
-// line `netconsole-setup test` writes and waits 2 s for the acknowledgment.
+// line `netconsole-setup test` writes and waits 2 s for the acknowledgment;
+// with --raw (IPv4) it sends that line from a raw socket, as netpoll does,
+// so `test --ack` can hold the source port, and does not wait.
 // Prints "sent S records (D datagrams) from K senders, skipped L" on stdout.
 
 #include "model/ip_address.hpp"
@@ -46,6 +48,7 @@ struct Options {
     unsigned userdata = 0;
     std::string release;
     bool plain = false;
+    bool raw = false;
     std::string marker;
 };
 
@@ -58,8 +61,8 @@ Options parse(int argc, char** argv) {
     Options options;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        if (arg == "--plain") {
-            options.plain = true;
+        if (arg == "--plain" || arg == "--raw") {
+            (arg == "--plain" ? options.plain : options.raw) = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -130,6 +133,42 @@ int main(int argc, char** argv) {
     }
     socklen_t to_length = 0;
     const auto destination = address_of(*to, options.port, to_length);
+    const std::string release_prefix = options.release.empty() ? "" : options.release + ",";
+    if (options.raw) {
+        if (!to->is_v4() || options.marker.empty()) {
+            usage("--raw sends a --marker over IPv4");
+        }
+        // netpoll builds its UDP packets itself, without a socket on the port: so does
+        // this, leaving the port to `test --ack`. Checksum 0: none, allowed over IPv4.
+        const int fd = ::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP);
+        if (fd < 0) {
+            std::perror("ncs-loadgen: raw socket");
+            return 1;
+        }
+        // A fresh sequence number and timestamp each run, as a kernel's next record.
+        const auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+        const auto text = release_prefix + "12," + std::to_string(now / 1000) + "," +
+                          std::to_string(now) + ",-;netconsole-setup: test message " +
+                          options.marker + "\n";
+        std::string packet(8, '\0');
+        const auto put16 = [&packet](std::size_t at, unsigned value) {
+            packet[at] = static_cast<char>(value >> 8);
+            packet[at + 1] = static_cast<char>(value & 0xff);
+        };
+        put16(0, options.source_port);
+        put16(2, options.port);
+        put16(4, static_cast<unsigned>(8 + text.size()));
+        packet += text;
+        if (::sendto(fd, packet.data(), packet.size(), 0,
+                     reinterpret_cast<const sockaddr*>(&destination), to_length) < 0) {
+            std::perror("ncs-loadgen: sendto");
+            return 1;
+        }
+        std::printf("sent %s\n", options.marker.c_str());
+        return 0;
+    }
     std::vector<int> sockets;
     for (unsigned s = 0; s < options.senders; ++s) {
         const int fd = ::socket(to->is_v4() ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -143,7 +182,6 @@ int main(int argc, char** argv) {
         }
         sockets.push_back(fd);
     }
-    const std::string release_prefix = options.release.empty() ? "" : options.release + ",";
 
     if (!options.marker.empty()) {
         const std::string text = "netconsole-setup: test message " + options.marker + "\n";
