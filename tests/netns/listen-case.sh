@@ -250,6 +250,39 @@ assert senders == {"10.1.0.2", "2001:db8:1::2"}, senders
 PY
 }
 
+case_listen_journal() {
+    command -v socat >/dev/null || topo_skip "socat is not installed"
+    # The journal's socket, for this one process tree: a private /run with socat
+    # reading the native protocol where journald would.
+    cat >"$WORK/journal.sh" <<'SH'
+mount -t tmpfs tmpfs /run || exit 1
+mkdir -p /run/systemd/journal
+socat -u UNIX-RECV:/run/systemd/journal/socket OPEN:"$1/journal.txt",creat,append &
+echo $! >"$1/socat.pid"
+for _ in $(seq 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.05; done
+exec "$2" listen --journal
+SH
+    ip netns exec "$NS_D" unshare --mount --propagation private bash "$WORK/journal.sh" "$WORK" "$BIN" \
+        >"$WORK/listen.out" 2>"$WORK/listen.err" &
+    LISTENER=$!
+    for _ in $(seq 100); do
+        ip netns exec "$NS_D" ss -Hlun "sport = :6666" | grep -q . && break
+        sleep 0.05
+    done
+    patient "$LOADGEN" --to "$D4" --count 3 --userdata 1 --release 6.12.117 >/dev/null
+    sleep 0.5
+    stop_listener
+    kill "$(cat "$WORK/socat.pid")"
+    expect_summary "received 3 records from 1 sender, 0 lost"
+    [ -s "$WORK/listen.out" ] && fail "--journal alone still wrote to stdout"
+    local field
+    for field in "MESSAGE=loadgen record 2 " PRIORITY=6 SYSLOG_FACILITY=0 SYSLOG_IDENTIFIER=netconsole \
+        "NETCONSOLE_SENDER=$P4" NETCONSOLE_PORT=6665 NETCONSOLE_SEQ=2 NETCONSOLE_RELEASE=6.12.117 \
+        NETCONSOLE_FIELD_KEY0=vvv NETCONSOLE_FIELD_TASKNAME=loadgen; do
+        grep -qF -- "$field" "$WORK/journal.txt" || fail "the journal got no $field"
+    done
+}
+
 topo_require
 topo_up || exit 1
 trap cleanup EXIT
