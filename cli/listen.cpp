@@ -57,6 +57,12 @@ public:
         if (::sigprocmask(SIG_BLOCK, &m_set, &m_old) != 0) {
             throw std::system_error(errno, std::generic_category(), "sigprocmask");
         }
+        // A shell starts background jobs with SIGINT ignored; an ignored signal is
+        // discarded before it could wait in the signalfd, so take the default
+        // (harmless: the signals are blocked now).
+        for (const int signal : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) {
+            m_old_handlers.emplace_back(signal, std::signal(signal, SIG_DFL));
+        }
         m_fd = ::signalfd(-1, &m_set, SFD_NONBLOCK | SFD_CLOEXEC);
         if (m_fd < 0) {
             throw std::system_error(errno, std::generic_category(), "signalfd");
@@ -66,6 +72,9 @@ public:
     }
     ~SignalFd() {
         ::close(m_fd);
+        for (const auto& [signal, handler] : m_old_handlers) {
+            std::signal(signal, handler);
+        }
         ::sigprocmask(SIG_SETMASK, &m_old, nullptr);
         std::signal(SIGPIPE, m_old_pipe);
     }
@@ -86,6 +95,7 @@ private:
     sigset_t m_old{};
     int m_fd = -1;
     void (*m_old_pipe)(int) = SIG_DFL;
+    std::vector<std::pair<int, void (*)(int)>> m_old_handlers;
 };
 
 /// --output DIR: one append-only file per sender address, buffered per batch.
