@@ -189,12 +189,13 @@ private:
 struct Sinks {
     bool json = false;
     std::optional<Journal> journal;
+    int journal_error = 0; ///< the last error reported, so a stopped journald warns once
     std::unique_ptr<SenderFiles> files;
     std::string stdout_buffer;
 };
 
 void write_record(Sinks& sinks, const receive::Record& record,
-                  std::chrono::system_clock::time_point received) {
+                  std::chrono::system_clock::time_point received, Output& output) {
     std::string* target = &sinks.stdout_buffer;
     if (sinks.files) {
         target = &sinks.files->buffer(record.sender.address_text());
@@ -213,9 +214,15 @@ void write_record(Sinks& sinks, const receive::Record& record,
     if (sinks.journal) {
         try {
             sinks.journal->send(journal_fields(record));
-        } catch (const std::system_error&) {
-            // journald is restarting or rate-limiting us: the record is dropped, as
-            // journald itself drops what exceeds its limits.
+            sinks.journal_error = 0;
+        } catch (const std::system_error& e) {
+            // journald is stopped or restarting: the record is dropped (journald drops
+            // what exceeds its own limits too); said once, not per record.
+            if (e.code().value() != sinks.journal_error) {
+                sinks.journal_error = e.code().value();
+                output.warning({fmt::format("the journal refused a record: {}", e.what()),
+                                "is systemd-journald running?"});
+            }
         }
     }
 }
@@ -313,7 +320,7 @@ void run_listen(const ListenOptions& options, const Context& context) {
     // Returns false when stdout is gone.
     auto deliver = [&](std::chrono::system_clock::time_point received) {
         for (const auto& record : records) {
-            write_record(sinks, record, received);
+            write_record(sinks, record, received, context.output);
         }
         records.clear();
         if (!sinks.stdout_buffer.empty()) {
