@@ -51,7 +51,7 @@ TEST_CASE("parse_ack refuses anything else") {
     CHECK_FALSE(parse_ack("6,1,2,-;netconsole-setup ack ncs-test-1-0a1b2c3d"));
 }
 
-TEST_CASE("--allow networks") {
+TEST_CASE("networks of --allow") {
     const auto v4 = SenderKey::from(ncs::IpAddress::parse("10.1.2.3"), 6665);
     const auto v6 = SenderKey::from(ncs::IpAddress::parse("2001:db8:1::2"), 6665);
     CHECK(Cidr::parse("10.0.0.0/8").contains(v4));
