@@ -91,14 +91,20 @@ row() { # NAME RECEIVED [OWN_LOST]
 echo "| receiver | sent | received | load s | received/s | loss | own lost count |"
 echo "|---|---|---|---|---|---|---|"
 
-# netconsole-setup listen, pinned to one core, text lines to a file.
-in_ns taskset -c 0 "$BIN" listen --port 7001 >"$WORK/listen.out" 2>"$WORK/listen.err" &
-RECEIVER=$!
-wait_bound 7001 && load 7001 0 && stop
-received=$(sed -n 's/^received \([0-9]*\) records.*/\1/p' "$WORK/listen.err")
-own_lost=$(sed -n 's/.*, \([0-9]*\) lost$/\1/p' "$WORK/listen.err")
-[ "$(wc -l <"$WORK/listen.out")" -eq "$received" ] || echo "listen: summary and output disagree" >&2
-row "netconsole-setup listen (1 core)" "$received" "$own_lost (real $((SENT - received)))"
+# listen_row NAME PORT RATE: netconsole-setup listen pinned to one core, text lines
+# to a file, its summary's counts beside the real ones.
+listen_row() {
+    local received own_lost
+    in_ns taskset -c 0 "$BIN" listen --port "$2" >"$WORK/listen-$2.out" 2>"$WORK/listen-$2.err" &
+    RECEIVER=$!
+    wait_bound "$2" && load "$2" "$3" && stop
+    received=$(sed -n 's/^received \([0-9]*\) records.*/\1/p' "$WORK/listen-$2.err")
+    own_lost=$(sed -n 's/.*, \([0-9]*\) lost$/\1/p' "$WORK/listen-$2.err")
+    [ "$(wc -l <"$WORK/listen-$2.out")" -eq "$received" ] || echo "listen: summary and output disagree" >&2
+    row "$1" "$received" "$own_lost (real $((SENT - received)))"
+}
+
+listen_row "netconsole-setup listen (1 core)" 7001 0
 
 # socat: raw datagrams appended to a file (each record is one datagram and one line).
 in_ns socat -u UDP-RECV:7002,rcvbuf=67108864 OPEN:"$WORK/socat.out",creat,append &
@@ -118,9 +124,4 @@ else
 fi
 
 # 100,000 records/s: 4 patients at 25,000 each.
-in_ns taskset -c 0 "$BIN" listen --port 7004 >"$WORK/listen2.out" 2>"$WORK/listen2.err" &
-RECEIVER=$!
-wait_bound 7004 && load 7004 25000 && stop
-received=$(sed -n 's/^received \([0-9]*\) records.*/\1/p' "$WORK/listen2.err")
-own_lost=$(sed -n 's/.*, \([0-9]*\) lost$/\1/p' "$WORK/listen2.err")
-row "netconsole-setup listen at 100,000/s" "$received" "$own_lost (real $((SENT - received)))"
+listen_row "netconsole-setup listen at 100,000/s" 7004 25000

@@ -8,11 +8,8 @@ socket=${1:?usage: verify-listen-units.sh SOCKET SERVICE BINARY}
 service=${2:?usage: verify-listen-units.sh SOCKET SERVICE BINARY}
 binary=${3:?usage: verify-listen-units.sh SOCKET SERVICE BINARY}
 
-skip() {
-    echo "skip: $*"
-    [[ ${CI:-} == true ]] && exit 1
-    exit 77
-}
+# shellcheck source=verify-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/verify-lib.sh"
 command -v systemd-analyze > /dev/null || skip "systemd-analyze is not installed (package systemd)"
 
 work=$(mktemp -d)
@@ -28,10 +25,6 @@ args=$(sed -n "s|^ExecStart=$binary ||p" "$work/netconsole-setup-listen.service"
 # shellcheck disable=SC2086
 "$binary" $args --help > /dev/null || { echo "the binary refuses '$args'"; exit 1; }
 
-output=$(SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no \
-    "$work/netconsole-setup-listen.socket" "$work/netconsole-setup-listen.service" 2>&1) \
-    || { echo "$output"; exit 1; }
-if grep -F "netconsole-setup-listen" <<< "$output"; then
-    exit 1
-fi
+analyze_verify netconsole-setup-listen \
+    "$work/netconsole-setup-listen.socket" "$work/netconsole-setup-listen.service" || exit 1
 echo "systemd-analyze verify: netconsole-setup-listen.socket and .service are clean"
