@@ -1,6 +1,7 @@
 #include "receive/receiver.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <utility>
 
 namespace ncs::receive {
@@ -85,9 +86,40 @@ void Receiver::feed(const SenderKey& sender, std::string_view datagram, Clock::t
     }
 }
 
+namespace {
+
+/// The number that counts this target's messages: sysdata msgid (6.17+), which
+/// netconsole increments once per message it sends, or else printk's sequence
+/// number, which also skips the records below the console log level.
+std::optional<std::uint64_t> msgid_of(const Record& record) {
+    for (auto it = record.fields.rbegin(); it != record.fields.rend(); ++it) {
+        if (it->first == "msgid") {
+            std::uint64_t msgid = 0;
+            const auto& text = it->second;
+            const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), msgid);
+            if (ec == std::errc() && ptr == text.data() + text.size()) {
+                return msgid;
+            }
+            break;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 void Receiver::deliver(SenderState& state, Record record, std::vector<Record>& out) {
-    if (record.seq) {
-        const auto result = state.sequence.observe(*record.seq, record.ts_usec.value_or(0));
+    std::optional<std::uint64_t> counter;
+    if (const auto msgid = msgid_of(record)) {
+        state.counts_msgid = true;
+        counter = msgid;
+    } else if (!state.counts_msgid) {
+        // A sender that sent msgid once is counted by it only: a record whose msgid
+        // line was in a fragment that never came is not counted at all.
+        counter = record.seq;
+    }
+    if (counter) {
+        const auto result = state.sequence.observe(*counter, record.ts_usec.value_or(0));
         if (result.verdict == SeqVerdict::duplicate) {
             return;
         }
@@ -138,7 +170,9 @@ void Receiver::feed_extended(const SenderKey& sender, SenderState& state,
         it = state.pending.end();
     }
     if (it == state.pending.end()) {
-        if (state.sequence.seen(datagram.seq, datagram.ts_usec)) {
+        const Completed done{datagram.seq, datagram.ts_usec};
+        if (std::find(state.completed.begin(), state.completed.end(), done) !=
+            state.completed.end()) {
             return; // a late copy of a fragment of a record delivered already
         }
         if (state.pending.size() >= m_limits.max_pending_records) {
@@ -175,10 +209,15 @@ void Receiver::feed_extended(const SenderKey& sender, SenderState& state,
     pending.received += added;
     pending.wire_bytes += wire_bytes;
     if (pending.received == pending.body.size()) {
+        remember_delivered(state, it->first, pending.ts_usec);
         auto record = complete(sender, it->first, pending);
         drop_pending(state, it);
         deliver(state, std::move(record), out);
     }
+}
+
+void Receiver::remember_delivered(SenderState& state, std::uint64_t seq, std::uint64_t ts_usec) {
+    state.completed[state.next_completed++ % state.completed.size()] = {seq, ts_usec};
 }
 
 Record Receiver::complete(const SenderKey& sender, std::uint64_t seq, Pending& pending) {
@@ -282,6 +321,7 @@ void Receiver::expire(Clock::time_point now, std::vector<Record>& out) {
                 ++it;
                 continue;
             }
+            remember_delivered(state, it->first, it->second.ts_usec);
             auto record = complete(sender, it->first, it->second);
             m_pending_bytes -= it->second.body.size();
             it = state.pending.erase(it);

@@ -10,6 +10,7 @@
 #include "receive/sender.hpp"
 #include "receive/sequence.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -83,8 +84,18 @@ private:
         std::size_t wire_bytes = 0;
         Clock::time_point created;
     };
+    /// A fragmented record delivered (whole or at its timeout): late copies of its
+    /// fragments are dropped.
+    struct Completed {
+        std::uint64_t seq = 0;
+        std::uint64_t ts_usec = ~std::uint64_t{0};
+        bool operator==(const Completed&) const = default;
+    };
     struct SenderState {
         SequenceTracker sequence;
+        bool counts_msgid = false; ///< losses counted from sysdata msgid
+        std::array<Completed, 16> completed{};
+        std::size_t next_completed = 0;
         std::map<std::uint64_t, Pending> pending;
         std::string line;
         std::size_t line_wire = 0;
@@ -105,6 +116,7 @@ private:
     void flush_line(const SenderKey& sender, SenderState& state, std::vector<Record>& out);
     void deliver(SenderState& state, Record record, std::vector<Record>& out);
     Record complete(const SenderKey& sender, std::uint64_t seq, Pending& pending);
+    void remember_delivered(SenderState& state, std::uint64_t seq, std::uint64_t ts_usec);
     void drop_pending(SenderState& state, std::map<std::uint64_t, Pending>::iterator it);
     bool make_room(std::size_t bytes, const SenderKey& keep);
 

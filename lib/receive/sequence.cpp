@@ -108,16 +108,6 @@ SeqResult SequenceTracker::observe(std::uint64_t seq, std::uint64_t ts_usec) {
     return {SeqVerdict::duplicate, 0};
 }
 
-bool SequenceTracker::seen(std::uint64_t seq, std::uint64_t ts_usec) const {
-    if (!m_started || seq >= m_next || m_next - seq > k_window || seq < m_first ||
-        m_recent_ts[seq % k_window] != ts_usec) {
-        return false;
-    }
-    return std::none_of(m_gaps.begin(), m_gaps.end(), [seq](const auto& gap) {
-        return seq >= gap.first && seq < gap.second;
-    });
-}
-
 std::uint64_t SequenceTracker::lost() const {
     auto lost = m_committed;
     for (const auto& [first, end] : m_gaps) {

@@ -28,9 +28,6 @@ public:
 
     /// Classifies one record's sequence number (ts_usec tells a new boot).
     SeqResult observe(std::uint64_t seq, std::uint64_t ts_usec);
-    /// Whether observe() would call this record a duplicate (seen already), without
-    /// counting it: fragments of a record delivered already are dropped on arrival.
-    bool seen(std::uint64_t seq, std::uint64_t ts_usec) const;
     /// Records known lost: gaps older than the window, plus those still open.
     std::uint64_t lost() const;
     std::uint64_t restarts() const { return m_restarts; }

@@ -284,3 +284,16 @@ TEST_CASE("acknowledgments are rate-limited per sender") {
     CHECK_FALSE(receiver.take_ack_token(sender(2), t0 + 1s));
     CHECK_FALSE(receiver.take_ack_token(sender(9), t0)); // never heard from
 }
+
+TEST_CASE("with sysdata msgid, losses count msgid gaps, not printk's skipped records") {
+    Receiver receiver;
+    std::vector<Record> out;
+    // printk numbers 10, 14, 15 (11-13 were below the console level), msgid 1, 2, 4.
+    receiver.feed(sender(2), "6,10,100,-;a\n msgid=1\n", t0, out);
+    receiver.feed(sender(2), "6,14,140,-;b\n msgid=2\n", t0, out);
+    receiver.feed(sender(2), "6,15,150,-;c\n msgid=4\n", t0, out);
+    REQUIRE(out.size() == 3);
+    CHECK(out[1].lost_before == 0);
+    CHECK(out[2].lost_before == 1);
+    CHECK(receiver.stats().lost == 1);
+}

@@ -99,14 +99,3 @@ TEST_CASE("open gaps are capped") {
     }
     CHECK(tracker.lost() == SequenceTracker::k_max_gaps + 10);
 }
-
-TEST_CASE("seen() answers without counting") {
-    SequenceTracker tracker;
-    tracker.observe(1, 10);
-    tracker.observe(3, 30);
-    CHECK(tracker.seen(1, 10));
-    CHECK_FALSE(tracker.seen(1, 11)); // another boot
-    CHECK_FALSE(tracker.seen(2, 20)); // missing
-    CHECK_FALSE(tracker.seen(4, 40)); // not yet
-    CHECK(tracker.duplicates() == 0);
-}
