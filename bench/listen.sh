@@ -27,6 +27,8 @@ WORK="$(mktemp -d)"
 RECEIVER=""
 cleanup() {
     [ -n "$RECEIVER" ] && kill "$RECEIVER" 2>/dev/null
+    local p
+    for p in $(ip netns pids "$NS" 2>/dev/null); do kill "$p" 2>/dev/null; done
     ip netns del "$NS" 2>/dev/null
     rm -rf -- "$WORK"
 }
@@ -91,23 +93,32 @@ row() { # NAME RECEIVED [OWN_LOST]
 echo "| receiver | sent | received | load s | received/s | loss | own lost count |"
 echo "|---|---|---|---|---|---|---|"
 
-# listen_row NAME PORT RATE: netconsole-setup listen pinned to one core, text lines
-# to a file, its summary's counts beside the real ones.
+# listen_row NAME PORT RATE [PREFIX...]: netconsole-setup listen pinned to one core
+# (run through PREFIX, e.g. setpriv), text lines to a file, its summary's counts
+# beside the real ones.
 listen_row() {
-    local received own_lost
-    in_ns taskset -c 0 "$BIN" listen --port "$2" >"$WORK/listen-$2.out" 2>"$WORK/listen-$2.err" &
+    local received own_lost name=$1 port=$2 rate=$3
+    shift 3
+    # ip netns exec directly (not through a function), so $! is the receiver itself.
+    ip netns exec "$NS" "$@" taskset -c 0 "$BIN" listen --port "$port" \
+        >"$WORK/listen-$port.out" 2>"$WORK/listen-$port.err" &
     RECEIVER=$!
-    wait_bound "$2" && load "$2" "$3" && stop
-    received=$(sed -n 's/^received \([0-9]*\) records.*/\1/p' "$WORK/listen-$2.err")
-    own_lost=$(sed -n 's/.*, \([0-9]*\) lost$/\1/p' "$WORK/listen-$2.err")
-    [ "$(wc -l <"$WORK/listen-$2.out")" -eq "$received" ] || echo "listen: summary and output disagree" >&2
-    row "$1" "$received" "$own_lost (real $((SENT - received)))"
+    wait_bound "$port" && load "$port" "$rate" && stop
+    received=$(sed -n 's/^received \([0-9]*\) records.*/\1/p' "$WORK/listen-$port.err")
+    own_lost=$(sed -n 's/.*, \([0-9]*\) lost$/\1/p' "$WORK/listen-$port.err")
+    # Every record is one line; "-- N records lost --" lines are not records.
+    [ "$(grep -vc ' lost --$' "$WORK/listen-$port.out")" -eq "$received" ] ||
+        echo "listen: summary and output disagree" >&2
+    row "$name" "$received" "$own_lost (real $((SENT - received)))"
 }
 
 listen_row "netconsole-setup listen (1 core)" 7001 0
+# Unprivileged, the receive buffer is capped at net.core.rmem_max (no SO_RCVBUFFORCE).
+listen_row "listen as nobody (buffer capped at rmem_max $(sysctl -n net.core.rmem_max))" 7005 0 \
+    setpriv --reuid=nobody --regid=nogroup --clear-groups
 
 # socat: raw datagrams appended to a file (each record is one datagram and one line).
-in_ns socat -u UDP-RECV:7002,rcvbuf=67108864 OPEN:"$WORK/socat.out",creat,append &
+ip netns exec "$NS" socat -u UDP-RECV:7002,rcvbuf=67108864 OPEN:"$WORK/socat.out",creat,append &
 RECEIVER=$!
 wait_bound 7002 && load 7002 0 && stop
 row "socat UDP-RECV" "$(grep -c 'loadgen record' "$WORK/socat.out")"
