@@ -119,8 +119,11 @@ public:
                     close_descriptors();
                 }
                 const auto path = m_directory / (sender + ".log");
+                // O_NONBLOCK: a FIFO put there never blocks the listener (a regular
+                // file ignores the flag); O_NOFOLLOW: a planted symlink is refused.
                 file.fd = ::open(path.c_str(),
-                                 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
+                                 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY |
+                                     O_NONBLOCK,
                                  0640);
                 if (file.fd < 0) {
                     report(errno, path);

@@ -123,7 +123,15 @@ case_listen_allow() {
 
 case_listen_output_dir() {
     mkdir "$WORK/logs"
+    # Planted by someone else: a symlink for one sender, a FIFO for another.
+    echo precious >"$WORK/precious"
+    ln -s "$WORK/precious" "$WORK/logs/$P6.log"
     start_listener --output "$WORK/logs" || return
+    patient "$LOADGEN" --to "$D6" --count 2 >/dev/null
+    sleep 0.3
+    [ "$(cat "$WORK/precious")" = precious ] || fail "--output followed a planted symlink"
+    grep -qF "warning: cannot write $WORK/logs/$P6.log: Too many levels of symbolic links" "$WORK/listen.err" ||
+        fail "no warning about the symlink"
     patient "$LOADGEN" --to "$D4" --count 5 >/dev/null
     sleep 0.3
     mv "$WORK/logs/$P4.log" "$WORK/rotated.log"
@@ -134,7 +142,7 @@ case_listen_output_dir() {
     kill -USR1 "$LISTENER"
     sleep 0.2
     kill -0 "$LISTENER" || fail "SIGUSR1 stopped the listener"
-    grep -qxF "received 13 records from 2 senders, 0 lost" "$WORK/listen.err" ||
+    grep -qxF "received 15 records from 3 senders, 0 lost" "$WORK/listen.err" ||
         fail "SIGUSR1 printed no summary"
     stop_listener
     [ "$(wc -l <"$WORK/rotated.log")" -eq 5 ] || fail "rotated file has not the 5 first records"
