@@ -29,6 +29,7 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -102,6 +103,8 @@ sockaddr_storage address_of(const ncs::IpAddress& address, unsigned port, sockle
         in6.sin6_family = AF_INET6;
         in6.sin6_port = htons(static_cast<std::uint16_t>(port));
         std::memcpy(&in6.sin6_addr, address.bytes().data(), 16);
+        // fe80::1%eth0: the link, by name.
+        in6.sin6_scope_id = address.zone().empty() ? 0 : ::if_nametoindex(address.zone().c_str());
         length = sizeof in6;
     }
     return storage;

@@ -106,6 +106,19 @@ case_listen_text_v6() {
         fail "no text line for record 9 from $P6: $(tail -n 2 "$WORK/listen.out")"
 }
 
+case_listen_link_local() {
+    # Doctor and router share the link db -- rb: a listener bound to the doctor's
+    # link-local address with its zone, a sender in the router.
+    ip -n "$NS_D" addr add fe80::d/64 dev db nodad
+    ip -n "$NS_R" addr add fe80::b/64 dev rb nodad
+    start_listener --address fe80::d%db --port 6670 || return
+    ip netns exec "$NS_R" "$LOADGEN" --to fe80::d%rb --port 6670 --count 4 >/dev/null || fail "loadgen failed"
+    sleep 0.3
+    stop_listener
+    expect_summary "received 4 records from 1 sender, 0 lost"
+    grep -q "^fe80::b%[0-9]* \[" "$WORK/listen.out" || fail "sender is not fe80::b with its scope"
+}
+
 case_listen_allow() {
     start_listener --json --allow 10.9.0.0/16 --allow 2001:db8:9::/48 || return
     patient "$LOADGEN" --to "$D4" --count 50 >/dev/null
