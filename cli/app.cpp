@@ -5,6 +5,7 @@
 #include "compat.hpp"
 #include "explain.hpp"
 #include "list.hpp"
+#include "listen.hpp"
 #include "loglevel.hpp"
 #include "modprobe.hpp"
 #include "print.hpp"
@@ -105,6 +106,7 @@ BuiltApp build_app(GlobalOptions& global, const std::vector<std::string_view>* w
     if (named({"status"})) add(commands, setup_status(app));
     if (named({"cmdline"})) add(commands, setup_cmdline(app));
     if (named({"modprobe"})) add(commands, setup_modprobe(app));
+    if (named({"listen"})) add(commands, setup_listen(app));
     return built;
 }
 

@@ -100,8 +100,8 @@ complete -c netconsole-setup -f
 # BEGIN generated from the CLI11 app by tests/completions (update-completions target)
 # The subcommands, the options that take a value (to find the subcommand on the
 # line), and a complete line for each subcommand, option and positional.
-set -g __netconsole_setup_commands print explain apply enable disable remove list loglevel test status cmdline modprobe
-set -g __netconsole_setup_value_options --root --to --port --src-port --dev --src --mac --timeout --name --loglevel --userdata --sysdata --config --kernel --persist-loglevel
+set -g __netconsole_setup_commands print explain apply enable disable remove list loglevel test status cmdline modprobe listen
+set -g __netconsole_setup_value_options --root --to --port --src-port --dev --src --mac --timeout --name --loglevel --userdata --sysdata --config --kernel --persist-loglevel --address --allow --output
 complete -c netconsole-setup -n __netconsole_setup_no_command -a print -d 'Print the netconsole= value for the kernel command line'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a explain -d 'Explain a netconsole= value, or the ones this system is configured with'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a apply -d 'Create or update netconsole targets in configfs and enable them (needs root)'
@@ -114,6 +114,7 @@ complete -c netconsole-setup -n __netconsole_setup_no_command -a test -d 'Send a
 complete -c netconsole-setup -n __netconsole_setup_no_command -a status -d 'Show netconsole\'s module, configfs, targets, console log level and configuration'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a cmdline -d 'Print the kernel command-line fragment that sets up netconsole at boot'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a modprobe -d 'Write /etc/modprobe.d/netconsole.conf so the module gets its targets when it loads'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a listen -d 'Receive netconsole (the doctor\'s side): reassemble, count losses, acknowledge tests'
 complete -c netconsole-setup -l json -d 'Print the result as JSON on stdout'
 complete -c netconsole-setup -l verbose -s v -d 'Explain each step on stderr'
 complete -c netconsole-setup -l quiet -s q -d 'Print no warnings'
@@ -133,7 +134,7 @@ complete -c netconsole-setup -n __netconsole_setup_no_command -l timeout -x -d '
 complete -c netconsole-setup -n __netconsole_setup_no_command -l allow-unconfirmed-mac -d 'Use a cached next-hop MAC that did not confirm in time (with a warning)'
 complete -c netconsole-setup -n __netconsole_setup_no_command -s 4 -d 'Resolve host names to IPv4'
 complete -c netconsole-setup -n __netconsole_setup_no_command -s 6 -d 'Resolve host names to IPv6'
-complete -c netconsole-setup -n '__netconsole_setup_using print explain apply enable disable remove list loglevel test status cmdline modprobe' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using print explain apply enable disable remove list loglevel test status cmdline modprobe listen' -l help -s h -d 'Print this help message and exit'
 complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l to -x -d 'The doctor\'s address or host name; repeat for more targets'
 complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l port -x -d 'Remote UDP port (default 6666)'
 complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe' -l src-port -x -d 'Local UDP port (default 6665)'
@@ -154,6 +155,8 @@ complete -c netconsole-setup -n '__netconsole_setup_using apply' -l sysdata -x -
 complete -c netconsole-setup -n '__netconsole_setup_using apply' -l config -r -F -d 'Targets of FILE (one per line, these options) and /etc/default/netconsole; removes those it made that are no longer listed'
 complete -c netconsole-setup -n '__netconsole_setup_using enable disable remove test' -a '(__netconsole_setup_value target)'
 complete -c netconsole-setup -n '__netconsole_setup_using loglevel' -a '(__netconsole_setup_value loglevel)'
+complete -c netconsole-setup -n '__netconsole_setup_using test' -l ack -d 'Wait for the acknowledgment of a \'netconsole-setup listen\' doctor; exit 1 without'
+complete -c netconsole-setup -n '__netconsole_setup_using test' -l timeout -x -d 'How long --ack waits: 2, 1.5s, 500ms (default 5s)'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l loglevel -x -a '(__netconsole_setup_value loglevel)' -d 'Also append loglevel=N, the console log level from boot on (1-8)'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l builtin -d 'Spell it for a kernel with netconsole built in (netconsole=); not with --module'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l module -d 'Spell it for netconsole as a module (netconsole.netconsole=); not with --builtin'
@@ -167,4 +170,9 @@ complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l kernel -x
 complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l dry-run -d 'Show the diff, write nothing'
 complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l force -d 'Replace files even if netconsole-setup did not write them'
 complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l remove -d 'Remove the files netconsole-setup wrote, and only those'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l port -x -d 'UDP port to receive on (repeatable; default 6666)'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l address -x -d 'Receive only on this local address (default: all, IPv4 and IPv6)'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l allow -x -d 'Accept (and acknowledge) only senders in this network (repeatable)'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l output -x -a '(__fish_complete_directories (commandline -ct))' -d 'Append each sender\'s records to DIR/ADDRESS.log instead of stdout'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l journal -d 'Send each record to the systemd journal'
 # END generated

@@ -23,6 +23,7 @@ _netconsole_setup_commands=(
     'status:Show netconsole'\''s module, configfs, targets, console log level and configuration'
     'cmdline:Print the kernel command-line fragment that sets up netconsole at boot'
     'modprobe:Write /etc/modprobe.d/netconsole.conf so the module gets its targets when it loads'
+    'listen:Receive netconsole (the doctor'\''s side): reassemble, count losses, acknowledge tests'
 )
 _netconsole_setup_args_global=(
     '--json[Print the result as JSON on stdout]'
@@ -106,6 +107,8 @@ _netconsole_setup_args_loglevel=(
 _netconsole_setup_args_test=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
+    '--ack[Wait for the acknowledgment of a '\''netconsole-setup listen'\'' doctor; exit 1 without]'
+    '--timeout=[How long --ack waits: 2, 1.5s, 500ms (default 5s)]:DURATION:'
     '1:NAME: _netconsole-setup_value target'
 )
 _netconsole_setup_args_status=(
@@ -134,6 +137,15 @@ _netconsole_setup_args_modprobe=(
     '--dry-run[Show the diff, write nothing]'
     '--force[Replace files even if netconsole-setup did not write them]'
     '--remove[Remove the files netconsole-setup wrote, and only those]'
+)
+_netconsole_setup_args_listen=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    '*--port=[UDP port to receive on (repeatable; default 6666)]:N:'
+    '--address=[Receive only on this local address (default: all, IPv4 and IPv6)]:ADDR:'
+    '*--allow=[Accept (and acknowledge) only senders in this network (repeatable)]:CIDR:'
+    '--output=[Append each sender'\''s records to DIR/ADDRESS.log instead of stdout]:DIR: _netconsole-setup_value directory'
+    '--journal[Send each record to the systemd journal]'
 )
 # END generated
 
