@@ -37,8 +37,24 @@ fatal() { echo "run.sh: $*" >&2; exit 1; }
 #   --kernels limits the case to those kernel labels (default: every kernel).
 #   --cmdline adds kernel command-line arguments; cases with the same extra
 #   arguments share one boot.
-declare -A case_cmdline case_kernels
+declare -A case_cmdline case_kernels listener_case
 case_order=() listeners=()
+
+# add_listener CASE SPEC: cases may share a receiver, but two receivers in the
+# doctor namespace on one port would steal each other's datagrams: the tool's
+# listen:PORT binds both families, so it takes the port from doctor4/doctor6.
+add_listener() {
+    local name=$1 spec=$2 other
+    [[ " ${listeners[*]} " == *" $spec "* ]] && return
+    for other in "${listeners[@]}"; do
+        if [[ ${other#*:} == "${spec#*:}" && $other != link* && $spec != link* &&
+              ( $other == listen:* || $spec == listen:* ) ]]; then
+            fatal "vm_case $name: --listen $spec takes the port of ${listener_case[$other]}'s $other"
+        fi
+    done
+    listeners+=("$spec")
+    listener_case[$spec]=$name
+}
 vm_case() {
     local name=$1
     shift
@@ -46,7 +62,7 @@ vm_case() {
     case_cmdline[$name]= case_kernels[$name]=
     while (($#)); do
         case $1 in
-            --listen) [[ " ${listeners[*]} " == *" $2 "* ]] || listeners+=("$2"); shift 2 ;;
+            --listen) add_listener "$name" "$2"; shift 2 ;;
             --kernels) case_kernels[$name]=$2; shift 2 ;;
             --cmdline) case_cmdline[$name]=$2; shift 2 ;;
             *) fatal "vm_case $name: unknown option $1" ;;

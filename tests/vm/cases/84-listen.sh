@@ -3,7 +3,7 @@
 # prefix (6.6+), userdata (6.9+) and sysdata (6.15+) fields; with userdata the
 # record passes 1000 bytes and arrives in fragments the listener joins. Then
 # `test --ack` in the guest is acknowledged by the listener through the router.
-vm_case listen --listen listen:6691
+vm_case listen --listen listen:6689
 
 listen_guest() {
     local t=/sys/kernel/config/netconsole/lsn text
@@ -15,7 +15,7 @@ listen_guest() {
     echo eth0 >"$t/dev_name"
     echo "$DOCTOR_IP4" >"$t/remote_ip"
     echo "$GUEST_IP4" >"$t/local_ip"
-    echo 6691 >"$t/remote_port"
+    echo 6689 >"$t/remote_port"
     echo "$ROUTER_MAC" >"$t/remote_mac"
     echo 1 >"$t/extended"
     [ -e "$t/release" ] && echo 1 >"$t/release"
@@ -41,7 +41,7 @@ listen_guest() {
 
 listen_host() {
     local f long ack
-    f=$(recv_file listen:6691)
+    f=$(recv_file listen:6689)
     long=$(marker "$1" long)
     check "$1.record" "$(python3 - "$f" "$long" "$kver" <<'PY'
 import json, sys
@@ -64,7 +64,7 @@ for line in open(path):
     sys.exit()
 print("FAIL no record with the marker", end="")
 PY
-)" "the long record at listen:6691"
+)" "the long record at listen:6689"
     ack=$(guest_detail "$1" ack-line)
     check "$1.acknowledged" "$([[ $ack =~ "test message ncs-test-lsn-"[0-9]+-[0-9a-f]{8}" acknowledged by $DOCTOR_IP4 in "[0-9.]+" ms" ]] && echo PASS || echo FAIL)" "'$ack'"
 }
