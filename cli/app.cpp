@@ -11,6 +11,7 @@
 #include "status.hpp"
 #include "target_admin.hpp"
 #include "test_message.hpp"
+#include "watch.hpp"
 
 #include <fmt/format.h>
 
@@ -74,6 +75,7 @@ BuiltApp build_app(GlobalOptions& global) {
     add(commands, setup_status(app));
     add(commands, setup_cmdline(app));
     add(commands, setup_modprobe(app));
+    add(commands, setup_watch(app));
     return built;
 }
 
