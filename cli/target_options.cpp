@@ -55,6 +55,9 @@ std::vector<CLI::Option*> add_target_options(CLI::App& app, TargetOptions& optio
                                  "Prefix messages with the kernel release (needs --extended)"));
     added.push_back(add_optional(app, "--timeout", options.timeout,
                                  "How long to wait for the neighbour (default 3s)", "DURATION"));
+    added.push_back(app.add_flag("--allow-unconfirmed-mac", options.allow_unconfirmed_mac,
+                                 "Use a cached next-hop MAC that did not confirm in time "
+                                 "(with a warning)"));
     added.push_back(app.add_flag("-4", options.ipv4, "Resolve host names to IPv4"));
     added.push_back(app.add_flag("-6", options.ipv6, "Resolve host names to IPv6"));
     for (auto* option : added) {
@@ -114,6 +117,9 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options) {
     common.release = options.release;
     if (options.timeout) {
         common.timeout = with_option("--timeout", [&] { return parse_duration(*options.timeout); });
+    }
+    if (options.allow_unconfirmed_mac) {
+        common.unconfirmed_mac = UnconfirmedMac::accept;
     }
     if (options.ipv4) {
         common.family = IpFamily::v4;

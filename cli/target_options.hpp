@@ -1,7 +1,8 @@
 #pragma once
 // The target options shared by every subcommand that builds targets
 // (print, and later cmdline, modprobe, apply): --to, --port, --src-port,
-// --dev, --src, --mac | --broadcast, --extended, --release, --timeout, -4 | -6.
+// --dev, --src, --mac | --broadcast, --extended, --release, --timeout,
+// --allow-unconfirmed-mac, -4 | -6.
 
 #include "context.hpp"
 #include "resolve/request.hpp"
@@ -29,6 +30,7 @@ struct TargetOptions {
     bool extended = false;
     bool release = false;
     std::optional<std::string> timeout;
+    bool allow_unconfirmed_mac = false;
     bool ipv4 = false;
     bool ipv6 = false;
 };

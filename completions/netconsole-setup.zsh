@@ -43,6 +43,7 @@ _netconsole_setup_group_Target_options=(
     '--extended[Extended format: log level, sequence number, timestamp]'
     '--release[Prefix messages with the kernel release (needs --extended)]'
     '--timeout=[How long to wait for the neighbour (default 3s)]:DURATION:'
+    '--allow-unconfirmed-mac[Use a cached next-hop MAC that did not confirm in time (with a warning)]'
     '-4[Resolve host names to IPv4]'
     '-6[Resolve host names to IPv6]'
 )

@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace ncs {
 namespace {
@@ -13,6 +15,54 @@ constexpr std::size_t k_max_ifname = 15; // IFNAMSIZ - 1
 
 bool parse_bytes(IpFamily family, const std::string& text, std::uint8_t* out) {
     return inet_pton(family == IpFamily::v4 ? AF_INET : AF_INET6, text.c_str(), out) == 1;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+bool is_hex_digit(char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/// The reason text of digits and dots is no dotted quad, for the error message,
+/// with a hint; empty when the parts look fine (inet_pton then decides).
+std::pair<std::string, std::string> dotted_quad_problem(std::string_view text) {
+    std::vector<std::string_view> parts;
+    std::size_t begin = 0;
+    for (;;) {
+        const auto dot = text.find('.', begin);
+        parts.push_back(text.substr(begin, dot == std::string_view::npos ? dot : dot - begin));
+        if (dot == std::string_view::npos) {
+            break;
+        }
+        begin = dot + 1;
+    }
+    const std::string quad_hint = "write an IPv4 address as four decimal parts, as 192.0.2.1";
+    if (parts.size() != 4) {
+        return {fmt::format("it has {} part{}, not 4 (short forms such as 10.1 are not read)",
+                            parts.size(), parts.size() == 1 ? "" : "s"),
+                quad_hint};
+    }
+    std::string fixed;
+    bool leading_zero = false;
+    for (const auto part : parts) {
+        if (part.empty()) {
+            return {"it has an empty part", quad_hint};
+        }
+        unsigned value = 0;
+        for (const char c : part) {
+            value = std::min(value * 10 + static_cast<unsigned>(c - '0'), 256u);
+        }
+        if (value > 255) {
+            return {fmt::format("part '{}' is over 255", part), quad_hint};
+        }
+        leading_zero = leading_zero || (part.size() > 1 && part.front() == '0');
+        fixed += fmt::format("{}{}", fixed.empty() ? "" : ".", value);
+    }
+    if (leading_zero) {
+        return {"a part has a leading zero, which some tools read as octal",
+                fmt::format("write it without leading zeros: {}", fixed)};
+    }
+    return {};
 }
 
 std::string format_v6(std::span<const std::uint8_t> b) {
@@ -119,7 +169,98 @@ IpAddress IpAddress::parse(std::string_view text) {
     if (!zone.empty() && parse_bytes(IpFamily::v4, copy, address.m_bytes.data())) {
         throw InputError(fmt::format("'{}': only IPv6 addresses have a zone", text));
     }
+    if (!copy.empty() && std::all_of(copy.begin(), copy.end(),
+                                     [](char c) { return is_digit(c) || c == '.'; })) {
+        auto [problem, hint] = dotted_quad_problem(copy);
+        if (!problem.empty()) {
+            throw InputError(fmt::format("'{}' is not an IPv4 address: {}", text, problem),
+                             std::move(hint));
+        }
+    }
     throw InputError(fmt::format("'{}' is not an IPv4 or IPv6 address", text));
+}
+
+bool IpAddress::looks_numeric(std::string_view text) {
+    std::string_view body = text;
+    if (body.size() >= 2 && body.front() == '[' && body.back() == ']') {
+        return true;
+    }
+    if (const auto percent = body.find('%'); percent != std::string_view::npos) {
+        return true; // a zone: only addresses have one
+    }
+    if (body.empty()) {
+        return false;
+    }
+    if (std::all_of(body.begin(), body.end(), [](char c) { return is_digit(c) || c == '.'; })) {
+        return true;
+    }
+    return body.find(':') != std::string_view::npos &&
+           std::all_of(body.begin(), body.end(),
+                       [](char c) { return is_hex_digit(c) || c == ':' || c == '.'; });
+}
+
+std::optional<IpAddress> IpAddress::parse_legacy_ipv4(std::string_view text) {
+    // inet_aton (glibc resolv/inet_addr.c): parts of base 10, 8 (leading 0)
+    // or 16 (0x); the last part fills the remaining bytes.
+    std::array<std::uint64_t, 4> parts{};
+    std::size_t count = 0;
+    std::size_t i = 0;
+    while (true) {
+        if (count == parts.size() || i >= text.size() || !is_digit(text[i])) {
+            return std::nullopt;
+        }
+        unsigned base = 10;
+        if (text[i] == '0') {
+            base = 8;
+            ++i;
+            if (i < text.size() && (text[i] == 'x' || text[i] == 'X')) {
+                base = 16;
+                ++i;
+            }
+        }
+        std::uint64_t value = 0;
+        while (i < text.size() && text[i] != '.') {
+            const char c = text[i];
+            unsigned digit = 0;
+            if (is_digit(c)) {
+                digit = static_cast<unsigned>(c - '0');
+            } else if (base == 16 && is_hex_digit(c)) {
+                digit = static_cast<unsigned>((c | 0x20) - 'a' + 10);
+            } else {
+                return std::nullopt;
+            }
+            if (digit >= base) {
+                return std::nullopt;
+            }
+            value = value * base + digit;
+            if (value > 0xffffffffULL) {
+                return std::nullopt;
+            }
+            ++i;
+        }
+        parts[count++] = value;
+        if (i == text.size()) {
+            break;
+        }
+        ++i; // the dot; a trailing one leaves nothing to read and fails above
+    }
+    // Every part but the last is one byte; the last fills what is left.
+    const unsigned last_bits = 8 * static_cast<unsigned>(4 - (count - 1));
+    std::uint64_t value = 0;
+    for (std::size_t p = 0; p + 1 < count; ++p) {
+        if (parts[p] > 0xff) {
+            return std::nullopt;
+        }
+        value = value << 8 | parts[p];
+    }
+    if (last_bits < 32 && parts[count - 1] >> last_bits != 0) {
+        return std::nullopt;
+    }
+    value = value << last_bits | parts[count - 1];
+    return IpAddress::v4({static_cast<std::uint8_t>(value >> 24),
+                          static_cast<std::uint8_t>(value >> 16),
+                          static_cast<std::uint8_t>(value >> 8),
+                          static_cast<std::uint8_t>(value)});
 }
 
 std::span<const std::uint8_t> IpAddress::bytes() const noexcept {
@@ -147,6 +288,16 @@ bool IpAddress::is_loopback() const noexcept {
 
 bool IpAddress::is_multicast() const noexcept {
     return is_v4() ? (m_bytes[0] & 0xf0) == 0xe0 : m_bytes[0] == 0xff;
+}
+
+bool IpAddress::is_v4_mapped() const noexcept {
+    return is_v6() &&
+           std::all_of(m_bytes.begin(), m_bytes.begin() + 10, [](auto x) { return x == 0; }) &&
+           m_bytes[10] == 0xff && m_bytes[11] == 0xff;
+}
+
+IpAddress IpAddress::mapped_v4() const {
+    return v4({m_bytes[12], m_bytes[13], m_bytes[14], m_bytes[15]});
 }
 
 bool IpAddress::is_link_local() const noexcept {

@@ -33,6 +33,15 @@ public:
     static IpAddress parse(std::string_view text);
     /// Like parse(), but returns nullopt instead of throwing.
     static std::optional<IpAddress> try_parse(std::string_view text);
+    /// True when text can only be meant as an address, never as a host name:
+    /// digits and dots only, or IPv6-ish (hex digits, ':' and '.', at least one
+    /// ':'), optionally with [brackets] or a %zone. Such text goes to parse().
+    static bool looks_numeric(std::string_view text);
+    /// The IPv4 address inet_aton(3) (and so getaddrinfo) reads from text in
+    /// its legacy forms: 1 to 4 parts, each decimal, 0-prefixed octal or 0x
+    /// hex ("10.1", "3232235525", "0x7f.1"); nullopt when it reads none. The
+    /// kernel and parse() accept only four decimal parts.
+    static std::optional<IpAddress> parse_legacy_ipv4(std::string_view text);
 
     IpFamily family() const noexcept { return m_family; }
     bool is_v4() const noexcept { return m_family == IpFamily::v4; }
@@ -46,6 +55,10 @@ public:
     bool is_unspecified() const noexcept;
     bool is_loopback() const noexcept;
     bool is_multicast() const noexcept;
+    /// ::ffff:a.b.c.d, an IPv4 address in IPv6 clothing.
+    bool is_v4_mapped() const noexcept;
+    /// The IPv4 address inside an IPv4-mapped one (::ffff:a.b.c.d -> a.b.c.d).
+    IpAddress mapped_v4() const;
     /// 169.254.0.0/16 or fe80::/10.
     bool is_link_local() const noexcept;
     /// 255.255.255.255.

@@ -7,6 +7,8 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <system_error>
 #include <array>
 #include <cstring>
 #include <memory>
@@ -42,6 +44,29 @@ std::optional<IpAddress> to_ip(const addrinfo& ai) {
 
 } // namespace
 
+void throw_lookup_error(const std::string& name, int gai_error) {
+    switch (gai_error) {
+    case EAI_AGAIN:
+    case EAI_FAIL:
+        throw OperationError(
+            fmt::format("could not resolve host name '{}': {}", name, gai_strerror(gai_error)),
+            "check the DNS servers in /etc/resolv.conf, or give the address");
+    case EAI_MEMORY:
+        throw OperationError(
+            fmt::format("could not resolve host name '{}': {}", name, gai_strerror(gai_error)));
+    case EAI_SYSTEM: {
+        const int saved = errno;
+        throw OperationError(fmt::format("could not resolve host name '{}': {}", name,
+                                         std::generic_category().message(saved)));
+    }
+    default:
+        throw InputError(fmt::format("'{}' is neither an IP address nor a host name that "
+                                     "resolves: {}",
+                                     name, gai_strerror(gai_error)),
+                         "give an IPv4/IPv6 address, or add the name to /etc/hosts");
+    }
+}
+
 std::vector<IpAddress> lookup_host(const std::string& name) {
     addrinfo hints{};
     hints.ai_family = AF_UNSPEC;
@@ -50,9 +75,7 @@ std::vector<IpAddress> lookup_host(const std::string& name) {
     const int rc = getaddrinfo(name.c_str(), nullptr, &hints, &raw);
     std::unique_ptr<addrinfo, AddrinfoDeleter> list(raw);
     if (rc != 0) {
-        throw InputError(fmt::format("'{}' is neither an IP address nor a host name that resolves: {}",
-                                     name, gai_strerror(rc)),
-                         "give an IPv4/IPv6 address, or add the name to /etc/hosts");
+        throw_lookup_error(name, rc);
     }
     std::vector<IpAddress> result;
     for (const addrinfo* ai = list.get(); ai != nullptr; ai = ai->ai_next) {

@@ -1,5 +1,6 @@
 #include "resolve/neighbour.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 
@@ -45,12 +46,46 @@ std::string describe(const NextHop& hop, const Neighbour& n) {
                        neighbour_state_name(n.state));
 }
 
+/// How long a unicast probe of a cached MAC may stay unanswered before the
+/// entry is resolved afresh by broadcast. A live neighbour answers within
+/// milliseconds; the kernel's own PROBE would unicast to a replaced router's
+/// old MAC for ucast_solicit x retrans_time (3 s by default).
+std::chrono::milliseconds unicast_grace(std::chrono::milliseconds timeout) {
+    return std::min(std::chrono::milliseconds(500), timeout / 4);
+}
+
+/// Why the link may explain a silent next hop, or empty.
+std::string link_state_text(const NextHop& hop) {
+    if (!hop.link_up) {
+        return fmt::format("{} is down", hop.ifname);
+    }
+    if (!hop.link_carrier) {
+        return fmt::format("{} has no carrier (NO-CARRIER)", hop.ifname);
+    }
+    return {};
+}
+
+/// Runs change() on an existing entry; false when it vanished meanwhile (ENOENT).
+template <typename Change>
+bool on_existing_entry(Change change) {
+    try {
+        change();
+        return true;
+    } catch (const NetlinkError& e) {
+        if (e.kernel_errno() != ENOENT) {
+            throw;
+        }
+        return false;
+    }
+}
+
 class NeighbourResolution {
 public:
     NeighbourResolution(Netlink& netlink, const NextHop& hop, std::chrono::milliseconds timeout,
-                        std::vector<Step>& steps, std::vector<Warning>& warnings)
-        : m_netlink(netlink), m_hop(hop), m_timeout(timeout), m_steps(steps),
-          m_warnings(warnings) {}
+                        UnconfirmedMac unconfirmed, std::vector<Step>& steps,
+                        std::vector<Warning>& warnings)
+        : m_netlink(netlink), m_hop(hop), m_timeout(timeout), m_unconfirmed(unconfirmed),
+          m_steps(steps), m_warnings(warnings) {}
 
     MacAddress run() {
         const auto start = Clock::now();
@@ -68,6 +103,10 @@ public:
             m_steps.push_back({describe(m_hop, *entry), since(start)});
             return *entry->lladdr;
         }
+        if (entry && is_unconfirmed(*entry)) {
+            m_cached = entry->lladdr;
+            m_cached_state = entry->state;
+        }
         const auto kick_start = Clock::now();
         if (auto mac = kick(entry, start)) {
             return *mac;
@@ -76,31 +115,31 @@ public:
     }
 
 private:
+    enum class Phase { unicast, broadcast };
+
     /// Asks the kernel to (re)confirm entry. Returns a MAC only when it had to
     /// settle for an unconfirmed one because triggering is not permitted.
     std::optional<MacAddress> kick(const std::optional<Neighbour>& entry,
                                    Clock::time_point start) {
         try {
-            if (entry && is_unconfirmed(*entry)) {
+            if (m_cached) {
                 // Kernel quirk (all versions to 6.18): NTF_USE on a STALE entry only
                 // moves it to DELAY, and the first unicast probe waits
                 // delay_first_probe_time (5 s by default), longer than our timeout.
                 // Setting PROBE (as `ip neigh change ... nud probe`) sends it at once.
-                try {
-                    m_netlink.probe_now(m_hop.ifindex, m_hop.address);
+                if (on_existing_entry([&] { m_netlink.probe_now(m_hop.ifindex, m_hop.address); })) {
                     m_steps.push_back(
                         {fmt::format("{}, asked the kernel to confirm it (nud PROBE)",
                                      describe(m_hop, *entry)),
                          since(start)});
+                    m_phase = Phase::unicast;
+                    m_broadcast_at = Clock::now() + unicast_grace(m_timeout);
                     return std::nullopt;
-                } catch (const NetlinkError& e) {
-                    if (e.kernel_errno() != ENOENT) {
-                        throw;
-                    }
-                    // The entry was garbage-collected meanwhile: resolve afresh.
                 }
+                // The entry was garbage-collected meanwhile: resolve afresh.
             }
             m_netlink.trigger_resolution(m_hop.ifindex, m_hop.address);
+            m_phase = Phase::broadcast;
             m_steps.push_back(
                 {fmt::format("neighbour {} dev {}: {}, asked the kernel to resolve (NTF_USE)",
                              m_hop.address, m_hop.ifname,
@@ -111,16 +150,12 @@ private:
             if (e.kernel_errno() != EPERM) {
                 throw;
             }
-            if (entry && is_unconfirmed(*entry)) {
+            if (m_cached) {
                 m_steps.push_back({fmt::format("{}, not confirmed: no CAP_NET_ADMIN to probe",
                                                describe(m_hop, *entry)),
                                    since(start)});
-                m_warnings.push_back(
-                    {fmt::format("the MAC of next hop {} on {} is {} and was not confirmed "
-                                 "(asking the kernel to probe needs CAP_NET_ADMIN)",
-                                 m_hop.address, m_hop.ifname, neighbour_state_name(entry->state)),
-                     "run as root to confirm it, or check it and give --mac"});
-                return *entry->lladdr;
+                return unconfirmed("asking the kernel to probe it needs CAP_NET_ADMIN",
+                                   "run as root (or with CAP_NET_ADMIN) to confirm it");
             }
             throw OperationError(
                 fmt::format("next hop {} on {} is not in the neighbour table ({}), and asking the "
@@ -131,10 +166,40 @@ private:
         }
     }
 
+    /// The unicast probe went unanswered: forget the cached MAC and solicit by
+    /// broadcast, which a replaced router answers with its new MAC.
+    void resolve_by_broadcast(Clock::time_point kick_start) {
+        on_existing_entry([&] { m_netlink.forget_neighbour(m_hop.ifindex, m_hop.address); });
+        m_netlink.trigger_resolution(m_hop.ifindex, m_hop.address);
+        m_phase = Phase::broadcast;
+        m_steps.push_back(
+            {fmt::format("neighbour {} dev {}: no answer to the unicast probe of {} within {}, "
+                         "asked the kernel to resolve afresh by broadcast (nud FAILED, NTF_USE)",
+                         m_hop.address, m_hop.ifname, *m_cached,
+                         milliseconds_text(since(kick_start))),
+             since(kick_start)});
+    }
+
+    MacAddress answered(const Neighbour& entry, Clock::time_point kick_start) {
+        std::string text = fmt::format("{}, answered after {}", describe(m_hop, entry),
+                                       milliseconds_text(since(kick_start)));
+        if (m_cached && *m_cached != *entry.lladdr) {
+            text += fmt::format(" (the table had {})", *m_cached);
+        }
+        m_steps.push_back({std::move(text), since(kick_start)});
+        return *entry.lladdr;
+    }
+
     MacAddress wait(std::optional<Neighbour> last, Clock::time_point kick_start) {
         for (;;) {
-            const auto event = m_netlink.wait_neighbour(m_hop.ifindex, m_hop.address, m_deadline);
+            const bool unicast = m_phase == Phase::unicast;
+            const auto until = unicast ? std::min(m_deadline, m_broadcast_at) : m_deadline;
+            const auto event = m_netlink.wait_neighbour(m_hop.ifindex, m_hop.address, until);
             if (event.kind == NeighbourEvent::Kind::timeout) {
+                if (unicast && Clock::now() < m_deadline) {
+                    resolve_by_broadcast(kick_start);
+                    continue;
+                }
                 break;
             }
             if (event.kind == NeighbourEvent::Kind::overrun) {
@@ -146,15 +211,16 @@ private:
                 last = event.neighbour;
             }
             if (last && is_settled(*last)) {
-                m_steps.push_back({fmt::format("{}, answered after {}", describe(m_hop, *last),
-                                               milliseconds_text(since(kick_start))),
-                                   since(kick_start)});
-                return *last->lladdr;
+                return answered(*last, kick_start);
             }
             if (last && (last->state & k_nud_failed) != 0 && Clock::now() < m_deadline) {
-                // The kernel gave up (mcast_solicit probes); NTF_USE on FAILED
-                // starts a new round while our timeout lasts.
-                m_netlink.trigger_resolution(m_hop.ifindex, m_hop.address);
+                if (m_phase == Phase::unicast) {
+                    resolve_by_broadcast(kick_start);
+                } else {
+                    // The kernel gave up (mcast_solicit probes); NTF_USE on FAILED
+                    // starts a new round while our timeout lasts.
+                    m_netlink.trigger_resolution(m_hop.ifindex, m_hop.address);
+                }
             }
         }
         // One last look: an answer may have raced the deadline.
@@ -162,45 +228,73 @@ private:
             last = entry;
         }
         if (last && is_settled(*last)) {
-            m_steps.push_back({fmt::format("{}, answered after {}", describe(m_hop, *last),
-                                           milliseconds_text(since(kick_start))),
-                               since(kick_start)});
-            return *last->lladdr;
+            return answered(*last, kick_start);
         }
-        if (last && is_unconfirmed(*last)) {
-            m_steps.push_back({fmt::format("{}, not confirmed within {}", describe(m_hop, *last),
+        const std::string state = last ? neighbour_state_name(last->state) : "none";
+        if (m_cached) {
+            m_steps.push_back({fmt::format("neighbour {} dev {}: {}, the cached {} was not "
+                                           "confirmed within {}",
+                                           m_hop.address, m_hop.ifname, state, *m_cached,
                                            timeout_text(m_timeout)),
                                since(kick_start)});
-            m_warnings.push_back(
-                {fmt::format("next hop {} on {} did not confirm its MAC {} within {}; using it",
-                             m_hop.address, m_hop.ifname, *last->lladdr, timeout_text(m_timeout)),
-                 "is it up? check the MAC, or give --mac"});
-            return *last->lladdr;
+            return unconfirmed(fmt::format("it answered neither a unicast probe nor a broadcast "
+                                           "within {} (--timeout)",
+                                           timeout_text(m_timeout)),
+                               "is it up? check the MAC, or give --mac");
         }
         m_steps.push_back({fmt::format("neighbour {} dev {}: {}, no answer within {}",
-                                       m_hop.address, m_hop.ifname,
-                                       last ? neighbour_state_name(last->state) : "none",
+                                       m_hop.address, m_hop.ifname, state,
                                        timeout_text(m_timeout)),
                            since(kick_start)});
+        const std::string link = link_state_text(m_hop);
+        if (!link.empty()) {
+            throw OperationError(fmt::format("next hop {} did not answer on {} within {}: {}",
+                                             m_hop.address, m_hop.ifname,
+                                             timeout_text(m_timeout), link),
+                                 m_hop.link_up ? "check the cable or the peer; or give --mac"
+                                               : fmt::format("ip link set {} up", m_hop.ifname));
+        }
         throw OperationError(fmt::format("next hop {} did not answer on {} within {} (--timeout)",
                                          m_hop.address, m_hop.ifname, timeout_text(m_timeout)),
                              "is it up? give --mac");
     }
 
+    /// The cached MAC could not be confirmed (why): an error, or with
+    /// UnconfirmedMac::accept the cached MAC and a warning.
+    MacAddress unconfirmed(const std::string& why, const std::string& hint) {
+        const std::string link = link_state_text(m_hop);
+        const std::string what =
+            fmt::format("the neighbour table's MAC {} ({}) of next hop {} on {} is not confirmed: "
+                        "{}{}",
+                        *m_cached, neighbour_state_name(m_cached_state), m_hop.address,
+                        m_hop.ifname, why, link.empty() ? "" : fmt::format("; {}", link));
+        if (m_unconfirmed == UnconfirmedMac::accept) {
+            m_warnings.push_back({fmt::format("{}; using it (--allow-unconfirmed-mac)", what),
+                                  "if the router was replaced, nothing will arrive"});
+            return *m_cached;
+        }
+        throw OperationError(what, fmt::format("{}, or --allow-unconfirmed-mac to use it", hint));
+    }
+
     Netlink& m_netlink;
     const NextHop& m_hop;
     std::chrono::milliseconds m_timeout;
+    UnconfirmedMac m_unconfirmed;
     std::vector<Step>& m_steps;
     std::vector<Warning>& m_warnings;
     Clock::time_point m_deadline;
+    Clock::time_point m_broadcast_at;
+    Phase m_phase = Phase::broadcast;
+    std::optional<MacAddress> m_cached; ///< the MAC of a STALE/DELAY/PROBE entry
+    std::uint16_t m_cached_state = 0;
 };
 
 } // namespace
 
 MacAddress resolve_next_hop(Netlink& netlink, const NextHop& next_hop,
-                            std::chrono::milliseconds timeout, std::vector<Step>& steps,
-                            std::vector<Warning>& warnings) {
-    return NeighbourResolution(netlink, next_hop, timeout, steps, warnings).run();
+                            std::chrono::milliseconds timeout, UnconfirmedMac unconfirmed,
+                            std::vector<Step>& steps, std::vector<Warning>& warnings) {
+    return NeighbourResolution(netlink, next_hop, timeout, unconfirmed, steps, warnings).run();
 }
 
 } // namespace ncs

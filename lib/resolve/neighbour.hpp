@@ -19,15 +19,21 @@ struct NextHop {
     IpAddress address; ///< no zone
     int ifindex = 0;
     std::string ifname;
+    bool link_up = true;      ///< IFF_UP of the interface, for the failure message
+    bool link_carrier = true; ///< IFF_LOWER_UP of the interface, likewise
 };
 
 /// The MAC of next_hop: from a REACHABLE/PERMANENT/NOARP entry at once;
-/// otherwise triggers resolution (NTF_USE, or a PROBE for an entry that has a
-/// MAC) and waits for the answer until timeout. Appends steps and warnings.
-/// Throws OperationError when nothing answers, or when triggering needs
-/// CAP_NET_ADMIN and there is no MAC at all.
+/// otherwise triggers resolution and waits for the answer until timeout. An
+/// entry with a MAC (STALE, DELAY, PROBE) is first probed by unicast (nud
+/// PROBE); when that stays unanswered for a short grace it is marked FAILED and
+/// resolved afresh by broadcast, so a replaced router's new MAC is found.
+/// PERMANENT entries are never touched. Appends steps and warnings. Throws
+/// OperationError when nothing answers, when the cached MAC could not be
+/// confirmed and unconfirmed is UnconfirmedMac::refuse, or when triggering needs
+/// CAP_NET_ADMIN.
 MacAddress resolve_next_hop(Netlink& netlink, const NextHop& next_hop,
-                            std::chrono::milliseconds timeout, std::vector<Step>& steps,
-                            std::vector<Warning>& warnings);
+                            std::chrono::milliseconds timeout, UnconfirmedMac unconfirmed,
+                            std::vector<Step>& steps, std::vector<Warning>& warnings);
 
 } // namespace ncs

@@ -2,11 +2,35 @@
 
 namespace ncs {
 
+void check_target_address(const IpAddress& remote) {
+    if (remote.is_unspecified()) {
+        throw InputError(fmt::format("--to {}: the unspecified address is no receiver", remote));
+    }
+    if (remote.is_loopback()) {
+        throw InputError(fmt::format("--to {}: netconsole cannot send to loopback", remote),
+                         "give the address of the receiving host on the network");
+    }
+    if (remote.is_multicast() || remote.is_limited_broadcast()) {
+        throw InputError(fmt::format("--to {} is a {} address; netconsole needs one receiver",
+                                     remote, remote.is_multicast() ? "multicast" : "broadcast"),
+                         "give the receiver's unicast address");
+    }
+    if (remote.is_v4_mapped()) {
+        // An IPv6 target sends IPv6 packets; nothing on the wire would reach
+        // the IPv4 host this names.
+        throw InputError(fmt::format("--to {} is an IPv4-mapped IPv6 address, which "
+                                     "netconsole would send as IPv6",
+                                     remote),
+                         fmt::format("write the IPv4 address: --to {}", remote.mapped_v4()));
+    }
+}
+
 Resolution resolve_explicit(const TargetRequest& request) {
     const auto remote = IpAddress::try_parse(request.to);
     if (!remote) {
         throw InputError(fmt::format("'{}' is not an IP address", request.to));
     }
+    check_target_address(*remote);
     if (!request.dev) {
         throw InputError("--dev is needed when the route is not resolved");
     }

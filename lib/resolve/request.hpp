@@ -15,6 +15,13 @@
 
 namespace ncs {
 
+/// What to do with a next-hop MAC the neighbour table holds (STALE, DELAY,
+/// PROBE) but that did not answer within the timeout.
+enum class UnconfirmedMac {
+    refuse, ///< an OperationError: the router may have been replaced
+    accept, ///< use it, with a warning (--allow-unconfirmed-mac)
+};
+
 struct TargetRequest {
     std::string to;                       ///< address (maybe with %zone) or host name, as typed
     std::optional<std::string> dev;       ///< --dev
@@ -27,6 +34,7 @@ struct TargetRequest {
     bool release = false;
     std::optional<IpFamily> family;       ///< -4 / -6: preferred family for host names
     std::chrono::milliseconds timeout{3000};
+    UnconfirmedMac unconfirmed_mac = UnconfirmedMac::refuse;
 };
 
 /// One resolution step, for -v and --json ("route 192.0.2.5 via 10.0.0.1 dev eth0 src ...").
@@ -40,6 +48,10 @@ struct Resolution {
     std::vector<Step> steps;
     std::vector<Warning> warnings;
 };
+
+/// Refuses a destination no netconsole target can have: unspecified, loopback,
+/// multicast, broadcast, IPv4-mapped IPv6. Throws InputError.
+void check_target_address(const IpAddress& remote);
 
 /// Builds the target from explicit fields only (--to as an address, --dev, --src,
 /// and --mac or --broadcast). Throws InputError naming the first field that would

@@ -54,6 +54,9 @@ public:
         const Route route = lookup_route(remote, oif);
         const Link link = output_link(route);
         check_link(link);
+        if (m_request.src) {
+            check_source(m_request.src->without_zone(), remote, route, link);
+        }
 
         Target& t = m_result.target;
         t.extended = m_request.extended;
@@ -96,10 +99,21 @@ private:
             }
             return *literal;
         }
-        if (m_request.to.find('%') != std::string::npos ||
+        if (IpAddress::looks_numeric(m_request.to) ||
             m_request.to.find_first_of(":/ ") != std::string::npos) {
-            // Looks like an address, so let the address parser say what is wrong.
-            return IpAddress::parse(m_request.to);
+            // Meant as an address, so the address parser says what is wrong;
+            // getaddrinfo would read "192.0.2.010" as .8 and "10.1" as 10.0.0.1.
+            try {
+                return IpAddress::parse(m_request.to);
+            } catch (const InputError& e) {
+                throw InputError(fmt::format("--to: {}", e.what()), e.hint());
+            }
+        }
+        if (const auto legacy = IpAddress::parse_legacy_ipv4(m_request.to)) {
+            throw InputError(fmt::format("--to '{}' is an address in a legacy numeric form, which "
+                                         "getaddrinfo reads as {}; the kernel reads only a.b.c.d",
+                                         m_request.to, *legacy),
+                             fmt::format("write --to {}", *legacy));
         }
         const auto start = Clock::now();
         const auto addresses = lookup_host(m_request.to);
@@ -128,22 +142,6 @@ private:
                                   : std::string("give -4 or -6, or the address itself, to choose")});
         }
         return *chosen;
-    }
-
-    static void check_target_address(const IpAddress& remote) {
-        if (remote.is_unspecified()) {
-            throw InputError(fmt::format("--to {}: the unspecified address is no receiver", remote));
-        }
-        if (remote.is_loopback()) {
-            throw InputError(fmt::format("--to {}: netconsole cannot send to loopback", remote),
-                             "give the address of the receiving host on the network");
-        }
-        if (remote.is_multicast() || remote.is_limited_broadcast()) {
-            throw InputError(
-                fmt::format("--to {} is a {} address; netconsole needs one receiver", remote,
-                            remote.is_multicast() ? "multicast" : "broadcast"),
-                "give the receiver's unicast address");
-        }
     }
 
     /// The interface index from --dev and/or the %zone, or 0.
@@ -219,7 +217,10 @@ private:
 
     Route lookup_route(const IpAddress& remote, int oif) {
         const auto start = Clock::now();
-        RouteQuery query{remote.without_zone(), oif, std::nullopt};
+        // Asked as netconsole's own packets will be routed: UDP from the local
+        // to the remote port, so policy rules on the flow are honoured.
+        RouteQuery query{remote.without_zone(), oif, std::nullopt, m_request.local_port,
+                         m_request.remote_port};
         if (m_request.src) {
             query.source = m_request.src->without_zone();
         }
@@ -230,7 +231,7 @@ private:
             if (query.source && e.kernel_errno() == ENETUNREACH) {
                 route = route_without_source(query, e);
             } else {
-                throw_route_error(remote, e);
+                throw_route_error(remote, e, oif);
             }
         }
         std::string text = fmt::format("route {}", remote);
@@ -268,15 +269,65 @@ private:
         try {
             route = m_netlink.get_route(query);
         } catch (const NetlinkError&) {
-            throw_route_error(query.destination, original);
+            throw_route_error(query.destination, original, query.oif);
         }
         route.prefsrc.reset();
-        m_result.warnings.push_back(
-            {fmt::format("--src {} is not an address of this host; the route was looked up "
-                         "without it, and netconsole will send from it anyway",
-                         source),
-             "replies and firewalls may not expect that source"});
+        warn_foreign_source(source, "; the route was looked up without it,");
         return route;
+    }
+
+    void warn_foreign_source(const IpAddress& source, std::string_view routed) {
+        m_result.warnings.push_back(
+            {fmt::format("--src {} is not an address of this host{} and netconsole will send "
+                         "from it anyway",
+                         source, routed),
+             "replies and firewalls may not expect that source"});
+    }
+
+    /// --src against this host's addresses and the route. IPv4 lookups already
+    /// refuse a foreign source (route_without_source); IPv6 lookups take any
+    /// source, so it is checked here, with its DAD state.
+    void check_source(const IpAddress& source, const IpAddress& remote, const Route& route,
+                      const Link& link) {
+        if (source.is_link_local() && !remote.is_link_local()) {
+            if (route.gateway) {
+                // RFC 4291 2.5.6 / RFC 3927 2.6.2: routers never forward them.
+                throw InputError(
+                    fmt::format("--src {} is link-local, and {} is reached via router {}: "
+                                "routers do not forward packets from a link-local source",
+                                source, remote, *route.gateway),
+                    fmt::format("give a global address of {} as --src, or leave --src out",
+                                link.name));
+            }
+            m_result.warnings.push_back(
+                {fmt::format("--src {} is link-local but {} is not: only a doctor on the link "
+                             "of {} will receive it",
+                             source, remote, link.name),
+                 fmt::format("give a global address of {} as --src", link.name)});
+        }
+        if (!source.is_v6()) {
+            return;
+        }
+        const auto addresses = m_netlink.addresses(IpFamily::v6);
+        const auto found = std::find_if(addresses.begin(), addresses.end(),
+                                        [&](const LinkAddress& a) { return a.address == source; });
+        if (found == addresses.end()) {
+            warn_foreign_source(source, ",");
+            return;
+        }
+        if ((found->flags & k_ifa_dadfailed) != 0) {
+            m_result.warnings.push_back(
+                {fmt::format("--src {} failed duplicate address detection (dadfailed): another "
+                             "host on the link uses it",
+                             source),
+                 "give another address, or remove the duplicate and re-add it"});
+        } else if ((found->flags & k_ifa_tentative) != 0) {
+            m_result.warnings.push_back(
+                {fmt::format("--src {} is tentative (duplicate address detection is still "
+                             "running)",
+                             source),
+                 "wait until `ip addr` shows it without 'tentative', then run this again"});
+        }
     }
 
     [[noreturn]] static void throw_refused_route(const IpAddress& remote, std::string_view type) {
@@ -285,13 +336,45 @@ private:
                              "`ip route get` and `ip route`");
     }
 
-    [[noreturn]] static void throw_route_error(const IpAddress& remote, const NetlinkError& e) {
+    /// The interfaces that may explain a missing route: the one asked for
+    /// (oif), or every non-loopback one that is down or has no carrier (an
+    /// interface going down takes its routes with it).
+    std::vector<Link> links_without_link(int oif) {
+        std::vector<Link> result;
+        for (const auto& link : m_netlink.links()) {
+            if ((oif == 0 || link.ifindex == oif) && !link.is_loopback() &&
+                (!link.is_up() || !link.has_carrier())) {
+                result.push_back(link);
+            }
+        }
+        return result;
+    }
+
+    [[noreturn]] void throw_no_route(const IpAddress& remote, int oif) {
+        const auto links = links_without_link(oif);
+        if (links.empty()) {
+            throw OperationError(fmt::format("no route to {}", remote),
+                                 "add a route (or a default route), or give --dev");
+        }
+        std::vector<std::string> states;
+        for (const auto& link : links) {
+            states.push_back(fmt::format("{} is {}", link.name,
+                                         link.is_up() ? "up but has no carrier" : "down"));
+        }
+        const Link& first = links.front();
+        throw OperationError(
+            fmt::format("no route to {}: {}", remote, fmt::join(states, ", ")),
+            first.is_up() ? fmt::format("connect {} (cable, peer), or add a route", first.name)
+                          : fmt::format("bring it up: ip link set {} up", first.name));
+    }
+
+    [[noreturn]] void throw_route_error(const IpAddress& remote, const NetlinkError& e,
+                                        int oif) {
         // Kernel quirk: unreachable, prohibit and blackhole routes are not
         // answered with their rtm_type but with the errno a sender would get.
         switch (e.kernel_errno()) {
         case ENETUNREACH:
-            throw OperationError(fmt::format("no route to {}", remote),
-                                 "add a route (or a default route), or give --dev");
+            throw_no_route(remote, oif);
         case EHOSTUNREACH: throw_refused_route(remote, "unreachable");
         case EACCES: throw_refused_route(remote, "prohibit");
         case EINVAL: throw_refused_route(remote, "blackhole");
@@ -468,8 +551,9 @@ private:
                  start);
             return *m_request.mac;
         }
-        return resolve_next_hop(m_netlink, {next_hop, link.ifindex, link.name},
-                                m_request.timeout, m_result.steps, m_result.warnings);
+        return resolve_next_hop(
+            m_netlink, {next_hop, link.ifindex, link.name, link.is_up(), link.has_carrier()},
+            m_request.timeout, m_request.unconfirmed_mac, m_result.steps, m_result.warnings);
     }
 
     Netlink& m_netlink;

@@ -23,6 +23,8 @@
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -457,6 +459,16 @@ Route Netlink::get_route(const RouteQuery& query) {
         const auto oif = static_cast<std::uint32_t>(query.oif);
         put(msg.get(), RTA_OIF, &oif, sizeof oif);
     }
+    if (query.udp_source_port != 0 || query.udp_destination_port != 0) {
+        // As `ip route get ... ipproto udp sport S dport D`: the protocol as a
+        // u8, the ports in network order. Kernels before 4.17 ignore them.
+        const std::uint8_t protocol = IPPROTO_UDP;
+        put(msg.get(), RTA_IP_PROTO, &protocol, sizeof protocol);
+        const std::uint16_t sport = htons(query.udp_source_port);
+        const std::uint16_t dport = htons(query.udp_destination_port);
+        put(msg.get(), RTA_SPORT, &sport, sizeof sport);
+        put(msg.get(), RTA_DPORT, &dport, sizeof dport);
+    }
     std::optional<Route> route;
     m_impl->transact_or_throw(operation, msg.get(),
                               each_object("route/route", [&](nl_object* obj) {
@@ -500,6 +512,17 @@ void Netlink::probe_now(int ifindex, const IpAddress& destination) {
     auto msg = neighbour_change(NLM_F_REPLACE, ifindex, destination, k_nud_probe, 0);
     m_impl->transact_or_throw(
         fmt::format("RTM_NEWNEIGH nud PROBE {} ifindex {}", destination, ifindex), msg.get(), {});
+}
+
+void Netlink::forget_neighbour(int ifindex, const IpAddress& destination) {
+    // __neigh_update with a state outside NUD_VALID stops the timers and keeps
+    // the entry; NTF_USE on FAILED then starts from INCOMPLETE with probes set
+    // past ucast_solicit, so arp_solicit/ndisc_solicit send to broadcast or the
+    // solicited-node group (Linux 4.x to 6.18). The entry is not deleted, so
+    // routes and sockets that hold it see the new MAC as soon as it answers.
+    auto msg = neighbour_change(NLM_F_REPLACE, ifindex, destination, k_nud_failed, 0);
+    m_impl->transact_or_throw(
+        fmt::format("RTM_NEWNEIGH nud FAILED {} ifindex {}", destination, ifindex), msg.get(), {});
 }
 
 void Netlink::watch_neighbours() {
@@ -649,7 +672,8 @@ std::vector<LinkAddress> Netlink::addresses(IpFamily family) {
                                   if (auto local = to_ip(rtnl_addr_get_local(a))) {
                                       result.push_back(
                                           {rtnl_addr_get_ifindex(a), *local,
-                                           static_cast<unsigned>(rtnl_addr_get_prefixlen(a))});
+                                           static_cast<unsigned>(rtnl_addr_get_prefixlen(a)),
+                                           rtnl_addr_get_flags(a)});
                                   }
                               }));
     return result;

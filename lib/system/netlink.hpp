@@ -50,11 +50,17 @@ struct Route {
     std::optional<IpAddress> prefsrc;     ///< RTA_PREFSRC
 };
 
-/// The question of RTM_GETROUTE: like `ip route get DST [oif DEV] [from SRC]`.
+/// The question of RTM_GETROUTE: like `ip route get DST [oif DEV] [from SRC]
+/// [ipproto udp sport S dport D]`.
 struct RouteQuery {
     IpAddress destination;
     int oif = 0;                          ///< 0: any
     std::optional<IpAddress> source;
+    /// The UDP flow (RTA_IP_PROTO, RTA_SPORT, RTA_DPORT; Linux 4.17+), so that
+    /// policy rules on ipproto/sport/dport and an L4 multipath hash apply as
+    /// for the real packets. 0: no ports, no protocol.
+    std::uint16_t udp_source_port = 0;
+    std::uint16_t udp_destination_port = 0;
 };
 
 // NUD_* states (include/uapi/linux/neighbour.h), spelled out so callers need no
@@ -99,11 +105,16 @@ struct Link {
     bool is_point_to_point() const noexcept;
 };
 
+// IFA_F_* address flags (include/uapi/linux/if_addr.h).
+inline constexpr unsigned k_ifa_dadfailed = 0x08;
+inline constexpr unsigned k_ifa_tentative = 0x40;
+
 /// One configured address (RTM_GETADDR).
 struct LinkAddress {
     int ifindex = 0;
     IpAddress address;
     unsigned prefix_length = 0;
+    unsigned flags = 0; ///< IFA_F_* (k_ifa_tentative, k_ifa_dadfailed, ...)
 };
 
 /// What the neighbour watch saw before its deadline.
@@ -142,6 +153,13 @@ public:
     /// Moves an existing STALE entry to PROBE, which sends a unicast probe at
     /// once. Needs CAP_NET_ADMIN. Throws NetlinkError (ENOENT if it vanished).
     void probe_now(int ifindex, const IpAddress& destination);
+
+    /// Marks an existing entry FAILED (as `ip neigh change ADDR dev DEV nud
+    /// failed`), so that the next trigger_resolution() solicits by broadcast
+    /// (ARP) or multicast (NDP) instead of unicasting to the cached MAC. Never
+    /// call it for a PERMANENT or NOARP entry. Needs CAP_NET_ADMIN. Throws
+    /// NetlinkError (ENOENT if the entry vanished).
+    void forget_neighbour(int ifindex, const IpAddress& destination);
 
     /// Subscribes the second socket to RTNLGRP_NEIGH (idempotent). Subscribe
     /// before triggering, then re-read the entry, so no answer is missed.

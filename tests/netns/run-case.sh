@@ -140,6 +140,57 @@ case_stale_entry() {
         fail "entry after resolution: $(ip -n "$NS_P" neigh show "$R4A" dev pa)"
 }
 
+# The router was replaced: the entry is STALE with a MAC nobody has any more.
+case_stale_changed_mac() {
+    local new=02:00:5e:00:53:aa
+    topo_flush_neigh "$NS_P"
+    ip -n "$NS_P" neigh replace "$R4A" dev pa lladdr "$RA_MAC" nud stale
+    ip -n "$NS_P" -6 neigh replace "$R6A" dev pa lladdr "$RA_MAC" nud stale
+    ip -n "$NS_R" link set ra address "$new"
+    run "$NS_P" -v --to "$D4"
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$new")"
+    expect_err "asked the kernel to resolve afresh by broadcast"
+    expect_err "(the table had $RA_MAC)"
+    # Well within the default 3 s timeout: 500 ms of unicast, then broadcast.
+    [ "$ELAPSED_MS" -lt 1500 ] || fail "took ${ELAPSED_MS} ms"
+    run "$NS_P" -v --to "$D6"
+    expect_rc 0
+    expect_out "$(line "$P6" pa "$D6" "$new")"
+    expect_err "asked the kernel to resolve afresh by broadcast"
+    [ "$ELAPSED_MS" -lt 1500 ] || fail "took ${ELAPSED_MS} ms"
+}
+
+# The router is gone: a STALE entry whose MAC nobody confirms is an error,
+# unless --allow-unconfirmed-mac asks for the cached MAC.
+case_stale_router_gone() {
+    local family addr dst src
+    ip -n "$NS_R" addr del "$R4A/24" dev ra
+    ip -n "$NS_R" -6 addr del "$R6A/64" dev ra
+    for family in 4 6; do
+        if [ "$family" = 4 ]; then addr=$R4A dst=$D4 src=$P4; else addr=$R6A dst=$D6 src=$P6; fi
+        topo_flush_neigh "$NS_P"
+        ip -n "$NS_P" neigh replace "$addr" dev pa lladdr "$RA_MAC" nud stale
+        run "$NS_P" --to "$dst" --timeout 1s
+        expect_rc 1
+        expect_out ""
+        expect_err "error: the neighbour table's MAC $RA_MAC (STALE) of next hop $addr on pa is not confirmed"
+        expect_err "--allow-unconfirmed-mac"
+        [ "$ELAPSED_MS" -ge 950 ] && [ "$ELAPSED_MS" -le 1700 ] ||
+            fail "took ${ELAPSED_MS} ms for a 1 s timeout"
+        ip -n "$NS_P" neigh replace "$addr" dev pa lladdr "$RA_MAC" nud stale
+        run "$NS_P" -q --to "$dst" --timeout 1s --allow-unconfirmed-mac
+        expect_rc 0
+        expect_out "$(line "$src" pa "$dst" "$RA_MAC")"
+        # Probing ended in FAILED, which drops the MAC, as the kernel's own would.
+        ip -n "$NS_P" neigh replace "$addr" dev pa lladdr "$RA_MAC" nud stale
+        run "$NS_P" --to "$dst" --timeout 1s --allow-unconfirmed-mac
+        expect_rc 0
+        expect_err "warning: the neighbour table's MAC $RA_MAC (STALE) of next hop $addr on pa is not confirmed"
+        expect_err "using it (--allow-unconfirmed-mac)"
+    done
+}
+
 case_permanent_entry() {
     local fake=02:00:5e:00:53:01
     topo_flush_neigh "$NS_P"
@@ -203,6 +254,36 @@ case_route_local() {
     expect_err "route type local"
 }
 
+# A resolution that fails because the interface is down or has no carrier says so.
+case_link_down() {
+    ip -n "$NS_P" link set pa down
+    for dst in "$D4" "$D6"; do
+        run "$NS_P" --to "$dst"
+        expect_rc 1
+        expect_err "error: no route to $dst: pa is down"
+        expect_err "hint: bring it up: ip link set pa up"
+    done
+    run "$NS_P" --to "$D4" --dev pa
+    expect_rc 1
+    expect_err "error: no route to $D4: pa is down"
+}
+
+case_link_no_carrier() {
+    ip -n "$NS_R" link set ra down
+    topo_flush_neigh "$NS_P"
+    for dst in "$D4" "$D6"; do
+        run "$NS_P" --to "$dst" --timeout 500ms
+        expect_rc 1
+        expect_err "within 500 ms: pa has no carrier (NO-CARRIER)"
+        expect_err "hint: check the cable or the peer; or give --mac"
+    done
+    # A cached MAC that cannot be confirmed: the same reason, named.
+    ip -n "$NS_P" neigh replace "$R4A" dev pa lladdr "$RA_MAC" nud stale
+    run "$NS_P" --to "$D4" --timeout 500ms
+    expect_rc 1
+    expect_err "is not confirmed: it answered neither a unicast probe nor a broadcast within 500 ms (--timeout); pa has no carrier (NO-CARRIER)"
+}
+
 case_bridge_port() {
     ip -n "$NS_P" link add name br0 type bridge
     ip -n "$NS_P" link set br0 up
@@ -236,11 +317,108 @@ case_dev_override() {
     expect_err "route $D4 via 10.3.0.1 dev pc"
 }
 
+# route_dev NS ARGS...: the dev of `ip route get ARGS` in NS.
+route_dev() {
+    local ns="$1"
+    shift
+    ip -n "$ns" route get "$@" | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n1
+}
+
+# Policy rules on the UDP flow (ipproto, sport, dport) send netconsole's
+# packets through table 102, via the second link; the tool must agree with
+# `ip route get ADDR ipproto udp sport S dport D`.
+case_policy_rule_flow() {
+    local rule family dst want_src want_dev args
+    add_second_link
+    ip -n "$NS_P" -6 addr add 2001:db8:3::2/64 dev pc nodad
+    ip -n "$NS_R" -6 addr add 2001:db8:3::1/64 dev rc nodad
+    ip -n "$NS_P" route add default via 10.3.0.1 dev pc table 102
+    ip -n "$NS_P" -6 route add default via 2001:db8:3::1 dev pc table 102
+    for rule in "ipproto udp dport 6666" "ipproto udp sport 6665" "ipproto udp" "dport 6666"; do
+        # shellcheck disable=SC2086
+        ip -n "$NS_P" rule add $rule table 102
+        # shellcheck disable=SC2086
+        ip -n "$NS_P" -6 rule add $rule table 102
+        for family in 4 6; do
+            if [ "$family" = 4 ]; then dst=$D4 want_src=10.3.0.2; else dst=$D6 want_src=2001:db8:3::2; fi
+            [ "$(route_dev "$NS_P" "$dst" ipproto udp sport 6665 dport 6666)" = pc ] ||
+                fail "rule '$rule': ip route get does not take pc"
+            run "$NS_P" --to "$dst"
+            expect_rc 0
+            expect_out "$(line "$want_src" pc "$dst" "$RC_MAC")"
+        done
+        # A flow the rule does not match stays in the main table, as ip route get says.
+        case "$rule" in
+        *dport*) args=(--port 7777) want_dev=$(route_dev "$NS_P" "$D4" ipproto udp sport 6665 dport 7777) ;;
+        *sport*) args=(--src-port 7000) want_dev=$(route_dev "$NS_P" "$D4" ipproto udp sport 7000 dport 6666) ;;
+        *) args=() want_dev=pc ;;
+        esac
+        run "$NS_P" --to "$D4" "${args[@]}"
+        expect_rc 0
+        grep -qF "@10.2.0.2/" <<<"$OUT" && grep -qF "/$want_dev," <<<"$OUT" ||
+            fail "rule '$rule' with ${args[*]}: '$OUT', ip route get says dev $want_dev"
+        # shellcheck disable=SC2086
+        ip -n "$NS_P" rule del $rule table 102
+        # shellcheck disable=SC2086
+        ip -n "$NS_P" -6 rule del $rule table 102
+    done
+}
+
 case_src_override() {
     ip -n "$NS_P" addr add 10.1.0.3/24 dev pa
     run "$NS_P" --to "$D4" --src 10.1.0.3
     expect_rc 0
     expect_out "$(line 10.1.0.3 pa "$D4" "$RA_MAC")"
+}
+
+# wait_addr_flag NS ADDR WORD: waits (max 3 s) until `ip addr` shows WORD for ADDR.
+wait_addr_flag() {
+    local i
+    for i in $(seq 60); do
+        ip -n "$1" -6 addr show | grep -F "inet6 $2/" | grep -qw "$3" && return 0
+        sleep 0.05
+    done
+    fail "$2 never became $3: $(ip -n "$1" -6 addr show | grep -F "$2/")"
+}
+
+# An IPv6 --src is checked like an IPv4 one: foreign, tentative, dadfailed, link-local.
+case_src_v6_checks() {
+    local ll
+    ll="$(topo_link_local "$NS_P" pa)"
+    run "$NS_P" --to "$D6" --src 2001:db8:1::99
+    expect_rc 0
+    expect_out "$(line 2001:db8:1::99 pa "$D6" "$RA_MAC")"
+    expect_err "warning: --src 2001:db8:1::99 is not an address of this host, and netconsole will send from it anyway"
+
+    ip netns exec "$NS_P" sysctl -qw net.ipv6.conf.pa.accept_dad=1 net.ipv6.conf.pa.dad_transmits=20
+    ip -n "$NS_P" -6 addr add 2001:db8:1::5/64 dev pa
+    wait_addr_flag "$NS_P" 2001:db8:1::5 tentative
+    run "$NS_P" --to "$D6" --src 2001:db8:1::5
+    expect_rc 0
+    expect_err "warning: --src 2001:db8:1::5 is tentative (duplicate address detection is still running)"
+    expect_no_err "not an address of this host"
+
+    # The router has 2001:db8:1::7 already, so the patient's DAD for it fails.
+    ip -n "$NS_R" -6 addr add 2001:db8:1::7/64 dev ra nodad
+    ip -n "$NS_P" -6 addr add 2001:db8:1::7/64 dev pa
+    wait_addr_flag "$NS_P" 2001:db8:1::7 dadfailed
+    run "$NS_P" --to "$D6" --src 2001:db8:1::7
+    expect_rc 0
+    expect_err "warning: --src 2001:db8:1::7 failed duplicate address detection (dadfailed)"
+
+    run "$NS_P" --to "$D6" --src "$ll"
+    expect_rc 2
+    expect_out ""
+    expect_err "error: --src $ll is link-local, and $D6 is reached via router $R6A: routers do not forward packets from a link-local source"
+    run "$NS_P" --to "$R6A" --src "$ll"
+    expect_rc 0
+    expect_err "warning: --src $ll is link-local but $R6A is not: only a doctor on the link of pa will receive it"
+
+    # The same rule for IPv4's 169.254/16.
+    ip -n "$NS_P" addr add 169.254.7.7/16 dev pa
+    run "$NS_P" --to "$D4" --src 169.254.7.7
+    expect_rc 2
+    expect_err "error: --src 169.254.7.7 is link-local, and $D4 is reached via router $R4A"
 }
 
 case_host_name() {
@@ -257,9 +435,30 @@ case_host_name() {
     run "$NS_P" --to doctor.test
     expect_rc 0
     expect_err "doctor.test has 2 addresses; using"
+    # The namespace's resolver is its own loopback, where nothing listens:
+    # a DNS failure (EAI_AGAIN), so exit 1, not bad input.
+    run "$NS_P" --to nosuch.test
+    expect_rc 1
+    expect_err "could not resolve host name 'nosuch.test'"
+    # Only /etc/hosts asked (nsswitch.conf bound by ip netns exec): no such name, exit 2.
+    printf 'hosts: files\n' >"/etc/netns/$NS_P/nsswitch.conf"
     run "$NS_P" --to nosuch.test
     expect_rc 2
-    expect_err "nosuch.test"
+    expect_err "'nosuch.test' is neither an IP address nor a host name that resolves"
+    run "$NS_P" --to doctor.test
+    expect_rc 0
+}
+
+# A DNS server that never answers (an on-link address nobody has): exit 1
+# after resolv.conf's 1 s timeout, the query never leaving the namespace.
+case_dns_timeout() {
+    topo_hosts "$NS_P" "$D4 doctor.test"
+    printf 'nameserver 10.1.0.99\noptions timeout:1 attempts:1\n' >"/etc/netns/$NS_P/resolv.conf"
+    run "$NS_P" --to receiver.test
+    expect_rc 1
+    expect_out ""
+    expect_err "could not resolve host name 'receiver.test': Temporary failure in name resolution"
+    expect_err "hint: check the DNS servers in /etc/resolv.conf, or give the address"
 }
 
 case_several_targets() {
@@ -282,6 +481,20 @@ case_non_root_uncached() {
     expect_out ""
     expect_err "CAP_NET_ADMIN"
     expect_err "$R4A"
+}
+
+# Without CAP_NET_ADMIN a STALE MAC cannot be confirmed: an error, unless asked for.
+case_non_root_stale() {
+    topo_flush_neigh "$NS_P"
+    ip -n "$NS_P" neigh replace "$R4A" dev pa lladdr "$RA_MAC" nud stale
+    run_as "$NS_P" nobody --to "$D4"
+    expect_rc 1
+    expect_out ""
+    expect_err "is not confirmed: asking the kernel to probe it needs CAP_NET_ADMIN"
+    run_as "$NS_P" nobody --to "$D4" --allow-unconfirmed-mac
+    expect_rc 0
+    expect_out "$(line "$P4" pa "$D4" "$RA_MAC")"
+    expect_err "using it (--allow-unconfirmed-mac)"
 }
 
 case_v4_via_v6() {

@@ -41,3 +41,70 @@ TEST_CASE("address classes") {
     CHECK(IpAddress::parse("0.0.0.0").is_unspecified());
     CHECK_FALSE(IpAddress::parse("192.0.2.1").is_unspecified());
 }
+
+TEST_CASE("digits and dots are a dotted quad of four decimal parts, or refused with the reason") {
+    using Catch::Contains;
+    CHECK_THROWS_WITH(IpAddress::parse("192.0.2.010"), Contains("leading zero"));
+    try {
+        IpAddress::parse("192.0.2.010");
+    } catch (const ncs::InputError& e) {
+        CHECK(e.hint() == "write it without leading zeros: 192.0.2.10");
+    }
+    CHECK_THROWS_WITH(IpAddress::parse("192.0.2.08"), Contains("leading zero"));
+    CHECK_THROWS_WITH(IpAddress::parse("0177.0.0.1"), Contains("leading zero"));
+    CHECK_THROWS_WITH(IpAddress::parse("1.2.3.99999999999999999999"),
+                      Contains("part '99999999999999999999' is over 255"));
+    CHECK_THROWS_WITH(IpAddress::parse("10.1"), Contains("it has 2 parts, not 4"));
+    CHECK_THROWS_WITH(IpAddress::parse("3232235525"), Contains("it has 1 part, not 4"));
+    CHECK_THROWS_WITH(IpAddress::parse("1.2.3.4.5"), Contains("it has 5 parts, not 4"));
+    CHECK_THROWS_WITH(IpAddress::parse("192.0.2.256"), Contains("part '256' is over 255"));
+    CHECK_THROWS_WITH(IpAddress::parse("192.0.2.1000"), Contains("part '1000' is over 255"));
+    CHECK_THROWS_WITH(IpAddress::parse("192..2.1"), Contains("empty part"));
+    CHECK_THROWS_WITH(IpAddress::parse("192.0.2.1."), Contains("it has 5 parts"));
+    CHECK(IpAddress::parse("192.0.2.0").to_string() == "192.0.2.0");
+    CHECK(IpAddress::parse("0.0.0.0").is_unspecified());
+}
+
+TEST_CASE("text that can only mean an address looks numeric; host names do not") {
+    CHECK(IpAddress::looks_numeric("192.0.2.010"));
+    CHECK(IpAddress::looks_numeric("10.1"));
+    CHECK(IpAddress::looks_numeric("3232235525"));
+    CHECK(IpAddress::looks_numeric("2001:db8:::1")); // refused by parse(), never looked up
+    CHECK_FALSE(IpAddress::looks_numeric("2001:db8::zz")); // not hex-ish: still no name
+    CHECK(IpAddress::looks_numeric("fe80::1%eth0"));
+    CHECK(IpAddress::looks_numeric("[2001:db8::1]"));
+    CHECK(IpAddress::looks_numeric("::ffff:1.2.3.4"));
+    CHECK_FALSE(IpAddress::looks_numeric("doctor.example"));
+    CHECK_FALSE(IpAddress::looks_numeric("cafe"));       // a name, no colon
+    CHECK_FALSE(IpAddress::looks_numeric("1host.example"));
+    CHECK_FALSE(IpAddress::looks_numeric(""));
+}
+
+TEST_CASE("inet_aton's legacy forms are recognised, so they never reach getaddrinfo") {
+    CHECK(IpAddress::parse_legacy_ipv4("10.1") == IpAddress::parse("10.0.0.1"));
+    CHECK(IpAddress::parse_legacy_ipv4("3232235525") == IpAddress::parse("192.168.0.5"));
+    CHECK(IpAddress::parse_legacy_ipv4("192.0.2.010") == IpAddress::parse("192.0.2.8"));
+    CHECK(IpAddress::parse_legacy_ipv4("0x7f.1") == IpAddress::parse("127.0.0.1"));
+    CHECK(IpAddress::parse_legacy_ipv4("0x7f000001") == IpAddress::parse("127.0.0.1"));
+    CHECK(IpAddress::parse_legacy_ipv4("10.0x10.1") == IpAddress::parse("10.16.0.1"));
+    CHECK(IpAddress::parse_legacy_ipv4("1.2.3.4") == IpAddress::parse("1.2.3.4"));
+    CHECK_FALSE(IpAddress::parse_legacy_ipv4("192.0.2.08")); // 8 is no octal digit
+    CHECK_FALSE(IpAddress::parse_legacy_ipv4("1.2.3.256"));
+    CHECK_FALSE(IpAddress::parse_legacy_ipv4("1.2.65536"));
+    CHECK_FALSE(IpAddress::parse_legacy_ipv4("4294967296"));
+    CHECK_FALSE(IpAddress::parse_legacy_ipv4("1.2.3.4.5"));
+    CHECK_FALSE(IpAddress::parse_legacy_ipv4("1.2.3."));
+    CHECK_FALSE(IpAddress::parse_legacy_ipv4("doctor.example"));
+    CHECK_FALSE(IpAddress::parse_legacy_ipv4("1host"));
+    CHECK_FALSE(IpAddress::parse_legacy_ipv4("0xfg"));
+    CHECK_FALSE(IpAddress::parse_legacy_ipv4(""));
+}
+
+TEST_CASE("IPv4-mapped IPv6 addresses are recognised with their IPv4 address") {
+    const auto mapped = IpAddress::parse("::ffff:192.0.2.5");
+    CHECK(mapped.is_v4_mapped());
+    CHECK(mapped.mapped_v4() == IpAddress::parse("192.0.2.5"));
+    CHECK_FALSE(IpAddress::parse("2001:db8::5").is_v4_mapped());
+    CHECK_FALSE(IpAddress::parse("::192.0.2.5").is_v4_mapped());
+    CHECK_FALSE(IpAddress::parse("192.0.2.5").is_v4_mapped());
+}
