@@ -5,6 +5,7 @@
 #include "reconcile/watch.hpp"
 #include "resolve/resolver.hpp"
 #include "system/configfs.hpp"
+#include "system/service_notify.hpp"
 #include "target_options.hpp"
 
 #include <CLI/App.hpp>
@@ -54,13 +55,12 @@ std::string change_text(const reconcile::Change& c) {
 
 class Sink final : public reconcile::WatchSink {
 public:
-    Sink(const Context& context, bool dry_run) : m_context(context), m_dry_run(dry_run) {}
+    Sink(const Context& context, bool dry_run, const ServiceNotifier& notifier)
+        : m_context(context), m_dry_run(dry_run), m_notifier(notifier) {}
 
     void ready() override {
-        if (!m_context.global.quiet) {
-            m_context.output.note(m_dry_run ? "watching (dry run: nothing is written)"
-                                            : "watching");
-        }
+        m_context.output.note(m_dry_run ? "watching (dry run: nothing is written)" : "watching");
+        m_notifier.notify("READY=1\nSTATUS=watching the network for the targets");
     }
 
     void event(const NetworkEvent& event, const std::vector<std::string>& concerned) override {
@@ -131,7 +131,7 @@ public:
         m_context.output.warning({message, hint});
     }
 
-    void alive() override {}
+    void alive() override { m_notifier.notify("WATCHDOG=1"); }
 
     void reloaded(const std::optional<std::string>& error) override {
         if (error) {
@@ -146,6 +146,7 @@ public:
 private:
     const Context& m_context;
     bool m_dry_run;
+    const ServiceNotifier& m_notifier;
     std::set<std::pair<std::string, std::string>> m_shown; ///< (target, warning) shown
 };
 
@@ -194,8 +195,10 @@ void run_watch(const WatchOptions& options, const Context& context) {
         return resolve_all({request}, context.root).front();
     };
     SystemConfigfsFiles files;
-    Sink sink(context, options.dry_run);
+    const auto notifier = ServiceNotifier::from_environment();
+    Sink sink(context, options.dry_run, notifier);
     reconcile::watch(load, resolve, files, netconsole_dir(context.root), watch, sink);
+    notifier.notify("STOPPING=1");
 }
 
 } // namespace

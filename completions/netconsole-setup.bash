@@ -9,7 +9,7 @@
 # BEGIN generated from the CLI11 app by tests/completions (update-completions target)
 # The subcommands, then one record per option: COMMAND OPTION KIND. COMMAND '*'
 # is valid after any subcommand; OPTION 'ARG' is the first positional argument.
-_netconsole_setup_commands='print explain apply enable disable remove list loglevel test status cmdline modprobe'
+_netconsole_setup_commands='print explain apply enable disable remove list loglevel test status cmdline modprobe watch'
 _netconsole_setup_surface=(
     'netconsole-setup --help flag'
     'netconsole-setup -h flag'
@@ -139,6 +139,26 @@ _netconsole_setup_surface=(
     'modprobe --dry-run flag'
     'modprobe --force flag'
     'modprobe --remove flag'
+    'watch --help flag'
+    'watch -h flag'
+    'watch --to other'
+    'watch --port other'
+    'watch --src-port other'
+    'watch --dev interface'
+    'watch --src other'
+    'watch --mac other'
+    'watch --broadcast flag'
+    'watch --extended flag'
+    'watch --release flag'
+    'watch --timeout other'
+    'watch --allow-unconfirmed-mac flag'
+    'watch -4 flag'
+    'watch -6 flag'
+    'watch --name target'
+    'watch --userdata other'
+    'watch --sysdata sysdata'
+    'watch --dry-run flag'
+    'watch --event-buffer other'
 )
 # END generated
 

@@ -196,7 +196,10 @@ private:
             w.ifindex = link->ifindex;
         }
         try {
-            const auto route = m_netlink.get_route({w.remote, w.ifindex, std::nullopt});
+            RouteQuery query{w.remote, w.ifindex, target.local_ip, {}, {}};
+            query.udp_source_port = target.local_port;
+            query.udp_destination_port = target.remote_port;
+            const auto route = m_netlink.get_route(query);
             w.next_hop = route.gateway ? *route.gateway : w.remote;
             if (!w.local_ip && route.prefsrc) {
                 w.local_ip = route.prefsrc;
