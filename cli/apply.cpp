@@ -120,13 +120,15 @@ Sysdata parse_sysdata(std::string_view text) {
     return sysdata;
 }
 
-void require_kernel_admin(const Context& context, std::string_view verb) {
-    if (context.root.is_system_root() && !has_sys_admin_capability()) {
+LiveKernel require_kernel_admin(const Context& context, std::string_view verb) {
+    auto kernel = context.root.live_kernel(fmt::format("'{}'", verb));
+    if (!has_sys_admin_capability()) {
         throw OperationError(fmt::format("{} changes the running kernel and needs root "
                                          "(CAP_SYS_ADMIN)",
                                          verb),
                              fmt::format("run it as root: sudo {} {} ...", k_program, verb));
     }
+    return kernel;
 }
 
 Command setup_apply(CLI::App& app) {
@@ -198,6 +200,9 @@ void run_apply(const ApplyOptions& options, const Context& context) {
     }
     const auto sysdata = options.sysdata ? parse_sysdata(*options.sysdata) : Sysdata{};
 
+    // Resolution only reads the kernel's tables (a neighbour probe aside); after it
+    // the kernel changes. Under --root nothing of it happens.
+    const auto kernel = require_kernel_admin(context, "apply");
     const auto resolutions = resolve_all(requests, context.root);
     std::vector<Target> targets;
     std::set<std::string> names;
@@ -224,15 +229,13 @@ void run_apply(const ApplyOptions& options, const Context& context) {
         targets.push_back(std::move(target));
     }
 
-    // Resolution only reads the kernel's tables; from here on it changes.
-    require_kernel_admin(context, "apply");
-    for (const auto& step : apply::prepare_kernel(context.root)) {
+    for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
         context.output.step({step, {}});
     }
-    SystemConfigfsFiles files;
+    SystemConfigfsFiles files(kernel);
     const auto reports = apply::apply_targets(files, netconsole_dir(context.root), targets);
     if (loglevel) {
-        set_console_loglevel(*loglevel);
+        set_console_loglevel(kernel, *loglevel);
     }
 
     if (context.global.json) {

@@ -36,8 +36,9 @@ UserdataEntry parse_userdata(std::string_view text);
 /// InputError naming an unknown one.
 Sysdata parse_sysdata(std::string_view text);
 
-/// Throws OperationError unless the process may change the kernel's configfs and
-/// modules (CAP_SYS_ADMIN); nothing is checked under a --root other than "/".
-void require_kernel_admin(const Context& context, std::string_view verb);
+/// The right to act on the running kernel for verb: throws InputError under --root
+/// (Root::live_kernel), OperationError unless the process may change the kernel's
+/// configfs and modules (CAP_SYS_ADMIN).
+LiveKernel require_kernel_admin(const Context& context, std::string_view verb);
 
 } // namespace ncs::cli

@@ -78,17 +78,52 @@ ConfiguredTarget parse_line(const persist::ConfigLine& line, const std::string& 
     return configured;
 }
 
-std::vector<ConfiguredTarget> read_configuration(const std::string& file, const Context& context) {
-    std::vector<ConfiguredTarget> configured;
-    if (const auto text = read_optional_file(context.root.path(file))) {
+/// The targets of the configuration, and whether it says which targets exist: only
+/// then are the ones it no longer lists removed.
+struct Configuration {
+    std::vector<ConfiguredTarget> targets;
+    bool complete = true;
+    std::string note; ///< shown once the command may go on, so that an error comes alone
+};
+
+/// The text of the file the command line names: missing or unreadable is bad input,
+/// except for the service's own default path, which may be absent (nullopt).
+std::optional<std::string> read_named_file(const std::string& file, const Context& context) {
+    SmallFile read;
+    try {
+        // Relative to the working directory on the running system, to the root under --root.
+        const auto path = context.root.is_system_root() && !file.empty() && file[0] != '/'
+                              ? std::filesystem::absolute(file).string()
+                              : file;
+        read = read_small_file(context.root, path);
+    } catch (const std::system_error& e) {
+        throw InputError(fmt::format("--config: {}", e.what()));
+    }
+    if (read.outcome == ReadOutcome::ok) {
+        return std::move(read.content);
+    }
+    if (read.outcome == ReadOutcome::absent && file == k_default_config_path) {
+        return std::nullopt;
+    }
+    throw InputError(fmt::format("--config: {}", unread_reason(read.outcome, file)),
+                     read.outcome == ReadOutcome::absent
+                         ? "nothing was changed; an empty file removes every target it made"
+                         : "nothing was changed");
+}
+
+Configuration read_configuration(const std::string& file, const Context& context) {
+    Configuration configuration;
+    auto& configured = configuration.targets;
+    if (const auto text = read_named_file(file, context)) {
         for (const auto& line : persist::parse_config_text(*text, file)) {
             configured.push_back(parse_line(line, file));
         }
     } else {
-        context.output.note(fmt::format("{} does not exist: no targets from it", file));
+        configuration.complete = false;
+        configuration.note = fmt::format("{} does not exist: no targets from it, none removed",
+                                         file);
     }
-    const auto defaults_path = context.root.path(k_debian_defaults_path);
-    if (const auto text = read_optional_file(defaults_path)) {
+    if (const auto text = read_optional_file(context.root, k_debian_defaults_path)) {
         const std::string where(k_debian_defaults_path);
         for (const auto& word : persist::parse_netconsole_opts(*text, where)) {
             ConfiguredTarget target;
@@ -107,12 +142,12 @@ std::vector<ConfiguredTarget> read_configuration(const std::string& file, const 
             configured.push_back(std::move(target));
         }
     }
-    return configured;
+    return configuration;
 }
 
 std::vector<std::string> read_state(const Context& context) {
     std::vector<std::string> names;
-    if (const auto text = read_optional_file(context.root.path(k_config_state_path))) {
+    if (const auto text = read_optional_file(context.root, k_config_state_path)) {
         for (const auto& line : persist::parse_config_text(*text, k_config_state_path)) {
             names.insert(names.end(), line.words.begin(), line.words.end());
         }
@@ -134,7 +169,12 @@ std::string state_text(const std::vector<Target>& targets) {
 void run_apply_config(const std::string& file, const Context& context) {
     // Everything in the files is checked, and every target resolved, before anything
     // is touched.
-    const auto configured = read_configuration(file, context);
+    const auto configuration = read_configuration(file, context);
+    const auto& configured = configuration.targets;
+    const auto kernel = require_kernel_admin(context, "apply");
+    if (!configuration.note.empty()) {
+        context.output.note(configuration.note);
+    }
     std::vector<TargetRequest> requests;
     for (const auto& c : configured) {
         requests.push_back(c.request);
@@ -165,25 +205,32 @@ void run_apply_config(const std::string& file, const Context& context) {
         targets.push_back(std::move(target));
     }
 
-    require_kernel_admin(context, "apply");
-    for (const auto& step : apply::prepare_kernel(context.root)) {
+    for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
         context.output.step({step, {}});
     }
-    SystemConfigfsFiles files;
+    SystemConfigfsFiles files(kernel);
     const auto dir = netconsole_dir(context.root);
     const auto reports = apply::apply_targets(files, dir, targets);
 
-    // Only targets this command made earlier, and still there, are removed.
+    // Only targets this command made earlier, and still there, are removed, and only
+    // when the configuration was read whole: a missing default file removes nothing.
     const auto present = list_targets(files, dir);
     std::vector<std::string> removed;
+    auto recorded = targets;
     for (const auto& name : read_state(context)) {
         if (names.count(name) == 0 &&
             std::find(present.begin(), present.end(), name) != present.end()) {
-            apply::remove_target(files, dir, name);
-            removed.push_back(name);
+            if (configuration.complete) {
+                apply::remove_target(files, dir, name);
+                removed.push_back(name);
+            } else {
+                Target kept;
+                kept.name = name; // still made by us: a later complete run removes it
+                recorded.push_back(std::move(kept));
+            }
         }
     }
-    write_file_atomically(context.root.path(k_config_state_path), state_text(targets));
+    write_file_atomically(context.root, k_config_state_path, state_text(recorded));
 
     if (context.global.json) {
         Json json;

@@ -15,12 +15,16 @@ namespace ncs::cli {
 /// The record of the targets `apply --config` made (a system path under the root).
 inline constexpr std::string_view k_config_state_path = "/run/netconsole-setup/config-targets";
 
+/// The file netconsole-setup.service names: the one --config FILE that may be absent.
+inline constexpr std::string_view k_default_config_path = "/etc/netconsole-setup.conf";
+
 /// Debian's file whose NETCONSOLE_OPTS is applied too.
 inline constexpr std::string_view k_debian_defaults_path = "/etc/default/netconsole";
 
-/// Applies FILE, a system path read under --root like /etc/default/netconsole. A missing
-/// FILE means no targets. Throws InputError "FILE:LINE: ..." before touching anything,
-/// OperationError and std::system_error.
+/// Applies FILE, a system path read under --root like /etc/default/netconsole. A FILE
+/// that is missing or cannot be read is InputError, except k_default_config_path, which
+/// then gives no targets and removes none. Throws InputError "FILE:LINE: ..." before
+/// touching anything, OperationError and std::system_error.
 void run_apply_config(const std::string& file, const Context& context);
 
 } // namespace ncs::cli

@@ -124,7 +124,7 @@ void run_compat(const std::vector<std::string>& words, const Context& context) {
         }
         requests.push_back(std::move(request));
     }
-    require_kernel_admin(context, "netconsole-setup [+][PORT]@HOST");
+    const auto kernel = require_kernel_admin(context, "netconsole-setup [+][PORT]@HOST");
     const auto resolutions = resolve_all(requests, context.root);
     std::vector<Target> targets;
     for (std::size_t i = 0; i < resolutions.size(); ++i) {
@@ -134,12 +134,12 @@ void run_compat(const std::vector<std::string>& words, const Context& context) {
         context.output.resolution(resolutions[i], target.name);
         targets.push_back(std::move(target));
     }
-    for (const auto& step : apply::prepare_kernel(context.root)) {
+    for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
         context.output.step({step, {}});
     }
-    SystemConfigfsFiles files;
+    SystemConfigfsFiles files(kernel);
     const auto reports = apply::apply_targets(files, netconsole_dir(context.root), targets);
-    const auto message = send_test_message(context.root, "");
+    const auto message = send_test_message(kernel, context.root, "");
 
     if (context.global.json) {
         Json json;

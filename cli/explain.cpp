@@ -99,8 +99,12 @@ std::vector<Input> collect_inputs(const ExplainOptions& options, const Context& 
             {std::string(k_argument), std::string(grammar::strip_parameter_name(*options.value))});
         return inputs;
     }
-    for (auto& found : find_configured_values(context.root)) {
+    std::vector<Warning> skipped;
+    for (auto& found : find_configured_values(context.root, &skipped)) {
         inputs.push_back({std::move(found.source), std::move(found.value)});
+    }
+    for (const auto& warning : skipped) {
+        context.output.warning(warning);
     }
     return inputs;
 }

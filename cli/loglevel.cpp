@@ -105,12 +105,9 @@ void run_loglevel(const LoglevelOptions& options, const Context& context) {
         return;
     }
     const int level = parse_console_loglevel(*options.level);
-    if (!context.root.is_system_root()) {
-        throw InputError("loglevel N sets the running kernel's level and cannot act under --root",
-                         "drop --root, or run 'netconsole-setup loglevel' to only show it");
-    }
+    const auto kernel = context.root.live_kernel("'loglevel N'");
     const auto before = read_printk_levels(context.root);
-    set_console_loglevel(level);
+    set_console_loglevel(kernel, level);
     const auto after = read_printk_levels(context.root);
     if (after.console_loglevel != level) {
         // syslog(2) raises a level below minimum_console_loglevel to that minimum.

@@ -73,6 +73,7 @@ Command setup_modprobe(CLI::App& app) {
 
 void run_modprobe(const ModprobeOptions& options, const Context& context) {
     std::vector<FilePlan> plans;
+    std::vector<Warning> warnings; // shown once the files are written: an error comes alone
     if (options.remove) {
         if (options.load_at_boot || options.persist_loglevel) {
             throw InputError("--remove removes every file netconsole-setup wrote",
@@ -90,6 +91,13 @@ void run_modprobe(const ModprobeOptions& options, const Context& context) {
             loglevel = parse_level_option(*options.persist_loglevel, "--persist-loglevel");
         }
         const auto state = read_module_state(context.root, "netconsole", options.kernel);
+        if (state.kind() == ModuleKind::builtin) {
+            // A built-in netconsole never reads modprobe.d: the file would do nothing.
+            throw OperationError(
+                fmt::format("netconsole is built into {}: modprobe.d options are not used",
+                            state.release),
+                "use the kernel command line instead: netconsole-setup cmdline --to ...");
+        }
 
         const auto targets = resolve_and_report(requests, context);
         const auto force = options.force ? Force::yes : Force::no;
@@ -118,15 +126,12 @@ void run_modprobe(const ModprobeOptions& options, const Context& context) {
                                             now.default_console_loglevel),
                 force));
         }
-        if (state.kind() == ModuleKind::builtin) {
-            context.output.warning(
-                {fmt::format("netconsole is built into {}: modprobe.d options are not used",
-                             state.release),
-                 "use 'netconsole-setup cmdline' for the kernel command line instead"});
-        }
-        context.output.warning(
-            {"at boot the module can load before the network is up, and then fails "
-             "(\"no IP address for eth0, aborting\", or no such device yet)",
+        warnings.push_back(
+            {fmt::format("at boot the module can load before the network is up, and then fails "
+                         "(\"no IP address for {}, aborting\", or no such device yet)",
+                         !targets.empty() && targets.front().device_name() != nullptr
+                             ? *targets.front().device_name()
+                             : std::string("the device")),
              "netconsole-setup.service resolves and applies /etc/netconsole-setup.conf after "
              "network-online.target: systemctl enable netconsole-setup.service"});
     }
@@ -134,6 +139,9 @@ void run_modprobe(const ModprobeOptions& options, const Context& context) {
     const bool changed = any_change(plans);
     if (!options.dry_run && changed) {
         carry_out(context, plans);
+    }
+    for (const auto& warning : warnings) {
+        context.output.warning(warning);
     }
     if (context.global.json) {
         Json json;

@@ -23,7 +23,9 @@ FilePlan plan_write(const Context& context, std::string_view path, std::string c
                     Force force) {
     FilePlan plan;
     plan.path = path;
-    plan.old_content = read_optional_file(context.root.path(path));
+    // Not through a link: a managed file is replaced or removed itself, never what a
+    // link points to.
+    plan.old_content = read_optional_file(context.root, path, FollowLast::no);
     plan.foreign = plan.old_content && !persist::is_owned(*plan.old_content);
     if (plan.foreign && *plan.old_content != content && force == Force::no) {
         throw OperationError(fmt::format("{} was not written by {}; not overwriting it", path,
@@ -38,7 +40,14 @@ FilePlan plan_write(const Context& context, std::string_view path, std::string c
 FilePlan plan_remove(const Context& context, std::string_view path) {
     FilePlan plan;
     plan.path = path;
-    plan.old_content = read_optional_file(context.root.path(path));
+    auto old = read_small_file(context.root, path, FollowLast::no);
+    if (old.outcome == ReadOutcome::not_regular || old.outcome == ReadOutcome::too_large) {
+        context.output.note(fmt::format("{} is not a file {} wrote; leaving it", path, k_program));
+        return plan;
+    }
+    if (old.outcome == ReadOutcome::ok) {
+        plan.old_content = std::move(old.content);
+    }
     plan.foreign = plan.old_content && !persist::is_owned(*plan.old_content);
     if (plan.foreign) {
         context.output.note(fmt::format("{} was not written by {}; leaving it", path, k_program));
@@ -73,16 +82,13 @@ bool any_change(const std::vector<FilePlan>& plans) {
 }
 
 void carry_out(const Context& context, const std::vector<FilePlan>& plans) {
+    std::vector<FileWrite> writes;
     for (const auto& plan : plans) {
-        if (plan.diff.empty()) {
-            continue;
-        }
-        if (plan.new_content) {
-            write_file_atomically(context.root.path(plan.path), *plan.new_content);
-        } else {
-            remove_file_durably(context.root.path(plan.path));
+        if (!plan.diff.empty()) {
+            writes.push_back({plan.path, plan.new_content});
         }
     }
+    write_files_atomically(context.root, writes);
 }
 
 } // namespace ncs::cli

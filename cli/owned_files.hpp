@@ -26,11 +26,13 @@ struct FilePlan {
 enum class Force { no, yes };
 
 /// What writing content to path would change. Throws OperationError when path exists,
-/// is not the tool's and force is no (nothing has been written by then).
+/// is not the tool's and force is no, or is not a regular file (a link, a directory);
+/// nothing has been written by then.
 FilePlan plan_write(const Context& context, std::string_view path, std::string content,
                     Force force);
 
-/// What removing path would change: nothing (with a note) when it is not the tool's.
+/// What removing path would change: nothing (with a note) when it is not the tool's,
+/// or not a regular file (a link is never followed).
 FilePlan plan_remove(const Context& context, std::string_view path);
 
 /// The plans as JSON: [{"path", "action": create|replace|remove|unchanged, "diff"}].
@@ -39,7 +41,8 @@ nlohmann::ordered_json plans_json(const std::vector<FilePlan>& plans);
 /// Whether any plan changes its file.
 bool any_change(const std::vector<FilePlan>& plans);
 
-/// Writes or removes the files as planned, atomically. Throws std::system_error.
+/// Writes or removes the files as planned, all or none (write_files_atomically).
+/// Throws OperationError, after which no file has changed (unless it says otherwise).
 void carry_out(const Context& context, const std::vector<FilePlan>& plans);
 
 } // namespace ncs::cli

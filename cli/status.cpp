@@ -49,6 +49,7 @@ struct TargetPart {
     std::string name;
     std::optional<ConfigfsTarget> target;
     std::string error;
+    TargetReport report; ///< judged when target was read
 };
 
 struct Status {
@@ -56,8 +57,10 @@ struct Status {
     Part<bool> configfs_mounted;
     bool dynamic = false; ///< <root>/sys/kernel/config/netconsole exists
     std::vector<TargetPart> targets;
+    std::optional<KernelVersion> kernel; ///< whose behaviour applies to the targets
     Part<PrintkLevels> printk;
     Part<std::vector<ConfiguredValue>> configured;
+    std::vector<Warning> skipped; ///< configuration files that were not read
 };
 
 /// The kernel release whose modules to look at: the running kernel's, except under a
@@ -80,27 +83,39 @@ std::optional<std::string> release_under(const Root& root) {
     return releases.front();
 }
 
+/// One target and its condition (device gone, enslaved, down), or why it is unreadable.
+TargetPart read_target_part(const Root& root, const ConfigfsFiles& files,
+                            const std::filesystem::path& dir, const std::string& name,
+                            const DeviceEvents& events) {
+    TargetPart part{name, std::nullopt, {}, {}};
+    try {
+        part.target = read_target(files, dir, name);
+        part.report = report_target(root, *part.target, events);
+    } catch (const std::exception& e) {
+        part.error = e.what();
+    }
+    return part;
+}
+
 Status read_status(const Root& root) {
     Status status;
     status.module =
         read_part([&] { return read_module_state(root, "netconsole", release_under(root)); });
     status.configfs_mounted = read_part([&] { return configfs_mounted(root); });
-    const SystemConfigfsFiles files;
+    const SystemConfigfsFiles files(root);
     const auto dir = netconsole_dir(root);
     status.dynamic = files.is_directory(dir);
     if (status.dynamic) {
-        for (const auto& name : list_targets(files, dir)) {
-            TargetPart part{name, std::nullopt, {}};
-            try {
-                part.target = read_target(files, dir, name);
-            } catch (const std::exception& e) {
-                part.error = e.what();
-            }
-            status.targets.push_back(std::move(part));
+        const auto names = list_targets(files, dir);
+        const auto events = names.empty() ? DeviceEvents{} : read_device_events(root);
+        for (const auto& name : names) {
+            status.targets.push_back(read_target_part(root, files, dir, name, events));
         }
+        status.kernel = targets_kernel(root);
     }
     status.printk = read_part([&] { return read_printk_levels(root); });
-    status.configured = read_part([&] { return find_configured_values(root); });
+    status.configured =
+        read_part([&] { return find_configured_values(root, &status.skipped); });
     return status;
 }
 
@@ -115,9 +130,23 @@ std::string module_text(const ModuleState& module) {
     case ModuleKind::absent:
         break;
     }
+    if (module.index_found && !module.builtin_index_found) {
+        return "absent: not in modules.dep, and no modules.builtin says it is built in";
+    }
     return module.index_found ? "absent: no netconsole module for this kernel"
                               : fmt::format("unknown: no module index for kernel {}",
                                             module.release);
+}
+
+/// Enabled targets whose messages the kernel drops silently (device down, no carrier).
+void add_target_warnings(const Status& status, std::vector<Warning>& warnings) {
+    for (const auto& part : status.targets) {
+        if (part.target) {
+            if (auto warning = condition_warning(*part.target, part.report)) {
+                warnings.push_back(std::move(*warning));
+            }
+        }
+    }
 }
 
 /// The warnings status gives: what stops netconsole from sending, and the console level.
@@ -132,12 +161,23 @@ std::vector<Warning> status_warnings(const Status& status) {
         warnings.push_back({"configfs is not mounted on /sys/kernel/config",
                             "'netconsole-setup apply' mounts it"});
     }
+    add_target_warnings(status, warnings);
     if (status.printk.value) {
         for (auto& warning : check_console_loglevel(status.printk.value->console_loglevel)) {
             warnings.push_back(std::move(warning));
         }
     }
     return warnings;
+}
+
+/// A target's JSON as `list --json` gives it, or {"name", "error"}.
+Json target_part_json(const TargetPart& part, std::optional<KernelVersion> kernel) {
+    if (!part.target) {
+        return Json{{"name", part.name}, {"error", part.error}};
+    }
+    auto json = configfs_target_json(*part.target);
+    add_condition_json(json, *part.target, part.report, kernel);
+    return json;
 }
 
 Json status_json(const Status& status, const std::vector<Warning>& warnings) {
@@ -148,7 +188,8 @@ Json status_json(const Status& status, const std::vector<Warning>& warnings) {
                           {"builtin", module->builtin},
                           {"loadable", module->loadable},
                           {"loaded", module->loaded},
-                          {"index_found", module->index_found}};
+                          {"index_found", module->index_found},
+                          {"builtin_index_found", module->builtin_index_found}};
     } else {
         json["module"] = {{"error", status.module.error}};
     }
@@ -158,9 +199,7 @@ Json status_json(const Status& status, const std::vector<Warning>& warnings) {
     json["dynamic_targets"] = status.dynamic;
     json["targets"] = Json::array();
     for (const auto& part : status.targets) {
-        json["targets"].push_back(part.target ? configfs_target_json(*part.target)
-                                              : Json{{"name", part.name},
-                                                     {"error", part.error}});
+        json["targets"].push_back(target_part_json(part, status.kernel));
     }
     if (const auto& printk = status.printk.value) {
         json["printk"] = {{"console_loglevel", printk->console_loglevel},
@@ -192,6 +231,19 @@ Json status_json(const Status& status, const std::vector<Warning>& warnings) {
     return json;
 }
 
+/// "  NAME enabled|disabled: ... dev DEV", then why it does not send.
+void print_target(const TargetPart& part, std::optional<KernelVersion> kernel,
+                  std::ostream& out) {
+    const auto& t = *part.target;
+    out << fmt::format("  {} {}: {}{} -> {}:{} via {} dev {}\n", t.name,
+                       t.enabled ? "enabled" : "disabled", t.extended ? "extended, " : "",
+                       fmt::format("from {}:{}", t.local_ip, t.local_port), t.remote_ip,
+                       t.remote_port, t.remote_mac, t.dev_name);
+    if (const auto reason = condition_text(t, part.report, kernel); !reason.empty()) {
+        out << fmt::format("    {}\n", reason);
+    }
+}
+
 void print_status(const Status& status, std::ostream& out) {
     const auto unknown = [](const std::string& error) { return "unknown (" + error + ")"; };
     out << fmt::format("netconsole:       {}\n", status.module.value
@@ -213,11 +265,7 @@ void print_status(const Status& status, std::ostream& out) {
             out << fmt::format("  {}: unreadable ({})\n", part.name, part.error);
             continue;
         }
-        const auto& t = *part.target;
-        out << fmt::format("  {} {}: {}{} -> {}:{} via {} dev {}\n", t.name,
-                           t.enabled ? "enabled" : "disabled", t.extended ? "extended, " : "",
-                           fmt::format("from {}:{}", t.local_ip, t.local_port), t.remote_ip,
-                           t.remote_port, t.remote_mac, t.dev_name);
+        print_target(part, status.kernel, out);
     }
     if (status.dynamic) {
         out << "  (boot-time targets cmdline0... show only once adopted: "
@@ -253,6 +301,9 @@ Command setup_status(CLI::App& app) {
 
 void run_status(const StatusOptions& /*options*/, const Context& context) {
     const auto status = read_status(context.root);
+    for (const auto& warning : status.skipped) {
+        context.output.warning(warning);
+    }
     const auto warnings = status_warnings(status);
     if (context.global.json) {
         context.output.result() << dump(status_json(status, warnings));

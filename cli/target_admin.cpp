@@ -68,8 +68,8 @@ std::vector<Command> setup_target_admin(CLI::App& app) {
 
 void run_set_enabled(const TargetAdminOptions& options, bool enable, const Context& context) {
     apply::validate_target_name(options.name);
-    require_kernel_admin(context, enable ? "enable" : "disable");
-    SystemConfigfsFiles files;
+    const auto kernel = require_kernel_admin(context, enable ? "enable" : "disable");
+    SystemConfigfsFiles files(kernel);
     const auto toggle =
         apply::set_enabled(files, netconsole_dir(context.root), options.name, enable);
     report(context, options.name, enable ? "enabled" : "disabled",
@@ -78,8 +78,8 @@ void run_set_enabled(const TargetAdminOptions& options, bool enable, const Conte
 
 void run_remove(const TargetAdminOptions& options, const Context& context) {
     apply::validate_target_name(options.name);
-    require_kernel_admin(context, "remove");
-    SystemConfigfsFiles files;
+    const auto kernel = require_kernel_admin(context, "remove");
+    SystemConfigfsFiles files(kernel);
     apply::remove_target(files, netconsole_dir(context.root), options.name);
     report(context, options.name, "removed", true);
 }

@@ -43,13 +43,16 @@ std::string make_marker(std::string_view name) {
                        static_cast<std::uint32_t>(mixed >> 32));
 }
 
-/// The target must be a configfs directory that exists and is enabled.
-void check_target(const Root& root, const std::string& name) {
+void check_name(const std::string& name) {
     if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
         name.size() > 255) {
         throw InputError(fmt::format("'{}' is not a target name", name),
                          "a target name is one path component: no '/', not '.' or '..'");
     }
+}
+
+/// The target must be a configfs directory that exists and is enabled.
+void check_target(const Root& root, const std::string& name) {
     // Messages name system paths, whatever the root.
     constexpr const char* k_configfs = "/sys/kernel/config/netconsole";
     const auto directory = root.path(k_configfs);
@@ -78,7 +81,8 @@ void check_target(const Root& root, const std::string& name) {
 
 } // namespace
 
-TestMessage send_test_message(const Root& root, std::string_view name) {
+TestMessage send_test_message(const LiveKernel& /*kernel*/, const Root& root,
+                              std::string_view name) {
     const auto levels = read_printk_levels(root);
     TestMessage message{make_marker(name), test_message_level(levels)};
     const auto line = fmt::format("<{}>{}: test message {}\n", message.level, k_program,
@@ -112,6 +116,10 @@ Command setup_test(CLI::App& app) {
 
 void run_test(const TestOptions& options, const Context& context) {
     if (options.name) {
+        check_name(*options.name);
+    }
+    const auto kernel = context.root.live_kernel("'test'");
+    if (options.name) {
         check_target(context.root, *options.name);
     }
     if (const auto levels = read_printk_levels(context.root); levels.console_loglevel <= 1) {
@@ -121,7 +129,7 @@ void run_test(const TestOptions& options, const Context& context) {
                                                       : "no message"),
              "'netconsole-setup loglevel 8' lets every message through"});
     }
-    const auto message = send_test_message(context.root, options.name.value_or(""));
+    const auto message = send_test_message(kernel, context.root, options.name.value_or(""));
     if (context.global.json) {
         Json json;
         json["marker"] = message.marker;

@@ -28,7 +28,9 @@ struct TestMessage {
 
 /// Writes "<level>netconsole-setup: test message MARKER" to <root>/dev/kmsg, the level
 /// chosen from <root>/proc/sys/kernel/printk; name (may be empty) goes into the marker.
-/// Used by `test` and by the Debian compatible form. Throws std::system_error.
-TestMessage send_test_message(const Root& root, std::string_view name);
+/// Used by `test` and by the Debian compatible form. Writes to the running kernel, so
+/// it needs a LiveKernel (never under --root). Throws std::system_error.
+TestMessage send_test_message(const LiveKernel& kernel, const Root& root,
+                              std::string_view name);
 
 } // namespace ncs::cli

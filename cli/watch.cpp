@@ -184,20 +184,24 @@ void run_watch(const WatchOptions& options, const Context& context) {
     }
     reconcile::validate(desired);
 
-    if (!options.dry_run) {
-        require_kernel_admin(context, "watch");
-        for (const auto& step : apply::prepare_kernel(context.root)) {
+    // A dry run only reads configfs (under --root too); otherwise the kernel changes.
+    std::unique_ptr<SystemConfigfsFiles> files;
+    if (options.dry_run) {
+        files = std::make_unique<SystemConfigfsFiles>(context.root);
+    } else {
+        const auto kernel = require_kernel_admin(context, "watch");
+        for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
             context.output.step({step, {}});
         }
+        files = std::make_unique<SystemConfigfsFiles>(kernel);
     }
     const reconcile::LoadDesired load = [desired] { return std::vector{desired}; };
     const reconcile::ResolveOne resolve = [&context](const TargetRequest& request) {
         return resolve_all({request}, context.root).front();
     };
-    SystemConfigfsFiles files;
     const auto notifier = ServiceNotifier::from_environment();
     Sink sink(context, options.dry_run, notifier);
-    reconcile::watch(load, resolve, files, netconsole_dir(context.root), watch, sink);
+    reconcile::watch(load, resolve, *files, netconsole_dir(context.root), watch, sink);
     notifier.notify("STOPPING=1");
 }
 

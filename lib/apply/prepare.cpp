@@ -17,9 +17,8 @@ constexpr const char* k_no_dynamic_hint =
 
 } // namespace
 
-std::vector<std::string> prepare_kernel(const Root& root) {
+std::vector<std::string> prepare_kernel(const LiveKernel& kernel, const Root& root) {
     std::vector<std::string> steps;
-    const bool live = root.is_system_root();
     const auto netconsole = read_module_state(root, "netconsole");
     if (netconsole.index_found && netconsole.kind() == ModuleKind::absent) {
         throw OperationError(
@@ -30,27 +29,21 @@ std::vector<std::string> prepare_kernel(const Root& root) {
     }
 
     std::error_code ec;
-    if (live) {
-        // /sys/kernel/config appears when configfs registers itself.
-        if (!std::filesystem::is_directory(configfs_dir(root), ec)) {
-            if (load_module("configfs") == ModuleLoad::loaded) {
-                steps.emplace_back("loaded module configfs");
-            }
+    // /sys/kernel/config appears when configfs registers itself.
+    if (!std::filesystem::is_directory(configfs_dir(root), ec)) {
+        if (load_module(kernel, "configfs") == ModuleLoad::loaded) {
+            steps.emplace_back("loaded module configfs");
         }
-        if (!configfs_mounted(root)) {
-            mount_configfs(root);
-            steps.push_back(fmt::format("mounted configfs on {}", configfs_dir(root).string()));
-        }
-        if (load_module("netconsole") == ModuleLoad::loaded) {
-            steps.emplace_back("loaded module netconsole");
-        }
+    }
+    if (!configfs_mounted(root)) {
+        mount_configfs(kernel, root);
+        steps.push_back(fmt::format("mounted configfs on {}", configfs_dir(root).string()));
+    }
+    if (load_module(kernel, "netconsole") == ModuleLoad::loaded) {
+        steps.emplace_back("loaded module netconsole");
     }
 
     if (!std::filesystem::is_directory(netconsole_dir(root), ec)) {
-        if (!live) {
-            throw OperationError("there is no /sys/kernel/config/netconsole under the --root tree",
-                                 "under --root nothing is loaded or mounted");
-        }
         if (netconsole.builtin) {
             throw OperationError("netconsole is built into this kernel without dynamic targets "
                                  "(CONFIG_NETCONSOLE_DYNAMIC)",

@@ -11,10 +11,9 @@
 namespace ncs::apply {
 
 /// Makes <root>/sys/kernel/config/netconsole available; returns what it did, one
-/// step per line ("loaded module netconsole"). Under a root other than "/" nothing is
-/// loaded or mounted into the running kernel: the tree is only checked. Throws
-/// OperationError when netconsole is absent or has no dynamic targets, and what
-/// load_module() and mount_configfs() throw.
-std::vector<std::string> prepare_kernel(const Root& root);
+/// step per line ("loaded module netconsole"). Acts on the running kernel, so only
+/// with a LiveKernel (root is "/"). Throws OperationError when netconsole is absent
+/// or has no dynamic targets, and what load_module() and mount_configfs() throw.
+std::vector<std::string> prepare_kernel(const LiveKernel& kernel, const Root& root);
 
 } // namespace ncs::apply

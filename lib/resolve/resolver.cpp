@@ -6,6 +6,7 @@
 
 #include "resolve/host_name.hpp"
 #include "resolve/neighbour.hpp"
+#include "system/atomic_file.hpp"
 #include "system/netlink.hpp"
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include <charconv>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -508,16 +510,24 @@ private:
     /// when its ifindex matches the interface's.
     bool is_wireless(const Link& link) const {
         const std::string dir = "/sys/class/net/" + link.name;
-        std::ifstream index_file(m_root.path(dir + "/ifindex"));
+        // Read inside the root, regular files only: a FIFO in a --root tree never blocks.
+        const auto text = [this](const std::string& path) {
+            try {
+                const auto file = read_small_file(m_root, path);
+                return file.outcome == ReadOutcome::ok ? file.content : std::string();
+            } catch (const std::system_error&) {
+                return std::string();
+            }
+        };
+        std::istringstream index_file(text(dir + "/ifindex"));
         int index = 0;
         if (!(index_file >> index) || index != link.ifindex) {
             return false;
         }
-        std::error_code ec;
-        if (std::filesystem::exists(m_root.path(dir + "/phy80211"), ec)) {
+        if (m_root.exists(dir + "/phy80211")) {
             return true;
         }
-        std::ifstream uevent(m_root.path(dir + "/uevent"));
+        std::istringstream uevent(text(dir + "/uevent"));
         std::string line;
         while (std::getline(uevent, line)) {
             if (line == "DEVTYPE=wlan") {

@@ -1,51 +1,69 @@
 #include "system/config_sources.hpp"
 
 #include "grammar/cmdline.hpp"
+#include "system/atomic_file.hpp"
 
-#include <algorithm>
-#include <fstream>
+#include <fmt/format.h>
+
 #include <optional>
-#include <sstream>
+#include <system_error>
 
 namespace ncs {
 namespace {
 
-std::optional<std::string> read_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) {
-        return std::nullopt;
+/// The text of path, or nullopt (with a warning unless it is simply absent).
+std::optional<std::string> read_source(const Root& root, const std::string& path,
+                                       std::vector<Warning>* warnings) {
+    auto warn = [&](std::string message, std::string hint) {
+        if (warnings != nullptr) {
+            warnings->push_back({std::move(message), std::move(hint)});
+        }
+    };
+    try {
+        auto file = read_small_file(root, path);
+        if (file.outcome == ReadOutcome::ok) {
+            return std::move(file.content);
+        }
+        if (file.outcome != ReadOutcome::absent) {
+            warn(fmt::format("{}: skipped", unread_reason(file.outcome, path)),
+                 "a configuration file is a few lines, not a FIFO, a device or a directory");
+        }
+    } catch (const std::system_error& e) {
+        warn(fmt::format("{}: skipped", e.what()), {});
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return std::nullopt;
 }
 
 } // namespace
 
-std::vector<ConfiguredValue> find_configured_values(const Root& root) {
+std::vector<ConfiguredValue> find_configured_values(const Root& root,
+                                                    std::vector<Warning>* warnings) {
     std::vector<ConfiguredValue> found;
-    if (const auto cmdline = read_file(root.path("/proc/cmdline"))) {
+    if (const auto cmdline = read_source(root, "/proc/cmdline", warnings)) {
         for (auto& v : grammar::find_in_kernel_cmdline(*cmdline)) {
             found.push_back({"/proc/cmdline", std::move(v.parameter), std::move(v.value)});
         }
     }
-    std::vector<std::filesystem::path> files;
-    std::error_code ec;
-    for (const auto& entry :
-         std::filesystem::directory_iterator(root.path("/etc/modprobe.d"), ec)) {
-        if (entry.path().extension() == ".conf") {
-            files.push_back(entry.path());
+    std::optional<std::vector<std::string>> names;
+    try {
+        names = list_directory(root, "/etc/modprobe.d");
+    } catch (const std::system_error& e) {
+        if (warnings != nullptr) {
+            warnings->push_back({fmt::format("{}: skipped", e.what()), {}});
         }
     }
-    std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
-        const auto text = read_file(file);
+    for (const auto& name : names.value_or(std::vector<std::string>{})) {
+        // modprobe reads only *.conf (sorted by name).
+        if (name.size() <= 5 || name.compare(name.size() - 5, 5, ".conf") != 0) {
+            continue;
+        }
+        const auto source = "/etc/modprobe.d/" + name;
+        const auto text = read_source(root, source, warnings);
         if (!text) {
             continue;
         }
         for (auto& v : grammar::find_in_modprobe_conf(*text)) {
-            found.push_back({"/etc/modprobe.d/" + file.filename().string(),
-                             std::move(v.parameter), std::move(v.value)});
+            found.push_back({source, std::move(v.parameter), std::move(v.value)});
         }
     }
     return found;

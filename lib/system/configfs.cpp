@@ -2,13 +2,16 @@
 
 #include "grammar/kernel_text.hpp"
 #include "model/errors.hpp"
+#include "system/atomic_file.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <fstream>
 #include <charconv>
 #include <memory>
+#include <stdexcept>
 #include <system_error>
 
 #include <fcntl.h>
@@ -49,50 +52,72 @@ UniqueFd open_file(const fs::path& file, int flags, std::string_view what) {
 
 // --- SystemConfigfsFiles --------------------------------------------------------
 
+void SystemConfigfsFiles::require_writable() const {
+    if (!m_writable) {
+        throw std::logic_error("configfs write without a LiveKernel");
+    }
+}
+
+std::string SystemConfigfsFiles::inside(const fs::path& file) const {
+    auto path = m_root.system_path(file);
+    if (!path) {
+        throw std::system_error(EXDEV, std::generic_category(),
+                                fmt::format("{} is not under {}", file.string(),
+                                            m_root.dir().string()));
+    }
+    return std::move(*path);
+}
+
 bool SystemConfigfsFiles::exists(const fs::path& path) const {
-    std::error_code ec;
-    return fs::exists(path, ec);
+    const auto system = m_root.system_path(path);
+    return system && m_root.exists(*system);
 }
 
 bool SystemConfigfsFiles::is_directory(const fs::path& path) const {
-    std::error_code ec;
-    return fs::is_directory(path, ec);
+    const auto system = m_root.system_path(path);
+    return system && m_root.is_directory(*system);
 }
 
 std::vector<std::string> SystemConfigfsFiles::subdirectories(const fs::path& dir) const {
     std::vector<std::string> names;
-    std::error_code ec;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-        std::error_code type_ec;
-        if (it->is_directory(type_ec)) {
-            names.push_back(it->path().filename().string());
+    const auto system = m_root.system_path(dir);
+    if (!system) {
+        return names;
+    }
+    std::optional<std::vector<std::string>> entries;
+    try {
+        entries = list_directory(m_root, *system);
+    } catch (const std::system_error&) {
+        return names; // as for a missing directory
+    }
+    for (auto& name : entries.value_or(std::vector<std::string>{})) {
+        if (m_root.is_directory(*system + "/" + name)) {
+            names.push_back(std::move(name));
         }
     }
-    std::sort(names.begin(), names.end());
-    return names;
+    return names; // list_directory sorts
 }
 
 std::string SystemConfigfsFiles::read(const fs::path& file) const {
-    const auto fd = open_file(file, O_RDONLY, "read");
-    std::string text;
-    char buffer[4096];
-    while (true) {
-        const auto n = ::read(*fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            throw std::system_error(errno, std::generic_category(),
-                                    fmt::format("cannot read {}", file.string()));
-        }
-        if (n == 0) {
-            return text;
-        }
-        text.append(buffer, static_cast<std::size_t>(n));
+    // An attribute is at most a page; a FIFO or device in a --root tree is never opened.
+    auto read = read_small_file(m_root, inside(file), FollowLast::yes, 64 * 1024);
+    switch (read.outcome) {
+    case ReadOutcome::ok:
+        return std::move(read.content);
+    case ReadOutcome::absent:
+        throw std::system_error(ENOENT, std::generic_category(),
+                                fmt::format("cannot read {}", file.string()));
+    case ReadOutcome::not_regular:
+    case ReadOutcome::too_large:
+        break;
     }
+    throw std::system_error(EINVAL, std::generic_category(),
+                            fmt::format("cannot read {}: {}", file.string(),
+                                        unread_reason(read.outcome, "it")));
 }
 
 void SystemConfigfsFiles::write(const fs::path& file, std::string_view text) {
+    require_writable();
     // configfs hands the store function what one write(2) brought; no O_CREAT,
     // no O_TRUNC: the attribute exists or this is not the tree we think it is.
     const auto fd = open_file(file, O_WRONLY, "open");
@@ -115,6 +140,7 @@ void SystemConfigfsFiles::write(const fs::path& file, std::string_view text) {
 }
 
 void SystemConfigfsFiles::make_directory(const fs::path& dir) {
+    require_writable();
     if (::mkdir(dir.c_str(), 0755) != 0) {
         throw std::system_error(errno, std::generic_category(),
                                 fmt::format("cannot create {}", dir.string()));
@@ -122,6 +148,7 @@ void SystemConfigfsFiles::make_directory(const fs::path& dir) {
 }
 
 void SystemConfigfsFiles::remove_directory(const fs::path& dir) {
+    require_writable();
     if (::rmdir(dir.c_str()) != 0) {
         throw std::system_error(errno, std::generic_category(),
                                 fmt::format("cannot remove {}", dir.string()));
@@ -253,6 +280,114 @@ ConfigfsTarget read_target(const ConfigfsFiles& files, const fs::path& dir,
         }
     }
     return target;
+}
+
+// --- Kernel behaviour and target conditions ------------------------------------
+
+std::optional<KernelVersion> parse_kernel_version(std::string_view release) noexcept {
+    KernelVersion version;
+    const char* const end = release.data() + release.size();
+    auto [p, ec] = std::from_chars(release.data(), end, version.major);
+    if (ec != std::errc() || p == end || *p != '.') {
+        return std::nullopt;
+    }
+    auto [q, ec2] = std::from_chars(p + 1, end, version.minor);
+    if (ec2 != std::errc() || q == p + 1 || version.major < 0 || version.minor < 0) {
+        return std::nullopt;
+    }
+    return version;
+}
+
+UnregisterBehaviour unregister_behaviour(KernelVersion version) noexcept {
+    // Linux 7.0 (220dbe3c76ed, "netconsole: resume previously deactivated target")
+    // added the DEACTIVATED state and the one retry from a workqueue.
+    return version >= KernelVersion{7, 0} ? UnregisterBehaviour::resume
+                                          : UnregisterBehaviour::disable;
+}
+
+std::string_view to_string(TargetCondition condition) noexcept {
+    switch (condition) {
+    case TargetCondition::sending: return "sending";
+    case TargetCondition::disabled: return "disabled";
+    case TargetCondition::device_gone: return "device_gone";
+    case TargetCondition::enslaved: return "enslaved";
+    case TargetCondition::stopped_by_kernel: return "stopped_by_kernel";
+    case TargetCondition::device_down: return "device_down";
+    case TargetCondition::no_carrier: return "no_carrier";
+    case TargetCondition::unknown: break;
+    }
+    return "unknown";
+}
+
+std::optional<TargetDevice> read_target_device(const Root& root, std::string_view dev_name) {
+    const std::string net = "/sys/class/net";
+    if (!root.is_directory(net)) {
+        return std::nullopt;
+    }
+    TargetDevice device;
+    if (dev_name.empty() || dev_name.find('/') != std::string_view::npos || dev_name == "." ||
+        dev_name == "..") {
+        return device;
+    }
+    const std::string dir = net + "/" + std::string(dev_name);
+    device.exists = root.is_directory(dir);
+    if (!device.exists) {
+        return device;
+    }
+    // Read inside the root like every other file (a link never leads out of it).
+    const auto first_line = [&](const char* file) {
+        std::string line;
+        try {
+            const auto read = read_small_file(root, dir + "/" + file);
+            if (read.outcome == ReadOutcome::ok) {
+                line = read.content.substr(0, read.content.find('\n'));
+            }
+        } catch (const std::system_error&) {
+        }
+        return line;
+    };
+    unsigned long flags = 0;
+    const auto text = first_line("flags"); // "0x1003"
+    if (text.size() > 2 && text.compare(0, 2, "0x") == 0) {
+        std::from_chars(text.data() + 2, text.data() + text.size(), flags, 16);
+    }
+    device.up = (flags & 0x1U) != 0; // IFF_UP
+    device.carrier = first_line("carrier") == "1"; // EINVAL (empty) while down
+    // master is a link to the master's directory: resolve it inside the root and
+    // take the name of the directory it reaches.
+    if (const auto master = root.open(dir + "/master", O_PATH | O_DIRECTORY)) {
+        std::error_code ec;
+        const auto target = fs::read_symlink("/proc/self/fd/" + std::to_string(master.get()), ec);
+        if (!ec) {
+            device.master = target.filename().string();
+        }
+    }
+    return device;
+}
+
+TargetCondition target_condition(const ConfigfsTarget& target,
+                                 const std::optional<TargetDevice>& device,
+                                 std::optional<StopReason> logged_stop) noexcept {
+    if (!target.enabled) {
+        if (!device || target.dev_name.empty()) {
+            return TargetCondition::disabled;
+        }
+        if (!device->exists) {
+            return TargetCondition::device_gone;
+        }
+        if (!device->master.empty()) {
+            return TargetCondition::enslaved;
+        }
+        return logged_stop ? TargetCondition::stopped_by_kernel : TargetCondition::disabled;
+    }
+    if (!device || !device->exists || target.dev_name.empty()) {
+        // An enabled target holds its device; a miss means a rename raced the read.
+        return TargetCondition::unknown;
+    }
+    if (!device->up) {
+        return TargetCondition::device_down;
+    }
+    return device->carrier ? TargetCondition::sending : TargetCondition::no_carrier;
 }
 
 } // namespace ncs

@@ -7,6 +7,7 @@
 #include "model/ip_address.hpp"
 #include "model/mac_address.hpp"
 #include "model/target.hpp"
+#include "system/kernel_log.hpp"
 #include "system/root.hpp"
 
 #include <cstdint>
@@ -41,9 +42,18 @@ public:
     virtual void remove_directory(const std::filesystem::path& dir) = 0;
 };
 
-/// ConfigfsFiles on the real filesystem.
+/// ConfigfsFiles on the real filesystem. Reads resolve paths inside a Root (links
+/// never leave it; only regular files are read). Writing acts on the running kernel,
+/// so only an object made with a LiveKernel writes; one made without reads only.
 class SystemConfigfsFiles final : public ConfigfsFiles {
 public:
+    /// Reads only, under "/": write, make_directory and remove_directory throw
+    /// std::logic_error.
+    SystemConfigfsFiles() = default;
+    /// Reads only, paths (made by root.path()) resolved inside root.
+    explicit SystemConfigfsFiles(const Root& root) : m_root(root) {}
+    /// Reads and writes the running kernel's configfs.
+    explicit SystemConfigfsFiles(const LiveKernel& /*kernel*/) : m_writable(true) {}
     bool exists(const std::filesystem::path& path) const override;
     bool is_directory(const std::filesystem::path& path) const override;
     std::vector<std::string> subdirectories(const std::filesystem::path& dir) const override;
@@ -51,6 +61,13 @@ public:
     void write(const std::filesystem::path& file, std::string_view text) override;
     void make_directory(const std::filesystem::path& dir) override;
     void remove_directory(const std::filesystem::path& dir) override;
+
+private:
+    void require_writable() const;
+    /// The system path of file inside m_root. Throws std::system_error (EXDEV) otherwise.
+    std::string inside(const std::filesystem::path& file) const;
+    Root m_root;
+    bool m_writable = false;
 };
 
 /// <root>/sys/kernel/config: where configfs is mounted.
@@ -132,6 +149,66 @@ std::vector<std::string> list_targets(const ConfigfsFiles& files, const std::fil
 /// when an attribute holds text this tool does not understand.
 ConfigfsTarget read_target(const ConfigfsFiles& files, const std::filesystem::path& dir,
                            std::string_view name);
+
+/// A kernel's major.minor version.
+struct KernelVersion {
+    int major = 0;
+    int minor = 0;
+    auto operator<=>(const KernelVersion&) const = default;
+};
+
+/// The version a release string starts with ("7.2.13+deb14-amd64" -> 7.2); nullopt
+/// when it does not start with "<major>.<minor>".
+std::optional<KernelVersion> parse_kernel_version(std::string_view release) noexcept;
+
+/// What the kernel does to an enabled target whose device unregisters (driver
+/// unload, hot-unplug).
+enum class UnregisterBehaviour {
+    disable, ///< up to 6.x: disabled for good
+    resume,  ///< 7.0+ (commit 220dbe3c76ed): deactivated (`enabled` reads 0) and set up
+             ///< again once when a device of that name (or MAC) registers
+};
+
+/// The one owner of that kernel-version fact.
+UnregisterBehaviour unregister_behaviour(KernelVersion version) noexcept;
+
+/// What the caller found out about a target's device (by dev_name).
+struct TargetDevice {
+    bool exists = false;
+    bool up = false;      ///< IFF_UP
+    bool carrier = false; ///< IFF_LOWER_UP
+    std::string master;   ///< the bond/bridge it is enslaved to, empty when none
+};
+
+/// The device named dev_name as <root>/sys/class/net/<dev_name> shows it: nullopt
+/// when <root>/sys/class/net is not there (nothing to look at), exists false when
+/// the device is not. Never throws.
+std::optional<TargetDevice> read_target_device(const Root& root, std::string_view dev_name);
+
+/// Why a target sends or not, from its configfs state and its device.
+enum class TargetCondition {
+    sending,     ///< enabled, device up with carrier
+    disabled,    ///< disabled, nothing known against its device
+    device_gone, ///< disabled, no device of its dev_name: it unregistered
+    enslaved,    ///< disabled, its device is a bond/bridge slave: the kernel stopped it
+                 ///< at NETDEV_JOIN and never resumes it; netpoll refuses slaves
+    stopped_by_kernel, ///< disabled, its device is there, and the kernel log says the
+                       ///< kernel stopped logging on it (it went away, joined a master)
+    device_down, ///< enabled, device administratively down: messages dropped silently
+    no_carrier,  ///< enabled, device up without carrier: messages dropped silently
+    unknown,     ///< enabled, device not looked at (no dev_name, not the live system) or
+                 ///< not found (renamed while read)
+};
+
+/// "sending", "disabled", "device_gone", "enslaved", "stopped_by_kernel", "device_down",
+/// "no_carrier", "unknown".
+std::string_view to_string(TargetCondition condition) noexcept;
+
+/// The condition of target given its device (nullopt: not looked up) and the last
+/// thing the kernel log says netconsole did on it (netconsole_device_events()).
+TargetCondition target_condition(const ConfigfsTarget& target,
+                                 const std::optional<TargetDevice>& device,
+                                 std::optional<StopReason> logged_stop = std::nullopt) noexcept;
 
 /// Text as the kernel shows it, without one trailing newline.
 std::string_view without_newline(std::string_view text) noexcept;

@@ -1,6 +1,7 @@
 #include "system/kmod.hpp"
 
 #include "model/errors.hpp"
+#include "system/atomic_file.hpp"
 #include "system/configfs.hpp"
 
 #include <fmt/format.h>
@@ -58,7 +59,7 @@ bool has_sys_admin_capability() {
     return (data[CAP_SYS_ADMIN / 32].effective & (1U << (CAP_SYS_ADMIN % 32))) != 0;
 }
 
-ModuleLoad load_module(std::string_view name) {
+ModuleLoad load_module(const LiveKernel& /*kernel*/, std::string_view name) {
     const std::string module(name);
     // NULL, NULL: /lib/modules/$(uname -r) and the standard modprobe.d directories.
     std::unique_ptr<kmod_ctx, ContextDeleter> ctx(kmod_new(nullptr, nullptr));
@@ -112,11 +113,14 @@ ModuleLoad load_module(std::string_view name) {
 
 bool configfs_mounted(const Root& root) {
     const auto table = root.path("/proc/self/mounts");
-    std::ifstream in(table);
-    if (!in) {
-        throw std::system_error(errno != 0 ? errno : ENOENT, std::generic_category(),
-                                "cannot read " + table.string());
+    // Inside the root, a regular file only (a FIFO there would block); a container
+    // host's table can be long.
+    const auto file = read_small_file(root, "/proc/self/mounts", FollowLast::yes, 16 << 20);
+    if (file.outcome != ReadOutcome::ok) {
+        throw std::system_error(file.outcome == ReadOutcome::absent ? ENOENT : EINVAL,
+                                std::generic_category(), "cannot read " + table.string());
     }
+    std::istringstream in(file.content);
     const auto under_root = configfs_dir(root).lexically_normal().string();
     std::string line;
     while (std::getline(in, line)) {
@@ -134,7 +138,7 @@ bool configfs_mounted(const Root& root) {
     return false;
 }
 
-void mount_configfs(const Root& root) {
+void mount_configfs(const LiveKernel& /*kernel*/, const Root& root) {
     const auto target = configfs_dir(root);
     if (::mount("configfs", target.c_str(), "configfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                 nullptr) != 0) {

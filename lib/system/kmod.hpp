@@ -18,14 +18,15 @@ enum class ModuleLoad { builtin, already_loaded, loaded };
 /// Loads module name and its dependencies into the running kernel as `modprobe name`
 /// does, with the options and blacklist of modprobe.d. Throws OperationError when the
 /// module does not exist for this kernel or is blacklisted, std::system_error when the
-/// kernel refuses it.
-ModuleLoad load_module(std::string_view name);
+/// kernel refuses it. Acts on the running kernel: needs a LiveKernel (never under --root).
+ModuleLoad load_module(const LiveKernel& kernel, std::string_view name);
 
 /// Whether <root>/proc/self/mounts lists a configfs on /sys/kernel/config (or on its
 /// path under root). Throws std::system_error when the mount table cannot be read.
 bool configfs_mounted(const Root& root);
 
 /// mount -t configfs none <root>/sys/kernel/config. Throws std::system_error.
-void mount_configfs(const Root& root);
+/// Acts on the running kernel: needs a LiveKernel (never under --root).
+void mount_configfs(const LiveKernel& kernel, const Root& root);
 
 } // namespace ncs

@@ -1,17 +1,17 @@
 #include "system/module_state.hpp"
 
 #include "model/errors.hpp"
+#include "system/atomic_file.hpp"
 
 #include <sys/utsname.h>
 
 #include <cerrno>
-#include <fstream>
+#include <sstream>
 #include <system_error>
 
 namespace ncs {
 namespace {
 
-namespace fs = std::filesystem;
 
 // The kernel treats '-' and '_' in module names as the same character.
 std::string normalise(std::string_view name) {
@@ -35,9 +35,23 @@ std::string module_name_of_path(std::string_view path) {
     return normalise(path);
 }
 
+// modules.alias of a distribution kernel is about 1.5 MB; more is not an index.
+constexpr std::size_t k_max_index_size = 64 * 1024 * 1024;
+
+/// A module index or /proc file read inside the root: only a regular file, never a
+/// FIFO or device; what cannot be read counts as empty, as a missing file does.
+std::istringstream index_text(const Root& root, const std::string& path) {
+    try {
+        auto file = read_small_file(root, path, FollowLast::yes, k_max_index_size);
+        return std::istringstream(file.outcome == ReadOutcome::ok ? file.content : std::string());
+    } catch (const std::system_error&) {
+        return std::istringstream();
+    }
+}
+
 // modules.builtin: one path per line. modules.dep: "path: deps...".
-bool index_lists(const fs::path& file, const std::string& name) {
-    std::ifstream in(file);
+bool index_lists(const Root& root, const std::string& file, const std::string& name) {
+    auto in = index_text(root, file);
     std::string line;
     while (std::getline(in, line)) {
         const auto colon = line.find(':');
@@ -48,9 +62,22 @@ bool index_lists(const fs::path& file, const std::string& name) {
     return false;
 }
 
+// modules.builtin.modinfo: NUL-terminated "<module>.<key>=<value>" records.
+bool modinfo_names(const Root& root, const std::string& file, const std::string& name) {
+    auto in = index_text(root, file);
+    std::string record;
+    while (std::getline(in, record, '\0')) {
+        const auto dot = record.find('.');
+        if (dot != std::string::npos && normalise(std::string_view(record).substr(0, dot)) == name) {
+            return true;
+        }
+    }
+    return false;
+}
+
 // modules.alias: "alias <pattern> <module>".
-bool alias_names(const fs::path& file, const std::string& name) {
-    std::ifstream in(file);
+bool alias_names(const Root& root, const std::string& file, const std::string& name) {
+    auto in = index_text(root, file);
     std::string line;
     while (std::getline(in, line)) {
         if (line.rfind("alias ", 0) != 0) {
@@ -65,8 +92,8 @@ bool alias_names(const fs::path& file, const std::string& name) {
 }
 
 // /proc/modules: "<name> <size> <refs> ..." per line.
-bool proc_modules_lists(const fs::path& file, const std::string& name) {
-    std::ifstream in(file);
+bool proc_modules_lists(const Root& root, const std::string& file, const std::string& name) {
+    auto in = index_text(root, file);
     std::string first;
     std::string rest;
     while (in >> first) {
@@ -129,27 +156,30 @@ ModuleState read_module_state(const Root& root, std::string_view name,
         throw InputError("'" + state.release + "' is not a kernel release");
     }
 
-    std::error_code ec;
     // Debian 12 merged /usr: /lib is a link to /usr/lib, but a test tree may hold either.
-    fs::path index = root.path("/lib/modules/" + state.release);
-    if (!fs::is_directory(index, ec)) {
-        index = root.path("/usr/lib/modules/" + state.release);
+    std::string index = "/lib/modules/" + state.release;
+    if (!root.is_directory(index)) {
+        index = "/usr/lib/modules/" + state.release;
     }
-    state.index_found = fs::is_directory(index, ec);
+    state.index_found = root.is_directory(index);
     if (state.index_found) {
-        state.builtin = index_lists(index / "modules.builtin", state.name);
-        state.loadable = index_lists(index / "modules.dep", state.name) ||
-                         alias_names(index / "modules.alias", state.name);
+        const std::string builtin = index + "/modules.builtin";
+        const std::string modinfo = index + "/modules.builtin.modinfo";
+        state.builtin_index_found = root.exists(builtin) || root.exists(modinfo);
+        state.builtin = root.exists(builtin) ? index_lists(root, builtin, state.name)
+                                             : modinfo_names(root, modinfo, state.name);
+        state.loadable = index_lists(root, index + "/modules.dep", state.name) ||
+                         alias_names(root, index + "/modules.alias", state.name);
     }
 
     // A loaded module has initstate (and refcnt if it can be unloaded); a built-in
     // module has a /sys/module directory only when it has parameters, and never
     // an initstate.
-    const fs::path sys = root.path("/sys/module/" + state.name);
-    const bool sys_dir = fs::is_directory(sys, ec);
-    state.loaded = (sys_dir && (fs::exists(sys / "initstate", ec) ||
-                                fs::exists(sys / "refcnt", ec))) ||
-                   proc_modules_lists(root.path("/proc/modules"), state.name);
+    const std::string sys = "/sys/module/" + state.name;
+    const bool sys_dir = root.is_directory(sys);
+    state.loaded =
+        (sys_dir && (root.exists(sys + "/initstate") || root.exists(sys + "/refcnt"))) ||
+        proc_modules_lists(root, "/proc/modules", state.name);
     if (sys_dir && !state.loaded) {
         state.builtin = true;
     }

@@ -1,7 +1,8 @@
 #pragma once
-// Is a kernel module built in, loadable, loaded or absent? Read from
-// <root>/lib/modules/<release>/modules.{builtin,dep,alias}, <root>/sys/module
-// and <root>/proc/modules. Pure reading under a Root; nothing is loaded.
+// Is a kernel module built in, loadable, loaded or absent? Read from what is
+// there: <root>/lib/modules/<release>/modules.{builtin,builtin.modinfo,dep,alias},
+// <root>/sys/module and <root>/proc/modules; a missing file is no error. Pure
+// reading under a Root; nothing is loaded.
 
 #include "system/root.hpp"
 
@@ -23,6 +24,10 @@ struct ModuleState {
     bool loadable = false; ///< in modules.dep or named by modules.alias
     bool loaded = false;   ///< /sys/module/<name>/initstate or refcnt, or in /proc/modules
     bool index_found = false; ///< <root>/lib/modules/<release> exists
+    /// modules.builtin or modules.builtin.modinfo was there to say what is built in.
+    /// Debian's linux-modules-<release> (7.x) ships neither (linux-base-<release> does);
+    /// without them only /sys/module tells a built-in module, for the running kernel.
+    bool builtin_index_found = false;
 
     /// One answer: builtin, else loaded, else loadable, else absent.
     ModuleKind kind() const noexcept;

@@ -1,6 +1,7 @@
 #include "system/printk.hpp"
 
 #include "model/errors.hpp"
+#include "system/atomic_file.hpp"
 
 #include <fmt/format.h>
 
@@ -8,8 +9,6 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 #include <system_error>
 
 #include <sys/klog.h>
@@ -49,21 +48,22 @@ std::optional<PrintkLevels> parse_printk_levels(std::string_view text) {
 PrintkLevels read_printk_levels(const Root& root) {
     // Messages name the system path, as config_sources does, whatever the root.
     constexpr const char* k_path = "/proc/sys/kernel/printk";
-    std::ifstream in(root.path(k_path));
-    if (!in) {
-        throw std::system_error(errno != 0 ? errno : ENOENT, std::generic_category(),
+    const auto file = read_small_file(root, k_path);
+    if (file.outcome == ReadOutcome::absent) {
+        throw std::system_error(ENOENT, std::generic_category(),
                                 fmt::format("cannot read {}", k_path));
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    const auto levels = parse_printk_levels(text.str());
+    if (file.outcome != ReadOutcome::ok) {
+        throw OperationError(unread_reason(file.outcome, k_path));
+    }
+    const auto levels = parse_printk_levels(file.content);
     if (!levels) {
         throw OperationError(fmt::format("{} does not hold four integers", k_path));
     }
     return *levels;
 }
 
-void set_console_loglevel(int level) {
+void set_console_loglevel(const LiveKernel& /*kernel*/, int level) {
     if (level < 1 || level > 8) {
         throw InputError(fmt::format("console log level {} is out of range", level),
                          "use 1 (emergencies only) to 8 (everything, including debug)");

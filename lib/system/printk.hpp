@@ -29,9 +29,10 @@ PrintkLevels read_printk_levels(const Root& root);
 
 /// Sets the console log level as `dmesg -n LEVEL` does: syslog(2) action
 /// SYSLOG_ACTION_CONSOLE_LEVEL (8), not a write to /proc/sys/kernel/printk.
+/// Acts on the running kernel, so it needs a LiveKernel (never under --root).
 /// Throws InputError unless 1 <= level <= 8; OperationError on EPERM
 /// (needs CAP_SYSLOG or CAP_SYS_ADMIN) and std::system_error on other failures.
-void set_console_loglevel(int level);
+void set_console_loglevel(const LiveKernel& kernel, int level);
 
 /// The kernel's name of a message level 0..7 ("emerg" ... "debug"); "?" otherwise.
 std::string_view loglevel_name(int level);

@@ -11,6 +11,13 @@
 #   root/            optional input tree for --root @ROOT@
 #   netns            optional, empty: run in a fresh network namespace holding the
 #                    standard topology below, so resolution never sees this host
+#   setup            optional bash script, for trees git cannot hold (FIFOs, devices,
+#                    links to a host directory) and for commands that write: root/ is
+#                    copied to a temporary ROOT, an empty temporary HOST directory made,
+#                    and `setup ROOT HOST` run; @ROOT@ and @HOST@ in args (and the paths
+#                    in stdout/stderr) then name those copies
+#   check            optional bash script, run as `check ROOT HOST` after the binary:
+#                    fails the case when it exits non-zero (the tree after the run)
 # NCS_UPDATE_GOLDEN=1 rewrites the expected-* files from the actual run; review
 # every rewritten file by eye (git diff) before committing it.
 set -euo pipefail
@@ -52,22 +59,41 @@ if [[ -n ${NCS_CLI_IN_NETNS:-} ]]; then
     setup_netns
 fi
 
-args=()
-while IFS= read -r line || [[ -n $line ]]; do
-    args+=("${line//@ROOT@/$case_dir/root}")
-done < "$case_dir/args"
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+root=$case_dir/root
+host=
+if [[ -f $case_dir/setup ]]; then
+    root=$work/root
+    host=$work/host
+    mkdir -p "$host"
+    if [[ -d $case_dir/root ]]; then
+        cp -a "$case_dir/root" "$root"
+    else
+        mkdir "$root"
+    fi
+    bash "$case_dir/setup" "$root" "$host" || { echo "$name: setup failed"; exit 1; }
+fi
+
+args=()
+while IFS= read -r line || [[ -n $line ]]; do
+    line=${line//@ROOT@/$root}
+    args+=("${line//@HOST@/$host}")
+done < "$case_dir/args"
+
 status=0
-env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin "$binary" "${args[@]}" \
+# A bounded run: a read that blocks (a FIFO) fails the case instead of hanging it.
+timeout --kill-after=5 60 env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin "$binary" "${args[@]}" \
     > "$work/stdout" 2> "$work/stderr" < /dev/null || status=$?
 echo "$status" > "$work/exit"
 
 # Timings differ from run to run: "(0.1 ms)" under -v, "elapsed_us": 132 in JSON.
 sed -i -E 's/\([0-9]+\.[0-9] ms\)$/(N ms)/; s/"elapsed_us": [0-9]+/"elapsed_us": N/' \
     "$work/stdout" "$work/stderr"
+if [[ -n $host ]]; then
+    sed -i -e "s|$root|@ROOT@|g; s|$host|@HOST@|g" "$work/stdout" "$work/stderr"
+fi
 
 if [[ ${NCS_UPDATE_GOLDEN:-0} == 1 ]]; then
     cp "$work/stdout" "$case_dir/expected-stdout"
@@ -87,6 +113,11 @@ for stream in exit stdout stderr; do
         failed=1
     fi
 done
+
+if [[ -f $case_dir/check ]] && ! bash "$case_dir/check" "$root" "$host"; then
+    echo "$name: check failed"
+    failed=1
+fi
 
 # House rule, whatever the goldens say: an error leaves stdout empty, and its
 # stderr is one "error:" line plus at most one "hint:" line.

@@ -87,7 +87,7 @@ TEST_CASE("an attribute this tool does not understand is an OperationError", "[c
 
 TEST_CASE("writes keep the errno and name the path", "[configfs]") {
     TempTree tree;
-    SystemConfigfsFiles files;
+    SystemConfigfsFiles files(ncs::Root("/").live_kernel("the test"));
     const auto missing = tree.path("/nosuch/enabled");
     try {
         files.write(missing, "1\n");
@@ -101,4 +101,110 @@ TEST_CASE("writes keep the errno and name the path", "[configfs]") {
     CHECK(tree.read("/attr") == "1\n");
     CHECK(ncs::without_newline("1\n") == "1");
     CHECK(ncs::parse_flag("2") == std::nullopt);
+}
+
+TEST_CASE("kernel versions from release strings, and who resumes after unregister",
+          "[configfs]") {
+    using ncs::KernelVersion;
+    using ncs::UnregisterBehaviour;
+    CHECK(ncs::parse_kernel_version("7.2.13+deb14-amd64") == KernelVersion{7, 2});
+    CHECK(ncs::parse_kernel_version("6.12.117+deb13-amd64") == KernelVersion{6, 12});
+    CHECK(ncs::parse_kernel_version("6.1.0-57-amd64") == KernelVersion{6, 1});
+    CHECK(ncs::parse_kernel_version("7.0") == KernelVersion{7, 0});
+    CHECK_FALSE(ncs::parse_kernel_version(""));
+    CHECK_FALSE(ncs::parse_kernel_version("7"));
+    CHECK_FALSE(ncs::parse_kernel_version("7."));
+    CHECK_FALSE(ncs::parse_kernel_version("v7.2"));
+    CHECK_FALSE(ncs::parse_kernel_version("99999999999999999999.1"));
+    CHECK(ncs::unregister_behaviour({6, 19}) == UnregisterBehaviour::disable);
+    CHECK(ncs::unregister_behaviour({6, 1}) == UnregisterBehaviour::disable);
+    CHECK(ncs::unregister_behaviour({7, 0}) == UnregisterBehaviour::resume);
+    CHECK(ncs::unregister_behaviour({8, 0}) == UnregisterBehaviour::resume);
+}
+
+TEST_CASE("a target's condition from its state and its device", "[configfs]") {
+    using ncs::TargetCondition;
+    using ncs::TargetDevice;
+    ncs::ConfigfsTarget t;
+    t.dev_name = "eth0";
+    const TargetDevice gone{};
+    const TargetDevice up{true, true, true, {}};
+    const TargetDevice down{true, false, false, {}};
+    const TargetDevice no_carrier{true, true, false, {}};
+    const TargetDevice slave{true, true, true, "bond0"};
+
+    t.enabled = false;
+    CHECK(ncs::target_condition(t, std::nullopt) == TargetCondition::disabled);
+    CHECK(ncs::target_condition(t, gone) == TargetCondition::device_gone);
+    CHECK(ncs::target_condition(t, up) == TargetCondition::disabled);
+    CHECK(ncs::target_condition(t, down) == TargetCondition::disabled);
+    CHECK(ncs::target_condition(t, slave) == TargetCondition::enslaved);
+
+    t.enabled = true;
+    CHECK(ncs::target_condition(t, up) == TargetCondition::sending);
+    CHECK(ncs::target_condition(t, down) == TargetCondition::device_down);
+    CHECK(ncs::target_condition(t, no_carrier) == TargetCondition::no_carrier);
+    CHECK(ncs::target_condition(t, std::nullopt) == TargetCondition::unknown);
+    CHECK(ncs::target_condition(t, gone) == TargetCondition::unknown);
+
+    // The kernel log says the kernel stopped it: the device went away and is back.
+    t.enabled = false;
+    CHECK(ncs::target_condition(t, up, ncs::StopReason::unregistered) ==
+          TargetCondition::stopped_by_kernel);
+    CHECK(ncs::target_condition(t, gone, ncs::StopReason::unregistered) ==
+          TargetCondition::device_gone);
+    CHECK(ncs::target_condition(t, slave, ncs::StopReason::joined_master) ==
+          TargetCondition::enslaved);
+    t.enabled = true;
+    CHECK(ncs::target_condition(t, up, ncs::StopReason::unregistered) ==
+          TargetCondition::sending);
+
+    // A MAC-bound boot target has no dev_name to look the device up by.
+    t.dev_name.clear();
+    t.enabled = false;
+    CHECK(ncs::target_condition(t, gone) == TargetCondition::disabled);
+    CHECK(ncs::to_string(TargetCondition::device_gone) == "device_gone");
+}
+
+TEST_CASE("a target's device from <root>/sys/class/net", "[configfs]") {
+    TempTree tree;
+    const ncs::Root root(tree.dir());
+    CHECK_FALSE(ncs::read_target_device(root, "eth0")); // no sysfs: not looked at
+
+    tree.write("/sys/class/net/eth0/flags", "0x1003\n");
+    tree.write("/sys/class/net/eth0/carrier", "1\n");
+    tree.write("/sys/class/net/eth1/flags", "0x1002\n");
+    tree.write("/sys/class/net/eth1/carrier", ""); // the kernel answers EINVAL while down
+    tree.write("/sys/class/net/bond0/flags", "0x1403\n");
+    std::filesystem::create_directory_symlink("../bond0", tree.path("/sys/class/net/eth1/master"));
+
+    const auto eth0 = ncs::read_target_device(root, "eth0");
+    REQUIRE(eth0);
+    CHECK(eth0->exists);
+    CHECK(eth0->up);
+    CHECK(eth0->carrier);
+    CHECK(eth0->master.empty());
+
+    const auto eth1 = ncs::read_target_device(root, "eth1");
+    REQUIRE(eth1);
+    CHECK_FALSE(eth1->up);
+    CHECK_FALSE(eth1->carrier);
+    CHECK(eth1->master == "bond0");
+
+    for (const char* name : {"eth9", "..", ".", "", "a/b"}) {
+        const auto none = ncs::read_target_device(root, name);
+        REQUIRE(none);
+        CHECK_FALSE(none->exists);
+    }
+}
+
+TEST_CASE("configfs files made without a LiveKernel only read", "[configfs][root]") {
+    TempTree tree;
+    tree.write("/attr", "0\n");
+    SystemConfigfsFiles files;
+    CHECK(files.read(tree.path("/attr")) == "0\n");
+    CHECK_THROWS_AS(files.write(tree.path("/attr"), "1\n"), std::logic_error);
+    CHECK_THROWS_AS(files.make_directory(tree.path("/t")), std::logic_error);
+    CHECK_THROWS_AS(files.remove_directory(tree.path("/t")), std::logic_error);
+    CHECK(tree.read("/attr") == "0\n");
 }

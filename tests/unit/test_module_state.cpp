@@ -130,3 +130,45 @@ TEST_CASE("names and releases that are paths are rejected", "[module_state]") {
     CHECK_THROWS_AS(read_module_state(root, "../x", k_release), ncs::InputError);
     CHECK_THROWS_AS(read_module_state(root, "netconsole", "../../etc"), ncs::InputError);
 }
+
+TEST_CASE("a 7.x module index without modules.builtin: state from modules.dep and /sys/module",
+          "[module_state]") {
+    // Debian's linux-modules-7.x-amd64 lays out /usr/lib/modules/<release> with the
+    // .ko.xz files and, after depmod, modules.dep; modules.builtin is not there.
+    TempTree tree;
+    const std::string dir = std::string("/usr/lib/modules/") + k_release;
+    tree.write(dir + "/modules.dep",
+               "kernel/drivers/net/netconsole.ko.xz: kernel/fs/configfs/configfs.ko.xz\n"
+               "kernel/fs/configfs/configfs.ko.xz:\n");
+    const Root root(tree.dir());
+    auto state = read_module_state(root, "netconsole", k_release);
+    CHECK(state.index_found);
+    CHECK_FALSE(state.builtin_index_found);
+    CHECK(state.kind() == ModuleKind::loadable);
+
+    tree.write("/sys/module/netconsole/initstate", "live\n");
+    tree.write("/sys/module/netconsole/refcnt", "1\n");
+    state = read_module_state(root, "netconsole", k_release);
+    CHECK(state.kind() == ModuleKind::loaded);
+
+    // Not in modules.dep, no modules.builtin: only /sys/module can tell built in.
+    CHECK(read_module_state(root, "e1000", k_release).kind() == ModuleKind::absent);
+    tree.write("/sys/module/e1000/parameters/debug", "-1\n");
+    CHECK(read_module_state(root, "e1000", k_release).kind() == ModuleKind::builtin);
+}
+
+TEST_CASE("modules.builtin.modinfo stands in for a missing modules.builtin", "[module_state]") {
+    TempTree tree;
+    const std::string dir = std::string("/lib/modules/") + k_release;
+    tree.write(dir + "/modules.dep", "");
+    tree.write(dir + "/modules.builtin.modinfo",
+               std::string("netconsole.license=GPL\0netconsole.parm=netconsole:x\0"
+                           "unix.file=net/unix/unix\0",
+                           76));
+    const Root root(tree.dir());
+    const auto state = read_module_state(root, "netconsole", k_release);
+    CHECK(state.builtin_index_found);
+    CHECK(state.kind() == ModuleKind::builtin);
+    CHECK(read_module_state(root, "unix", k_release).builtin);
+    CHECK_FALSE(read_module_state(root, "netconsol", k_release).builtin);
+}

@@ -2,6 +2,8 @@
 // message level and set_console_loglevel's input check.
 #include "system/printk.hpp"
 
+#include "temp_tree.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <stdlib.h>
@@ -61,8 +63,8 @@ TEST_CASE("printk levels are read under the root", "[printk]") {
 TEST_CASE("a missing or garbled printk file is an error naming it", "[printk]") {
     const PrintkRoot garbled("seven\n");
     CHECK_THROWS_AS(ncs::read_printk_levels(garbled.root()), ncs::OperationError);
-    CHECK_THROWS_AS(ncs::read_printk_levels(ncs::Root("/nonexistent-ncs-root")),
-                    std::system_error);
+    const ncs::test::TempTree empty;
+    CHECK_THROWS_AS(ncs::read_printk_levels(ncs::Root(empty.dir())), std::system_error);
 }
 
 TEST_CASE("console level 8 hides nothing, below 8 debug, below 5 warnings", "[printk]") {
@@ -99,7 +101,8 @@ TEST_CASE("level names are the kernel's", "[printk]") {
 TEST_CASE("set_console_loglevel refuses levels outside 1-8 before calling the kernel",
           "[printk]") {
     // Out-of-range levels throw InputError; the kernel is never asked.
-    CHECK_THROWS_AS(ncs::set_console_loglevel(0), ncs::InputError);
-    CHECK_THROWS_AS(ncs::set_console_loglevel(9), ncs::InputError);
-    CHECK_THROWS_AS(ncs::set_console_loglevel(-1), ncs::InputError);
+    const auto kernel = ncs::Root("/").live_kernel("the test");
+    CHECK_THROWS_AS(ncs::set_console_loglevel(kernel, 0), ncs::InputError);
+    CHECK_THROWS_AS(ncs::set_console_loglevel(kernel, 9), ncs::InputError);
+    CHECK_THROWS_AS(ncs::set_console_loglevel(kernel, -1), ncs::InputError);
 }

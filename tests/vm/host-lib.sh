@@ -12,9 +12,11 @@ ROUTER_IP6=2001:db8:1::1
 ROUTER_LL=fe80::1
 DOCTOR_IP4=198.51.100.2
 DOCTOR_IP6=2001:db8:2::2
-BOOT_TIMEOUT=${NCS_VM_BOOT_TIMEOUT:-60}   # hard limit per boot, seconds
+# Hard limit per boot, seconds: NCS_VM_BOOT_TIMEOUT, else 60 s and 15 s per case
+# of the boot (one boot runs most cases; a loaded machine slows TCG down).
+BOOT_TIMEOUT_BASE=60 BOOT_TIMEOUT_PER_CASE=15
 BASE_CMDLINE="console=ttyS0 quiet panic=-1 mitigations=off"
-GUEST_MODULES="configfs netconsole e1000 veth"
+GUEST_MODULES="configfs netconsole e1000 veth bonding"
 
 ns_router= ns_doctor= pids=() results=() failed=0 qemu_pid=
 
@@ -86,6 +88,14 @@ check() {
 
 # marker CASE TAG: the same text the guest's `marker TAG` wrote in case CASE.
 marker() { echo "ncs-mark-$run_id-$1-$2"; }
+
+# release_at_least MAJOR.MINOR: the booted kernel ($kver) is that version or
+# newer (the guest has the same function for uname -r).
+release_at_least() {
+    local r=${kver%%[-+]*} maj min
+    maj=${r%%.*} min=${r#*.} min=${min%%.*}
+    ((maj > ${1%%.*} || (maj == ${1%%.*} && min >= ${1#*.})))
+}
 
 recv_file() { echo "$work/recv/${1/:/-}.log"; }
 
@@ -293,7 +303,10 @@ build_base_initramfs() {
 # boot NAME EXTRA_CMDLINE "CASE..." : one QEMU boot running those cases, then
 # the guest's results and each case's host-side assertions.
 boot() {
-    local name=$1 extra=$2 cases=$3 dir=$work/$1 c start rc line
+    local name=$1 extra=$2 cases=$3 dir=$work/$1 c start rc line limit
+    # shellcheck disable=SC2086 # cases: one word per case
+    set -- $cases
+    limit=${NCS_VM_BOOT_TIMEOUT:-$((BOOT_TIMEOUT_BASE + BOOT_TIMEOUT_PER_CASE * $#))}
     mkdir -p "$dir/overlay/vm"
     {
         for v in GUEST_MAC GUEST_IP4 GUEST_IP6 ROUTER_MAC ROUTER_IP4 ROUTER_IP6 ROUTER_LL DOCTOR_IP4 DOCTOR_IP6; do
@@ -306,7 +319,7 @@ boot() {
     (cd "$dir/overlay" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$dir/boot.cpio.gz"
     cat "$work/base.cpio.gz" "$dir/boot.cpio.gz" >"$dir/initrd.gz"
     start=$(date +%s.%N)
-    timeout --kill-after=5 "$BOOT_TIMEOUT" ip netns exec "$ns_router" \
+    timeout --kill-after=5 "$limit" ip netns exec "$ns_router" \
         qemu-system-x86_64 -accel tcg -m 256M -smp 1 -nodefaults -display none \
             -no-reboot -serial "file:$dir/serial.log" \
             -kernel "$(kernel_image)" -initrd "$dir/initrd.gz" \
@@ -324,7 +337,7 @@ boot() {
     sleep 0.3   # let the receivers write out the last datagrams
     tr -d '\r' <"$dir/serial.log" >"$dir/serial.txt"
     if ((rc == 124 || rc == 137)); then
-        check "$name.boot" FAIL "no poweroff within ${BOOT_TIMEOUT}s (serial: $dir/serial.txt)"
+        check "$name.boot" FAIL "no poweroff within ${limit}s (serial: $dir/serial.txt)"
     elif ! grep -q '^NCS-GUEST-DONE' "$dir/serial.txt"; then
         check "$name.boot" FAIL "guest did not finish (qemu exit $rc; serial: $dir/serial.txt): $(tail -n 5 "$dir/serial.txt" | tr '\n' '|')"
     else
@@ -342,11 +355,13 @@ boot() {
 }
 
 # kernel_image: the uncompressed vmlinux when fetch-kernels.sh could extract
-# it (PVH boot, seconds faster under TCG), else the vmlinuz.
+# it (PVH boot, seconds faster under TCG), else the vmlinuz; in /boot up to
+# 6.x, in /usr/lib/modules/<release>/ from 7.x (linux-binary-<release>).
 kernel_image() {
-    if [[ -e $kroot/boot/vmlinux-$kver ]]; then
-        echo "$kroot/boot/vmlinux-$kver"
-    else
-        echo "$kroot/boot/vmlinuz-$kver"
-    fi
+    local f
+    for f in "$kroot/boot/vmlinux-$kver" "$kroot/usr/lib/modules/$kver/vmlinux" \
+             "$kroot/boot/vmlinuz-$kver" "$kroot/usr/lib/modules/$kver/vmlinuz"; do
+        [[ -e $f ]] && { echo "$f"; return 0; }
+    done
+    fatal "no kernel image for $kver under $kroot"
 }

@@ -2,7 +2,7 @@
 # vm tier: boot a real Debian kernel in QEMU (TCG) and check that what
 # netconsole-setup prints delivers kernel messages to a doctor.
 #
-#   run.sh --tool PATH --cache DIR --work DIR --kernel debian12|debian13 [--case NAME]...
+#   run.sh --tool PATH --cache DIR --work DIR --kernel debian12|debian13|unstable [--case NAME]...
 #
 # Topology (names unique per run, all removed on exit):
 #
@@ -47,7 +47,7 @@ done
 [[ -c /dev/net/tun ]] || skip "/dev/net/tun missing (no tap devices)"
 [[ -x $tool ]] || { echo "run.sh: tool $tool not built" >&2; exit 1; }
 
-fetched=$("$here/fetch-kernels.sh" "$cache") || { rc=$?; ((rc == 77)) && skip "kernel download failed"; exit 1; }
+fetched=$("$here/fetch-kernels.sh" "$cache" "$kernel") || { rc=$?; ((rc == 77)) && skip "kernel download failed"; exit 1; }
 read -r _ kver kroot < <(grep "^$kernel " <<<"$fetched") ||
     { echo "run.sh: no kernel labelled $kernel" >&2; exit 2; }
 

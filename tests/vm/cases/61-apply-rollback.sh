@@ -2,9 +2,11 @@
 # enable the kernel refuses (no such device: ENODEV), a new target on a
 # missing device, a new target on a veth (6.12: cannot do netpoll, ENOTSUPP;
 # 6.1's veth still does netpoll, so there it must work), and a bad attribute
-# (up to 6.16 an IPv6 target cannot go back to IPv4: EINVAL). The targets that
+# (up to 6.16 an IPv6 target cannot go back to IPv4: EINVAL; 6.17+ takes the
+# new family, so there the apply moves the target to IPv4). The targets that
 # were there keep sending.
-vm_case rollback --listen doctor4:6653 --listen doctor6:6654 --listen doctor4:6655
+vm_case rollback --listen doctor4:6653 --listen doctor6:6654 --listen doctor4:6654 \
+    --listen doctor4:6655
 
 rollback_guest() {
     local before
@@ -41,9 +43,15 @@ rollback_guest() {
         result veth FAIL "no veth in the guest: $(cat /tmp/ap.err)"
     fi
 
-    ap_fails family 1 "the kernel refused remote_ip '$DOCTOR_IP4' for target ncs-keep6 (EINVAL)" \
-        apply --to "$DOCTOR_IP4" --port 6654 --name ncs-keep6
-    same family-configfs "$(ap_snapshot)" "$before"
+    if release_at_least 6.17; then
+        run_tool family apply --to "$DOCTOR_IP4" --port 6654 --name ncs-keep6
+        same family-now "$(cat $NC_DIR/ncs-keep6/remote_ip) $(cat $NC_DIR/ncs-keep6/enabled)" \
+            "$DOCTOR_IP4 1"
+    else
+        ap_fails family 1 "the kernel refused remote_ip '$DOCTOR_IP4' for target ncs-keep6 (EINVAL)" \
+            apply --to "$DOCTOR_IP4" --port 6654 --name ncs-keep6
+        same family-configfs "$(ap_snapshot)" "$before"
+    fi
 
     kmsg "$(marker after)"
     run_tool remove4 remove ncs-keep
@@ -52,6 +60,10 @@ rollback_guest() {
 
 rollback_host() {
     expect_received "$1" v4-kept doctor4:6653 "$(marker "$1" after)"
-    expect_received "$1" v6-kept doctor6:6654 "$(marker "$1" after)"
+    if release_at_least 6.17; then
+        expect_received "$1" v6-now-v4 doctor4:6654 "$(marker "$1" after)"
+    else
+        expect_received "$1" v6-kept doctor6:6654 "$(marker "$1" after)"
+    fi
     expect_nothing "$1" no-new-target doctor4:6655
 }

@@ -1,7 +1,7 @@
-# Case 9 (6.7+, so 6.12 only): a target given at module load is invisible in
+# Case 9 (6.7+, so 6.12 and 7.x): a target given at module load is invisible in
 # configfs until `apply --name cmdline0` adopts it; adopting with the same
 # values writes nothing, and a changed port re-applies on the adopted target.
-vm_case adopt --kernels debian13 --listen doctor4:6658 --listen doctor4:6659
+vm_case adopt --kernels "debian13 unstable" --listen doctor4:6658 --listen doctor4:6659
 
 adopt_guest() {
     unload

@@ -1,6 +1,7 @@
 # Case 72: `apply --config` (what netconsole-setup.service runs) makes every
 # target of the file; with one line dropped, a second run removes that target
-# and keeps the other; an empty file removes the rest.
+# and keeps the other; a missing FILE is refused and the service's absent default
+# path removes nothing; an empty file removes the rest.
 vm_case persistconfig --listen doctor4:6673 --listen doctor4:6674
 
 pf_line() { # pf_line NAME PORT
@@ -23,6 +24,17 @@ persistconfig_guest() {
     esac
     same one-left "$(ls $dir | tr '\n' ' ')" "pc-one "
     kmsg "$(marker one)"
+
+    # A --config FILE that does not exist is bad input (exit 2) and removes nothing.
+    netconsole-setup apply --config /etc/nosuch.conf >/dev/null 2>&1
+    same missing-file-exit "$?" 2
+    same missing-file-kept "$(ls $dir | tr '\n' ' ')" "pc-one "
+    # The service's own path may be absent: no targets from it, and none removed.
+    mv $conf $conf.away
+    netconsole-setup apply --config $conf >/dev/null 2>&1
+    same default-absent-exit "$?" 0
+    same default-absent-kept "$(ls $dir | tr '\n' ' ')" "pc-one "
+    mv $conf.away $conf
 
     : >$conf
     run_tool none apply --config $conf

@@ -108,29 +108,53 @@ same() {
 modprobe() { /usr/sbin/modprobe "$@"; }
 ip() { /usr/sbin/ip "$@"; }
 
-# guest_network_up: e1000 driver, eth0 up with carrier, addresses, default
-# routes. Reports check <boot>-network.setup with every failed step.
+# guest_network_up [CASE]: e1000 driver, eth0 up with carrier, addresses,
+# default routes. Idempotent, so a case that took eth0 down or reloaded its
+# driver calls it again. Reports check <CASE>.setup (CASE defaults to
+# <boot>-network) with every failed step.
 guest_network_up() {
-    local i errs= VM_CASE=$VM_BOOT-network
+    local i errs= VM_CASE=${1:-$VM_BOOT-network}
     step() { "$@" 2>/tmp/step.err || errs="$errs; $*: $(cat /tmp/step.err)"; }
     echo 6 >/proc/sys/kernel/printk        # console loglevel: levels 0-5 go out
     step modprobe e1000
-    for i in $(seq 50); do [ -e /sys/class/net/eth0 ] && break; sleep 0.1; done
+    wait_for 5 [ -e /sys/class/net/eth0 ]
     echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad
     step ip link set lo up
     step ip link set eth0 address "$GUEST_MAC" up
-    for i in $(seq 50); do
-        [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] && break
-        sleep 0.1
-    done
-    [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ] || errs="$errs; no carrier on eth0"
-    step ip addr add "$GUEST_IP4/24" dev eth0
-    step ip addr add "$GUEST_IP6/64" dev eth0 nodad
-    step ip route add default via "$ROUTER_IP4"
-    step ip -6 route add default via "$ROUTER_IP6"
+    wait_for 5 has_carrier eth0 || errs="$errs; no carrier on eth0"
+    step ip addr replace "$GUEST_IP4/24" dev eth0
+    step ip addr replace "$GUEST_IP6/64" dev eth0 nodad
+    step ip route replace default via "$ROUTER_IP4"
+    step ip -6 route replace default via "$ROUTER_IP6"
     if [ -z "$errs" ]; then
         result setup PASS "eth0 up after $(cut -d' ' -f1 /proc/uptime)s"
     else
         result setup FAIL "${errs#; }"
     fi
+}
+
+# wait_for SECONDS COMMAND...: run COMMAND every 0.1 s until it succeeds (status
+# 0) or SECONDS have passed (status 1).
+wait_for() {
+    local i=0 n=$(($1 * 10))
+    shift
+    while ! "$@"; do
+        i=$((i + 1))
+        [ $i -ge $n ] && return 1
+        sleep 0.1
+    done
+}
+
+# has_carrier IF: IF is up with carrier.
+has_carrier() { [ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" = 1 ]; }
+
+# release_at_least MAJOR.MINOR: the running kernel is that version or newer
+# (the host side has the same function for the booted kernel).
+release_at_least() { version_at_least "$(uname -r)" "$1"; }
+
+# version_at_least RELEASE MAJOR.MINOR (POSIX sh, also used by the host).
+version_at_least() {
+    local r=${1%%[-+]*} maj min
+    maj=${r%%.*} min=${r#*.} min=${min%%.*}
+    [ "$maj" -gt "${2%%.*}" ] || { [ "$maj" -eq "${2%%.*}" ] && [ "$min" -ge "${2#*.}" ]; }
 }
