@@ -1,6 +1,8 @@
 #include "watch.hpp"
 
 #include "apply.hpp"
+#include "apply_config.hpp"
+#include "reconcile_run.hpp"
 #include "apply/prepare.hpp"
 #include "reconcile/watch.hpp"
 #include "resolve/resolver.hpp"
@@ -29,6 +31,8 @@ constexpr const char* k_examples = R"(Examples:
   netconsole-setup watch --to 192.0.2.5 --name doctor
   # show what it would change, write nothing
   netconsole-setup watch --to 192.0.2.5 --name doctor --dry-run
+  # the boot configuration, as netconsole-setup-watch.service runs it
+  netconsole-setup watch --config /etc/netconsole-setup.conf
 
 Runs in the foreground until SIGTERM or SIGINT, which leave the targets as they are.
 One line per change on stderr; -v also shows every event considered. A target
@@ -41,17 +45,8 @@ struct WatchOptions {
     std::optional<std::string> sysdata;
     bool dry_run = false;
     std::optional<std::string> event_buffer;
+    std::optional<std::string> config;
 };
-
-/// The changes of one target plan, as words: "remote_mac A → B (reason)".
-std::string change_text(const reconcile::Change& c) {
-    auto text = fmt::format("{} {} → {}", c.attribute, c.before.empty() ? "(none)" : c.before,
-                            c.after);
-    if (!c.reason.empty()) {
-        text += fmt::format(" ({})", c.reason);
-    }
-    return text;
-}
 
 class Sink final : public reconcile::WatchSink {
 public:
@@ -168,22 +163,25 @@ void run_watch(const WatchOptions& options, const Context& context) {
         watch.receive_buffer = parse_buffer(*options.event_buffer);
     }
     // Everything the user typed is checked before anything is touched.
-    const auto requests = make_requests(options.target);
-    if (requests.size() != 1) {
-        throw InputError("watch follows one --to", "use --config for several targets");
+    reconcile::LoadDesired load;
+    if (options.config) {
+        if (!options.target.to.empty() || options.name || !options.userdata.empty() ||
+            options.sysdata) {
+            throw InputError("--config takes the targets from the file only",
+                             "put the options on the file's lines");
+        }
+        const auto first = read_configuration(*options.config, context);
+        if (!first.note.empty()) {
+            context.output.note(first.note);
+        }
+        load = [file = *options.config, &context] {
+            return read_configuration(file, context).targets;
+        };
+    } else {
+        auto desired =
+            desired_from_options(options.target, options.name, options.userdata, options.sysdata);
+        load = [desired] { return desired; };
     }
-    reconcile::DesiredTarget desired;
-    desired.where = "command line";
-    desired.request = requests.front();
-    desired.name = options.name;
-    for (const auto& text : options.userdata) {
-        desired.userdata.push_back(parse_userdata(text));
-    }
-    if (options.sysdata) {
-        desired.sysdata = parse_sysdata(*options.sysdata);
-    }
-    reconcile::validate(desired);
-
     // A dry run only reads configfs (under --root too); otherwise the kernel changes.
     std::unique_ptr<SystemConfigfsFiles> files;
     if (options.dry_run) {
@@ -195,7 +193,6 @@ void run_watch(const WatchOptions& options, const Context& context) {
         }
         files = std::make_unique<SystemConfigfsFiles>(kernel);
     }
-    const reconcile::LoadDesired load = [desired] { return std::vector{desired}; };
     const reconcile::ResolveOne resolve = [&context](const TargetRequest& request) {
         return resolve_all({request}, context.root).front();
     };
@@ -232,6 +229,12 @@ Command setup_watch(CLI::App& app) {
             "--event-buffer", [o = options.get()](const std::string& v) { o->event_buffer = v; },
             "Receive buffer of the rtnetlink event socket in bytes (default 1 MiB)")
         ->type_name("BYTES");
+    watch
+        ->add_option_function<std::string>(
+            "--config", [o = options.get()](const std::string& v) { o->config = v; },
+            "Targets of FILE, /etc/default/netconsole and /etc/sysconfig/netconsole, as "
+            "apply --config; SIGHUP reads them again")
+        ->type_name("FILE");
     watch->footer(k_examples);
     return {watch, [options](const Context& c) { run_watch(*options, c); }};
 }

@@ -77,6 +77,7 @@ _netconsole_setup_surface=(
     'apply --userdata other'
     'apply --sysdata sysdata'
     'apply --config file'
+    'apply --dry-run flag'
     'enable --help flag'
     'enable -h flag'
     'enable ARG target'
@@ -96,6 +97,8 @@ _netconsole_setup_surface=(
     'test ARG target'
     'status --help flag'
     'status -h flag'
+    'status --check flag'
+    'status --config file'
     'cmdline --help flag'
     'cmdline -h flag'
     'cmdline --to other'
@@ -159,6 +162,7 @@ _netconsole_setup_surface=(
     'watch --sysdata sysdata'
     'watch --dry-run flag'
     'watch --event-buffer other'
+    'watch --config file'
 )
 # END generated
 

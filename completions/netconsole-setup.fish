@@ -153,8 +153,11 @@ complete -c netconsole-setup -n '__netconsole_setup_using apply' -l loglevel -x 
 complete -c netconsole-setup -n '__netconsole_setup_using apply watch' -l userdata -x -d 'Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable'
 complete -c netconsole-setup -n '__netconsole_setup_using apply watch' -l sysdata -x -a '(__netconsole_setup_value sysdata)' -d 'Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)'
 complete -c netconsole-setup -n '__netconsole_setup_using apply' -l config -r -F -d 'Targets of FILE (one per line, these options) and /etc/default/netconsole; removes those it made that are no longer listed'
+complete -c netconsole-setup -n '__netconsole_setup_using apply' -l dry-run -d 'Print what it would write (the plan against configfs now); change nothing'
 complete -c netconsole-setup -n '__netconsole_setup_using enable disable remove test' -a '(__netconsole_setup_value target)'
 complete -c netconsole-setup -n '__netconsole_setup_using loglevel' -a '(__netconsole_setup_value loglevel)'
+complete -c netconsole-setup -n '__netconsole_setup_using status' -l check -d 'Exit 1 when configfs differs from what the configuration resolves to now'
+complete -c netconsole-setup -n '__netconsole_setup_using status' -l config -r -F -d 'The configuration --check compares with (default /etc/netconsole-setup.conf)'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l loglevel -x -a '(__netconsole_setup_value loglevel)' -d 'Also append loglevel=N, the console log level from boot on (1-8)'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l builtin -d 'Spell it for a kernel with netconsole built in (netconsole=)'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l module -d 'Spell it for netconsole as a module (netconsole.netconsole=)'
@@ -171,4 +174,5 @@ complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l remove -d
 complete -c netconsole-setup -n '__netconsole_setup_using watch' -l name -x -a '(__netconsole_setup_value target)' -d 'The configfs target\'s name (default ncs-<remote IP>-<port>)'
 complete -c netconsole-setup -n '__netconsole_setup_using watch' -l dry-run -d 'Print on stdout what it would change, each time; write nothing'
 complete -c netconsole-setup -n '__netconsole_setup_using watch' -l event-buffer -x -d 'Receive buffer of the rtnetlink event socket in bytes (default 1 MiB)'
+complete -c netconsole-setup -n '__netconsole_setup_using watch' -l config -r -F -d 'Targets of FILE, /etc/default/netconsole and /etc/sysconfig/netconsole, as apply --config; SIGHUP reads them again'
 # END generated

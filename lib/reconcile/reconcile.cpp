@@ -299,7 +299,7 @@ std::vector<apply::TargetReport> apply_plan(ConfigfsFiles& files, const fs::path
                                             const Plan& p) {
     std::vector<Target> targets;
     for (const auto& t : p.targets) {
-        if (t.kind == TargetPlan::Kind::create || t.kind == TargetPlan::Kind::update) {
+        if (t.target) { // not kept: created, updated or (writing nothing) unchanged
             targets.push_back(*t.target);
         }
     }

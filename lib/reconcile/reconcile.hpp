@@ -122,8 +122,9 @@ Live read_live(const ConfigfsFiles& files, const std::filesystem::path& dir);
 /// state a dry run assumes after showing its plan).
 ConfigfsTarget expected_live(const Target& target, const ConfigfsFeatures& features);
 
-/// Applies the create/update targets of p in one transaction (lib/apply), so a failed
-/// write undoes them all. Returns the reports of those targets.
+/// Applies the targets of p that are not kept, in one transaction (lib/apply), so a
+/// failed write undoes them all; an unchanged target is read, not written. Returns
+/// their reports, in order.
 std::vector<apply::TargetReport> apply_plan(ConfigfsFiles& files, const std::filesystem::path& dir,
                                             const Plan& p);
 

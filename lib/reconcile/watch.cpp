@@ -124,9 +124,8 @@ private:
             entries.push_back(std::move(e));
         }
         m_entries = std::move(entries);
-        if (!first) {
-            m_assumed.clear();
-        }
+        // A dry run keeps what it assumed applied: the next plan is against it.
+        (void)first;
     }
 
     void reload() {

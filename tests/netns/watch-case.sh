@@ -181,6 +181,42 @@ case_watch_unresolvable() {
     stop_watch
 }
 
+case_watch_config() {
+    no_locktime
+    local conf
+    conf="$(mktemp)"
+    printf '%s\n' "# the doctor behind the router" "--to $D4 --name w --extended" >"$conf"
+    start_watch --config "$conf"
+    expect_line "target w: would create: dev_name pa, remote_ip $D4, local_ip $P4, remote_mac $RA_MAC, extended 1"
+    ip -n "$NS_R" link set ra address 02:00:00:00:00:03
+    ip netns exec "$NS_R" arping -q -U -c 1 -I ra "$R4A"
+    expect_line "target w: would change remote_mac $RA_MAC → 02:00:00:00:00:03 (gateway $R4A answered with a new MAC)"
+    # SIGHUP reads the file again: a new port is planned at once.
+    printf '%s\n' "--to $D4 --name w --extended --port 6667" >"$conf"
+    kill -HUP "$WATCH_PID"
+    expect_line "target w: would change remote_port 6666 → 6667"
+    # A broken file leaves everything as it is.
+    printf '%s\n' "--to $D4 --bogus" >"$conf"
+    kill -HUP "$WATCH_PID"
+    wait_for "$WERR" "the configuration was not read again: $conf:1:" || fail "no reload error"
+    rm -f -- "$conf"
+    stop_watch
+}
+
+case_apply_dry_run() {
+    # No privileges needed, nothing written: the plan against configfs now (none here).
+    local out rc
+    # As root first: the neighbour is resolved, a fresh entry an unprivileged run can read.
+    out="$(ip netns exec "$NS_P" "$BIN" --json apply --to "$D4" --name w --dry-run 2>/dev/null)"
+    grep -qF '"changed": true' <<<"$out" || fail "--json lacks \"changed\": true: $out"
+    out="$(ip netns exec "$NS_P" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        "$BIN" apply --to "$D4" --name w --dry-run 2>/dev/null)"
+    rc=$?
+    [ "$rc" -eq 0 ] || fail "apply --dry-run exited $rc"
+    [ "$out" = "target w: would create: dev_name pa, remote_ip $D4, local_ip $P4, remote_mac $RA_MAC" ] ||
+        fail "apply --dry-run printed '$out'"
+}
+
 topo_require
 trap cleanup EXIT
 trap 'exit 130' INT TERM
