@@ -3,12 +3,17 @@
 # Debian's netconsole-setup 0.3 (bench/pipeline.sh), with a warm and a cold
 # neighbour cache, inside a patient -- router -- doctor namespace topology
 # (tests/netns/topology.sh). `ip netns exec NS true` is the floor every
-# command pays. Prints a markdown table; needs root and hyperfine.
-#   bench/resolve.sh [BINARY] [RUNS]
+# command pays. Prints a markdown table; needs root and hyperfine. On a shared
+# machine run it as `chrt -f 10 bench/resolve.sh` (see bench/startup.sh).
+#   bench/resolve.sh [BINARY] [RUNS] [STATIC_BINARY]
+# BINARY defaults to the release preset's build, STATIC_BINARY to the static
+# preset's (-DNCS_STATIC=ON), which adds a warm-cache row when it is built.
 set -u
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-BIN="$(realpath "${1:-$HERE/../build/dev/cli/netconsole-setup}")"
+BIN="$(realpath "${1:-$HERE/../build/release/cli/netconsole-setup}")"
 RUNS="${2:-200}"
+STATIC="${3:-$HERE/../build/static/cli/netconsole-setup}"
+
 # shellcheck source=../tests/netns/topology.sh
 . "$HERE/../tests/netns/topology.sh"
 command -v hyperfine >/dev/null || topo_skip "hyperfine is not installed"
@@ -17,6 +22,8 @@ topo_require
 topo_up || exit 1
 
 PIPE="$HERE/pipeline.sh"
+static_rows=()
+[ -x "$STATIC" ] && static_rows=(-n "netconsole-setup (NCS_STATIC), warm cache" "ip netns exec $NS_P $(realpath "$STATIC") --to $D4")
 EXEC="ip netns exec $NS_P"
 FLUSH="ip -n $NS_P neigh flush all"
 OUTDIR="$(mktemp -d)"
@@ -35,7 +42,8 @@ hf() { hyperfine -N --style none --warmup 10 --runs "$RUNS" "$@" >/dev/null; }
 hf --export-json "$OUTDIR/warm.json" \
     -n "floor: ip netns exec NS true" "$EXEC true" \
     -n "netconsole-setup, warm cache" "$EXEC $BIN --to $D4" \
-    -n "ip route get + ip neigh + grep/awk, warm cache" "$EXEC sh $PIPE $D4"
+    -n "ip route get + ip neigh + grep/awk, warm cache" "$EXEC sh $PIPE $D4" \
+    "${static_rows[@]}"
 hf --export-json "$OUTDIR/cold.json" --prepare "$FLUSH" \
     -n "floor: ip netns exec NS true (after flush)" "$EXEC true" \
     -n "netconsole-setup, cold cache" "$EXEC $BIN --to $D4" \
@@ -73,6 +81,12 @@ co, cp = med(cold[1]) - floor, med(cold[2]) - floor
 print()
 print(f"- warm cache: the pipeline costs {wp:.2f} ms above the floor, netconsole-setup "
       f"{wo:.2f} ms: {wp / wo:.1f}x less (goal: at least 10x).")
+print(f"- warm `--to` (default build) {wo:.2f} ms above the floor (goal: within 1 ms: "
+      f"{'met' if wo <= 1 else 'NOT met'}).")
+if len(warm) > 3:
+    so = med(warm[3]) - floor
+    print(f"- warm `--to` (NCS_STATIC) {so:.2f} ms above the floor (goal: within 0.3 ms: "
+          f"{'met' if so <= 0.3 else 'NOT met'}); {wp / so:.1f}x less than the pipeline.")
 print(f"- cold cache: the pipeline (which needs a ping to fill the cache) {cp:.2f} ms, "
       f"netconsole-setup {co:.2f} ms: {cp / co:.1f}x less.")
 print(f"- cold resolution costs {co - wo:.2f} ms more than warm; the neighbour answered after "

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ncs::cli {
@@ -25,6 +26,13 @@ struct BuiltApp {
 };
 
 /// Builds the app; global is bound to the global options and must outlive the app.
-BuiltApp build_app(GlobalOptions& global);
+/// Given the command line's words (argv after the program name), a subcommand is
+/// registered only when a word names it, or a word asks for help (which lists them
+/// all): parsing needs nothing else, and each subcommand's options cost start-up
+/// time. Without words, every subcommand is registered (tests walk the whole app).
+BuiltApp build_app(GlobalOptions& global, const std::vector<std::string_view>* words = nullptr);
+
+/// Whether words ask CLI11 for help: --help, --help-all, or a short-flag cluster with h.
+bool asks_for_help(const std::vector<std::string_view>& words);
 
 } // namespace ncs::cli

@@ -121,13 +121,16 @@ Sysdata parse_sysdata(std::string_view text) {
     return sysdata;
 }
 
-LiveKernel require_kernel_admin(const Context& context, std::string_view verb) {
+LiveKernel require_kernel_admin(const Context& context, std::string_view verb,
+                                std::string_view arguments) {
     auto kernel = context.root.live_kernel(fmt::format("'{}'", verb));
     if (!has_sys_admin_capability()) {
         throw OperationError(fmt::format("{} changes the running kernel and needs root "
                                          "(CAP_SYS_ADMIN)",
                                          verb),
-                             fmt::format("run it as root: sudo {} {} ...", k_program, verb));
+                             arguments.empty()
+                                 ? fmt::format("run it as root: sudo {} {} ...", k_program, verb)
+                                 : fmt::format("run it as root: sudo {} {}", k_program, arguments));
     }
     return kernel;
 }

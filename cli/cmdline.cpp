@@ -11,6 +11,7 @@
 #include <charconv>
 #include <memory>
 #include <ostream>
+#include <utility>
 
 namespace ncs::cli {
 namespace {
@@ -50,27 +51,39 @@ Command setup_cmdline(CLI::App& app) {
            "--loglevel", [o = options.get()](const std::string& v) { o->loglevel = v; },
            "Also append loglevel=N, the console log level from boot on (1-8)")
         ->type_name("N");
-    auto* builtin = cmd->add_flag("--builtin", options->builtin,
-                                  "Spell it for a kernel with netconsole built in (netconsole=)");
-    auto* module = cmd->add_flag("--module", options->module,
-                                 "Spell it for netconsole as a module (netconsole.netconsole=)");
-    builtin->excludes(module);
+    // The rules between these flags are checked in run_cmdline(), in words: CLI11's
+    // excludes()/needs() print "Excludes: --module" where help shows the description.
+    cmd->add_flag("--builtin", options->builtin,
+                  "Spell it for a kernel with netconsole built in (netconsole=); not with "
+                  "--module");
+    cmd->add_flag("--module", options->module,
+                  "Spell it for netconsole as a module (netconsole.netconsole=); not with "
+                  "--builtin");
     cmd->add_option_function<std::string>(
            "--kernel", [o = options.get()](const std::string& v) { o->kernel = v; },
            "Tell built in from module for this kernel release (default: the running one)")
         ->type_name("RELEASE");
-    auto* grub = cmd->add_flag("--write-grub", options->write_grub,
-                               "Write /etc/default/grub.d/netconsole.cfg (then run update-grub)");
-    cmd->add_flag("--dry-run", options->dry_run, "With --write-grub: show the diff, write nothing")
-        ->needs(grub);
+    cmd->add_flag("--write-grub", options->write_grub,
+                  "Write /etc/default/grub.d/netconsole.cfg (then run update-grub)");
+    cmd->add_flag("--dry-run", options->dry_run, "With --write-grub: show the diff, write nothing");
     cmd->add_flag("--force", options->force,
-                  "With --write-grub: replace the file even if netconsole-setup did not write it")
-        ->needs(grub);
+                  "With --write-grub: replace the file even if netconsole-setup did not write it");
     cmd->footer(k_examples);
     return {cmd, [options](const Context& c) { run_cmdline(*options, c); }};
 }
 
 void run_cmdline(const CmdlineOptions& options, const Context& context) {
+    if (options.builtin && options.module) {
+        throw InputError("--builtin and --module exclude each other",
+                         "give the one that matches the kernel, or neither to read it");
+    }
+    for (const auto& [given, name] : {std::pair{options.dry_run, "--dry-run"},
+                                      std::pair{options.force, "--force"}}) {
+        if (given && !options.write_grub) {
+            throw InputError(fmt::format("{} needs --write-grub", name),
+                             fmt::format("{} cmdline ... --write-grub {}", k_program, name));
+        }
+    }
     const auto requests = make_requests(options.target);
     std::optional<int> loglevel;
     if (options.loglevel) {

@@ -13,6 +13,7 @@
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <memory>
 #include <ostream>
@@ -125,7 +126,9 @@ void run_compat(const std::vector<std::string>& words, const Context& context) {
         }
         requests.push_back(std::move(request));
     }
-    const auto kernel = require_kernel_admin(context, "netconsole-setup [+][PORT]@HOST");
+    // The hint repeats the words as typed: the form has no subcommand to name.
+    const auto kernel = require_kernel_admin(context, "the [+][PORT]@HOST form",
+                                             fmt::format("{}", fmt::join(words, " ")));
     std::vector<reconcile::DesiredTarget> desired;
     for (const auto& request : requests) {
         reconcile::DesiredTarget d;

@@ -27,6 +27,12 @@ struct GlobalOptions {
     std::string root = "/";
 };
 
+/// text as it may reach a terminal: control characters (newline, escape, C1), bytes
+/// that are not UTF-8, and the backslash written as \n, \t, \r, \\ or \xNN, so user
+/// text (an interface name, a value from a file) can neither break a line nor drive
+/// the terminal. Valid UTF-8 ("—") stays as it is.
+std::string printable(std::string_view text);
+
 /// Binds GlobalOptions to the app.
 void add_global_options(CLI::App& app, GlobalOptions& options);
 

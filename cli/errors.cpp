@@ -2,6 +2,7 @@
 
 #include "context.hpp"
 #include "explain.hpp"
+#include "json.hpp"
 #include "model/errors.hpp"
 
 #include <CLI/App.hpp>
@@ -61,16 +62,6 @@ ErrorReport extras(const CLI::App& app) {
     return {k_exit_usage, fmt::format("unexpected argument '{}'", first), help_hint(app)};
 }
 
-/// User text inside a message must not break the one-line rule.
-std::string one_line(std::string text) {
-    for (auto& c : text) {
-        if (c == '\n' || c == '\r') {
-            c = ' ';
-        }
-    }
-    return text;
-}
-
 } // namespace
 
 ErrorReport describe_error(const std::exception& error) {
@@ -111,6 +102,38 @@ ErrorReport describe_usage_error(const CLI::Error& error, const CLI::App& app) {
         }
         return {k_exit_usage, fmt::format("{} needs a value", option), help_hint(app)};
     }
+    if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr) {
+        // "name is required": a positional; name it as help does ("target NAME").
+        const auto name = message.substr(0, message.find(" is required"));
+        const CLI::App* command = &app;
+        while (!command->get_subcommands().empty()) {
+            command = command->get_subcommands().front();
+        }
+        for (const auto* positional : command->get_options()) {
+            if (positional->get_name() == name && positional->get_lnames().empty() &&
+                positional->get_snames().empty()) {
+                return {k_exit_usage,
+                        fmt::format("'{}' needs a {} {}", command->get_name(), name,
+                                    positional->get_type_name()),
+                        help_hint(app)};
+            }
+        }
+        return {k_exit_usage, fmt::format("{} is required", name), help_hint(app)};
+    }
+    if (dynamic_cast<const CLI::ExcludesError*>(&error) != nullptr ||
+        dynamic_cast<const CLI::RequiresError*>(&error) != nullptr) {
+        // "--a excludes --b", "--a requires --b"
+        auto text = message;
+        const auto excludes = text.find(" excludes ");
+        const auto requires_at = text.find(" requires ");
+        if (excludes != std::string::npos) {
+            text.replace(excludes, 10, " and ");
+            text += " exclude each other";
+        } else if (requires_at != std::string::npos) {
+            text.replace(requires_at, 10, " needs ");
+        }
+        return {k_exit_usage, text, help_hint(app)};
+    }
     if (dynamic_cast<const CLI::ConversionError*>(&error) != nullptr) {
         // "Could not convert: --json = maybe"
         const auto start = message.find(": ");
@@ -126,11 +149,59 @@ ErrorReport describe_usage_error(const CLI::Error& error, const CLI::App& app) {
 }
 
 std::string format_report(const ErrorReport& report) {
-    auto text = fmt::format("{}: error: {}\n", k_program, one_line(report.message));
+    // User text inside a message must not break the one-line rule (printable()).
+    auto text = fmt::format("{}: error: {}{}{}\n", k_program, printable(report.target),
+                            report.target.empty() ? "" : ": ", printable(report.message));
     if (!report.hint.empty()) {
-        text += fmt::format("hint: {}\n", one_line(report.hint));
+        text += fmt::format("hint: {}\n", printable(report.hint));
     }
     return text;
+}
+
+TargetErrors::TargetErrors(std::vector<Failure> failures) : m_failures(std::move(failures)) {}
+
+std::vector<ErrorReport> describe_errors(const std::exception& error) {
+    const auto* several = dynamic_cast<const TargetErrors*>(&error);
+    if (several == nullptr) {
+        return {describe_error(error)};
+    }
+    std::vector<ErrorReport> reports;
+    for (const auto& failure : several->failures()) {
+        try {
+            std::rethrow_exception(failure.error);
+        } catch (const std::exception& e) {
+            auto report = describe_error(e);
+            report.target = failure.target;
+            reports.push_back(std::move(report));
+        } catch (...) {
+            reports.push_back({k_exit_failed, "unknown error", {}, failure.target});
+        }
+    }
+    return reports;
+}
+
+int exit_code_of(const std::vector<ErrorReport>& reports) {
+    int code = k_exit_ok;
+    for (const auto& report : reports) {
+        if (report.exit_code == k_exit_usage) {
+            return k_exit_usage;
+        }
+        code = report.exit_code;
+    }
+    return code;
+}
+
+std::string json_report(const std::vector<ErrorReport>& reports) {
+    Json json;
+    json["errors"] = Json::array();
+    for (const auto& report : reports) {
+        json["errors"].push_back(
+            {{"target", report.target.empty() ? Json(nullptr) : Json(report.target)},
+             {"message", report.message},
+             {"hint", report.hint.empty() ? Json(nullptr) : Json(report.hint)}});
+    }
+    json["exit_code"] = exit_code_of(reports);
+    return dump(json);
 }
 
 } // namespace ncs::cli

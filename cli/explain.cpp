@@ -1,7 +1,7 @@
 #include "explain.hpp"
 
+#include "grammar/cmdline.hpp"
 #include "json.hpp"
-#include "system/config_sources.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -92,21 +92,47 @@ std::string explain_remote_mac(const grammar::ParsedTarget& parsed) {
                        t.remote_mac);
 }
 
-std::vector<Input> collect_inputs(const ExplainOptions& options, const Context& context) {
-    std::vector<Input> inputs;
+/// The values to explain, and the configured ones the kernel never reads (each with
+/// its warning and the value that replaces it).
+struct Inputs {
+    std::vector<Input> values;
+    struct Overridden {
+        ConfiguredValue value;
+        ConfiguredValue by;
+    };
+    std::vector<Overridden> overridden;
+};
+
+Inputs collect_inputs(const ExplainOptions& options, const Context& context) {
+    Inputs inputs;
     if (options.value) {
-        inputs.push_back(
+        inputs.values.push_back(
             {std::string(k_argument), std::string(grammar::strip_parameter_name(*options.value))});
         return inputs;
     }
     std::vector<Warning> skipped;
-    for (auto& found : find_configured_values(context.root, &skipped)) {
-        inputs.push_back({std::move(found.source), std::move(found.value)});
+    const auto found = find_configured_values(context.root, &skipped);
+    const auto overridden = overridden_values(found);
+    for (std::size_t i = 0; i < found.size(); ++i) {
+        if (overridden[i]) {
+            inputs.overridden.push_back({found[i], found[*overridden[i]]});
+        } else {
+            inputs.values.push_back({found[i].source, found[i].value});
+        }
     }
     for (const auto& warning : skipped) {
         context.output.warning(warning);
     }
     return inputs;
+}
+
+Json overridden_json(const Inputs::Overridden& overridden) {
+    return {{"source", overridden.value.source},
+            {"parameter", overridden.value.parameter},
+            {"value", overridden.value.value},
+            {"overridden_by", {{"source", overridden.by.source},
+                               {"parameter", overridden.by.parameter},
+                               {"value", overridden.by.value}}}};
 }
 
 std::vector<Explained> parse_all(const std::vector<Input>& inputs) {
@@ -156,10 +182,16 @@ ValueWarnings warnings_of(const grammar::ParseResult& result) {
     return warnings;
 }
 
-void print_json(const std::vector<Explained>& explained, Output& output) {
+void print_json(const std::vector<Explained>& explained, const Inputs& inputs, Output& output) {
     Json json;
     json["targets"] = Json::array();
     json["warnings"] = Json::array();
+    json["overridden"] = Json::array();
+    for (const auto& overridden : inputs.overridden) {
+        json["overridden"].push_back(overridden_json(overridden));
+        json["warnings"].push_back(
+            warning_json(overridden_warning(overridden.value, overridden.by), std::nullopt));
+    }
     std::size_t index = 0;
     for (const auto& value : explained) {
         const auto warnings = warnings_of(value.result);
@@ -189,10 +221,13 @@ void print_text(const std::vector<Explained>& explained, Output& output) {
             if (number > 1) {
                 output.result() << '\n';
             }
-            output.result() << fmt::format("target {} ({}): {}\n", number, value.source,
-                                           parsed.text);
+            // Values come from files and arguments: a newline or an escape in an
+            // interface name must not reach the terminal as such.
+            output.result() << fmt::format("target {} ({}): {}\n", number,
+                                           printable(value.source), printable(parsed.text));
             for (const auto& field : explain_fields(parsed)) {
-                output.result() << fmt::format("  {:<12} {}\n", field.label, field.text);
+                output.result() << fmt::format("  {:<12} {}\n", field.label,
+                                               printable(field.text));
             }
         }
     }
@@ -217,6 +252,26 @@ void print_text(const std::vector<Explained>& explained, Output& output) {
 SourcedParseError::SourcedParseError(const ParseError& error, std::string source)
     : ParseError(error.what(), error.hint(), error.offset(), error.at()),
       m_source(std::move(source)) {}
+
+std::vector<std::optional<std::size_t>> overridden_values(
+    const std::vector<ConfiguredValue>& values) {
+    std::vector<grammar::ValueStore> stores;
+    for (const auto& value : values) {
+        stores.push_back(value.source == "/proc/cmdline" ? grammar::ValueStore::kernel_cmdline
+                                                         : grammar::ValueStore::module_options);
+    }
+    return grammar::overridden_by(stores);
+}
+
+Warning overridden_warning(const ConfiguredValue& value, const ConfiguredValue& by) {
+    const bool cmdline = value.source == "/proc/cmdline";
+    return {fmt::format("{}: {}={} has no effect: the kernel keeps only the last value of {}, "
+                        "{}={}{}",
+                        value.source, value.parameter, value.value,
+                        cmdline ? "the command line" : "the module options", by.parameter,
+                        by.value, by.source == value.source ? "" : " in " + by.source),
+            "give every target in one value, separated by ';'"};
+}
 
 std::vector<FieldExplanation> explain_fields(const grammar::ParsedTarget& parsed) {
     const Target& t = parsed.target;
@@ -267,10 +322,14 @@ Command setup_explain(CLI::App& app) {
 }
 
 void run_explain(const ExplainOptions& options, const Context& context) {
-    const auto explained = parse_all(collect_inputs(options, context));
+    const auto inputs = collect_inputs(options, context);
+    const auto explained = parse_all(inputs.values);
     if (context.global.json) {
-        print_json(explained, context.output);
+        print_json(explained, inputs, context.output);
         return;
+    }
+    for (const auto& overridden : inputs.overridden) {
+        context.output.warning(overridden_warning(overridden.value, overridden.by));
     }
     if (explained.empty()) {
         context.output.result()

@@ -4,6 +4,7 @@
 
 #include "context.hpp"
 #include "grammar/netconsole_string.hpp"
+#include "system/config_sources.hpp"
 
 #include <optional>
 #include <string>
@@ -31,6 +32,15 @@ struct FieldExplanation {
 
 /// The fields of target as the kernel will use them, kernel defaults marked.
 std::vector<FieldExplanation> explain_fields(const grammar::ParsedTarget& target);
+
+/// For configured values in reading order: the index of the later value the kernel
+/// keeps instead of each (the last of its store: /proc/cmdline, or all of modprobe.d
+/// together), nullopt for the values it uses.
+std::vector<std::optional<std::size_t>> overridden_values(
+    const std::vector<ConfiguredValue>& values);
+
+/// The warning for value, which the kernel replaces by the later one, by.
+Warning overridden_warning(const ConfiguredValue& value, const ConfiguredValue& by);
 
 /// A ParseError in a value read from a file; source names the file ("/proc/cmdline").
 class SourcedParseError : public ParseError {

@@ -7,6 +7,72 @@
 #include <ostream>
 
 namespace ncs::cli {
+namespace {
+
+/// The length of the UTF-8 sequence of a printable code point (U+00A0 and up, no
+/// surrogates, no overlong forms) at the start of text, or 0.
+std::size_t utf8_printable_length(std::string_view text) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char lead = byte(0);
+    std::size_t length = 0;
+    char32_t code = 0;
+    if (lead >= 0xc2 && lead <= 0xdf) {
+        length = 2;
+        code = lead & 0x1fU;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+        length = 3;
+        code = lead & 0x0fU;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+        length = 4;
+        code = lead & 0x07U;
+    } else {
+        return 0;
+    }
+    if (text.size() < length) {
+        return 0;
+    }
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((byte(i) & 0xc0U) != 0x80U) {
+            return 0;
+        }
+        code = (code << 6U) | (byte(i) & 0x3fU);
+    }
+    const char32_t smallest = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
+    if (code < smallest || code < 0xa0 || (code >= 0xd800 && code <= 0xdfff) ||
+        code > 0x10ffff) {
+        return 0; // overlong, a C1 control, a surrogate, beyond Unicode
+    }
+    return length;
+}
+
+} // namespace
+
+std::string printable(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    while (!text.empty()) {
+        const auto c = static_cast<unsigned char>(text.front());
+        std::size_t taken = 1;
+        if (c == '\\') {
+            out += "\\\\";
+        } else if (c == '\n') {
+            out += "\\n";
+        } else if (c == '\t') {
+            out += "\\t";
+        } else if (c == '\r') {
+            out += "\\r";
+        } else if (c >= 0x20 && c < 0x7f) {
+            out += static_cast<char>(c);
+        } else if (const auto length = c >= 0x80 ? utf8_printable_length(text) : 0; length > 0) {
+            out += text.substr(0, length);
+            taken = length;
+        } else {
+            out += fmt::format("\\x{:02x}", c);
+        }
+        text.remove_prefix(taken);
+    }
+    return out;
+}
 
 void add_global_options(CLI::App& app, GlobalOptions& options) {
     app.add_flag("--json", options.json, "Print the result as JSON on stdout")
@@ -27,10 +93,10 @@ void Output::warning(const Warning& warning, std::string_view context) {
     if (m_quiet) {
         return;
     }
-    m_err << fmt::format("{}: warning: {}{}{}\n", k_program, context, context.empty() ? "" : ": ",
-                         warning.message);
+    m_err << fmt::format("{}: warning: {}{}{}\n", k_program, printable(context),
+                         context.empty() ? "" : ": ", printable(warning.message));
     if (!warning.hint.empty()) {
-        m_err << fmt::format("hint: {}\n", warning.hint);
+        m_err << fmt::format("hint: {}\n", printable(warning.hint));
     }
 }
 
@@ -38,9 +104,9 @@ void Output::note(std::string_view message, std::string_view hint) {
     if (m_quiet) {
         return;
     }
-    m_err << fmt::format("{}: note: {}\n", k_program, message);
+    m_err << fmt::format("{}: note: {}\n", k_program, printable(message));
     if (!hint.empty()) {
-        m_err << fmt::format("hint: {}\n", hint);
+        m_err << fmt::format("hint: {}\n", printable(hint));
     }
 }
 
@@ -49,8 +115,8 @@ void Output::step(const Step& step, std::string_view context) {
         return;
     }
     const auto ms = std::chrono::duration<double, std::milli>(step.elapsed).count();
-    m_err << fmt::format("{}: {}{}{} ({:.1f} ms)\n", k_program, context,
-                         context.empty() ? "" : ": ", step.text, ms);
+    m_err << fmt::format("{}: {}{}{} ({:.1f} ms)\n", k_program, printable(context),
+                         context.empty() ? "" : ": ", printable(step.text), ms);
 }
 
 void Output::resolution(const Resolution& resolution, std::string_view context,

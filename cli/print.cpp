@@ -27,13 +27,6 @@ constexpr const char* k_examples = R"(Examples:
       --mac 52:54:00:12:34:56 --extended --release --port 514)";
 
 /// "target 2 (192.0.2.6)" when there are several targets, else "".
-std::string target_context(const std::vector<TargetRequest>& requests, std::size_t index) {
-    if (requests.size() < 2) {
-        return {};
-    }
-    return fmt::format("target {} ({})", index + 1, requests[index].to);
-}
-
 } // namespace
 
 PrintCommands setup_print(CLI::App& app) {
@@ -62,7 +55,7 @@ PrintCommands setup_print(CLI::App& app) {
 
 void run_print(const PrintOptions& options, const Context& context) {
     const auto requests = make_requests(options.target);
-    const auto resolutions = resolve_all(requests, context.root);
+    const auto resolutions = resolve_every(requests, context);
 
     std::vector<Target> targets;
     for (const auto& resolution : resolutions) {
@@ -91,7 +84,7 @@ void run_print(const PrintOptions& options, const Context& context) {
     }
 
     for (std::size_t i = 0; i < resolutions.size(); ++i) {
-        context.output.resolution(resolutions[i], target_context(requests, i));
+        context.output.resolution(resolutions[i], request_label(requests, i));
     }
     context.output.result() << line << '\n';
 }

@@ -45,7 +45,8 @@ std::vector<reconcile::Wanted> resolve_desired(const std::vector<reconcile::Desi
     for (const auto& d : desired) {
         requests.push_back(d.request);
     }
-    const auto resolutions = resolve_all(requests, context.root);
+    // Every failing target is reported, -v steps before an error (resolve_every).
+    const auto resolutions = resolve_every(requests, context);
     std::vector<reconcile::Wanted> wanted;
     std::set<std::string> names;
     for (std::size_t i = 0; i < resolutions.size(); ++i) {

@@ -1,5 +1,6 @@
 #include "status.hpp"
 
+#include "explain.hpp"
 #include "json.hpp"
 #include "list.hpp"
 #include "system/config_sources.hpp"
@@ -167,6 +168,15 @@ std::vector<Warning> status_warnings(const Status& status) {
             warnings.push_back(std::move(warning));
         }
     }
+    if (const auto& configured = status.configured.value) {
+        const auto overridden = overridden_values(*configured);
+        for (std::size_t i = 0; i < configured->size(); ++i) {
+            if (overridden[i]) {
+                warnings.push_back(
+                    overridden_warning((*configured)[i], (*configured)[*overridden[i]]));
+            }
+        }
+    }
     return warnings;
 }
 
@@ -210,11 +220,14 @@ Json status_json(const Status& status, const std::vector<Warning>& warnings) {
         json["printk"] = {{"error", status.printk.error}};
     }
     json["configured"] = Json::array();
-    if (status.configured.value) {
-        for (const auto& found : *status.configured.value) {
+    if (const auto& configured = status.configured.value) {
+        const auto overridden = overridden_values(*configured);
+        for (std::size_t i = 0; i < configured->size(); ++i) {
+            const auto& found = (*configured)[i];
             json["configured"].push_back({{"source", found.source},
                                           {"parameter", found.parameter},
-                                          {"value", found.value}});
+                                          {"value", found.value},
+                                          {"effective", !overridden[i].has_value()}});
         }
     }
     json["errors"] = Json::array();
@@ -235,10 +248,10 @@ Json status_json(const Status& status, const std::vector<Warning>& warnings) {
 void print_target(const TargetPart& part, std::optional<KernelVersion> kernel,
                   std::ostream& out) {
     const auto& t = *part.target;
-    out << fmt::format("  {} {}: {}{} -> {}:{} via {} dev {}\n", t.name,
+    out << fmt::format("  {} {}: {}{} -> {}:{} via {} dev {}\n", printable(t.name),
                        t.enabled ? "enabled" : "disabled", t.extended ? "extended, " : "",
                        fmt::format("from {}:{}", t.local_ip, t.local_port), t.remote_ip,
-                       t.remote_port, t.remote_mac, t.dev_name);
+                       t.remote_port, t.remote_mac, printable(t.dev_name));
     if (const auto reason = condition_text(t, part.report, kernel); !reason.empty()) {
         out << fmt::format("    {}\n", reason);
     }
@@ -262,7 +275,8 @@ void print_status(const Status& status, std::ostream& out) {
     }
     for (const auto& part : status.targets) {
         if (!part.target) {
-            out << fmt::format("  {}: unreadable ({})\n", part.name, part.error);
+            out << fmt::format("  {}: unreadable ({})\n", printable(part.name),
+                               printable(part.error));
             continue;
         }
         print_target(part, status.kernel, out);
@@ -284,8 +298,13 @@ void print_status(const Status& status, std::ostream& out) {
         out << "configured:       nothing in /proc/cmdline or /etc/modprobe.d\n";
     } else {
         out << "configured:\n";
-        for (const auto& found : *status.configured.value) {
-            out << fmt::format("  {}: {}={}\n", found.source, found.parameter, found.value);
+        const auto& configured = *status.configured.value;
+        const auto overridden = overridden_values(configured);
+        for (std::size_t i = 0; i < configured.size(); ++i) {
+            const auto& found = configured[i];
+            out << fmt::format("  {}: {}={}{}\n", printable(found.source),
+                               printable(found.parameter), printable(found.value),
+                               overridden[i] ? " (no effect: a later value replaces it)" : "");
         }
     }
 }

@@ -18,7 +18,7 @@ CLI::App* add_verb(CLI::App& app, const std::string& verb, const std::string& de
                    const std::string& footer, TargetAdminOptions& options) {
     auto* sub = app.add_subcommand(verb, description);
     sub->footer(footer);
-    sub->add_option("name", options.name, "The target's name (see 'netconsole-setup list')")
+    sub->add_option("target", options.name, "The target's name (see 'netconsole-setup list')")
         ->type_name("NAME")
         ->required();
     return sub;
@@ -67,7 +67,10 @@ std::vector<Command> setup_target_admin(CLI::App& app) {
 }
 
 void run_set_enabled(const TargetAdminOptions& options, bool enable, const Context& context) {
-    apply::validate_target_name(options.name);
+    // A target that does not exist is the same error under --root and on the system
+    // (reading changes nothing); only then is acting on the kernel refused or done.
+    apply::require_target(SystemConfigfsFiles(context.root), netconsole_dir(context.root),
+                          options.name);
     const auto kernel = require_kernel_admin(context, enable ? "enable" : "disable");
     SystemConfigfsFiles files(kernel);
     const auto toggle =
@@ -77,7 +80,8 @@ void run_set_enabled(const TargetAdminOptions& options, bool enable, const Conte
 }
 
 void run_remove(const TargetAdminOptions& options, const Context& context) {
-    apply::validate_target_name(options.name);
+    apply::require_target(SystemConfigfsFiles(context.root), netconsole_dir(context.root),
+                          options.name);
     const auto kernel = require_kernel_admin(context, "remove");
     SystemConfigfsFiles files(kernel);
     apply::remove_target(files, netconsole_dir(context.root), options.name);

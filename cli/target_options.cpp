@@ -1,5 +1,6 @@
 #include "target_options.hpp"
 
+#include "errors.hpp"
 #include "model/duration.hpp"
 #include "resolve/resolver.hpp"
 
@@ -148,9 +149,65 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options) {
     return requests;
 }
 
+std::string request_label(const std::vector<TargetRequest>& requests, std::size_t index) {
+    if (requests.size() < 2) {
+        return {};
+    }
+    return fmt::format("target {} ({})", index + 1, requests[index].to);
+}
+
+void refuse_same_destination(const std::vector<Resolution>& resolutions,
+                             const std::vector<TargetRequest>& requests) {
+    for (std::size_t i = 0; i < resolutions.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            const auto& a = resolutions[j].target;
+            const auto& b = resolutions[i].target;
+            if (a.remote_ip.without_zone() == b.remote_ip.without_zone() &&
+                a.remote_port == b.remote_port) {
+                throw InputError(
+                    fmt::format("{} and {} are the same target: {} port {}",
+                                request_label(requests, j), request_label(requests, i),
+                                b.remote_ip, b.remote_port),
+                    "give each --to once, or another --port");
+            }
+        }
+    }
+}
+
+std::vector<Resolution> resolve_every(const std::vector<TargetRequest>& requests,
+                                      const Context& context) {
+    auto attempts = try_resolve_all(requests, context.root);
+    std::vector<TargetErrors::Failure> failures;
+    for (std::size_t i = 0; i < attempts.size(); ++i) {
+        if (attempts[i].error) {
+            failures.push_back({request_label(requests, i), attempts[i].error});
+        }
+    }
+    if (!failures.empty()) {
+        // -v shows how far each got: the steps before the error are the diagnosis.
+        for (std::size_t i = 0; i < attempts.size(); ++i) {
+            const auto& steps = attempts[i].resolution ? attempts[i].resolution->steps
+                                                       : attempts[i].steps_before_error;
+            for (const auto& step : steps) {
+                context.output.step(step, request_label(requests, i));
+            }
+        }
+        if (requests.size() == 1) {
+            std::rethrow_exception(failures.front().error);
+        }
+        throw TargetErrors(std::move(failures));
+    }
+    std::vector<Resolution> resolutions;
+    for (auto& attempt : attempts) {
+        resolutions.push_back(std::move(*attempt.resolution));
+    }
+    refuse_same_destination(resolutions, requests);
+    return resolutions;
+}
+
 std::vector<Target> resolve_and_report(const std::vector<TargetRequest>& requests,
                                        const Context& context) {
-    const auto resolutions = resolve_all(requests, context.root);
+    const auto resolutions = resolve_every(requests, context);
     std::vector<Target> targets;
     for (const auto& resolution : resolutions) {
         context.output.resolution(resolution, resolutions.size() > 1

@@ -46,6 +46,22 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options);
 /// A port number as the user writes it: decimal 1-65535. Throws InputError naming option.
 std::uint16_t parse_port(std::string_view text, std::string_view option);
 
+/// Resolves every request, even after one fails. When any fails: prints (under -v) the
+/// steps each completed, then throws the failure itself when there is one request, a
+/// TargetErrors naming each failing one ("target 2 (TO)") when there are several.
+/// Then refuse_same_destination(). Steps and warnings of the results are the caller's
+/// to report (Output::resolution), with its own context.
+std::vector<Resolution> resolve_every(const std::vector<TargetRequest>& requests,
+                                      const Context& context);
+
+/// "target N (TO)" for the Nth of several requests, "" for the only one.
+std::string request_label(const std::vector<TargetRequest>& requests, std::size_t index);
+
+/// The one rule for a target given twice: two targets to the same remote IP and port
+/// would send every message twice (and apply would give both one name). Throws InputError.
+void refuse_same_destination(const std::vector<Resolution>& resolutions,
+                             const std::vector<TargetRequest>& requests);
+
 /// Resolves requests and reports each one's steps and warnings (named by remote IP
 /// when there are several). Returns the targets in order.
 std::vector<Target> resolve_and_report(const std::vector<TargetRequest>& requests,

@@ -1,6 +1,8 @@
 #include "test_message.hpp"
 
+#include "apply/apply.hpp"
 #include "json.hpp"
+#include "system/configfs.hpp"
 #include "system/printk.hpp"
 
 #include <CLI/App.hpp>
@@ -43,37 +45,16 @@ std::string make_marker(std::string_view name) {
                        static_cast<std::uint32_t>(mixed >> 32));
 }
 
-void check_name(const std::string& name) {
-    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
-        name.size() > 255) {
-        throw InputError(fmt::format("'{}' is not a target name", name),
-                         "a target name is one path component: no '/', not '.' or '..'");
-    }
-}
-
-/// The target must be a configfs directory that exists and is enabled.
+/// The target must be a configfs directory that exists (the rule of enable, disable
+/// and remove: apply::require_target) and is enabled.
 void check_target(const Root& root, const std::string& name) {
-    // Messages name system paths, whatever the root.
-    constexpr const char* k_configfs = "/sys/kernel/config/netconsole";
-    const auto directory = root.path(k_configfs);
-    std::error_code ec;
-    if (!std::filesystem::is_directory(directory, ec)) {
-        throw OperationError(fmt::format("{} does not exist", k_configfs),
-                             "is netconsole loaded and configfs mounted? see "
-                             "'netconsole-setup status'");
+    const SystemConfigfsFiles files(root);
+    apply::require_target(files, netconsole_dir(root), name);
+    auto enabled = files.read(netconsole_dir(root) / name / "enabled");
+    if (!enabled.empty() && enabled.back() == '\n') {
+        enabled.pop_back();
     }
-    const auto target = directory / name;
-    if (!std::filesystem::is_directory(target, ec)) {
-        throw InputError(fmt::format("there is no netconsole target '{}'", name),
-                         "'netconsole-setup status' lists the targets");
-    }
-    std::ifstream in(target / "enabled");
-    std::string enabled;
-    if (!in || !std::getline(in, enabled)) {
-        throw std::system_error(errno != 0 ? errno : EIO, std::generic_category(),
-                                fmt::format("cannot read {}/{}/enabled", k_configfs, name));
-    }
-    if (enabled != "1") {
+    if (parse_flag(enabled) != true) {
         throw OperationError(fmt::format("netconsole target '{}' is not enabled", name),
                              fmt::format("'{} enable {}' enables it", k_program, name));
     }
@@ -115,13 +96,11 @@ Command setup_test(CLI::App& app) {
 }
 
 void run_test(const TestOptions& options, const Context& context) {
-    if (options.name) {
-        check_name(*options.name);
-    }
-    const auto kernel = context.root.live_kernel("'test'");
+    // As enable and disable: a missing target is the same error under --root.
     if (options.name) {
         check_target(context.root, *options.name);
     }
+    const auto kernel = context.root.live_kernel("'test'");
     if (const auto levels = read_printk_levels(context.root); levels.console_loglevel <= 1) {
         context.output.warning(
             {fmt::format("console log level {} lets {} through", levels.console_loglevel,

@@ -1,11 +1,41 @@
 # Every dependency comes from a Debian 12 package (scripts/debian-packages.txt).
+
 find_package(fmt REQUIRED)
+# ncs_fmt: what project targets link for fmt. The shared libfmt.so.9 by default, as
+# Debian policy wants; NCS_STATIC uses fmt's header-only mode (Debian ships no libfmt.a).
+add_library(ncs_fmt INTERFACE)
+if(NCS_STATIC)
+    target_link_libraries(ncs_fmt INTERFACE fmt::fmt-header-only)
+else()
+    target_link_libraries(ncs_fmt INTERFACE fmt::fmt)
+endif()
+
 if(NOT NCS_BUILD_FUZZER)
     find_package(PkgConfig REQUIRED)
     find_package(CLI11 REQUIRED)
     find_package(nlohmann_json 3.11 REQUIRED)
     pkg_check_modules(LIBNL REQUIRED IMPORTED_TARGET libnl-3.0 libnl-route-3.0)
-    pkg_check_modules(KMOD REQUIRED IMPORTED_TARGET libkmod)
+    # libkmod: the header only; lib/system/kmod.cpp opens libkmod.so.2 with dlopen.
+    pkg_check_modules(KMOD REQUIRED libkmod)
+    # ncs_libnl: libnl-route-3 and libnl-3, shared by default; NCS_STATIC links the
+    # archives libnl-3-dev and libnl-route-3-dev ship, with what they need (pkg-config --static).
+    add_library(ncs_libnl INTERFACE)
+    if(NCS_STATIC)
+        find_library(NCS_LIBNL_ROUTE_A NAMES libnl-route-3.a REQUIRED)
+        find_library(NCS_LIBNL_A NAMES libnl-3.a REQUIRED)
+        target_include_directories(ncs_libnl INTERFACE ${LIBNL_INCLUDE_DIRS})
+        target_link_libraries(ncs_libnl INTERFACE ${NCS_LIBNL_ROUTE_A} ${NCS_LIBNL_A} pthread m)
+        # libnl registers the route, link and neighbour cache operations, through which
+        # it parses their messages, in constructors of route.o, link.o, neigh.o and addr.o. An
+        # archive member is linked only when a symbol is needed from it, and nothing
+        # netlink.cpp calls lives in route.o: name one symbol of each (without it,
+        # every route answer parses as empty: "no route in the answer").
+        target_link_options(ncs_libnl INTERFACE LINKER:--undefined=rtnl_route_alloc_cache
+            LINKER:--undefined=rtnl_link_alloc_cache LINKER:--undefined=rtnl_neigh_alloc_cache
+            LINKER:--undefined=rtnl_addr_alloc_cache)
+    else()
+        target_link_libraries(ncs_libnl INTERFACE PkgConfig::LIBNL)
+    endif()
 endif()
 if(NCS_BUILD_TESTS AND NOT NCS_BUILD_FUZZER)
     find_package(Catch2 2.13 REQUIRED)

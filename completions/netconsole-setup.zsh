@@ -84,17 +84,17 @@ _netconsole_setup_args_apply=(
 _netconsole_setup_args_enable=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
-    '1:name: _netconsole-setup_value target'
+    '1:target: _netconsole-setup_value target'
 )
 _netconsole_setup_args_disable=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
-    '1:name: _netconsole-setup_value target'
+    '1:target: _netconsole-setup_value target'
 )
 _netconsole_setup_args_remove=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
-    '1:name: _netconsole-setup_value target'
+    '1:target: _netconsole-setup_value target'
 )
 _netconsole_setup_args_list=(
     '--help[Print this help message and exit]'
@@ -121,8 +121,8 @@ _netconsole_setup_args_cmdline=(
     '-h[Print this help message and exit]'
     $_netconsole_setup_group_Target_options
     '--loglevel=[Also append loglevel=N, the console log level from boot on (1-8)]:N: _netconsole-setup_value loglevel'
-    '--builtin[Spell it for a kernel with netconsole built in (netconsole=)]'
-    '--module[Spell it for netconsole as a module (netconsole.netconsole=)]'
+    '--builtin[Spell it for a kernel with netconsole built in (netconsole=); not with --module]'
+    '--module[Spell it for netconsole as a module (netconsole.netconsole=); not with --builtin]'
     '--kernel=[Tell built in from module for this kernel release (default: the running one)]:RELEASE: _netconsole-setup_value kernel'
     '--write-grub[Write /etc/default/grub.d/netconsole.cfg (then run update-grub)]'
     '--dry-run[With --write-grub: show the diff, write nothing]'

@@ -25,6 +25,11 @@ included) and several receivers, and reads Debian's /etc/default/netconsole.")
 # Depends: from the shared libraries the binary links (dpkg-shlibdeps), so they are
 # the libnl, libkmod, libfmt and libstdc++ versions it was built against.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# libkmod is opened with dlopen when a module must be loaded (lib/system/kmod.cpp),
+# so the binary does not link it and dpkg-shlibdeps cannot see it: name it here, at
+# the version libkmod2's symbols file gives the functions kmod.cpp resolves. CPack
+# appends it to what dpkg-shlibdeps found.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libkmod2 (>= 5~)")
 
 # Debian's `netconsole` package (IONOS netconsole-setup 0.3) ships
 # /usr/sbin/netconsole-setup, its man page and /etc/default/netconsole. This

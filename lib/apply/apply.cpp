@@ -211,6 +211,8 @@ std::string missing(std::string_view name) {
     return fmt::format("there is no netconsole target {}", name);
 }
 
+} // namespace
+
 void require_target(const ConfigfsFiles& files, const fs::path& dir, std::string_view name) {
     validate_target_name(name);
     if (files.is_directory(dir / std::string(name))) {
@@ -222,15 +224,13 @@ void require_target(const ConfigfsFiles& files, const fs::path& dir, std::string
                              "'netconsole-setup apply' does both");
     }
     if (is_boot_target_name(name)) {
-        throw OperationError(missing(name),
-                             fmt::format("boot-time targets stay invisible until adopted: "
-                                         "netconsole-setup apply --name {} --to ...",
-                                         name));
+        throw InputError(missing(name),
+                         fmt::format("boot-time targets stay invisible until adopted: "
+                                     "netconsole-setup apply --name {} --to ...",
+                                     name));
     }
-    throw OperationError(missing(name), "see 'netconsole-setup list'");
+    throw InputError(missing(name), "see 'netconsole-setup list'");
 }
-
-} // namespace
 
 void validate_target_name(std::string_view name) {
     const auto hint = "a name is 1 to 255 bytes, not '.' or '..', without '/'";

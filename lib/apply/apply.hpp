@@ -19,6 +19,11 @@ namespace ncs::apply {
 /// or "..", no '/', at most 255 bytes.
 void validate_target_name(std::string_view name);
 
+/// Throws unless dir/name is a target: InputError for a name that is not one or names
+/// no target (the same for every command), OperationError when dir itself is missing.
+void require_target(const ConfigfsFiles& files, const std::filesystem::path& dir,
+                    std::string_view name);
+
 /// The default name of a target: "ncs-<remote IP with '.' and ':' as '-'>-<remote port>".
 std::string default_target_name(const Target& target);
 

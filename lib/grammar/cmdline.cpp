@@ -168,4 +168,17 @@ std::vector<FoundValue> find_in_modprobe_conf(std::string_view text) {
     return found;
 }
 
+std::vector<std::optional<std::size_t>> overridden_by(const std::vector<ValueStore>& stores) {
+    std::vector<std::optional<std::size_t>> result(stores.size());
+    for (std::size_t i = 0; i < stores.size(); ++i) {
+        for (std::size_t later = stores.size(); later-- > i + 1;) {
+            if (stores[later] == stores[i]) {
+                result[i] = later;
+                break;
+            }
+        }
+    }
+    return result;
+}
+
 } // namespace ncs::grammar

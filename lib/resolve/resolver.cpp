@@ -37,6 +37,9 @@ public:
     Resolver(Netlink& netlink, const Root& root, const TargetRequest& request)
         : m_netlink(netlink), m_root(root), m_request(request) {}
 
+    /// The steps completed so far (all of them until run() returns).
+    const std::vector<Step>& steps() const { return m_result.steps; }
+
     Resolution run() {
         if (m_request.mac && m_request.broadcast) {
             throw InputError("--mac and --broadcast contradict each other", "give one of them");
@@ -591,20 +594,41 @@ std::vector<Resolution> resolve_all(const std::vector<TargetRequest>& requests) 
 
 std::vector<Resolution> resolve_all(const std::vector<TargetRequest>& requests, const Root& root) {
     std::vector<Resolution> results;
-    std::optional<Netlink> netlink; // opened only when a request needs resolving
-    for (const auto& request : requests) {
-        if (is_fully_explicit(request)) {
-            // Every field given: the line may well be for another host, so this
-            // host's routes and interfaces have no say.
-            results.push_back(resolve_explicit(request));
-            continue;
+    for (auto& attempt : try_resolve_all(requests, root)) {
+        if (attempt.error) {
+            std::rethrow_exception(attempt.error);
         }
-        if (!netlink) {
-            netlink.emplace();
-        }
-        results.push_back(Resolver(*netlink, root, request).run());
+        results.push_back(std::move(*attempt.resolution));
     }
     return results;
+}
+
+std::vector<Attempt> try_resolve_all(const std::vector<TargetRequest>& requests, const Root& root) {
+    std::vector<Attempt> attempts;
+    std::optional<Netlink> netlink; // opened only when a request needs resolving
+    for (const auto& request : requests) {
+        Attempt& attempt = attempts.emplace_back();
+        std::optional<Resolver> resolver;
+        try {
+            if (is_fully_explicit(request)) {
+                // Every field given: the line may well be for another host, so this
+                // host's routes and interfaces have no say.
+                attempt.resolution = resolve_explicit(request);
+                continue;
+            }
+            if (!netlink) {
+                netlink.emplace();
+            }
+            resolver.emplace(*netlink, root, request);
+            attempt.resolution = resolver->run();
+        } catch (...) {
+            attempt.error = std::current_exception();
+            if (resolver) {
+                attempt.steps_before_error = resolver->steps();
+            }
+        }
+    }
+    return attempts;
 }
 
 } // namespace ncs

@@ -3,10 +3,12 @@
 #include "model/errors.hpp"
 #include "system/atomic_file.hpp"
 #include "system/configfs.hpp"
+#include "system/shared_library.hpp"
 
 #include <fmt/format.h>
-#include <libkmod.h>
+#include <libkmod.h> // declarations only: libkmod is opened at run time
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <memory>
@@ -22,12 +24,46 @@
 namespace ncs {
 namespace {
 
-struct ContextDeleter {
-    void operator()(kmod_ctx* ctx) const noexcept { kmod_unref(ctx); }
+/// The libkmod functions load_module() calls, resolved from libkmod.so.2 when a
+/// module must really be loaded (as systemd's dlopen_libkmod() does): every other
+/// run never maps libkmod, nor the libcrypto, liblzma and libzstd it pulls in.
+/// <libkmod.h> supplies the declarations only; the binary does not link libkmod.
+struct Kmod {
+    SharedLibrary library = SharedLibrary::open("libkmod.so.2", "libkmod2");
+    decltype(kmod_new)* new_context = library.function<decltype(kmod_new)>("kmod_new");
+    decltype(kmod_unref)* unref = library.function<decltype(kmod_unref)>("kmod_unref");
+    decltype(kmod_load_resources)* load_resources =
+        library.function<decltype(kmod_load_resources)>("kmod_load_resources");
+    decltype(kmod_module_new_from_lookup)* lookup =
+        library.function<decltype(kmod_module_new_from_lookup)>("kmod_module_new_from_lookup");
+    decltype(kmod_module_unref_list)* unref_list =
+        library.function<decltype(kmod_module_unref_list)>("kmod_module_unref_list");
+    decltype(kmod_list_next)* list_next = library.function<decltype(kmod_list_next)>("kmod_list_next");
+    decltype(kmod_module_get_module)* get_module =
+        library.function<decltype(kmod_module_get_module)>("kmod_module_get_module");
+    decltype(kmod_module_unref)* module_unref =
+        library.function<decltype(kmod_module_unref)>("kmod_module_unref");
+    decltype(kmod_module_get_initstate)* get_initstate =
+        library.function<decltype(kmod_module_get_initstate)>("kmod_module_get_initstate");
+    decltype(kmod_module_probe_insert_module)* probe_insert =
+        library.function<decltype(kmod_module_probe_insert_module)>(
+            "kmod_module_probe_insert_module");
+    decltype(kmod_module_get_name)* get_name =
+        library.function<decltype(kmod_module_get_name)>("kmod_module_get_name");
 };
-struct ListDeleter {
-    void operator()(kmod_list* list) const noexcept { kmod_module_unref_list(list); }
-};
+
+/// Whether /sys/module/<name>/initstate reads "live": the test libkmod's
+/// kmod_module_get_initstate() makes first, so a loaded module needs no libkmod.
+bool module_live(std::string_view name) {
+    if (name.empty() || name.find('/') != std::string_view::npos || name == "." || name == "..") {
+        return false; // not a module name: libkmod's lookup reports it
+    }
+    std::string module(name);
+    std::replace(module.begin(), module.end(), '-', '_');
+    std::ifstream in("/sys/module/" + module + "/initstate");
+    std::string state;
+    return in && std::getline(in, state) && state == "live";
+}
 
 /// The mount table decodes spaces and the like as octal escapes ("\040").
 std::string unescape_mount_field(std::string_view field) {
@@ -60,17 +96,22 @@ bool has_sys_admin_capability() {
 }
 
 ModuleLoad load_module(const LiveKernel& /*kernel*/, std::string_view name) {
+    if (module_live(name)) {
+        return ModuleLoad::already_loaded;
+    }
+    const Kmod kmod;
     const std::string module(name);
     // NULL, NULL: /lib/modules/$(uname -r) and the standard modprobe.d directories.
-    std::unique_ptr<kmod_ctx, ContextDeleter> ctx(kmod_new(nullptr, nullptr));
+    const std::unique_ptr<kmod_ctx, decltype(kmod.unref)> ctx(kmod.new_context(nullptr, nullptr),
+                                                              kmod.unref);
     if (!ctx) {
         throw std::system_error(ENOMEM, std::generic_category(), "cannot set up libkmod");
     }
-    kmod_load_resources(ctx.get());
+    kmod.load_resources(ctx.get());
 
     kmod_list* raw = nullptr;
-    const int found = kmod_module_new_from_lookup(ctx.get(), module.c_str(), &raw);
-    std::unique_ptr<kmod_list, ListDeleter> list(raw);
+    const int found = kmod.lookup(ctx.get(), module.c_str(), &raw);
+    const std::unique_ptr<kmod_list, decltype(kmod.unref_list)> list(raw, kmod.unref_list);
     if (found < 0) {
         throw std::system_error(-found, std::generic_category(),
                                 fmt::format("cannot look up module {}", module));
@@ -82,22 +123,20 @@ ModuleLoad load_module(const LiveKernel& /*kernel*/, std::string_view name) {
     }
 
     auto result = ModuleLoad::already_loaded;
-    kmod_list* item = nullptr;
-    kmod_list_foreach(item, list.get()) {
-        kmod_module* mod = kmod_module_get_module(item);
-        const int state = kmod_module_get_initstate(mod);
+    for (const kmod_list* item = list.get(); item != nullptr;
+         item = kmod.list_next(list.get(), item)) {
+        const std::unique_ptr<kmod_module, decltype(kmod.module_unref)> mod(
+            kmod.get_module(item), kmod.module_unref);
+        const int state = kmod.get_initstate(mod.get());
         if (state == KMOD_MODULE_BUILTIN) {
-            kmod_module_unref(mod);
             return ModuleLoad::builtin;
         }
         if (state == KMOD_MODULE_LIVE) {
-            kmod_module_unref(mod);
             continue;
         }
-        const int rc = kmod_module_probe_insert_module(mod, KMOD_PROBE_APPLY_BLACKLIST, nullptr,
-                                                       nullptr, nullptr, nullptr);
-        const std::string real_name = kmod_module_get_name(mod);
-        kmod_module_unref(mod);
+        const int rc = kmod.probe_insert(mod.get(), KMOD_PROBE_APPLY_BLACKLIST, nullptr, nullptr,
+                                         nullptr, nullptr);
+        const std::string real_name = kmod.get_name(mod.get());
         if (rc == KMOD_PROBE_APPLY_BLACKLIST) {
             throw OperationError(fmt::format("the {} module is blacklisted", real_name),
                                  "see 'blacklist' lines in /etc/modprobe.d");

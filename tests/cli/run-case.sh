@@ -18,6 +18,9 @@
 #                    in stdout/stderr) then name those copies
 #   check            optional bash script, run as `check ROOT HOST` after the binary:
 #                    fails the case when it exits non-zero (the tree after the run)
+#   unprivileged     optional, empty: run as nobody without capabilities (setpriv)
+#   stdout-to        optional: "full" sends stdout to /dev/full, "closed" closes it
+#                    (expected-stdout is then empty: nothing could be written)
 # NCS_UPDATE_GOLDEN=1 rewrites the expected-* files from the actual run; review
 # every rewritten file by eye (git diff) before committing it.
 set -euo pipefail
@@ -82,10 +85,21 @@ while IFS= read -r line || [[ -n $line ]]; do
     args+=("${line//@HOST@/$host}")
 done < "$case_dir/args"
 
-status=0
 # A bounded run: a read that blocks (a FIFO) fails the case instead of hanging it.
-timeout --kill-after=5 60 env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin "$binary" "${args[@]}" \
-    > "$work/stdout" 2> "$work/stderr" < /dev/null || status=$?
+run=(timeout --kill-after=5 60 env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin "$binary" "${args[@]}")
+if [[ -f $case_dir/unprivileged ]]; then
+    run=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "${run[@]}")
+fi
+stdout_to=$(cat "$case_dir/stdout-to" 2>/dev/null || true)
+status=0
+case $stdout_to in
+    "") "${run[@]}" > "$work/stdout" 2> "$work/stderr" < /dev/null || status=$? ;;
+    full) "${run[@]}" > /dev/full 2> "$work/stderr" < /dev/null || status=$?
+          : > "$work/stdout" ;;
+    closed) "${run[@]}" >&- 2> "$work/stderr" < /dev/null || status=$?
+            : > "$work/stdout" ;;
+    *) echo "$name: stdout-to is '$stdout_to', not full or closed"; exit 1 ;;
+esac
 echo "$status" > "$work/exit"
 
 # Timings differ from run to run: "(0.1 ms)" under -v, "elapsed_us": 132 in JSON.
@@ -119,19 +133,32 @@ if [[ -f $case_dir/check ]] && ! bash "$case_dir/check" "$root" "$host"; then
     failed=1
 fi
 
-# House rule, whatever the goldens say: an error leaves stdout empty, and its
-# stderr is one "error:" line plus at most one "hint:" line.
+# House rule, whatever the goldens say: an error leaves stdout empty (under --json it
+# holds the JSON error object instead), and its stderr is, after the steps -v printed
+# and the warnings of a command that ran (then failed to write its result),
+# one "error:" line per failure (one for a command, one per failing target), each
+# followed by at most one "hint:" line.
 if [[ $status != 0 ]]; then
-    if [[ -s $work/stdout ]]; then
+    json=0
+    for arg in "${args[@]}"; do [[ $arg == --json ]] && json=1; done
+    if ((json)); then
+        if ! grep -q '^  "errors": \[' "$work/stdout"; then
+            echo "$name: exit $status under --json but stdout is not the JSON error object"
+            failed=1
+        fi
+    elif [[ -s $work/stdout ]]; then
         echo "$name: exit $status but stdout is not empty"
         failed=1
     fi
     if ! awk -v prog="netconsole-setup: error: " '
-            NR == 1 { ok = index($0, prog) == 1; next }
-            NR == 2 { ok = ok && index($0, "hint: ") == 1; next }
-            { ok = 0 }
-            END { exit !(ok && NR >= 1) }' "$work/stderr"; then
-        echo "$name: stderr is not one error line and at most one hint line"
+            !errors && / \(N ms\)$/ { next }          # -v steps before the error
+            !errors && index($0, "netconsole-setup: warning: ") == 1 { warned = 1; next }
+            !errors && warned && index($0, "hint: ") == 1 { warned = 0; next }
+            index($0, prog) == 1 { errors++; hints = 0; next }
+            errors && index($0, "hint: ") == 1 && hints == 0 { hints = 1; next }
+            { bad = 1 }
+            END { exit !(errors >= 1 && !bad) }' "$work/stderr"; then
+        echo "$name: stderr is not one error line (per failure) and at most one hint line each"
         failed=1
     fi
 fi

@@ -1,4 +1,5 @@
 // cli/target_options.cpp and cli/errors.cpp: the pure parts of the CLI.
+#include "context.hpp"
 #include "errors.hpp"
 #include "target_options.hpp"
 
@@ -108,7 +109,58 @@ TEST_CASE("errors map to exit codes: input 2, operation and OS 1") {
 
 TEST_CASE("a report is one error line and at most one hint line") {
     using ncs::cli::format_report;
-    CHECK(format_report({2, "bad\nvalue", ""}) == "netconsole-setup: error: bad value\n");
+    CHECK(format_report({2, "bad\nvalue", ""}) == "netconsole-setup: error: bad\\nvalue\n");
     CHECK(format_report({1, "failed", "try again"}) ==
           "netconsole-setup: error: failed\nhint: try again\n");
+    CHECK(format_report({1, "no route", "", "target 2 (192.0.2.6)"}) ==
+          "netconsole-setup: error: target 2 (192.0.2.6): no route\n");
+}
+
+TEST_CASE("printable escapes what would break a line or drive the terminal") {
+    using ncs::cli::printable;
+    CHECK(printable("eth0") == "eth0");
+    CHECK(printable("a\nb\tc\rd") == "a\\nb\\tc\\rd");
+    CHECK(printable("\x1b[31mred") == "\\x1b[31mred");
+    CHECK(printable(std::string("nul\0", 4)) == "nul\\x00");
+    CHECK(printable("back\\slash") == "back\\\\slash");
+    CHECK(printable("\x7f") == "\\x7f");
+    // UTF-8 stays; C1 controls (CSI as U+009B), lone and overlong bytes do not.
+    CHECK(printable("caf\xc3\xa9 \xe2\x80\x94") == "caf\xc3\xa9 \xe2\x80\x94");
+    CHECK(printable("\xc2\x9b") == "\\xc2\\x9b");
+    CHECK(printable("\x9b") == "\\x9b");
+    CHECK(printable("\xc0\xaf") == "\\xc0\\xaf");
+    CHECK(printable("\xe2\x80") == "\\xe2\\x80");
+    CHECK(printable("\xed\xa0\x80") == "\\xed\\xa0\\x80"); // a surrogate
+}
+
+TEST_CASE("several failing targets: one report each, exit 2 when any is bad input") {
+    using ncs::cli::TargetErrors;
+    const TargetErrors errors(
+        {{"target 1 (a)", std::make_exception_ptr(ncs::OperationError("no route"))},
+         {"target 3 (c)", std::make_exception_ptr(ncs::InputError("bad", "fix"))}});
+    const auto reports = ncs::cli::describe_errors(errors);
+    REQUIRE(reports.size() == 2);
+    CHECK(reports[0].target == "target 1 (a)");
+    CHECK(reports[0].exit_code == 1);
+    CHECK(reports[1].message == "bad");
+    CHECK(reports[1].hint == "fix");
+    CHECK(ncs::cli::exit_code_of(reports) == 2);
+    CHECK(ncs::cli::exit_code_of({reports[0], reports[0]}) == 1);
+    CHECK(ncs::cli::describe_errors(ncs::OperationError("x")).size() == 1);
+    CHECK(ncs::cli::json_report(reports) == R"json({
+  "errors": [
+    {
+      "target": "target 1 (a)",
+      "message": "no route",
+      "hint": null
+    },
+    {
+      "target": "target 3 (c)",
+      "message": "bad",
+      "hint": "fix"
+    }
+  ],
+  "exit_code": 2
+}
+)json");
 }

@@ -142,3 +142,18 @@ TEST_CASE("modprobe treats '-' and '_' alike in the module name", "[modprobe]") 
     CHECK(values(find_in_modprobe_conf("options netconsole netconsole=x\r\n")) ==
           Strings{"x"});
 }
+
+TEST_CASE("the kernel keeps the last netconsole value of each store") {
+    using ncs::grammar::overridden_by;
+    using Store = ncs::grammar::ValueStore;
+    CHECK(overridden_by({}).empty());
+    CHECK(overridden_by({Store::kernel_cmdline}) ==
+          std::vector<std::optional<std::size_t>>{std::nullopt});
+    // Two on the command line, two in modprobe.d: one survivor in each store.
+    CHECK(overridden_by({Store::kernel_cmdline, Store::kernel_cmdline, Store::module_options,
+                         Store::kernel_cmdline, Store::module_options}) ==
+          std::vector<std::optional<std::size_t>>{3, 3, 4, std::nullopt, std::nullopt});
+    // A store does not override another.
+    CHECK(overridden_by({Store::module_options, Store::kernel_cmdline}) ==
+          std::vector<std::optional<std::size_t>>{std::nullopt, std::nullopt});
+}

@@ -286,6 +286,9 @@ build_base_initramfs() {
     for m in modprobe rmmod lsmod insmod modinfo; do ln -s kmod "$root/usr/sbin/$m"; done
     copy_binary "$root" "$(readlink -f "$(command -v ip)")" /usr/sbin/ip || return 1
     copy_binary "$root" "$tool" /usr/sbin/netconsole-setup || return 1
+    # The tool opens libkmod with dlopen to load a module: ldd of it does not name it.
+    m=$(ldconfig -p | awk '$1 == "libkmod.so.2" && /x86-64/ {print $NF; exit}')
+    copy_binary "$root" "$(readlink -f "$m")" "$m" || return 1
     moddir=$kroot/lib/modules/$kver
     [[ -d $moddir ]] || moddir=$kroot/usr/lib/modules/$kver
     for m in $(module_closure "$kroot" "$kver" $GUEST_MODULES); do

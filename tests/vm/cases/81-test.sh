@@ -22,8 +22,8 @@ hint: 'netconsole-setup enable tm' enables it"
     echo 1 >/sys/kernel/config/netconsole/tm/enabled
     run_tool named test tm && result named-marker PASS "$OUT"
     OUT=$(netconsole-setup test nosuch 2>&1)
-    same unknown-refused "$? $OUT" "2 netconsole-setup: error: there is no netconsole target 'nosuch'
-hint: 'netconsole-setup status' lists the targets"
+    same unknown-refused "$? $OUT" "2 netconsole-setup: error: there is no netconsole target nosuch
+hint: see 'netconsole-setup list'"
     echo 0 >/sys/kernel/config/netconsole/tm/enabled
     rmdir /sys/kernel/config/netconsole/tm
     unload
