@@ -217,6 +217,27 @@ case_apply_dry_run() {
         fail "apply --dry-run printed '$out'"
 }
 
+case_watch_sd_notify() {
+    # systemd's side of Type=notify: a datagram socket at NOTIFY_SOCKET.
+    command -v socat >/dev/null || topo_skip "watch_sd_notify needs socat"
+    local sock got
+    sock="$(mktemp -u)" got="$(mktemp)"
+    socat -u "UNIX-RECV:$sock" - >"$got" &
+    local socat_pid=$!
+    for _ in $(seq 40); do [ -S "$sock" ] && break; sleep 0.05; done
+    WOUT="$(mktemp)" WERR="$(mktemp)"
+    NOTIFY_SOCKET="$sock" ip netns exec "$NS_P" "$BIN" watch --dry-run --to "$D4" --name w \
+        >"$WOUT" 2>"$WERR" &
+    WATCH_PID=$!
+    wait_for "$got" "READY=1" || fail "no READY=1 on NOTIFY_SOCKET"
+    wait_for "$got" "WATCHDOG=1" 3 || fail "no WATCHDOG=1 within 3 s"
+    stop_watch
+    wait_for "$got" "STOPPING=1" || fail "no STOPPING=1 after SIGTERM"
+    kill "$socat_pid" 2>/dev/null
+    wait "$socat_pid" 2>/dev/null
+    rm -f -- "$sock" "$got"
+}
+
 topo_require
 trap cleanup EXIT
 trap 'exit 130' INT TERM
