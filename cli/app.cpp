@@ -5,6 +5,7 @@
 #include "compat.hpp"
 #include "explain.hpp"
 #include "list.hpp"
+#include "listen.hpp"
 #include "loglevel.hpp"
 #include "modprobe.hpp"
 #include "print.hpp"
@@ -107,6 +108,7 @@ BuiltApp build_app(GlobalOptions& global, const std::vector<std::string_view>* w
     if (named({"cmdline"})) add(commands, setup_cmdline(app));
     if (named({"modprobe"})) add(commands, setup_modprobe(app));
     if (named({"watch"})) add(commands, setup_watch(app));
+    if (named({"listen"})) add(commands, setup_listen(app));
     return built;
 }
 

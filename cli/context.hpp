@@ -43,8 +43,8 @@ public:
 
     /// The stream for the command's result (stdout).
     std::ostream& result() { return m_out; }
-    /// stderr, for a long-running command's log lines (watch).
-    std::ostream& log() { return m_err; }
+    /// The stream for a long-running command's summaries (stderr), shown even under -q.
+    std::ostream& status() { return m_err; }
     /// "netconsole-setup: warning: [context: ]message" and its "hint: " line; silent under -q.
     void warning(const Warning& warning, std::string_view context = {});
     /// "netconsole-setup: note: message" and its "hint: " line; silent under -q.

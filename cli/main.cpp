@@ -89,6 +89,20 @@ private:
     std::optional<int> m_error;
 };
 
+/// Ties stderr to the result stream for as long as that stream lives: the result so
+/// far comes before a warning or an error. Restoring the old tie matters, as
+/// std::ios_base::Init flushes cerr's tie at exit, after main's locals are gone.
+class TieStderr {
+public:
+    explicit TieStderr(std::ostream& out) : m_previous(std::cerr.tie(&out)) {}
+    ~TieStderr() { std::cerr.tie(m_previous); }
+    TieStderr(const TieStderr&) = delete;
+    TieStderr& operator=(const TieStderr&) = delete;
+
+private:
+    std::ostream* m_previous;
+};
+
 /// The exit code, after making sure the result reached stdout: a result that could
 /// not be written is the command's failure (exit 1), reported on one line.
 int finish(std::ostream& out, const ResultBuffer& buffer, int code) {
@@ -128,7 +142,7 @@ int main(int argc, char** argv) {
 
     ResultBuffer result_buffer;
     std::ostream out(&result_buffer);
-    std::cerr.tie(&out); // the result so far comes before a warning or an error
+    const TieStderr tie(out);
 
     GlobalOptions global;
     // Only the subcommands argv names are registered (cli/app.cpp): start-up cost.

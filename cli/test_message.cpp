@@ -2,12 +2,16 @@
 
 #include "apply/apply.hpp"
 #include "json.hpp"
+#include "model/duration.hpp"
+#include "receive/ack.hpp"
 #include "system/configfs.hpp"
 #include "system/printk.hpp"
+#include "system/udp.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -17,6 +21,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 namespace ncs::cli {
@@ -29,7 +34,15 @@ constexpr const char* k_examples = R"(Examples:
   # look for the printed marker in the doctor's log
   netconsole-setup test
   # the same, after checking that target 'doctor' exists and is enabled
-  netconsole-setup test doctor)";
+  netconsole-setup test doctor
+  # fail unless a doctor running 'netconsole-setup listen' acknowledges it
+  netconsole-setup test doctor --ack --timeout 2s
+
+The acknowledgment comes back to the target's local_ip and local_port. Without
+--ack, test waits half a second for one and says whether it came.)";
+
+constexpr auto k_short_wait = std::chrono::milliseconds(500);
+constexpr auto k_default_ack_timeout = std::chrono::milliseconds(5000);
 
 /// A marker nobody else writes: the time, and 32 bits mixed from the nanoseconds and
 /// the pid. Not std::random_device: getrandom(2) blocks early at boot, when the
@@ -58,6 +71,97 @@ void check_target(const Root& root, const std::string& name) {
         throw OperationError(fmt::format("netconsole target '{}' is not enabled", name),
                              fmt::format("'{} enable {}' enables it", k_program, name));
     }
+}
+
+/// Sockets on the local ports of the named target, or of every enabled one: where the
+/// doctor's acknowledgment arrives. A port that cannot be bound is left out, unless
+/// required (--ack), when its error is thrown.
+std::vector<UdpSocket> ack_sockets(const Root& root, const std::optional<std::string>& name,
+                                   bool required) {
+    std::vector<UdpSocket> sockets;
+    const SystemConfigfsFiles files(root);
+    const auto directory = netconsole_dir(root);
+    std::vector<std::string> names;
+    if (name) {
+        names.push_back(*name);
+    } else {
+        names = list_targets(files, directory);
+    }
+    std::vector<std::pair<IpAddress, std::uint16_t>> bound;
+    for (const auto& target_name : names) {
+        ConfigfsTarget target;
+        try {
+            target = read_target(files, directory, target_name);
+        } catch (const std::exception&) {
+            if (required && name) {
+                throw;
+            }
+            continue;
+        }
+        if (!target.enabled) {
+            continue;
+        }
+        const std::pair endpoint{target.local_ip, target.local_port};
+        if (std::find(bound.begin(), bound.end(), endpoint) != bound.end()) {
+            continue;
+        }
+        bound.push_back(endpoint);
+        try {
+            sockets.push_back(UdpSocket::bind(
+                target.local_ip.is_unspecified() ? std::nullopt : std::optional(target.local_ip),
+                target.local_port));
+        } catch (const std::exception&) {
+            if (required) {
+                throw;
+            }
+        }
+    }
+    if (required && sockets.empty()) {
+        throw OperationError("there is no enabled netconsole target to wait on for an acknowledgment",
+                             "'netconsole-setup status' lists the targets");
+    }
+    return sockets;
+}
+
+struct Acknowledgment {
+    std::string sender;
+    std::chrono::duration<double, std::milli> elapsed;
+};
+
+/// Waits until deadline for "netconsole-setup ack MARKER" on one of sockets.
+std::optional<Acknowledgment> wait_for_ack(const std::vector<UdpSocket>& sockets,
+                                           const std::string& marker,
+                                           std::chrono::steady_clock::time_point start,
+                                           std::chrono::steady_clock::time_point deadline) {
+    std::vector<pollfd> polled;
+    for (const auto& socket : sockets) {
+        polled.push_back({socket.fd(), POLLIN, 0});
+    }
+    DatagramBatch batch(8);
+    while (!polled.empty()) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline) {
+            break;
+        }
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
+        if (::poll(polled.data(), polled.size(), static_cast<int>(left.count())) < 0 &&
+            errno != EINTR) {
+            throw std::system_error(errno, std::generic_category(), "poll");
+        }
+        for (std::size_t i = 0; i < sockets.size(); ++i) {
+            if ((polled[i].revents & POLLIN) == 0) {
+                continue;
+            }
+            const auto received = batch.receive(sockets[i]);
+            for (std::size_t d = 0; d < received; ++d) {
+                if (receive::parse_ack(batch.payload(d)) == marker) {
+                    return Acknowledgment{batch.sender(d).address_text(),
+                                          std::chrono::steady_clock::now() - start};
+                }
+            }
+        }
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -91,16 +195,26 @@ Command setup_test(CLI::App& app) {
             "NAME", [options](const std::string& given) { options->name = given; },
             "A configfs target that must exist and be enabled")
         ->type_name("NAME");
+    test->add_flag("--ack", options->ack,
+                   "Wait for the acknowledgment of a 'netconsole-setup listen' doctor; exit 1 without");
+    test->add_option("--timeout", options->timeout, "How long --ack waits: 2, 1.5s, 500ms (default 5s)")
+        ->type_name("DURATION");
     test->footer(k_examples);
     return {test, [options](const Context& c) { run_test(*options, c); }};
 }
 
 void run_test(const TestOptions& options, const Context& context) {
+    if (options.timeout && !options.ack) {
+        throw InputError("--timeout is how long --ack waits", "add --ack");
+    }
+    const auto timeout = options.timeout ? parse_duration(*options.timeout) : k_default_ack_timeout;
     // As enable and disable: a missing target is the same error under --root.
     if (options.name) {
         check_target(context.root, *options.name);
     }
     const auto kernel = context.root.live_kernel("'test'");
+    // Bound before the message goes out, so a fast acknowledgment is not missed.
+    const auto sockets = ack_sockets(context.root, options.name, options.ack);
     if (const auto levels = read_printk_levels(context.root); levels.console_loglevel <= 1) {
         context.output.warning(
             {fmt::format("console log level {} lets {} through", levels.console_loglevel,
@@ -109,15 +223,42 @@ void run_test(const TestOptions& options, const Context& context) {
              "'netconsole-setup loglevel 8' lets every message through"});
     }
     const auto message = send_test_message(kernel, context.root, options.name.value_or(""));
+    const auto start = std::chrono::steady_clock::now();
+    if (!options.ack && !context.global.json) {
+        // The marker first, so it is there to look for while we wait.
+        context.output.result() << message.marker << '\n' << std::flush;
+    }
+    const auto ack = wait_for_ack(sockets, message.marker, start,
+                                  start + (options.ack ? timeout : k_short_wait));
+    if (options.ack && !ack) {
+        throw OperationError(
+            fmt::format("no acknowledgment of test message {} within {} ms", message.marker,
+                        timeout.count()),
+            "check the console log level ('netconsole-setup status'), a firewall on either side, "
+            "and that the doctor runs 'netconsole-setup listen' (a plain receiver never answers)");
+    }
     if (context.global.json) {
         Json json;
         json["marker"] = message.marker;
         json["level"] = message.level;
         json["target"] = options.name ? Json(*options.name) : Json(nullptr);
+        json["acknowledged_by"] = ack ? Json(ack->sender) : Json(nullptr);
+        json["ack_ms"] = ack ? Json(ack->elapsed.count()) : Json(nullptr);
         context.output.result() << dump(json);
         return;
     }
-    context.output.result() << message.marker << '\n';
+    if (options.ack) {
+        context.output.result() << fmt::format("test message {} acknowledged by {} in {:.1f} ms\n",
+                                               message.marker, ack->sender, ack->elapsed.count());
+    } else if (ack) {
+        context.output.note(fmt::format("acknowledged by {} in {:.1f} ms", ack->sender,
+                                        ack->elapsed.count()));
+    } else if (!sockets.empty()) {
+        context.output.note(fmt::format(
+            "no acknowledgment within {} ms (a doctor running 'netconsole-setup listen' answers; "
+            "'test --ack' waits longer and fails without one)",
+            k_short_wait.count()));
+    }
 }
 
 } // namespace ncs::cli

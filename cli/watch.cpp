@@ -7,7 +7,7 @@
 #include "reconcile/watch.hpp"
 #include "resolve/resolver.hpp"
 #include "system/configfs.hpp"
-#include "system/service_notify.hpp"
+#include "system/systemd.hpp"
 #include "target_options.hpp"
 
 #include <CLI/App.hpp>
@@ -62,7 +62,7 @@ public:
         if (!m_context.global.verbose) {
             return;
         }
-        m_context.output.log() << fmt::format(
+        m_context.output.status() << fmt::format(
             "{}: event: {}{}\n", k_program, describe(event),
             concerned.empty() ? std::string(" (concerns no target)")
                               : fmt::format(" (concerns {})", fmt::join(concerned, ", ")));
@@ -91,7 +91,7 @@ public:
         }
         m_shown = std::move(shown);
         // Dry run: the plan is the command's result (stdout); otherwise a log on stderr.
-        auto& out = m_dry_run ? m_context.output.result() : m_context.output.log();
+        auto& out = m_dry_run ? m_context.output.result() : m_context.output.status();
         const char* verb = m_dry_run ? "would " : "";
         for (const auto& t : plan.targets) {
             using Kind = reconcile::TargetPlan::Kind;
@@ -113,7 +113,7 @@ public:
         }
         out.flush();
         if (elapsed.count() > 0 && m_context.global.verbose) {
-            m_context.output.log() << fmt::format(
+            m_context.output.status() << fmt::format(
                 "{}: planned {} target(s) {:.3f} ms after the burst's first event ({:.3f} ms "
                 "after the debounce)\n",
                 k_program, plan.targets.size(),

@@ -9,7 +9,7 @@
 # BEGIN generated from the CLI11 app by tests/completions (update-completions target)
 # The subcommands, then one record per option: COMMAND OPTION KIND. COMMAND '*'
 # is valid after any subcommand; OPTION 'ARG' is the first positional argument.
-_netconsole_setup_commands='print explain apply enable disable remove list loglevel test status cmdline modprobe watch'
+_netconsole_setup_commands='print explain apply enable disable remove list loglevel test status cmdline modprobe watch listen'
 _netconsole_setup_surface=(
     'netconsole-setup --help flag'
     'netconsole-setup -h flag'
@@ -94,6 +94,8 @@ _netconsole_setup_surface=(
     'loglevel ARG loglevel'
     'test --help flag'
     'test -h flag'
+    'test --ack flag'
+    'test --timeout other'
     'test ARG target'
     'status --help flag'
     'status -h flag'
@@ -163,6 +165,13 @@ _netconsole_setup_surface=(
     'watch --dry-run flag'
     'watch --event-buffer other'
     'watch --config file'
+    'listen --help flag'
+    'listen -h flag'
+    'listen --port other'
+    'listen --address other'
+    'listen --allow other'
+    'listen --output directory'
+    'listen --journal flag'
 )
 # END generated
 

@@ -100,8 +100,8 @@ complete -c netconsole-setup -f
 # BEGIN generated from the CLI11 app by tests/completions (update-completions target)
 # The subcommands, the options that take a value (to find the subcommand on the
 # line), and a complete line for each subcommand, option and positional.
-set -g __netconsole_setup_commands print explain apply enable disable remove list loglevel test status cmdline modprobe watch
-set -g __netconsole_setup_value_options --root --to --port --src-port --dev --src --mac --timeout --name --loglevel --userdata --sysdata --config --kernel --persist-loglevel --event-buffer
+set -g __netconsole_setup_commands print explain apply enable disable remove list loglevel test status cmdline modprobe watch listen
+set -g __netconsole_setup_value_options --root --to --port --src-port --dev --src --mac --timeout --name --loglevel --userdata --sysdata --config --kernel --persist-loglevel --event-buffer --address --allow --output
 complete -c netconsole-setup -n __netconsole_setup_no_command -a print -d 'Print the netconsole= value for the kernel command line'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a explain -d 'Explain a netconsole= value, or the ones this system is configured with'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a apply -d 'Create or update netconsole targets in configfs and enable them (needs root)'
@@ -115,6 +115,7 @@ complete -c netconsole-setup -n __netconsole_setup_no_command -a status -d 'Show
 complete -c netconsole-setup -n __netconsole_setup_no_command -a cmdline -d 'Print the kernel command-line fragment that sets up netconsole at boot'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a modprobe -d 'Write /etc/modprobe.d/netconsole.conf so the module gets its targets when it loads'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a watch -d 'Apply the targets, then keep them right while the network changes (needs root)'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a listen -d 'Receive netconsole (the doctor\'s side): reassemble, count losses, acknowledge tests'
 complete -c netconsole-setup -l json -d 'Print the result as JSON on stdout'
 complete -c netconsole-setup -l verbose -s v -d 'Explain each step on stderr'
 complete -c netconsole-setup -l quiet -s q -d 'Print no warnings'
@@ -134,7 +135,7 @@ complete -c netconsole-setup -n __netconsole_setup_no_command -l timeout -x -d '
 complete -c netconsole-setup -n __netconsole_setup_no_command -l allow-unconfirmed-mac -d 'Use a cached next-hop MAC that did not confirm in time (with a warning)'
 complete -c netconsole-setup -n __netconsole_setup_no_command -s 4 -d 'Resolve host names to IPv4'
 complete -c netconsole-setup -n __netconsole_setup_no_command -s 6 -d 'Resolve host names to IPv6'
-complete -c netconsole-setup -n '__netconsole_setup_using print explain apply enable disable remove list loglevel test status cmdline modprobe watch' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using print explain apply enable disable remove list loglevel test status cmdline modprobe watch listen' -l help -s h -d 'Print this help message and exit'
 complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe watch' -l to -x -d 'The doctor\'s address or host name; repeat for more targets'
 complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe watch' -l port -x -d 'Remote UDP port (default 6666)'
 complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe watch' -l src-port -x -d 'Local UDP port (default 6665)'
@@ -156,6 +157,8 @@ complete -c netconsole-setup -n '__netconsole_setup_using apply' -l config -r -F
 complete -c netconsole-setup -n '__netconsole_setup_using apply' -l dry-run -d 'Print what it would write (the plan against configfs now); change nothing'
 complete -c netconsole-setup -n '__netconsole_setup_using enable disable remove test' -a '(__netconsole_setup_value target)'
 complete -c netconsole-setup -n '__netconsole_setup_using loglevel' -a '(__netconsole_setup_value loglevel)'
+complete -c netconsole-setup -n '__netconsole_setup_using test' -l ack -d 'Wait for the acknowledgment of a \'netconsole-setup listen\' doctor; exit 1 without'
+complete -c netconsole-setup -n '__netconsole_setup_using test' -l timeout -x -d 'How long --ack waits: 2, 1.5s, 500ms (default 5s)'
 complete -c netconsole-setup -n '__netconsole_setup_using status' -l check -d 'Exit 1 when configfs differs from what the configuration resolves to now'
 complete -c netconsole-setup -n '__netconsole_setup_using status' -l config -r -F -d 'The configuration --check compares with (default /etc/netconsole-setup.conf)'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l loglevel -x -a '(__netconsole_setup_value loglevel)' -d 'Also append loglevel=N, the console log level from boot on (1-8)'
@@ -175,4 +178,9 @@ complete -c netconsole-setup -n '__netconsole_setup_using watch' -l name -x -a '
 complete -c netconsole-setup -n '__netconsole_setup_using watch' -l dry-run -d 'Print on stdout what it would change, each time; write nothing'
 complete -c netconsole-setup -n '__netconsole_setup_using watch' -l event-buffer -x -d 'Receive buffer of the rtnetlink event socket in bytes (default 1 MiB)'
 complete -c netconsole-setup -n '__netconsole_setup_using watch' -l config -r -F -d 'Targets of FILE, /etc/default/netconsole and /etc/sysconfig/netconsole, as apply --config; SIGHUP reads them again'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l port -x -d 'UDP port to receive on (repeatable; default 6666)'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l address -x -d 'Receive only on this local address (default: all, IPv4 and IPv6)'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l allow -x -d 'Accept (and acknowledge) only senders in this network (repeatable)'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l output -x -a '(__fish_complete_directories (commandline -ct))' -d 'Append each sender\'s records to DIR/ADDRESS.log instead of stdout'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l journal -d 'Send each record to the systemd journal'
 # END generated

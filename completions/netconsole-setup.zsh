@@ -24,6 +24,7 @@ _netconsole_setup_commands=(
     'cmdline:Print the kernel command-line fragment that sets up netconsole at boot'
     'modprobe:Write /etc/modprobe.d/netconsole.conf so the module gets its targets when it loads'
     'watch:Apply the targets, then keep them right while the network changes (needs root)'
+    'listen:Receive netconsole (the doctor'\''s side): reassemble, count losses, acknowledge tests'
 )
 _netconsole_setup_args_global=(
     '--json[Print the result as JSON on stdout]'
@@ -108,6 +109,8 @@ _netconsole_setup_args_loglevel=(
 _netconsole_setup_args_test=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
+    '--ack[Wait for the acknowledgment of a '\''netconsole-setup listen'\'' doctor; exit 1 without]'
+    '--timeout=[How long --ack waits: 2, 1.5s, 500ms (default 5s)]:DURATION:'
     '1:NAME: _netconsole-setup_value target'
 )
 _netconsole_setup_args_status=(
@@ -149,6 +152,15 @@ _netconsole_setup_args_watch=(
     '--dry-run[Print on stdout what it would change, each time; write nothing]'
     '--event-buffer=[Receive buffer of the rtnetlink event socket in bytes (default 1 MiB)]:BYTES:'
     '--config=[Targets of FILE, /etc/default/netconsole and /etc/sysconfig/netconsole, as apply --config; SIGHUP reads them again]:FILE: _netconsole-setup_value file'
+)
+_netconsole_setup_args_listen=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    '*--port=[UDP port to receive on (repeatable; default 6666)]:N:'
+    '--address=[Receive only on this local address (default: all, IPv4 and IPv6)]:ADDR:'
+    '*--allow=[Accept (and acknowledge) only senders in this network (repeatable)]:CIDR:'
+    '--output=[Append each sender'\''s records to DIR/ADDRESS.log instead of stdout]:DIR: _netconsole-setup_value directory'
+    '--journal[Send each record to the systemd journal]'
 )
 # END generated
 

@@ -71,8 +71,8 @@ expect_only() {
 }
 
 p=netconsole-setup
-expect "subcommands" "print explain apply enable disable remove list status loglevel test cmdline modprobe" "$p "
-expect_only "subcommands by prefix" "list loglevel" "$p l"
+expect "subcommands" "print explain apply enable disable remove list status loglevel test cmdline modprobe listen" "$p "
+expect_only "subcommands by prefix" "list listen loglevel" "$p l"
 expect "options of the default action" "--to --port --dev --src --mac --broadcast --json --root --version" "$p --"
 expect "options of apply" "--to --name --loglevel --userdata --sysdata --config --json --root --help" "$p apply --"
 expect "global options after a subcommand" "--json --verbose --quiet --root" "$p list --"

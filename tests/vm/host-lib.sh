@@ -208,7 +208,8 @@ network_up() {
     ip -n "$ns_doctor" -6 route add default via 2001:db8:2::1
 }
 
-# listen SPEC: start a socat receiver appending every datagram to recv_file SPEC.
+# listen SPEC: start a socat receiver appending every datagram to recv_file SPEC
+# (for listen:PORT, `netconsole-setup listen --json` in the doctor namespace).
 listen() {
     local spec=$1 role port ns addr f
     role=${spec%%:*} port=${spec#*:}
@@ -218,10 +219,16 @@ listen() {
         doctor6) ns=$ns_doctor addr="UDP6-RECV:$port,ipv6only=1" ;;
         link4) ns=$ns_router addr="UDP4-RECV:$port" ;;
         link6) ns=$ns_router addr="UDP6-RECV:$port,ipv6only=1" ;;
+        listen) ns=$ns_doctor ;;    # the tool's own receiver: JSON lines, acks
         *) fatal "unknown receiver $spec" ;;
     esac
     f=$(recv_file "$spec")
     : >"$f"
+    if [[ $role == listen ]]; then
+        ip netns exec "$ns" "$tool" listen --json --port "$port" >"$f" 2>>"$work/recv/listen.err" &
+        pids+=($!)
+        return
+    fi
     ip netns exec "$ns" socat -u "$addr" "OPEN:$f,creat,append" 2>>"$work/recv/socat.err" &
     pids+=($!)
 }

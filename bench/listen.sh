@@ -1,0 +1,138 @@
+#!/bin/bash
+# Benchmark: `netconsole-setup listen` against socat and Meta's netconsd at the
+# same load: 4 patients (bench/ncs-loadgen, the project's own load generator)
+# sending flat out over loopback, in a network namespace made for the run. For
+# each receiver: records received, records/s over the load, and loss (sent minus
+# received), and for listen its own lost count beside the real one. Then listen
+# alone at 100,000 records/s (4 x 25,000), where it must lose nothing.
+#   bench/listen.sh [BINARY] [LOADGEN] [NETCONSD_SOURCE] [RECORDS_PER_PATIENT]
+# NETCONSD_SOURCE (e.g. ../shared/peers/netconsd) is built in a temporary
+# directory; without it the netconsd row is skipped. Prints a markdown table.
+set -u
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BIN="$(realpath "${1:-$HERE/../build/dev/cli/netconsole-setup}")"
+LOADGEN="$(realpath "${2:-$HERE/../build/dev/bench/ncs-loadgen}")"
+NETCONSD_SOURCE="${3:-}"
+COUNT="${4:-200000}"
+PATIENTS=4
+# shellcheck source=../tests/netns/topology.sh
+. "$HERE/../tests/netns/topology.sh"
+[ -x "$BIN" ] || { echo "no binary at $BIN (build it first)" >&2; exit 1; }
+[ -x "$LOADGEN" ] || { echo "no load generator at $LOADGEN (build target ncs-loadgen)" >&2; exit 1; }
+command -v socat >/dev/null || topo_skip "socat is not installed"
+topo_require
+
+NS="ncs-bench-$TOPO_SUFFIX"
+WORK="$(mktemp -d)"
+RECEIVER=""
+cleanup() {
+    [ -n "$RECEIVER" ] && kill "$RECEIVER" 2>/dev/null
+    local p
+    for p in $(ip netns pids "$NS" 2>/dev/null); do kill "$p" 2>/dev/null; done
+    ip netns del "$NS" 2>/dev/null
+    rm -rf -- "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+ip netns add "$NS" || exit 1
+ip -n "$NS" link set lo up
+in_ns() { ip netns exec "$NS" "$@"; }
+
+NETCONSD=""
+if [ -n "$NETCONSD_SOURCE" ]; then
+    # Built from its own source in a scratch directory; nothing of it enters the project.
+    cp -a "$(realpath "$NETCONSD_SOURCE")/." "$WORK/netconsd-src/"
+    make -s -k -C "$WORK/netconsd-src" netconsd mods >"$WORK/netconsd-build.log" 2>&1
+    if [ -x "$WORK/netconsd-src/netconsd" ] && [ -f "$WORK/netconsd-src/modules/printer.so" ]; then
+        NETCONSD="$WORK/netconsd-src/netconsd"
+    else
+        echo "netconsd did not build; see its log:" >&2
+        tail -n 5 "$WORK/netconsd-build.log" >&2
+    fi
+fi
+
+wait_bound() {
+    for _ in $(seq 200); do
+        in_ns ss -Hlun "sport = :$1" | grep -q . && return 0
+        sleep 0.05
+    done
+    echo "nothing bound port $1" >&2
+    return 1
+}
+
+# load PORT RATE: $PATIENTS load generators at once; sets SENT and LOAD_SECONDS.
+load() {
+    local port="$1" rate="$2" p start end pids=()
+    start=$(date +%s%N)
+    for p in $(seq 0 $((PATIENTS - 1))); do
+        in_ns "$LOADGEN" --to 127.0.0.1 --port "$port" --source-port $((20000 + p)) \
+            --count "$COUNT" --rate "$rate" >"$WORK/load-$p.txt" &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
+    end=$(date +%s%N)
+    SENT=$((PATIENTS * COUNT))
+    LOAD_SECONDS=$(echo "scale=3; ($end - $start) / 1000000000" | bc)
+}
+
+# stop: lets the receiver drain, then SIGTERM (background jobs of a script ignore SIGINT).
+stop() {
+    sleep 1
+    kill -TERM "$RECEIVER"
+    wait "$RECEIVER" 2>/dev/null
+    RECEIVER=""
+}
+
+row() { # NAME RECEIVED [OWN_LOST]
+    local rate loss
+    rate=$(echo "$2 / $LOAD_SECONDS" | bc)
+    loss=$(echo "scale=2; 100 * ($SENT - $2) / $SENT" | bc)
+    printf '| %s | %d | %d | %s | %d | %s%% | %s |\n' "$1" "$SENT" "$2" "$LOAD_SECONDS" "$rate" "$loss" "${3:--}"
+}
+
+echo "| receiver | sent | received | load s | received/s | loss | own lost count |"
+echo "|---|---|---|---|---|---|---|"
+
+# listen_row NAME PORT RATE [PREFIX...]: netconsole-setup listen pinned to one core
+# (run through PREFIX, e.g. setpriv), text lines to a file, its summary's counts
+# beside the real ones.
+listen_row() {
+    local received own_lost name=$1 port=$2 rate=$3
+    shift 3
+    # ip netns exec directly (not through a function), so $! is the receiver itself.
+    ip netns exec "$NS" "$@" taskset -c 0 "$BIN" listen --port "$port" \
+        >"$WORK/listen-$port.out" 2>"$WORK/listen-$port.err" &
+    RECEIVER=$!
+    wait_bound "$port" && load "$port" "$rate" && stop
+    received=$(sed -n 's/^received \([0-9]*\) records.*/\1/p' "$WORK/listen-$port.err")
+    own_lost=$(sed -n 's/.*, \([0-9]*\) lost$/\1/p' "$WORK/listen-$port.err")
+    # Every record is one line; "-- N records lost --" lines are not records.
+    [ "$(grep -vc ' lost --$' "$WORK/listen-$port.out")" -eq "$received" ] ||
+        echo "listen: summary and output disagree" >&2
+    row "$name" "$received" "$own_lost (real $((SENT - received)))"
+}
+
+listen_row "netconsole-setup listen (1 core)" 7001 0
+# Unprivileged, the receive buffer is capped at net.core.rmem_max (no SO_RCVBUFFORCE).
+listen_row "listen as nobody (buffer capped at rmem_max $(sysctl -n net.core.rmem_max))" 7005 0 \
+    setpriv --reuid=nobody --regid=nogroup --clear-groups
+
+# socat: raw datagrams appended to a file (each record is one datagram and one line).
+ip netns exec "$NS" socat -u UDP-RECV:7002,rcvbuf=67108864 OPEN:"$WORK/socat.out",creat,append &
+RECEIVER=$!
+wait_bound 7002 && load 7002 0 && stop
+row "socat UDP-RECV" "$(grep -c 'loadgen record' "$WORK/socat.out")"
+
+if [ -n "$NETCONSD" ]; then
+    # Its defaults: 1 listener thread, 2 workers; the printer module to a file.
+    (cd "$WORK/netconsd-src" && exec ip netns exec "$NS" ./netconsd -u 7003 ./modules/printer.so) \
+        >"$WORK/netconsd.out" 2>"$WORK/netconsd.err" &
+    RECEIVER=$!
+    wait_bound 7003 && load 7003 0 && stop
+    row "netconsd (1 listener, 2 workers, printer.so)" "$(grep -c 'loadgen record' "$WORK/netconsd.out")"
+else
+    echo "| netconsd | skipped: give its source directory as the third argument | | | | | |"
+fi
+
+# 100,000 records/s: 4 patients at 25,000 each.
+listen_row "netconsole-setup listen at 100,000/s" 7004 25000

@@ -1,0 +1,409 @@
+#include "listen.hpp"
+
+#include "listen_format.hpp"
+#include "receive/ack.hpp"
+#include "receive/allow.hpp"
+#include "receive/receiver.hpp"
+#include "system/systemd.hpp"
+#include "system/udp.hpp"
+
+#include <CLI/App.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <system_error>
+#include <unordered_map>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+namespace ncs::cli {
+namespace {
+
+constexpr const char* k_description =
+    "Receive netconsole (the doctor's side): reassemble, count losses, acknowledge tests";
+
+constexpr const char* k_examples = R"(Examples:
+  # every address, port 6666, text lines on stdout
+  netconsole-setup listen
+  # two ports, only the 10.1.0.0/16 senders, one JSON object per record
+  netconsole-setup listen --port 6666 --port 6667 --allow 10.1.0.0/16 --json
+  # one file per sender (reopened on SIGHUP), and the systemd journal
+  netconsole-setup listen --output /var/log/netconsole --journal
+
+SIGINT or SIGTERM stops it with a summary on stderr; SIGUSR1 prints the summary.
+From netconsole-setup-listen.socket it uses the sockets systemd passes.)";
+
+/// Socket buffer asked for: a second of 100,000 records/s of kernel datagrams.
+constexpr std::size_t k_receive_buffer = std::size_t{64} << 20;
+/// Open per-sender files kept; more senders close the lot and reopen on demand.
+constexpr std::size_t k_max_open_files = 512;
+
+/// Blocks the signals `listen` handles and reads them from a signalfd instead.
+class SignalFd {
+public:
+    SignalFd() {
+        sigemptyset(&m_set);
+        for (const int signal : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) {
+            sigaddset(&m_set, signal);
+        }
+        if (::sigprocmask(SIG_BLOCK, &m_set, &m_old) != 0) {
+            throw std::system_error(errno, std::generic_category(), "sigprocmask");
+        }
+        // A shell starts background jobs with SIGINT ignored; an ignored signal is
+        // discarded before it could wait in the signalfd, so take the default
+        // (harmless: the signals are blocked now).
+        for (const int signal : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) {
+            m_old_handlers.emplace_back(signal, std::signal(signal, SIG_DFL));
+        }
+        m_fd = ::signalfd(-1, &m_set, SFD_NONBLOCK | SFD_CLOEXEC);
+        if (m_fd < 0) {
+            throw std::system_error(errno, std::generic_category(), "signalfd");
+        }
+        // A closed stdout (`listen | head`) ends the loop through EPIPE, not a signal.
+        m_old_pipe = std::signal(SIGPIPE, SIG_IGN);
+    }
+    ~SignalFd() {
+        ::close(m_fd);
+        for (const auto& [signal, handler] : m_old_handlers) {
+            std::signal(signal, handler);
+        }
+        ::sigprocmask(SIG_SETMASK, &m_old, nullptr);
+        std::signal(SIGPIPE, m_old_pipe);
+    }
+    SignalFd(const SignalFd&) = delete;
+    SignalFd& operator=(const SignalFd&) = delete;
+    int fd() const { return m_fd; }
+    /// The next pending signal, or 0.
+    int next() const {
+        signalfd_siginfo info{};
+        if (::read(m_fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) {
+            return 0;
+        }
+        return static_cast<int>(info.ssi_signo);
+    }
+
+private:
+    sigset_t m_set{};
+    sigset_t m_old{};
+    int m_fd = -1;
+    void (*m_old_pipe)(int) = SIG_DFL;
+    std::vector<std::pair<int, void (*)(int)>> m_old_handlers;
+};
+
+/// --output DIR: one append-only file per sender address, buffered per batch.
+class SenderFiles {
+public:
+    SenderFiles(std::filesystem::path directory, Output& output)
+        : m_directory(std::move(directory)), m_output(output) {}
+    ~SenderFiles() { close_all(); }
+    SenderFiles(const SenderFiles&) = delete;
+    SenderFiles& operator=(const SenderFiles&) = delete;
+
+    std::string& buffer(const std::string& sender) { return m_files[sender].buffer; }
+
+    void flush() {
+        for (auto& [sender, file] : m_files) {
+            if (file.buffer.empty()) {
+                continue;
+            }
+            if (file.fd < 0) {
+                if (m_open >= k_max_open_files) {
+                    close_descriptors();
+                }
+                const auto path = m_directory / (sender + ".log");
+                // O_NONBLOCK: a FIFO put there never blocks the listener (a regular
+                // file ignores the flag); O_NOFOLLOW: a planted symlink is refused.
+                file.fd = ::open(path.c_str(),
+                                 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY |
+                                     O_NONBLOCK,
+                                 0640);
+                if (file.fd < 0) {
+                    report(errno, path);
+                    file.buffer.clear();
+                    continue;
+                }
+                ++m_open;
+            }
+            std::string_view rest = file.buffer;
+            while (!rest.empty()) {
+                const auto written = ::write(file.fd, rest.data(), rest.size());
+                if (written < 0 && errno == EINTR) {
+                    continue;
+                }
+                if (written <= 0) {
+                    report(errno, m_directory / (sender + ".log"));
+                    break;
+                }
+                rest.remove_prefix(static_cast<std::size_t>(written));
+            }
+            file.buffer.clear();
+        }
+    }
+
+    /// SIGHUP: logrotate moved the files; the next write opens new ones.
+    void close_all() {
+        flush();
+        close_descriptors();
+        m_files.clear();
+    }
+
+private:
+    struct File {
+        int fd = -1;
+        std::string buffer;
+    };
+
+    void close_descriptors() {
+        for (auto& [sender, file] : m_files) {
+            if (file.fd >= 0) {
+                ::close(file.fd);
+                file.fd = -1;
+            }
+        }
+        m_open = 0;
+    }
+
+    /// One warning per errno in a row, not one per record (a full disk).
+    void report(int error, const std::filesystem::path& path) {
+        if (error == m_last_error) {
+            return;
+        }
+        m_last_error = error;
+        m_output.warning({fmt::format("cannot write {}: {}", path.string(),
+                                      std::generic_category().message(error)),
+                          "records of this sender are dropped until writing works again"});
+    }
+
+    std::filesystem::path m_directory;
+    Output& m_output;
+    std::unordered_map<std::string, File> m_files;
+    std::size_t m_open = 0;
+    int m_last_error = 0;
+};
+
+struct Sinks {
+    bool json = false;
+    std::optional<Journal> journal;
+    int journal_error = 0; ///< the last error reported, so a stopped journald warns once
+    std::unique_ptr<SenderFiles> files;
+    std::string stdout_buffer;
+};
+
+void write_record(Sinks& sinks, const receive::Record& record,
+                  std::chrono::system_clock::time_point received, Output& output) {
+    std::string* target = &sinks.stdout_buffer;
+    if (sinks.files) {
+        target = &sinks.files->buffer(record.sender.address_text());
+    } else if (sinks.journal) {
+        target = nullptr;
+    }
+    if (target != nullptr) {
+        if (sinks.json) {
+            *target += record_json(record, received)
+                           .dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+            *target += '\n';
+        } else {
+            append_text_line(*target, record);
+        }
+    }
+    if (sinks.journal) {
+        try {
+            sinks.journal->send(journal_fields(record));
+            sinks.journal_error = 0;
+        } catch (const std::system_error& e) {
+            // journald is stopped or restarting: the record is dropped (journald drops
+            // what exceeds its own limits too); said once, not per record.
+            if (e.code().value() != sinks.journal_error) {
+                sinks.journal_error = e.code().value();
+                output.warning({fmt::format("the journal refused a record: {}", e.what()),
+                                "is systemd-journald running?"});
+            }
+        }
+    }
+}
+
+std::vector<UdpSocket> open_sockets(const ListenOptions& options) {
+    if (socket_activated()) {
+        if (!options.ports.empty() || options.address) {
+            throw InputError("--port and --address do not apply to sockets systemd passes",
+                             "set ListenDatagram= in netconsole-setup-listen.socket instead");
+        }
+        return activated_sockets();
+    }
+    std::optional<IpAddress> address;
+    if (options.address) {
+        address = IpAddress::parse(*options.address);
+    }
+    auto ports = options.ports;
+    if (ports.empty()) {
+        ports.push_back(6666);
+    }
+    std::sort(ports.begin(), ports.end());
+    ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
+    std::vector<UdpSocket> sockets;
+    for (const auto port : ports) {
+        if (port == 0) {
+            throw InputError("--port 0 is not a port", "netconsole's default is 6666");
+        }
+        sockets.push_back(UdpSocket::bind(address, port, k_receive_buffer));
+    }
+    return sockets;
+}
+
+} // namespace
+
+Command setup_listen(CLI::App& app) {
+    auto options = std::make_shared<ListenOptions>();
+    auto* listen = app.add_subcommand("listen", k_description);
+    listen->add_option("--port", options->ports, "UDP port to receive on (repeatable; default 6666)")
+        ->type_name("N");
+    listen->add_option("--address", options->address,
+                       "Receive only on this local address (default: all, IPv4 and IPv6)")
+        ->type_name("ADDR");
+    listen->add_option("--allow", options->allow,
+                       "Accept (and acknowledge) only senders in this network (repeatable)")
+        ->type_name("CIDR");
+    listen->add_option("--output", options->output,
+                       "Append each sender's records to DIR/ADDRESS.log instead of stdout")
+        ->type_name("DIR");
+    listen->add_flag("--journal", options->journal, "Send each record to the systemd journal");
+    listen->footer(k_examples);
+    return {listen, [options](const Context& c) { run_listen(*options, c); }};
+}
+
+void run_listen(const ListenOptions& options, const Context& context) {
+    std::vector<receive::Cidr> allow;
+    for (const auto& text : options.allow) {
+        allow.push_back(receive::Cidr::parse(text));
+    }
+    Sinks sinks;
+    sinks.json = context.global.json;
+    if (options.output) {
+        std::error_code ec;
+        if (!std::filesystem::is_directory(*options.output, ec)) {
+            throw InputError(fmt::format("--output '{}' is not a directory", *options.output),
+                             "create it first; each sender gets one file in it");
+        }
+        sinks.files = std::make_unique<SenderFiles>(*options.output, context.output);
+    }
+    if (options.journal) {
+        sinks.journal = Journal::open();
+    }
+    const auto sockets = open_sockets(options);
+    SignalFd signals;
+
+    receive::Receiver receiver;
+    ListenCounts counts;
+    DatagramBatch batch;
+    std::vector<receive::Record> records;
+    std::vector<pollfd> polled;
+    for (const auto& socket : sockets) {
+        polled.push_back({socket.fd(), POLLIN, 0});
+    }
+    polled.push_back({signals.fd(), POLLIN, 0});
+
+    auto& out = context.output.result();
+    auto print_summary = [&] {
+        const auto stats = receiver.stats();
+        auto& status = context.output.status();
+        status << summary_line(stats) << '\n';
+        if (context.global.json) {
+            status << summary_json(stats, counts).dump() << '\n';
+        }
+        status.flush();
+    };
+    // Returns false when stdout is gone.
+    auto deliver = [&](std::chrono::system_clock::time_point received) {
+        for (const auto& record : records) {
+            write_record(sinks, record, received, context.output);
+        }
+        records.clear();
+        if (!sinks.stdout_buffer.empty()) {
+            out.write(sinks.stdout_buffer.data(),
+                      static_cast<std::streamsize>(sinks.stdout_buffer.size()));
+            out.flush();
+            sinks.stdout_buffer.clear();
+        }
+        if (sinks.files) {
+            sinks.files->flush();
+        }
+        return static_cast<bool>(out);
+    };
+
+    auto last_expire = receive::Receiver::Clock::now();
+    bool running = true;
+    while (running) {
+        const int ready = ::poll(polled.data(), polled.size(), 250);
+        if (ready < 0 && errno != EINTR) {
+            throw std::system_error(errno, std::generic_category(), "poll");
+        }
+        const auto now = receive::Receiver::Clock::now();
+        const auto wall = std::chrono::system_clock::now();
+        for (std::size_t i = 0; i < sockets.size(); ++i) {
+            if ((polled[i].revents & POLLIN) == 0) {
+                continue;
+            }
+            // Drain a while, but let the other sockets and the signals have a turn.
+            for (int round = 0; round < 64; ++round) {
+                const auto received = batch.receive(sockets[i]);
+                for (std::size_t d = 0; d < received; ++d) {
+                    const auto sender = batch.sender(d);
+                    if (!receive::allowed(allow, sender)) {
+                        ++counts.refused;
+                        continue;
+                    }
+                    if (batch.truncated(d)) {
+                        ++counts.truncated;
+                    }
+                    const auto first = records.size();
+                    receiver.feed(sender, batch.payload(d), now, records);
+                    for (auto r = first; r < records.size(); ++r) {
+                        const auto reply = receive::ack_reply(records[r]);
+                        if (reply && receiver.take_ack_token(sender, now) &&
+                            sockets[i].send_to(sender, *reply)) {
+                            ++counts.acknowledged;
+                        }
+                    }
+                }
+                if (!deliver(wall)) {
+                    running = false;
+                    break;
+                }
+                if (received < 64) {
+                    break;
+                }
+            }
+        }
+        if (now - last_expire >= std::chrono::milliseconds(250)) {
+            receiver.expire(now, records);
+            last_expire = now;
+            if (!deliver(wall)) {
+                running = false;
+            }
+        }
+        if ((polled.back().revents & POLLIN) != 0) {
+            for (int signal = signals.next(); signal != 0; signal = signals.next()) {
+                if (signal == SIGINT || signal == SIGTERM) {
+                    running = false;
+                } else if (signal == SIGUSR1) {
+                    print_summary();
+                } else if (signal == SIGHUP && sinks.files) {
+                    sinks.files->close_all();
+                }
+            }
+        }
+    }
+    receiver.flush(records);
+    deliver(std::chrono::system_clock::now());
+    print_summary();
+}
+
+} // namespace ncs::cli

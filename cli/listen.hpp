@@ -1,0 +1,31 @@
+#pragma once
+// `listen`: the doctor's side. Receives netconsole on UDP (dual stack, several
+// ports, or sockets from a systemd .socket unit), reassembles and tracks
+// records per sender, writes them as text, JSON, per-sender files or to the
+// journal, and acknowledges `test` markers.
+
+#include "context.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ncs::cli {
+
+struct ListenOptions {
+    std::vector<std::uint16_t> ports;  ///< default 6666
+    std::optional<std::string> address; ///< default: every address, both families
+    std::vector<std::string> allow;     ///< CIDRs; empty: everyone
+    std::optional<std::string> output;  ///< a directory: one file per sender
+    bool journal = false;
+};
+
+/// Registers `listen` on app.
+Command setup_listen(CLI::App& app);
+
+/// Runs until SIGINT or SIGTERM; prints the summary on stderr. Throws InputError
+/// for bad options, std::system_error when a socket cannot be bound.
+void run_listen(const ListenOptions& options, const Context& context);
+
+} // namespace ncs::cli

@@ -1,0 +1,48 @@
+#pragma once
+// How `listen` writes a record: one text line, one JSON object, one journal
+// entry; and its summary. Pure, so the unit tests pin the shapes.
+
+#include "json.hpp"
+#include "receive/receiver.hpp"
+#include "receive/record.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ncs::cli {
+
+/// text with bytes below 0x20, 0x7f and '\\' (only where not already a kernel
+/// "\xNN" escape) written as \xNN, so no sender can drive the terminal.
+std::string escape_control(std::string_view text);
+
+/// "SENDER [seconds.micros] LEVEL text\n" (the parts a plain record lacks left out),
+/// preceded by "SENDER -- N records lost --\n" when some were lost just before.
+void append_text_line(std::string& out, const receive::Record& record);
+
+/// {"sender","port","release","level","facility","seq","ts_usec","cont","text",
+///  "fields","received","lost_before","incomplete"}.
+Json record_json(const receive::Record& record, std::chrono::system_clock::time_point received);
+
+/// RFC 3339 UTC with microseconds: "2026-12-01T21:30:00.123456Z".
+std::string rfc3339(std::chrono::system_clock::time_point time);
+
+/// The journal entry: MESSAGE, PRIORITY, SYSLOG_FACILITY, SYSLOG_IDENTIFIER=netconsole,
+/// NETCONSOLE_SENDER/PORT/SEQ/TS_USEC/RELEASE, and NETCONSOLE_<KEY> per field.
+std::vector<std::string> journal_fields(const receive::Record& record);
+
+/// Counts `listen` adds to the receiver's own.
+struct ListenCounts {
+    std::uint64_t refused = 0;      ///< datagrams from outside --allow
+    std::uint64_t truncated = 0;    ///< datagrams longer than the buffer
+    std::uint64_t acknowledged = 0; ///< acknowledgments sent
+};
+
+/// "received N records from S senders, L lost".
+std::string summary_line(const receive::ReceiverStats& stats);
+/// The same counts and the rest, as an object.
+Json summary_json(const receive::ReceiverStats& stats, const ListenCounts& counts);
+
+} // namespace ncs::cli

@@ -1,0 +1,389 @@
+#include "receive/receiver.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <utility>
+
+namespace ncs::receive {
+namespace {
+
+/// Adds [first, end) to a sorted list of merged ranges; returns the bytes it added
+/// that were not covered yet (0 for a duplicate).
+std::size_t cover(std::vector<std::pair<std::size_t, std::size_t>>& ranges, std::size_t first,
+                  std::size_t end) {
+    std::size_t already = 0;
+    auto it = std::lower_bound(ranges.begin(), ranges.end(), first,
+                               [](const auto& range, std::size_t value) {
+                                   return range.second < value;
+                               });
+    auto merged_first = first;
+    auto merged_end = end;
+    auto erase_from = it;
+    while (it != ranges.end() && it->first <= end) {
+        already += std::min(it->second, end) - std::max(it->first, first);
+        merged_first = std::min(merged_first, it->first);
+        merged_end = std::max(merged_end, it->second);
+        ++it;
+    }
+    it = ranges.erase(erase_from, it);
+    ranges.insert(it, {merged_first, merged_end});
+    return (end - first) - already;
+}
+
+} // namespace
+
+Receiver::Receiver(ReceiverLimits limits) : m_limits(limits) {}
+
+Receiver::SenderState& Receiver::state_for(const SenderKey& sender, Clock::time_point now) {
+    auto found = m_senders.find(sender);
+    if (found != m_senders.end()) {
+        auto& state = found->second;
+        m_lru.splice(m_lru.begin(), m_lru, state.lru);
+        state.last_seen = now;
+        return state;
+    }
+    while (!m_senders.empty() && m_senders.size() >= m_limits.max_senders) {
+        evict(m_lru.back());
+    }
+    m_lru.push_front(sender);
+    auto& state = m_senders[sender];
+    state.lru = m_lru.begin();
+    state.last_seen = now;
+    state.ack_time = now;
+    return state;
+}
+
+void Receiver::evict(const SenderKey& sender) {
+    const auto found = m_senders.find(sender);
+    if (found == m_senders.end()) {
+        return;
+    }
+    auto& state = found->second;
+    for (const auto& [seq, pending] : state.pending) {
+        m_pending_bytes -= pending.body.size();
+        ++m_stats.dropped;
+    }
+    m_evicted_lost += state.sequence.lost();
+    m_evicted_duplicates += state.sequence.duplicates();
+    m_evicted_late += state.sequence.late();
+    m_evicted_restarts += state.sequence.restarts();
+    ++m_stats.evicted_senders;
+    m_lru.erase(state.lru);
+    m_senders.erase(found);
+}
+
+void Receiver::feed(const SenderKey& sender, std::string_view datagram, Clock::time_point now,
+                    std::vector<Record>& out) {
+    ++m_stats.datagrams;
+    if (datagram.empty()) {
+        return;
+    }
+    auto& state = state_for(sender, now);
+    if (const auto extended = parse_extended(datagram)) {
+        feed_extended(sender, state, *extended, datagram.size(), now, out);
+    } else {
+        feed_plain(sender, state, datagram, now, out);
+    }
+}
+
+namespace {
+
+/// The number that counts this target's messages: sysdata msgid (6.17+), which
+/// netconsole increments once per message it sends, or else printk's sequence
+/// number, which also skips the records below the console log level.
+std::optional<std::uint64_t> msgid_of(const Record& record) {
+    for (auto it = record.fields.rbegin(); it != record.fields.rend(); ++it) {
+        if (it->first == "msgid") {
+            std::uint64_t msgid = 0;
+            const auto& text = it->second;
+            const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), msgid);
+            if (ec == std::errc() && ptr == text.data() + text.size()) {
+                return msgid;
+            }
+            break;
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+void Receiver::deliver(SenderState& state, Record record, std::vector<Record>& out) {
+    std::optional<std::uint64_t> counter;
+    if (const auto msgid = msgid_of(record)) {
+        state.counts_msgid = true;
+        counter = msgid;
+    } else if (!state.counts_msgid) {
+        // A sender that sent msgid once is counted by it only: a record whose msgid
+        // line was in a fragment that never came is not counted at all.
+        counter = record.seq;
+    }
+    if (counter) {
+        const auto result = state.sequence.observe(*counter, record.ts_usec.value_or(0));
+        if (result.verdict == SeqVerdict::duplicate) {
+            return;
+        }
+        record.lost_before = result.lost_before;
+    }
+    if (!state.delivered) {
+        state.delivered = true;
+        ++m_stats.senders;
+    }
+    ++m_stats.records;
+    if (record.incomplete) {
+        ++m_stats.incomplete;
+    }
+    out.push_back(std::move(record));
+}
+
+void Receiver::feed_extended(const SenderKey& sender, SenderState& state,
+                             const ExtendedDatagram& datagram, std::size_t wire_bytes,
+                             Clock::time_point now, std::vector<Record>& out) {
+    if (!datagram.fragment) {
+        Record record;
+        record.sender = sender;
+        record.format = Format::extended;
+        record.release.assign(datagram.release);
+        record.level = static_cast<int>(datagram.prefix & 7);
+        record.facility = static_cast<int>(datagram.prefix >> 3);
+        record.seq = datagram.seq;
+        record.ts_usec = datagram.ts_usec;
+        record.cont = datagram.cont;
+        record.caller.assign(datagram.caller);
+        record.wire_bytes = wire_bytes;
+        parse_body(datagram.body, record);
+        deliver(state, std::move(record), out);
+        return;
+    }
+    const auto& fragment = *datagram.fragment;
+    const auto length = datagram.body.size();
+    if (fragment.total == 0 || fragment.total > m_limits.max_record_body || length == 0 ||
+        fragment.offset >= fragment.total || length > fragment.total - fragment.offset) {
+        ++m_stats.malformed;
+        return;
+    }
+    auto it = state.pending.find(datagram.seq);
+    if (it != state.pending.end() &&
+        (it->second.identity != datagram.identity || it->second.body.size() != fragment.total)) {
+        // Same number, another record: the sender restarted mid-record, or garbage.
+        drop_pending(state, it);
+        it = state.pending.end();
+    }
+    if (it == state.pending.end()) {
+        const Completed done{datagram.seq, datagram.ts_usec};
+        if (std::find(state.completed.begin(), state.completed.end(), done) !=
+            state.completed.end()) {
+            return; // a late copy of a fragment of a record delivered already
+        }
+        if (state.pending.size() >= m_limits.max_pending_records) {
+            auto oldest = std::min_element(state.pending.begin(), state.pending.end(),
+                                           [](const auto& a, const auto& b) {
+                                               return a.second.created < b.second.created;
+                                           });
+            drop_pending(state, oldest);
+        }
+        if (!make_room(fragment.total, sender)) {
+            ++m_stats.dropped;
+            return;
+        }
+        Pending pending;
+        pending.identity.assign(datagram.identity);
+        pending.release.assign(datagram.release);
+        pending.caller.assign(datagram.caller);
+        pending.prefix = datagram.prefix;
+        pending.ts_usec = datagram.ts_usec;
+        pending.cont = datagram.cont;
+        pending.body.assign(fragment.total, '\0');
+        pending.created = now;
+        m_pending_bytes += fragment.total;
+        it = state.pending.emplace(datagram.seq, std::move(pending)).first;
+    }
+    auto& pending = it->second;
+    const auto added = cover(pending.covered, fragment.offset, fragment.offset + length);
+    if (added == 0) {
+        return; // a duplicate fragment
+    }
+    // The first copy of a byte wins; a duplicate only fills what was missing.
+    std::copy(datagram.body.begin(), datagram.body.end(),
+              pending.body.begin() + static_cast<std::ptrdiff_t>(fragment.offset));
+    pending.received += added;
+    pending.wire_bytes += wire_bytes;
+    if (pending.received == pending.body.size()) {
+        remember_delivered(state, it->first, pending.ts_usec);
+        auto record = complete(sender, it->first, pending);
+        drop_pending(state, it);
+        deliver(state, std::move(record), out);
+    }
+}
+
+void Receiver::remember_delivered(SenderState& state, std::uint64_t seq, std::uint64_t ts_usec) {
+    state.completed[state.next_completed++ % state.completed.size()] = {seq, ts_usec};
+}
+
+Record Receiver::complete(const SenderKey& sender, std::uint64_t seq, Pending& pending) {
+    Record record;
+    record.sender = sender;
+    record.format = Format::extended;
+    record.release = pending.release;
+    record.level = static_cast<int>(pending.prefix & 7);
+    record.facility = static_cast<int>(pending.prefix >> 3);
+    record.seq = seq;
+    record.ts_usec = pending.ts_usec;
+    record.cont = pending.cont;
+    record.caller = pending.caller;
+    record.wire_bytes = pending.wire_bytes;
+    record.incomplete = pending.received != pending.body.size();
+    if (!record.incomplete) {
+        parse_body(pending.body, record);
+        return record;
+    }
+    // What arrived, with "[...]" where pieces never came.
+    std::string body;
+    std::size_t position = 0;
+    for (const auto& [first, end] : pending.covered) {
+        if (first > position) {
+            body += "[...]";
+        }
+        body.append(pending.body, first, end - first);
+        position = end;
+    }
+    if (position < pending.body.size()) {
+        body += "[...]";
+    }
+    parse_body(body, record);
+    return record;
+}
+
+void Receiver::drop_pending(SenderState& state, std::map<std::uint64_t, Pending>::iterator it) {
+    m_pending_bytes -= it->second.body.size();
+    if (it->second.received != it->second.body.size()) {
+        ++m_stats.dropped;
+    }
+    state.pending.erase(it);
+}
+
+bool Receiver::make_room(std::size_t bytes, const SenderKey& keep) {
+    // Evict partial records of the least recently active senders first: a flood of
+    // spoofed senders pushes out its own oldest entries.
+    auto candidate = m_lru.rbegin();
+    while (m_pending_bytes + bytes > m_limits.max_pending_bytes && candidate != m_lru.rend()) {
+        auto& state = m_senders.find(*candidate)->second;
+        if (state.pending.empty() || *candidate == keep) {
+            ++candidate;
+            continue;
+        }
+        drop_pending(state, state.pending.begin());
+    }
+    return m_pending_bytes + bytes <= m_limits.max_pending_bytes;
+}
+
+void Receiver::feed_plain(const SenderKey& sender, SenderState& state, std::string_view datagram,
+                          Clock::time_point now, std::vector<Record>& out) {
+    while (!datagram.empty() && datagram.back() == '\0') {
+        datagram.remove_suffix(1);
+    }
+    if (state.line.empty()) {
+        state.line_since = now;
+    }
+    state.line_wire += datagram.size();
+    for (auto newline = datagram.find('\n'); newline != std::string_view::npos;
+         newline = datagram.find('\n')) {
+        state.line.append(datagram.substr(0, newline));
+        datagram.remove_prefix(newline + 1);
+        flush_line(sender, state, out);
+        state.line_since = now;
+    }
+    state.line.append(datagram);
+    if (state.line.size() >= m_limits.max_line_bytes) {
+        flush_line(sender, state, out);
+    }
+}
+
+void Receiver::flush_line(const SenderKey& sender, SenderState& state, std::vector<Record>& out) {
+    if (state.line.empty() || state.line == "\r") {
+        state.line.clear();
+        return;
+    }
+    Record record;
+    record.sender = sender;
+    record.format = Format::plain;
+    record.wire_bytes = state.line_wire;
+    parse_plain_line(state.line, record);
+    state.line.clear();
+    state.line_wire = 0;
+    deliver(state, std::move(record), out);
+}
+
+void Receiver::expire(Clock::time_point now, std::vector<Record>& out) {
+    for (auto& [sender, state] : m_senders) {
+        for (auto it = state.pending.begin(); it != state.pending.end();) {
+            if (now - it->second.created < m_limits.fragment_timeout) {
+                ++it;
+                continue;
+            }
+            remember_delivered(state, it->first, it->second.ts_usec);
+            auto record = complete(sender, it->first, it->second);
+            m_pending_bytes -= it->second.body.size();
+            it = state.pending.erase(it);
+            deliver(state, std::move(record), out);
+        }
+        if (!state.line.empty() && now - state.line_since >= m_limits.line_timeout) {
+            flush_line(sender, state, out);
+        }
+    }
+    while (!m_lru.empty()) {
+        const auto& oldest = m_senders.find(m_lru.back())->second;
+        if (now - oldest.last_seen < m_limits.idle_timeout || !oldest.pending.empty() ||
+            !oldest.line.empty()) {
+            break;
+        }
+        evict(m_lru.back());
+    }
+}
+
+void Receiver::flush(std::vector<Record>& out) {
+    for (auto& [sender, state] : m_senders) {
+        for (auto it = state.pending.begin(); it != state.pending.end();) {
+            auto record = complete(sender, it->first, it->second);
+            m_pending_bytes -= it->second.body.size();
+            it = state.pending.erase(it);
+            deliver(state, std::move(record), out);
+        }
+        if (!state.line.empty()) {
+            flush_line(sender, state, out);
+        }
+    }
+}
+
+bool Receiver::take_ack_token(const SenderKey& sender, Clock::time_point now) {
+    const auto found = m_senders.find(sender);
+    if (found == m_senders.end()) {
+        return false;
+    }
+    auto& state = found->second;
+    const std::chrono::duration<double> elapsed = now - state.ack_time;
+    state.ack_tokens = std::min(5.0, state.ack_tokens + elapsed.count());
+    state.ack_time = now;
+    if (state.ack_tokens < 1.0) {
+        return false;
+    }
+    state.ack_tokens -= 1.0;
+    return true;
+}
+
+ReceiverStats Receiver::stats() const {
+    auto stats = m_stats;
+    stats.lost = m_evicted_lost;
+    stats.duplicates = m_evicted_duplicates;
+    stats.late = m_evicted_late;
+    stats.restarts = m_evicted_restarts;
+    for (const auto& [sender, state] : m_senders) {
+        stats.lost += state.sequence.lost();
+        stats.duplicates += state.sequence.duplicates();
+        stats.late += state.sequence.late();
+        stats.restarts += state.sequence.restarts();
+    }
+    return stats;
+}
+
+} // namespace ncs::receive

@@ -1,0 +1,134 @@
+#pragma once
+// From datagrams to records, per sender: extended fragments reassembled by
+// sequence number and offsets (out of order, duplicated, timed out when a piece
+// never comes), plain text joined into lines, sequence numbers tracked. Every
+// table is bounded (senders, pending bytes, records in reassembly, line length)
+// and idle senders are evicted, so a flood of spoofed senders or bogus
+// fragment headers cannot grow memory without bound. Pure: time is passed in.
+
+#include "receive/record.hpp"
+#include "receive/sender.hpp"
+#include "receive/sequence.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace ncs::receive {
+
+struct ReceiverLimits {
+    std::size_t max_senders = 4096;
+    std::size_t max_pending_bytes = std::size_t{64} << 20; ///< all senders' partial records
+    std::size_t max_pending_records = 64;                  ///< per sender
+    std::size_t max_record_body = k_max_record_body;
+    std::size_t max_line_bytes = 16384; ///< plain text without a newline yet
+    std::chrono::milliseconds fragment_timeout{2000};
+    std::chrono::milliseconds line_timeout{1000};
+    std::chrono::milliseconds idle_timeout{600'000};
+};
+
+struct ReceiverStats {
+    std::uint64_t datagrams = 0;
+    std::uint64_t records = 0;        ///< delivered
+    std::uint64_t senders = 0;        ///< senders that delivered at least one record
+    std::uint64_t lost = 0;           ///< from sequence gaps
+    std::uint64_t incomplete = 0;     ///< delivered with fragments missing
+    std::uint64_t duplicates = 0;     ///< records dropped as seen already
+    std::uint64_t late = 0;           ///< records that filled a gap
+    std::uint64_t restarts = 0;       ///< senders that started numbering again
+    std::uint64_t malformed = 0;      ///< fragments with impossible offsets or lengths
+    std::uint64_t dropped = 0;        ///< partial records dropped by a cap
+    std::uint64_t evicted_senders = 0;
+};
+
+class Receiver {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    explicit Receiver(ReceiverLimits limits = {});
+
+    /// Takes one datagram; appends the records it completes to out.
+    void feed(const SenderKey& sender, std::string_view datagram, Clock::time_point now,
+              std::vector<Record>& out);
+    /// Delivers what timed out (incomplete records, unterminated lines) and
+    /// evicts idle senders.
+    void expire(Clock::time_point now, std::vector<Record>& out);
+    /// Delivers everything still held, as at exit.
+    void flush(std::vector<Record>& out);
+    /// Whether an acknowledgment may go to sender now: a bucket of 5, one more a second.
+    bool take_ack_token(const SenderKey& sender, Clock::time_point now);
+
+    ReceiverStats stats() const;
+    std::size_t sender_count() const { return m_senders.size(); }
+    std::size_t pending_bytes() const { return m_pending_bytes; }
+    const ReceiverLimits& limits() const { return m_limits; }
+
+private:
+    struct Pending {
+        std::string identity;
+        std::string release;
+        std::string caller;
+        unsigned prefix = 0;
+        std::uint64_t ts_usec = 0;
+        bool cont = false;
+        std::string body;
+        std::vector<std::pair<std::size_t, std::size_t>> covered; ///< sorted, merged
+        std::size_t received = 0;
+        std::size_t wire_bytes = 0;
+        Clock::time_point created;
+    };
+    /// A fragmented record delivered (whole or at its timeout): late copies of its
+    /// fragments are dropped.
+    struct Completed {
+        std::uint64_t seq = 0;
+        std::uint64_t ts_usec = ~std::uint64_t{0};
+        bool operator==(const Completed&) const = default;
+    };
+    struct SenderState {
+        SequenceTracker sequence;
+        bool counts_msgid = false; ///< losses counted from sysdata msgid
+        std::array<Completed, 16> completed{};
+        std::size_t next_completed = 0;
+        std::map<std::uint64_t, Pending> pending;
+        std::string line;
+        std::size_t line_wire = 0;
+        Clock::time_point line_since;
+        Clock::time_point last_seen;
+        std::list<SenderKey>::iterator lru;
+        bool delivered = false;
+        double ack_tokens = 5;
+        Clock::time_point ack_time;
+    };
+
+    SenderState& state_for(const SenderKey& sender, Clock::time_point now);
+    void evict(const SenderKey& sender);
+    void feed_extended(const SenderKey& sender, SenderState& state, const ExtendedDatagram& datagram,
+                       std::size_t wire_bytes, Clock::time_point now, std::vector<Record>& out);
+    void feed_plain(const SenderKey& sender, SenderState& state, std::string_view datagram,
+                    Clock::time_point now, std::vector<Record>& out);
+    void flush_line(const SenderKey& sender, SenderState& state, std::vector<Record>& out);
+    void deliver(SenderState& state, Record record, std::vector<Record>& out);
+    Record complete(const SenderKey& sender, std::uint64_t seq, Pending& pending);
+    void remember_delivered(SenderState& state, std::uint64_t seq, std::uint64_t ts_usec);
+    void drop_pending(SenderState& state, std::map<std::uint64_t, Pending>::iterator it);
+    bool make_room(std::size_t bytes, const SenderKey& keep);
+
+    ReceiverLimits m_limits;
+    std::unordered_map<SenderKey, SenderState, SenderKeyHash> m_senders;
+    std::list<SenderKey> m_lru; ///< most recently active first
+    std::size_t m_pending_bytes = 0;
+    ReceiverStats m_stats;
+    std::uint64_t m_evicted_lost = 0;
+    std::uint64_t m_evicted_duplicates = 0;
+    std::uint64_t m_evicted_late = 0;
+    std::uint64_t m_evicted_restarts = 0;
+};
+
+} // namespace ncs::receive

@@ -1,0 +1,243 @@
+#include "system/udp.hpp"
+
+#include "model/errors.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <system_error>
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <unistd.h>
+
+namespace ncs {
+namespace {
+
+std::system_error os_error(std::string_view what) {
+    return std::system_error(errno, std::generic_category(), std::string(what));
+}
+
+void set_receive_buffer(int fd, std::size_t bytes) {
+    if (bytes == 0) {
+        return;
+    }
+    const int value = static_cast<int>(std::min<std::size_t>(bytes, 1U << 30));
+    // SO_RCVBUFFORCE passes net.core.rmem_max with CAP_NET_ADMIN; without it the
+    // plain option is capped there, which is the best an unprivileged listener gets.
+    if (::setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &value, sizeof value) != 0) {
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &value, sizeof value);
+    }
+}
+
+receive::SenderKey key_of(const sockaddr_storage& storage) {
+    receive::SenderKey key;
+    if (storage.ss_family == AF_INET) {
+        const auto& in = reinterpret_cast<const sockaddr_in&>(storage);
+        std::memcpy(key.address.data(), &in.sin_addr, 4);
+        key.port = ntohs(in.sin_port);
+        key.v4 = true;
+        return key;
+    }
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(storage);
+    key.port = ntohs(in6.sin6_port);
+    if (IN6_IS_ADDR_V4MAPPED(&in6.sin6_addr)) {
+        std::memcpy(key.address.data(), in6.sin6_addr.s6_addr + 12, 4);
+        key.v4 = true;
+        return key;
+    }
+    std::memcpy(key.address.data(), in6.sin6_addr.s6_addr, 16);
+    key.v4 = false;
+    key.scope = in6.sin6_scope_id;
+    return key;
+}
+
+} // namespace
+
+std::uint32_t scope_id(const IpAddress& address) {
+    const auto& zone = address.zone();
+    if (zone.empty()) {
+        return 0;
+    }
+    std::uint32_t index = 0;
+    const auto [ptr, ec] = std::from_chars(zone.data(), zone.data() + zone.size(), index);
+    if (ec == std::errc() && ptr == zone.data() + zone.size()) {
+        return index;
+    }
+    index = ::if_nametoindex(zone.c_str());
+    if (index == 0) {
+        throw InputError(fmt::format("there is no interface '{}' for {}", zone,
+                                     address.to_string_with_zone()),
+                         "'ip link' lists the interfaces");
+    }
+    return index;
+}
+
+UdpSocket::UdpSocket(int fd) : m_fd(fd) {}
+
+UdpSocket::UdpSocket(UdpSocket&& other) noexcept
+    : m_fd(other.m_fd), m_family(other.m_family), m_port(other.m_port) {
+    other.m_fd = -1;
+}
+
+UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
+    if (this != &other) {
+        if (m_fd >= 0) {
+            ::close(m_fd);
+        }
+        m_fd = other.m_fd;
+        m_family = other.m_family;
+        m_port = other.m_port;
+        other.m_fd = -1;
+    }
+    return *this;
+}
+
+UdpSocket::~UdpSocket() {
+    if (m_fd >= 0) {
+        ::close(m_fd);
+    }
+}
+
+UdpSocket UdpSocket::bind(const std::optional<IpAddress>& address, std::uint16_t port,
+                          std::size_t receive_buffer) {
+    const bool v4 = address && address->is_v4();
+    int fd = ::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int family = v4 ? AF_INET : AF_INET6;
+    if (fd < 0 && !address && errno == EAFNOSUPPORT) {
+        // IPv6 disabled (ipv6.disable=1): IPv4 only.
+        fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        family = AF_INET;
+    }
+    if (fd < 0) {
+        throw os_error("cannot open a UDP socket");
+    }
+    UdpSocket socket(fd);
+    socket.m_family = family;
+    set_receive_buffer(fd, receive_buffer);
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    if (family == AF_INET) {
+        auto& in = reinterpret_cast<sockaddr_in&>(storage);
+        in.sin_family = AF_INET;
+        in.sin_port = htons(port);
+        if (address) {
+            std::memcpy(&in.sin_addr, address->bytes().data(), 4);
+        }
+        length = sizeof in;
+    } else {
+        auto& in6 = reinterpret_cast<sockaddr_in6&>(storage);
+        in6.sin6_family = AF_INET6;
+        in6.sin6_port = htons(port);
+        const int v6only = address ? 1 : 0;
+        ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only);
+        if (address) {
+            std::memcpy(&in6.sin6_addr, address->bytes().data(), 16);
+            in6.sin6_scope_id = scope_id(*address);
+        }
+        length = sizeof in6;
+    }
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0) {
+        throw os_error(fmt::format("cannot bind UDP port {}{}", port,
+                                   address ? " on " + address->to_string_with_zone() : ""));
+    }
+    sockaddr_storage bound{};
+    socklen_t bound_length = sizeof bound;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_length);
+    socket.m_port = key_of(bound).port;
+    return socket;
+}
+
+UdpSocket UdpSocket::adopt(int fd) {
+    int type = 0;
+    socklen_t length = sizeof type;
+    sockaddr_storage bound{};
+    socklen_t bound_length = sizeof bound;
+    if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0 || type != SOCK_DGRAM ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_length) != 0 ||
+        (bound.ss_family != AF_INET && bound.ss_family != AF_INET6)) {
+        throw OperationError(fmt::format("inherited file descriptor {} is not a UDP socket", fd),
+                             "the .socket unit needs ListenDatagram=");
+    }
+    const int flags = ::fcntl(fd, F_GETFL);
+    ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    UdpSocket socket(fd);
+    socket.m_family = bound.ss_family;
+    socket.m_port = key_of(bound).port;
+    return socket;
+}
+
+bool UdpSocket::send_to(const receive::SenderKey& sender, std::string_view payload) const {
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    if (m_family == AF_INET) {
+        if (!sender.v4) {
+            errno = EAFNOSUPPORT;
+            return false;
+        }
+        auto& in = reinterpret_cast<sockaddr_in&>(storage);
+        in.sin_family = AF_INET;
+        in.sin_port = htons(sender.port);
+        std::memcpy(&in.sin_addr, sender.address.data(), 4);
+        length = sizeof in;
+    } else {
+        auto& in6 = reinterpret_cast<sockaddr_in6&>(storage);
+        in6.sin6_family = AF_INET6;
+        in6.sin6_port = htons(sender.port);
+        if (sender.v4) {
+            in6.sin6_addr.s6_addr[10] = 0xff;
+            in6.sin6_addr.s6_addr[11] = 0xff;
+            std::memcpy(in6.sin6_addr.s6_addr + 12, sender.address.data(), 4);
+        } else {
+            std::memcpy(in6.sin6_addr.s6_addr, sender.address.data(), 16);
+            in6.sin6_scope_id = sender.scope;
+        }
+        length = sizeof in6;
+    }
+    return ::sendto(m_fd, payload.data(), payload.size(), MSG_DONTWAIT,
+                    reinterpret_cast<sockaddr*>(&storage), length) ==
+           static_cast<ssize_t>(payload.size());
+}
+
+DatagramBatch::DatagramBatch(std::size_t count, std::size_t size)
+    : m_size(size), m_buffers(count * size), m_addresses(count), m_iovecs(count), m_headers(count) {
+}
+
+std::size_t DatagramBatch::receive(const UdpSocket& socket) {
+    for (std::size_t i = 0; i < m_headers.size(); ++i) {
+        m_iovecs[i] = {m_buffers.data() + i * m_size, m_size};
+        auto& header = m_headers[i].msg_hdr;
+        header = {};
+        header.msg_name = &m_addresses[i];
+        header.msg_namelen = sizeof(sockaddr_storage);
+        header.msg_iov = &m_iovecs[i];
+        header.msg_iovlen = 1;
+        m_headers[i].msg_len = 0;
+    }
+    const int received = ::recvmmsg(socket.fd(), m_headers.data(),
+                                    static_cast<unsigned>(m_headers.size()), MSG_DONTWAIT, nullptr);
+    if (received < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+            return 0;
+        }
+        throw os_error("recvmmsg");
+    }
+    return static_cast<std::size_t>(received);
+}
+
+receive::SenderKey DatagramBatch::sender(std::size_t index) const {
+    return key_of(m_addresses[index]);
+}
+
+std::string_view DatagramBatch::payload(std::size_t index) const {
+    return {m_buffers.data() + index * m_size, std::min<std::size_t>(m_headers[index].msg_len, m_size)};
+}
+
+bool DatagramBatch::truncated(std::size_t index) const {
+    return (m_headers[index].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+}
+
+} // namespace ncs

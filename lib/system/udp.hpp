@@ -1,0 +1,80 @@
+#pragma once
+// UDP sockets for the doctor's side (`listen`) and for `test --ack`: dual-stack
+// binding, a large receive buffer, recvmmsg batches, replies to a sender.
+
+#include "model/ip_address.hpp"
+#include "receive/sender.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+namespace ncs {
+
+/// A bound UDP socket (non-blocking, close-on-exec); closed when destroyed.
+class UdpSocket {
+public:
+    UdpSocket() = default;
+    UdpSocket(UdpSocket&& other) noexcept;
+    UdpSocket& operator=(UdpSocket&& other) noexcept;
+    UdpSocket(const UdpSocket&) = delete;
+    UdpSocket& operator=(const UdpSocket&) = delete;
+    ~UdpSocket();
+
+    /// Binds port on address, or dual-stack (:: with IPV6_V6ONLY off, 0.0.0.0 where
+    /// IPv6 is disabled) without one; a zone names the link of a link-local address.
+    /// Asks for receive_buffer bytes of socket buffer (SO_RCVBUFFORCE when allowed,
+    /// else SO_RCVBUF up to net.core.rmem_max). Throws std::system_error.
+    static UdpSocket bind(const std::optional<IpAddress>& address, std::uint16_t port,
+                          std::size_t receive_buffer = 0);
+    /// Takes an inherited descriptor (socket activation). Throws OperationError when
+    /// it is not a UDP socket.
+    static UdpSocket adopt(int fd);
+
+    int fd() const { return m_fd; }
+    int family() const { return m_family; }
+    /// The port the socket is bound to.
+    std::uint16_t local_port() const { return m_port; }
+    /// One datagram to sender; false (errno kept) when the kernel refused it.
+    bool send_to(const receive::SenderKey& sender, std::string_view payload) const;
+
+private:
+    explicit UdpSocket(int fd);
+    int m_fd = -1;
+    int m_family = AF_UNSPEC;
+    std::uint16_t m_port = 0;
+};
+
+/// Buffers for up to count datagrams of up to size bytes, filled by one recvmmsg.
+class DatagramBatch {
+public:
+    explicit DatagramBatch(std::size_t count = 64, std::size_t size = 2048);
+    DatagramBatch(const DatagramBatch&) = delete;
+    DatagramBatch& operator=(const DatagramBatch&) = delete;
+
+    /// recvmmsg(MSG_DONTWAIT): the number received, 0 when none is waiting.
+    /// Throws std::system_error on other errors.
+    std::size_t receive(const UdpSocket& socket);
+    receive::SenderKey sender(std::size_t index) const;
+    std::string_view payload(std::size_t index) const;
+    /// Whether datagram index was longer than the buffer (MSG_TRUNC).
+    bool truncated(std::size_t index) const;
+
+private:
+    std::size_t m_size;
+    std::vector<char> m_buffers;
+    std::vector<sockaddr_storage> m_addresses;
+    std::vector<iovec> m_iovecs;
+    std::vector<mmsghdr> m_headers;
+};
+
+/// The scope id of a link-local address's zone ("eth0" or "3"); 0 without one.
+/// Throws InputError for an unknown interface.
+std::uint32_t scope_id(const IpAddress& address);
+
+} // namespace ncs

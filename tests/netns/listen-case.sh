@@ -1,0 +1,325 @@
+#!/bin/bash
+# netns tier, the doctor's side: `listen` in the doctor namespace, the
+# project's load generator (bench/ncs-loadgen) or `test --ack` in the patient.
+#   listen-case.sh CASE /path/to/netconsole-setup /path/to/ncs-loadgen
+# Exit 0 pass, 1 fail, 77 skip (1 under CI=true).
+set -u
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=topology.sh
+. "$HERE/topology.sh"
+
+CASE="${1:?usage: listen-case.sh CASE BINARY LOADGEN}"
+BIN="${2:?usage: listen-case.sh CASE BINARY LOADGEN}"
+LOADGEN="${3:?usage: listen-case.sh CASE BINARY LOADGEN}"
+[ -x "$BIN" ] || { echo "FAIL: no binary at $BIN" >&2; exit 1; }
+[ -x "$LOADGEN" ] || { echo "FAIL: no load generator at $LOADGEN" >&2; exit 1; }
+
+FAILED=0
+WORK="$(mktemp -d)"
+LISTENER=""
+fail() { echo "FAIL [$CASE]: $*" >&2; FAILED=1; }
+
+cleanup() {
+    if [ -n "$LISTENER" ]; then kill "$LISTENER" 2>/dev/null; wait "$LISTENER" 2>/dev/null; fi
+    topo_cleanup
+    rm -rf -- "$WORK"
+}
+
+# start_listener ARGS...: `listen ARGS` in the doctor namespace, stdout and stderr
+# to $WORK/listen.out and .err; waits until its socket is bound.
+start_listener() {
+    ip netns exec "$NS_D" "$BIN" listen "$@" >"$WORK/listen.out" 2>"$WORK/listen.err" &
+    LISTENER=$!
+    local port=6666 arg prev=""
+    for arg in "$@"; do
+        [ "$prev" = --port ] && port="$arg" && break
+        prev="$arg"
+    done
+    for _ in $(seq 100); do
+        ip netns exec "$NS_D" ss -Hlun "sport = :$port" | grep -q . && return 0
+        kill -0 "$LISTENER" 2>/dev/null || break
+        sleep 0.05
+    done
+    fail "listener did not bind port $port: $(cat "$WORK/listen.err")"
+    return 1
+}
+
+# stop_listener [SIGNAL]: stops it (SIGINT by default); the summary is in listen.err.
+stop_listener() {
+    kill -"${1:-INT}" "$LISTENER"
+    wait "$LISTENER"
+    LISTENER_RC=$?
+    LISTENER=""
+    echo "listener exit $LISTENER_RC; stderr:"
+    cat "$WORK/listen.err"
+}
+
+patient() { ip netns exec "$NS_P" "$@"; }
+
+expect_summary() {
+    grep -qxF -- "$1" "$WORK/listen.err" || fail "summary is not '$1'"
+}
+
+# summary_field NAME: a count from the final JSON object on stderr.
+summary_field() {
+    tail -n 1 "$WORK/listen.err" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"
+}
+
+case_listen_loss() {
+    # Two senders, records of 1200 bytes (two fragments each), every 100th left out.
+    start_listener --json || return
+    patient "$LOADGEN" --to "$D4" --senders 2 --count 2000 --skip-every 100 \
+        --text-bytes 1200 --userdata 2 --release 7.2.13+deb14-amd64 --rate 20000 || fail "loadgen failed"
+    sleep 0.5
+    stop_listener
+    [ "$LISTENER_RC" -eq 0 ] || fail "listener exit $LISTENER_RC"
+    expect_summary "received 3960 records from 2 senders, 40 lost"
+    [ "$(summary_field incomplete)" = 0 ] || fail "incomplete records"
+    [ "$(wc -l <"$WORK/listen.out")" -eq 3960 ] || fail "not 3960 JSON lines on stdout"
+    python3 - "$WORK/listen.out" "$P4" <<'PY' || fail "JSON records are not what was sent"
+import json, sys
+records = [json.loads(line) for line in open(sys.argv[1])]
+lost = 0
+for r in records:
+    assert r["sender"] == sys.argv[2], r["sender"]
+    assert r["port"] in (6665, 6666), r["port"]
+    assert r["release"] == "7.2.13+deb14-amd64"
+    assert r["level"] == 6 and r["facility"] == 0
+    assert r["text"].startswith("loadgen record %d " % r["seq"]), r["text"][:40]
+    assert len(r["text"]) == 1200, len(r["text"])
+    assert r["fields"]["key1"] == "v" * 150
+    assert r["fields"]["msgid"] == str(r["seq"] + 1)
+    assert not r["incomplete"]
+    assert r["received"].endswith("Z")
+    lost += r["lost_before"]
+assert lost == 40, lost
+PY
+}
+
+case_listen_text_v6() {
+    start_listener --port 6667 || return
+    patient "$LOADGEN" --to "$D6" --port 6667 --count 10 --rate 1000 >/dev/null || fail "loadgen failed"
+    sleep 0.3
+    stop_listener TERM
+    expect_summary "received 10 records from 1 sender, 0 lost"
+    grep -qxF "$P6 [    1.000090] info loadgen record 9 rstuvwxyzabcdefghijklmn" "$WORK/listen.out" ||
+        fail "no text line for record 9 from $P6: $(tail -n 2 "$WORK/listen.out")"
+}
+
+case_listen_link_local() {
+    # Doctor and router share the link db -- rb: a listener bound to the doctor's
+    # link-local address with its zone, a sender in the router.
+    ip -n "$NS_D" addr add fe80::d/64 dev db nodad
+    ip -n "$NS_R" addr add fe80::b/64 dev rb nodad
+    start_listener --address fe80::d%db --port 6670 || return
+    ip netns exec "$NS_R" "$LOADGEN" --to fe80::d%rb --port 6670 --count 4 >/dev/null || fail "loadgen failed"
+    sleep 0.3
+    stop_listener
+    expect_summary "received 4 records from 1 sender, 0 lost"
+    grep -q "^fe80::b%[0-9]* \[" "$WORK/listen.out" || fail "sender is not fe80::b with its scope"
+}
+
+case_listen_allow() {
+    start_listener --json --allow 10.9.0.0/16 --allow 2001:db8:9::/48 || return
+    patient "$LOADGEN" --to "$D4" --count 50 >/dev/null
+    sleep 0.3
+    stop_listener
+    expect_summary "received 0 records from 0 senders, 0 lost"
+    [ "$(summary_field refused)" = 50 ] || fail "refused is not 50"
+    [ -s "$WORK/listen.out" ] && fail "records from outside --allow were written"
+    start_listener --allow 10.1.0.0/24 || return
+    patient "$LOADGEN" --to "$D4" --count 50 >/dev/null
+    sleep 0.3
+    stop_listener
+    expect_summary "received 50 records from 1 sender, 0 lost"
+}
+
+case_listen_output_dir() {
+    mkdir "$WORK/logs"
+    # Planted by someone else: a symlink for one sender, a FIFO for another.
+    echo precious >"$WORK/precious"
+    ln -s "$WORK/precious" "$WORK/logs/$P6.log"
+    start_listener --output "$WORK/logs" || return
+    patient "$LOADGEN" --to "$D6" --count 2 >/dev/null
+    sleep 0.3
+    [ "$(cat "$WORK/precious")" = precious ] || fail "--output followed a planted symlink"
+    grep -qF "warning: cannot write $WORK/logs/$P6.log: Too many levels of symbolic links" "$WORK/listen.err" ||
+        fail "no warning about the symlink"
+    patient "$LOADGEN" --to "$D4" --count 5 >/dev/null
+    sleep 0.3
+    mv "$WORK/logs/$P4.log" "$WORK/rotated.log"
+    kill -HUP "$LISTENER"
+    sleep 0.2
+    patient "$LOADGEN" --to "$D4" --count 8 --source-port 7000 >/dev/null
+    sleep 0.3
+    kill -USR1 "$LISTENER"
+    sleep 0.2
+    kill -0 "$LISTENER" || fail "SIGUSR1 stopped the listener"
+    grep -qxF "received 15 records from 3 senders, 0 lost" "$WORK/listen.err" ||
+        fail "SIGUSR1 printed no summary"
+    stop_listener
+    [ "$(wc -l <"$WORK/rotated.log")" -eq 5 ] || fail "rotated file has not the 5 first records"
+    [ "$(wc -l <"$WORK/logs/$P4.log")" -eq 8 ] || fail "reopened file has not the 8 later records"
+    [ -s "$WORK/listen.out" ] && fail "--output still wrote to stdout"
+}
+
+case_listen_bad_input() {
+    # Garbage from a peer: bogus fragments, headers, huge totals, binary noise.
+    start_listener --json || return
+    patient python3 - "$D4" <<'PY'
+import os, socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+junk = [b"6,1,2,-,ncfrag=999/10;x", b"6,1,2,-,ncfrag=0/99999999;x", b"6,,,;", b";;;;",
+        b"6,1,2,-,ncfrag=0/50000;" + b"a" * 900, b"\x00" * 1000, b"\x1b[2J\x07 bell\n"]
+for i in range(2000):
+    s.sendto(junk[i % len(junk)], (sys.argv[1], 6666))
+    s.sendto(os.urandom(i % 1400 + 1), (sys.argv[1], 6666))
+PY
+    sleep 0.5
+    kill -0 "$LISTENER" || fail "garbage killed the listener"
+    stop_listener
+    [ "$LISTENER_RC" -eq 0 ] || fail "listener exit $LISTENER_RC"
+    [ "$(summary_field malformed)" -ge 500 ] || fail "malformed fragments not counted"
+    grep -q $'\x1b' "$WORK/listen.out" && fail "a raw escape character reached the output"
+    :
+}
+
+# A root tree whose target 'doctor' is enabled with local 10.1.0.2:6665, and a
+# /dev/kmsg that is a plain file: `test` writes its marker there instead of to the
+# kernel, and ncs-loadgen --raw sends the record netconsole would have sent.
+make_patient_root() {
+    local root="$WORK/root" target="$WORK/root/sys/kernel/config/netconsole/doctor"
+    mkdir -p "$target" "$root/dev" "$root/proc/sys/kernel"
+    printf '7\t4\t1\t7\n' >"$root/proc/sys/kernel/printk"
+    : >"$root/dev/kmsg"
+    echo 1 >"$target/enabled"
+    echo 1 >"$target/extended"
+    echo pa >"$target/dev_name"
+    echo 6665 >"$target/local_port"
+    echo "$P4" >"$target/local_ip"
+    echo 6666 >"$target/remote_port"
+    echo "$D4" >"$target/remote_ip"
+    echo 00:00:00:00:00:00 >"$target/local_mac"
+    echo ff:ff:ff:ff:ff:ff >"$target/remote_mac"
+}
+
+# run_test_ack ARGS...: `test doctor ARGS` in the patient, the marker sent as the
+# kernel would; sets TEST_RC, TEST_OUT, TEST_ERR.
+run_test_ack() {
+    : >"$WORK/root/dev/kmsg"
+    # `test` acts on the running kernel, so it runs without --root, in a private mount
+    # namespace where the tree stands in for the kernel's files: configfs (this host's
+    # kernel has none), /dev/kmsg and printk. The real kernel path is vm case 84.
+    patient unshare --mount -- bash -c '
+        set -e
+        tree=$1
+        shift
+        mount --make-rprivate /
+        mount -t tmpfs none /sys/kernel
+        mkdir /sys/kernel/config
+        mount --bind "$tree/sys/kernel/config" /sys/kernel/config
+        mount --bind "$tree/dev/kmsg" /dev/kmsg
+        mount --bind "$tree/proc/sys/kernel/printk" /proc/sys/kernel/printk
+        exec "$@"' bash "$WORK/root" "$BIN" test doctor "$@" >"$WORK/test.out" 2>"$WORK/test.err" &
+    local tester=$! marker=""
+    for _ in $(seq 100); do
+        marker="$(grep -o 'ncs-test-doctor-[0-9]*-[0-9a-f]*' "$WORK/root/dev/kmsg")" && break
+        sleep 0.02
+    done
+    [ -n "$marker" ] || fail "test wrote no marker"
+    patient "$LOADGEN" --to "$D4" --source-port 6665 --raw --marker "$marker" >/dev/null ||
+        fail "raw send failed"
+    wait "$tester"
+    TEST_RC=$?
+    TEST_OUT="$(cat "$WORK/test.out")"
+    TEST_ERR="$(cat "$WORK/test.err")"
+    MARKER="$marker"
+    echo "test $* -> exit $TEST_RC; stdout: $TEST_OUT; stderr: $TEST_ERR"
+}
+
+case_listen_ack() {
+    make_patient_root
+    start_listener || return
+    run_test_ack --ack --timeout 3s
+    [ "$TEST_RC" -eq 0 ] || fail "test --ack exit $TEST_RC"
+    grep -qE "^test message $MARKER acknowledged by $D4 in [0-9]+\.[0-9] ms\$" <<<"$TEST_OUT" ||
+        fail "no acknowledgment line"
+    # Without --ack: the marker, then a note that the ack came, exit 0.
+    run_test_ack
+    [ "$TEST_RC" -eq 0 ] || fail "test exit $TEST_RC"
+    [ "$TEST_OUT" = "$MARKER" ] || fail "test did not print the marker alone"
+    grep -qF "note: acknowledged by $D4" <<<"$TEST_ERR" || fail "no note about the ack"
+    stop_listener
+    grep -qF "netconsole-setup: test message $MARKER" "$WORK/listen.out" || fail "doctor did not print the test message"
+
+    # A doctor that only lets 10.9.0.0/16 in never answers: exit 1 and the causes.
+    start_listener --allow 10.9.0.0/16 || return
+    run_test_ack --ack --timeout 0.5s
+    [ "$TEST_RC" -eq 1 ] || fail "unacknowledged test --ack exit $TEST_RC, expected 1"
+    grep -qF "error: no acknowledgment of test message $MARKER within 500 ms" <<<"$TEST_ERR" ||
+        fail "no error line"
+    grep -qF "hint: check the console log level" <<<"$TEST_ERR" || fail "no hint"
+    stop_listener
+}
+
+case_listen_socket_activation() {
+    command -v systemd-socket-activate >/dev/null || topo_skip "systemd-socket-activate is not installed"
+    ip netns exec "$NS_D" systemd-socket-activate --datagram -l 6668 -l "[::]:6669" \
+        "$BIN" listen --json >"$WORK/listen.out" 2>"$WORK/listen.err" &
+    LISTENER=$!
+    for _ in $(seq 100); do
+        ip netns exec "$NS_D" ss -Hlun "sport = :6669" | grep -q . && break
+        sleep 0.05
+    done
+    patient "$LOADGEN" --to "$D4" --port 6668 --count 20 >/dev/null
+    patient "$LOADGEN" --to "$D6" --port 6669 --count 30 >/dev/null
+    sleep 0.5
+    stop_listener
+    expect_summary "received 50 records from 2 senders, 0 lost"
+    # systemd-socket-activate forks and execs: the pid matches LISTEN_PID.
+    python3 - "$WORK/listen.out" <<'PY' || fail "records not from both sockets"
+import json, sys
+senders = {json.loads(line)["sender"] for line in open(sys.argv[1])}
+assert senders == {"10.1.0.2", "2001:db8:1::2"}, senders
+PY
+}
+
+case_listen_journal() {
+    command -v socat >/dev/null || topo_skip "socat is not installed"
+    # The journal's socket, for this one process tree: a private /run with socat
+    # reading the native protocol where journald would.
+    cat >"$WORK/journal.sh" <<'SH'
+mount -t tmpfs tmpfs /run || exit 1
+mkdir -p /run/systemd/journal
+socat -u UNIX-RECV:/run/systemd/journal/socket OPEN:"$1/journal.txt",creat,append &
+echo $! >"$1/socat.pid"
+for _ in $(seq 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.05; done
+exec "$2" listen --journal
+SH
+    ip netns exec "$NS_D" unshare --mount --propagation private bash "$WORK/journal.sh" "$WORK" "$BIN" \
+        >"$WORK/listen.out" 2>"$WORK/listen.err" &
+    LISTENER=$!
+    for _ in $(seq 100); do
+        ip netns exec "$NS_D" ss -Hlun "sport = :6666" | grep -q . && break
+        sleep 0.05
+    done
+    patient "$LOADGEN" --to "$D4" --count 3 --userdata 1 --release 6.12.117 >/dev/null
+    sleep 0.5
+    stop_listener
+    kill "$(cat "$WORK/socat.pid")"
+    expect_summary "received 3 records from 1 sender, 0 lost"
+    [ -s "$WORK/listen.out" ] && fail "--journal alone still wrote to stdout"
+    local field
+    for field in "MESSAGE=loadgen record 2 " PRIORITY=6 SYSLOG_FACILITY=0 SYSLOG_IDENTIFIER=netconsole \
+        "NETCONSOLE_SENDER=$P4" NETCONSOLE_PORT=6665 NETCONSOLE_SEQ=2 NETCONSOLE_RELEASE=6.12.117 \
+        NETCONSOLE_FIELD_KEY0=vvv NETCONSOLE_FIELD_TASKNAME=loadgen; do
+        grep -qF -- "$field" "$WORK/journal.txt" || fail "the journal got no $field"
+    done
+}
+
+topo_require
+topo_up || exit 1
+trap cleanup EXIT
+"case_$CASE"
+[ "$FAILED" -eq 0 ] && echo "PASS [$CASE]"
+exit "$FAILED"

@@ -1,0 +1,102 @@
+// cli/listen_format.cpp: the text line, JSON object, journal entry and summary of `listen`.
+#include "listen_format.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace ncs::receive;
+using namespace ncs::cli;
+
+namespace {
+Record extended_record() {
+    Record record;
+    record.sender = SenderKey::from(ncs::IpAddress::parse("10.1.0.2"), 6665);
+    record.format = Format::extended;
+    record.release = "6.12.117+deb13-amd64";
+    record.level = 3;
+    record.facility = 0;
+    record.seq = 383;
+    record.ts_usec = 6639530;
+    record.text = "disk \\x1b[31m error";
+    record.fields = {{"rack", "b7"}, {"msgid", "12"}};
+    return record;
+}
+} // namespace
+
+TEST_CASE("the text line: sender, printk timestamp, level, text", "[cli][listen]") {
+    std::string out;
+    append_text_line(out, extended_record());
+    CHECK(out == "10.1.0.2 [    6.639530] err disk \\x1b[31m error\n");
+}
+
+TEST_CASE("raw control characters never reach the terminal", "[cli][listen]") {
+    CHECK(escape_control("a\x1b[2Jb\tc") == "a\\x1b[2Jb\\x09c");
+    CHECK(escape_control("kernel \\x0a kept") == "kernel \\x0a kept");
+    CHECK(escape_control("lone \\ back") == "lone \\x5c back");
+    CHECK(escape_control("utf-8 \xc3\xa9") == "utf-8 \xc3\xa9");
+}
+
+TEST_CASE("a plain record without timestamp or level; losses get a line", "[cli][listen]") {
+    Record record;
+    record.sender = SenderKey::from(ncs::IpAddress::parse("2001:db8::2"), 6665);
+    record.text = "plain";
+    record.lost_before = 2;
+    std::string out;
+    append_text_line(out, record);
+    CHECK(out == "2001:db8::2 -- 2 records lost --\n2001:db8::2 plain\n");
+}
+
+TEST_CASE("the JSON object names every field", "[cli][listen]") {
+    const auto json = record_json(extended_record(), std::chrono::system_clock::time_point{});
+    CHECK(json["sender"] == "10.1.0.2");
+    CHECK(json["port"] == 6665);
+    CHECK(json["release"] == "6.12.117+deb13-amd64");
+    CHECK(json["level"] == 3);
+    CHECK(json["facility"] == 0);
+    CHECK(json["seq"] == 383);
+    CHECK(json["ts_usec"] == 6639530);
+    CHECK(json["cont"] == false);
+    CHECK(json["fields"]["rack"] == "b7");
+    CHECK(json["received"] == "1970-01-01T00:00:00.000000Z");
+    CHECK(json["lost_before"] == 0);
+    Record plain;
+    const auto plain_json = record_json(plain, std::chrono::system_clock::time_point{});
+    CHECK(plain_json["level"].is_null());
+    CHECK(plain_json["seq"].is_null());
+    CHECK(plain_json["release"].is_null());
+}
+
+TEST_CASE("the journal entry: priority from the level, prefixed field names", "[cli][listen]") {
+    const auto fields = journal_fields(extended_record());
+    auto has = [&](const std::string& field) {
+        return std::find(fields.begin(), fields.end(), field) != fields.end();
+    };
+    CHECK(has("MESSAGE=disk \\x1b[31m error"));
+    CHECK(has("PRIORITY=3"));
+    CHECK(has("NETCONSOLE_SENDER=10.1.0.2"));
+    CHECK(has("NETCONSOLE_SEQ=383"));
+    CHECK(has("NETCONSOLE_FIELD_RACK=b7"));
+    Record odd;
+    odd.fields = {{"_SYSTEMD_UNIT", "x"}, {"a.b-c", "y"}};
+    const auto odd_fields = journal_fields(odd);
+    CHECK(std::find(odd_fields.begin(), odd_fields.end(), "NETCONSOLE_FIELD__SYSTEMD_UNIT=x") !=
+          odd_fields.end());
+    CHECK(std::find(odd_fields.begin(), odd_fields.end(), "NETCONSOLE_FIELD_A_B_C=y") !=
+          odd_fields.end());
+}
+
+TEST_CASE("the summary line", "[cli][listen]") {
+    ReceiverStats stats;
+    stats.records = 9900;
+    stats.senders = 4;
+    stats.lost = 100;
+    CHECK(summary_line(stats) == "received 9900 records from 4 senders, 100 lost");
+    stats.records = 1;
+    stats.senders = 1;
+    stats.lost = 0;
+    CHECK(summary_line(stats) == "received 1 record from 1 sender, 0 lost");
+    const auto json = summary_json(stats, {3, 0, 1});
+    CHECK(json["refused"] == 3);
+    CHECK(json["acknowledged"] == 1);
+}

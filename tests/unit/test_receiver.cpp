@@ -1,0 +1,299 @@
+#include "receive/receiver.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <random>
+#include <string>
+
+using namespace ncs::receive;
+using namespace std::chrono_literals;
+
+namespace {
+
+SenderKey sender(std::uint8_t last, std::uint16_t port = 6665) {
+    return SenderKey::from(ncs::IpAddress::v4({10, 1, 0, last}), port);
+}
+
+const Receiver::Clock::time_point t0{};
+
+/// A record of body_bytes with a userdata entry and sysdata, as 7.x sends it.
+std::string long_body(std::size_t text_bytes) {
+    std::string text;
+    for (std::size_t i = 0; i < text_bytes; ++i) {
+        text += static_cast<char>('a' + i % 26);
+    }
+    return text + "\n rack=" + std::string(180, 'r') + "\n cpu=0\n taskname=sh\n"
+                  " release=7.2.13\n msgid=9\n";
+}
+
+} // namespace
+
+TEST_CASE("a whole extended record becomes one record with its fields") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "7.2.13,11,382,8648230,-;oops\n userkey=v\n msgid=1\n", t0, out);
+    REQUIRE(out.size() == 1);
+    const auto& record = out[0];
+    CHECK(record.format == Format::extended);
+    CHECK(record.release == "7.2.13");
+    CHECK(record.level == 3);
+    CHECK(record.facility == 1);
+    CHECK(record.seq == 382u);
+    CHECK(record.ts_usec == 8648230u);
+    CHECK(record.text == "oops");
+    CHECK(record.fields.size() == 2);
+    CHECK(record.lost_before == 0);
+}
+
+TEST_CASE("fragments in order, reversed, shuffled and duplicated reassemble whole") {
+    const auto body = long_body(3000);
+    const auto datagrams = kernel_datagrams("7.2.13,6,50,1000,-", body);
+    REQUIRE(datagrams.size() > 3);
+    std::vector<std::vector<std::string>> orders;
+    orders.push_back(datagrams);
+    orders.emplace_back(datagrams.rbegin(), datagrams.rend());
+    auto shuffled = datagrams;
+    std::mt19937 random(7);
+    std::shuffle(shuffled.begin(), shuffled.end(), random);
+    orders.push_back(shuffled);
+    auto doubled = datagrams;
+    doubled.insert(doubled.begin() + 1, datagrams.begin(), datagrams.end());
+    orders.push_back(doubled);
+    for (const auto& order : orders) {
+        Receiver receiver;
+        std::vector<Record> out;
+        for (const auto& datagram : order) {
+            receiver.feed(sender(2), datagram, t0, out);
+        }
+        REQUIRE(out.size() == 1);
+        CHECK_FALSE(out[0].incomplete);
+        CHECK(out[0].text.size() == 3000);
+        CHECK(out[0].fields.size() == 5); // rack, cpu, taskname, release, msgid
+        CHECK(out[0].fields[0].second == std::string(180, 'r'));
+        CHECK(out[0].release == "7.2.13");
+        CHECK(receiver.pending_bytes() == 0);
+    }
+}
+
+TEST_CASE("no 8 KiB ceiling: a record with 256 userdata entries reassembles") {
+    std::string body = std::string(8000, 'm') + "\n";
+    for (int key = 0; key < 256; ++key) {
+        body += " key" + std::to_string(key) + "=" + std::string(199, 'v') + "\n";
+    }
+    REQUIRE(body.size() > 60000);
+    Receiver receiver;
+    std::vector<Record> out;
+    for (const auto& datagram : kernel_datagrams("6,1,2,-", body)) {
+        receiver.feed(sender(2), datagram, t0, out);
+    }
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].fields.size() == 256);
+}
+
+TEST_CASE("a missing fragment times out into an incomplete record") {
+    const auto datagrams = kernel_datagrams("6,9,2,-", long_body(2500));
+    REQUIRE(datagrams.size() >= 3);
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), datagrams[0], t0, out);
+    receiver.feed(sender(2), datagrams[2], t0, out);
+    receiver.expire(t0 + 1s, out);
+    CHECK(out.empty());
+    receiver.expire(t0 + 3s, out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].incomplete);
+    CHECK(out[0].text.find("[...]") != std::string::npos);
+    CHECK(receiver.stats().incomplete == 1);
+    CHECK(receiver.pending_bytes() == 0);
+    // The late fragment alone now is a duplicate of a delivered record.
+    receiver.feed(sender(2), datagrams[1], t0 + 3s, out);
+    receiver.expire(t0 + 10s, out);
+    CHECK(out.size() == 1);
+}
+
+TEST_CASE("bogus fragment offsets and lengths are refused") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=10/5;x", t0, out);
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=4/5;xyz", t0, out);
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=0/0;x", t0, out);
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=0/99999999;x", t0, out);
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=0/5;", t0, out);
+    CHECK(receiver.stats().malformed == 5);
+    CHECK(receiver.pending_bytes() == 0);
+    // A fragment of the same seq with another total replaces the partial record.
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=0/10;abcde", t0, out);
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=0/6;abc", t0, out);
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=3/6;de\n", t0, out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].text == "abcde");
+    CHECK(receiver.stats().dropped == 1);
+}
+
+TEST_CASE("lost records are counted from sequence gaps, per sender") {
+    Receiver receiver;
+    std::vector<Record> out;
+    for (int seq : {1, 2, 3, 7, 8}) {
+        receiver.feed(sender(2), "6," + std::to_string(seq) + ",100,-;a\n", t0, out);
+    }
+    for (int seq : {1, 2}) {
+        receiver.feed(sender(3), "6," + std::to_string(seq) + ",100,-;a\n", t0, out);
+    }
+    REQUIRE(out.size() == 7);
+    CHECK(out[3].lost_before == 3);
+    const auto stats = receiver.stats();
+    CHECK(stats.lost == 3);
+    CHECK(stats.senders == 2);
+    CHECK(stats.records == 7);
+}
+
+TEST_CASE("a duplicated record is delivered once") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,1,100,-;a\n", t0, out);
+    receiver.feed(sender(2), "6,1,100,-;a\n", t0, out);
+    CHECK(out.size() == 1);
+    CHECK(receiver.stats().duplicates == 1);
+}
+
+TEST_CASE("plain text: several lines in one datagram, one line over several") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "[    1.000000] first\n[    2.000000] sec", t0, out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].text == "first");
+    CHECK(out[0].ts_usec == 1000000u);
+    receiver.feed(sender(2), "ond\nthird", t0, out);
+    REQUIRE(out.size() == 2);
+    CHECK(out[1].text == "second");
+    CHECK(out[1].ts_usec == 2000000u);
+    receiver.expire(t0 + 2s, out);
+    REQUIRE(out.size() == 3);
+    CHECK(out[2].text == "third");
+    CHECK(out[2].format == Format::plain);
+}
+
+TEST_CASE("plain text of two senders is not mixed") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "from two ", t0, out);
+    receiver.feed(sender(3), "from three\n", t0, out);
+    receiver.feed(sender(2), "done\n", t0, out);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].text == "from three");
+    CHECK(out[1].text == "from two done");
+}
+
+TEST_CASE("an endless line is cut at the cap") {
+    ReceiverLimits limits;
+    limits.max_line_bytes = 100;
+    Receiver receiver(limits);
+    std::vector<Record> out;
+    for (int i = 0; i < 30; ++i) {
+        receiver.feed(sender(2), "0123456789", t0, out);
+    }
+    CHECK(out.size() == 3);
+}
+
+TEST_CASE("spoofed senders by the thousand stay within the sender cap") {
+    ReceiverLimits limits;
+    limits.max_senders = 100;
+    Receiver receiver(limits);
+    std::vector<Record> out;
+    for (int i = 0; i < 5000; ++i) {
+        const auto key = SenderKey::from(
+            ncs::IpAddress::v4({10, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i), 1}),
+            static_cast<std::uint16_t>(i));
+        receiver.feed(key, "6,1,2,-,ncfrag=0/60000;x", t0, out);
+        CHECK(receiver.sender_count() <= 100);
+    }
+    CHECK(receiver.stats().evicted_senders == 4900);
+    CHECK(receiver.pending_bytes() <= 100 * 60000);
+}
+
+TEST_CASE("pending bytes stay under their cap; the oldest senders' partial records go first") {
+    ReceiverLimits limits;
+    limits.max_pending_bytes = 200000;
+    Receiver receiver(limits);
+    std::vector<Record> out;
+    for (int i = 0; i < 50; ++i) {
+        receiver.feed(sender(static_cast<std::uint8_t>(i)), "6,1,2,-,ncfrag=0/60000;x", t0, out);
+        CHECK(receiver.pending_bytes() <= 200000);
+    }
+    CHECK(receiver.stats().dropped == 47);
+    // The newest sender still completes its record.
+    receiver.feed(sender(49), "6,1,2,-,ncfrag=1/60000;" + std::string(59999, 'y'), t0, out);
+    REQUIRE(out.size() == 1);
+}
+
+TEST_CASE("records in reassembly per sender are capped") {
+    ReceiverLimits limits;
+    limits.max_pending_records = 4;
+    Receiver receiver(limits);
+    std::vector<Record> out;
+    for (int seq = 0; seq < 10; ++seq) {
+        receiver.feed(sender(2), "6," + std::to_string(seq) + ",2,-,ncfrag=0/100;x", t0, out);
+    }
+    CHECK(receiver.pending_bytes() == 400);
+    CHECK(receiver.stats().dropped == 6);
+}
+
+TEST_CASE("idle senders are evicted, their losses kept in the totals") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,1,2,-;a\n", t0, out);
+    receiver.feed(sender(2), "6,5,2,-;a\n", t0, out);
+    receiver.feed(sender(3), "6,1,2,-;a\n", t0 + 500s, out);
+    receiver.expire(t0 + 700s, out);
+    CHECK(receiver.sender_count() == 1);
+    CHECK(receiver.stats().lost == 3);
+    CHECK(receiver.stats().senders == 2);
+}
+
+TEST_CASE("a restart mid-record: the same seq with another header replaces it") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,5,100,-,ncfrag=0/8;abcd", t0, out);
+    receiver.feed(sender(2), "6,5,999,-,ncfrag=0/4;new\n", t0, out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].text == "new");
+    CHECK(out[0].ts_usec == 999u);
+}
+
+TEST_CASE("flush delivers what is held at exit") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,5,100,-,ncfrag=0/8;abcd", t0, out);
+    receiver.feed(sender(3), "no newline", t0, out);
+    receiver.flush(out);
+    CHECK(out.size() == 2);
+    CHECK(receiver.pending_bytes() == 0);
+}
+
+TEST_CASE("acknowledgments are rate-limited per sender") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,1,2,-;a\n", t0, out);
+    int granted = 0;
+    for (int i = 0; i < 20; ++i) {
+        granted += receiver.take_ack_token(sender(2), t0) ? 1 : 0;
+    }
+    CHECK(granted == 5);
+    CHECK(receiver.take_ack_token(sender(2), t0 + 1s));
+    CHECK_FALSE(receiver.take_ack_token(sender(2), t0 + 1s));
+    CHECK_FALSE(receiver.take_ack_token(sender(9), t0)); // never heard from
+}
+
+TEST_CASE("with sysdata msgid, losses count msgid gaps, not printk's skipped records") {
+    Receiver receiver;
+    std::vector<Record> out;
+    // printk numbers 10, 14, 15 (11-13 were below the console level), msgid 1, 2, 4.
+    receiver.feed(sender(2), "6,10,100,-;a\n msgid=1\n", t0, out);
+    receiver.feed(sender(2), "6,14,140,-;b\n msgid=2\n", t0, out);
+    receiver.feed(sender(2), "6,15,150,-;c\n msgid=4\n", t0, out);
+    REQUIRE(out.size() == 3);
+    CHECK(out[1].lost_before == 0);
+    CHECK(out[2].lost_before == 1);
+    CHECK(receiver.stats().lost == 1);
+}
