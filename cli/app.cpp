@@ -12,6 +12,7 @@
 #include "status.hpp"
 #include "target_admin.hpp"
 #include "test_message.hpp"
+#include "watch.hpp"
 
 #include <fmt/format.h>
 
@@ -106,6 +107,7 @@ BuiltApp build_app(GlobalOptions& global, const std::vector<std::string_view>* w
     if (named({"status"})) add(commands, setup_status(app));
     if (named({"cmdline"})) add(commands, setup_cmdline(app));
     if (named({"modprobe"})) add(commands, setup_modprobe(app));
+    if (named({"watch"})) add(commands, setup_watch(app));
     if (named({"listen"})) add(commands, setup_listen(app));
     return built;
 }

@@ -5,6 +5,7 @@
 #include "apply_config.hpp"
 #include "json.hpp"
 #include "list.hpp"
+#include "reconcile_run.hpp"
 #include "resolve/resolver.hpp"
 #include "system/configfs.hpp"
 #include "system/kmod.hpp"
@@ -165,6 +166,8 @@ Command setup_apply(CLI::App& app) {
             "Targets of FILE (one per line, these options) and /etc/default/netconsole; "
             "removes those it made that are no longer listed")
         ->type_name("FILE");
+    apply->add_flag("--dry-run", options->dry_run,
+                    "Print what it would write (the plan against configfs now); change nothing");
     apply->footer(k_examples);
     return {apply, [options](const Context& c) { run_apply(*options, c); }};
 }
@@ -176,62 +179,40 @@ void run_apply(const ApplyOptions& options, const Context& context) {
             throw InputError("--config takes the targets from the file only",
                              "put the options on the file's lines");
         }
-        run_apply_config(*options.config, context);
+        run_apply_config(*options.config, context, options.dry_run);
         return;
     }
     // Everything the user typed is checked before anything is touched.
-    const auto requests = make_requests(options.target);
-    if (options.name) {
-        if (requests.size() != 1) {
-            throw InputError("--name needs exactly one --to",
-                             "apply the targets one at a time to name each");
-        }
-        apply::validate_target_name(*options.name);
-    }
+    const auto desired =
+        desired_from_options(options.target, options.name, options.userdata, options.sysdata);
     std::optional<int> loglevel;
     if (options.loglevel) {
         loglevel = parse_loglevel(*options.loglevel);
     }
-    std::vector<UserdataEntry> userdata;
-    std::set<std::string> keys;
-    for (const auto& text : options.userdata) {
-        auto entry = parse_userdata(text);
-        if (!keys.insert(entry.key).second) {
-            throw InputError(fmt::format("--userdata: key '{}' is given twice", entry.key));
+    if (options.dry_run) {
+        if (loglevel) {
+            throw InputError("--dry-run shows the targets' plan; --loglevel would change the "
+                             "kernel",
+                             "leave out --loglevel");
         }
-        userdata.push_back(std::move(entry));
+        print_plan(reconcile::plan(resolve_desired(desired, context, false),
+                                   read_live_state(context)),
+                   context);
+        return;
     }
-    const auto sysdata = options.sysdata ? parse_sysdata(*options.sysdata) : Sysdata{};
 
     // Resolution only reads the kernel's tables (a neighbour probe aside); after it
     // the kernel changes. Under --root nothing of it happens.
     const auto kernel = require_kernel_admin(context, "apply");
-    const auto resolutions = resolve_every(requests, context);
-    std::vector<Target> targets;
-    for (std::size_t i = 0; i < resolutions.size(); ++i) {
-        auto target = resolutions[i].target;
-        target.userdata = userdata;
-        target.sysdata = sysdata;
-        target.name = options.name ? *options.name : apply::default_target_name(target);
-        validate(target); // two default names alike: refused by resolve_every()
-        // apply sees the kernel's features in configfs and fails with the version a
-        // missing one needs, so the "needs Linux X" warnings would only repeat it.
-        context.output.resolution(resolutions[i],
-                                  resolutions.size() > 1 ? target.name : std::string(),
-                                  Output::VersionWarnings::hide);
-        if ((!userdata.empty() || sysdata.any()) && !target.extended) {
-            context.output.warning({"userdata and sysdata are only sent by extended targets",
-                                    "add --extended"},
-                                   target.name);
-        }
-        targets.push_back(std::move(target));
-    }
+    const auto wanted = resolve_desired(desired, context, false);
 
     for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
         context.output.step({step, {}});
     }
     SystemConfigfsFiles files(kernel);
-    const auto reports = apply::apply_targets(files, netconsole_dir(context.root), targets);
+    const auto dir = netconsole_dir(context.root);
+    const auto reports =
+        reconcile::apply_plan(files, dir, reconcile::plan(wanted, reconcile::read_live(files, dir)));
     if (loglevel) {
         set_console_loglevel(kernel, *loglevel);
     }
@@ -243,6 +224,7 @@ void run_apply(const ApplyOptions& options, const Context& context) {
             Json target;
             target["name"] = report.name;
             target["outcome"] = apply::to_string(report.outcome);
+            target["changed"] = report.outcome != apply::Outcome::unchanged;
             target["operations"] = Json::array();
             for (const auto& op : report.operations) {
                 target["operations"].push_back(operation_json(op));

@@ -20,6 +20,7 @@ struct ApplyOptions {
     std::vector<std::string> userdata;
     std::optional<std::string> sysdata;
     std::optional<std::string> config; ///< --config FILE: cli/apply_config.hpp (issue 6)
+    bool dry_run = false;              ///< --dry-run: print the plan, change nothing
 };
 
 /// Registers `apply` on app.

@@ -4,6 +4,8 @@
 #include "apply/apply.hpp"
 #include "apply/prepare.hpp"
 #include "compat.hpp"
+#include "reconcile_run.hpp"
+#include "redhat.hpp"
 #include "json.hpp"
 #include "persist/config_file.hpp"
 #include "resolve/resolver.hpp"
@@ -23,18 +25,9 @@
 namespace ncs::cli {
 namespace {
 
-/// One target of the configuration, before resolution.
-struct ConfiguredTarget {
-    std::string where; ///< "FILE:LINE" or "/etc/default/netconsole"
-    TargetRequest request;
-    std::optional<std::string> name;
-    std::vector<UserdataEntry> userdata;
-    Sysdata sysdata;
-};
-
 // One line's words, parsed by the same target options as the command line.
-ConfiguredTarget parse_line(const persist::ConfigLine& line, const std::string& file) {
-    ConfiguredTarget configured;
+reconcile::DesiredTarget parse_line(const persist::ConfigLine& line, const std::string& file) {
+    reconcile::DesiredTarget configured;
     configured.where = fmt::format("{}:{}", file, line.number);
     TargetOptions target;
     std::optional<std::string> name;
@@ -54,17 +47,9 @@ ConfiguredTarget parse_line(const persist::ConfigLine& line, const std::string& 
         }
         auto requests = make_requests(target);
         configured.request = std::move(requests.front());
-        if (name) {
-            apply::validate_target_name(*name);
-            configured.name = *name;
-        }
-        std::set<std::string> keys;
+        configured.name = name;
         for (const auto& text : userdata) {
-            auto entry = parse_userdata(text);
-            if (!keys.insert(entry.key).second) {
-                throw InputError(fmt::format("--userdata: key '{}' is given twice", entry.key));
-            }
-            configured.userdata.push_back(std::move(entry));
+            configured.userdata.push_back(parse_userdata(text));
         }
         if (sysdata) {
             configured.sysdata = parse_sysdata(*sysdata);
@@ -75,16 +60,10 @@ ConfiguredTarget parse_line(const persist::ConfigLine& line, const std::string& 
     } catch (const InputError& e) {
         throw InputError(fmt::format("{}: {}", configured.where, e.what()), e.hint());
     }
+    reconcile::validate(configured); // "FILE:LINE: ..." as above
     return configured;
 }
 
-/// The targets of the configuration, and whether it says which targets exist: only
-/// then are the ones it no longer lists removed.
-struct Configuration {
-    std::vector<ConfiguredTarget> targets;
-    bool complete = true;
-    std::string note; ///< shown once the command may go on, so that an error comes alone
-};
 
 /// The text of the file the command line names: missing or unreadable is bad input,
 /// except for the service's own default path, which may be absent (nullopt).
@@ -111,6 +90,8 @@ std::optional<std::string> read_named_file(const std::string& file, const Contex
                          : "nothing was changed");
 }
 
+} // namespace
+
 Configuration read_configuration(const std::string& file, const Context& context) {
     Configuration configuration;
     auto& configured = configuration.targets;
@@ -126,7 +107,7 @@ Configuration read_configuration(const std::string& file, const Context& context
     if (const auto text = read_optional_file(context.root, k_debian_defaults_path)) {
         const std::string where(k_debian_defaults_path);
         for (const auto& word : persist::parse_netconsole_opts(*text, where)) {
-            ConfiguredTarget target;
+            reconcile::DesiredTarget target;
             target.where = where;
             try {
                 const auto parsed = parse_compat_target(word);
@@ -142,8 +123,17 @@ Configuration read_configuration(const std::string& file, const Context& context
             configured.push_back(std::move(target));
         }
     }
+    if (const auto text = read_optional_file(context.root, k_redhat_config_path)) {
+        const auto where = std::string(k_redhat_config_path);
+        if (auto target = redhat_desired(persist::parse_redhat_netconsole(*text, where))) {
+            configured.push_back(std::move(*target));
+        }
+    }
+    reconcile::validate(configured); // names given twice, across the sources
     return configuration;
 }
+
+namespace {
 
 std::vector<std::string> read_state(const Context& context) {
     std::vector<std::string> names;
@@ -166,51 +156,41 @@ std::string state_text(const std::vector<Target>& targets) {
 
 } // namespace
 
-void run_apply_config(const std::string& file, const Context& context) {
+void run_apply_config(const std::string& file, const Context& context, bool dry_run) {
     // Everything in the files is checked, and every target resolved, before anything
     // is touched.
     const auto configuration = read_configuration(file, context);
     const auto& configured = configuration.targets;
-    const auto kernel = require_kernel_admin(context, "apply");
+    std::optional<LiveKernel> kernel;
+    if (!dry_run) {
+        kernel = require_kernel_admin(context, "apply");
+    }
     if (!configuration.note.empty()) {
         context.output.note(configuration.note);
     }
-    std::vector<TargetRequest> requests;
-    for (const auto& c : configured) {
-        requests.push_back(c.request);
-    }
-    const auto resolutions = resolve_all(requests, context.root);
+    const auto wanted = resolve_desired(configured, context, true);
     std::vector<Target> targets;
     std::set<std::string> names;
-    for (std::size_t i = 0; i < resolutions.size(); ++i) {
-        auto target = resolutions[i].target;
-        target.userdata = configured[i].userdata;
-        target.sysdata = configured[i].sysdata;
-        target.name = configured[i].name ? *configured[i].name : apply::default_target_name(target);
-        if (target.name.find('\'') != std::string::npos) {
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+        if (wanted[i].name.find('\'') != std::string::npos) {
             throw InputError(fmt::format("{}: a target name cannot hold a single quote",
                                          configured[i].where));
         }
-        try {
-            validate(target);
-        } catch (const InputError& e) {
-            throw InputError(fmt::format("{}: {}", configured[i].where, e.what()), e.hint());
-        }
-        if (!names.insert(target.name).second) {
-            throw InputError(fmt::format("{}: a second target named {}", configured[i].where,
-                                         target.name),
-                             "give it --name, or another address or port");
-        }
-        context.output.resolution(resolutions[i], target.name, Output::VersionWarnings::hide);
-        targets.push_back(std::move(target));
+        names.insert(wanted[i].name);
+        targets.push_back(*wanted[i].target);
+    }
+    if (dry_run) {
+        print_plan(reconcile::plan(wanted, read_live_state(context)), context);
+        return;
     }
 
-    for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
+    for (const auto& step : apply::prepare_kernel(*kernel, context.root)) {
         context.output.step({step, {}});
     }
-    SystemConfigfsFiles files(kernel);
+    SystemConfigfsFiles files(*kernel);
     const auto dir = netconsole_dir(context.root);
-    const auto reports = apply::apply_targets(files, dir, targets);
+    const auto reports =
+        reconcile::apply_plan(files, dir, reconcile::plan(wanted, reconcile::read_live(files, dir)));
 
     // Only targets this command made earlier, and still there, are removed, and only
     // when the configuration was read whole: a missing default file removes nothing.
@@ -236,8 +216,9 @@ void run_apply_config(const std::string& file, const Context& context) {
         Json json;
         json["targets"] = Json::array();
         for (const auto& report : reports) {
-            json["targets"].push_back(
-                {{"name", report.name}, {"outcome", apply::to_string(report.outcome)}});
+            json["targets"].push_back({{"name", report.name},
+                                       {"outcome", apply::to_string(report.outcome)},
+                                       {"changed", report.outcome != apply::Outcome::unchanged}});
         }
         json["removed"] = removed;
         context.output.result() << dump(json);

@@ -7,8 +7,10 @@
 // name per line: /run, like configfs, is empty after a reboot.
 
 #include "context.hpp"
+#include "reconcile/reconcile.hpp"
 
 #include <string>
+#include <vector>
 
 namespace ncs::cli {
 
@@ -25,6 +27,20 @@ inline constexpr std::string_view k_debian_defaults_path = "/etc/default/netcons
 /// that is missing or cannot be read is InputError, except k_default_config_path, which
 /// then gives no targets and removes none. Throws InputError "FILE:LINE: ..." before
 /// touching anything, OperationError and std::system_error.
-void run_apply_config(const std::string& file, const Context& context);
+/// dry_run: print the plan (print_plan), change nothing, need no privileges.
+void run_apply_config(const std::string& file, const Context& context, bool dry_run = false);
+
+/// The targets of the configuration, and whether it says which targets exist: only
+/// then are the ones it no longer lists removed.
+struct Configuration {
+    std::vector<reconcile::DesiredTarget> targets;
+    bool complete = true;
+    std::string note; ///< shown once the command may go on, so that an error comes alone
+};
+
+/// Reads FILE (as run_apply_config), NETCONSOLE_OPTS of /etc/default/netconsole and
+/// SYSLOGADDR... of /etc/sysconfig/netconsole, all validated. Throws InputError
+/// "FILE:LINE: ...".
+Configuration read_configuration(const std::string& file, const Context& context);
 
 } // namespace ncs::cli

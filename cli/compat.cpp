@@ -5,6 +5,7 @@
 #include "apply/prepare.hpp"
 #include "grammar/netconsole_string.hpp"
 #include "json.hpp"
+#include "reconcile_run.hpp"
 #include "resolve/resolver.hpp"
 #include "system/configfs.hpp"
 #include "target_options.hpp"
@@ -128,20 +129,27 @@ void run_compat(const std::vector<std::string>& words, const Context& context) {
     // The hint repeats the words as typed: the form has no subcommand to name.
     const auto kernel = require_kernel_admin(context, "the [+][PORT]@HOST form",
                                              fmt::format("{}", fmt::join(words, " ")));
-    const auto resolutions = resolve_every(requests, context);
+    std::vector<reconcile::DesiredTarget> desired;
+    for (const auto& request : requests) {
+        reconcile::DesiredTarget d;
+        d.where = "command line";
+        d.request = request;
+        d.name = request.to; // Debian names the target after the host as typed
+        desired.push_back(std::move(d));
+    }
+    reconcile::validate(desired);
+    const auto wanted = resolve_desired(desired, context, true);
     std::vector<Target> targets;
-    for (std::size_t i = 0; i < resolutions.size(); ++i) {
-        auto target = resolutions[i].target;
-        target.name = requests[i].to; // Debian names the target after the host as typed
-        validate(target);
-        context.output.resolution(resolutions[i], target.name);
-        targets.push_back(std::move(target));
+    for (const auto& w : wanted) {
+        targets.push_back(*w.target);
     }
     for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
         context.output.step({step, {}});
     }
     SystemConfigfsFiles files(kernel);
-    const auto reports = apply::apply_targets(files, netconsole_dir(context.root), targets);
+    const auto dir = netconsole_dir(context.root);
+    const auto reports =
+        reconcile::apply_plan(files, dir, reconcile::plan(wanted, reconcile::read_live(files, dir)));
     const auto message = send_test_message(kernel, context.root, "");
 
     if (context.global.json) {
@@ -151,6 +159,7 @@ void run_compat(const std::vector<std::string>& words, const Context& context) {
             Json target;
             target["name"] = reports[i].name;
             target["outcome"] = apply::to_string(reports[i].outcome);
+            target["changed"] = reports[i].outcome != apply::Outcome::unchanged;
             target["line"] = grammar::format({targets[i]});
             json["targets"].push_back(std::move(target));
         }

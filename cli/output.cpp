@@ -126,7 +126,7 @@ void Output::resolution(const Resolution& resolution, std::string_view context,
     }
     for (const auto& w : resolution.warnings) {
         if (versions == VersionWarnings::hide &&
-            w.message.find("needs Linux") != std::string::npos) {
+            w.kind == Warning::Kind::needs_newer_kernel) { // by kind, never by text
             continue;
         }
         warning(w, context);

@@ -314,11 +314,22 @@ void print_status(const Status& status, std::ostream& out) {
 Command setup_status(CLI::App& app) {
     auto options = std::make_shared<StatusOptions>();
     auto* status = app.add_subcommand("status", k_description);
+    status->add_flag("--check", options->check,
+                     "Exit 1 when configfs differs from what the configuration resolves to now");
+    status
+        ->add_option_function<std::string>(
+            "--config", [o = options.get()](const std::string& v) { o->config = v; },
+            "The configuration --check compares with (default /etc/netconsole-setup.conf)")
+        ->type_name("FILE");
     status->footer(k_examples);
     return {status, [options](const Context& c) { run_status(*options, c); }};
 }
 
-void run_status(const StatusOptions& /*options*/, const Context& context) {
+void run_status(const StatusOptions& options, const Context& context) {
+    if (options.check || options.config) {
+        run_status_check(options, context);
+        return;
+    }
     const auto status = read_status(context.root);
     for (const auto& warning : status.skipped) {
         context.output.warning(warning);

@@ -23,6 +23,7 @@ _netconsole_setup_commands=(
     'status:Show netconsole'\''s module, configfs, targets, console log level and configuration'
     'cmdline:Print the kernel command-line fragment that sets up netconsole at boot'
     'modprobe:Write /etc/modprobe.d/netconsole.conf so the module gets its targets when it loads'
+    'watch:Apply the targets, then keep them right while the network changes (needs root)'
     'listen:Receive netconsole (the doctor'\''s side): reassemble, count losses, acknowledge tests'
 )
 _netconsole_setup_args_global=(
@@ -79,6 +80,7 @@ _netconsole_setup_args_apply=(
     '*--userdata=[Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable]:KEY=VALUE:'
     '--sysdata=[Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)]:LIST: _netconsole-setup_value sysdata'
     '--config=[Targets of FILE (one per line, these options) and /etc/default/netconsole; removes those it made that are no longer listed]:FILE: _netconsole-setup_value file'
+    '--dry-run[Print what it would write (the plan against configfs now); change nothing]'
 )
 _netconsole_setup_args_enable=(
     '--help[Print this help message and exit]'
@@ -114,6 +116,8 @@ _netconsole_setup_args_test=(
 _netconsole_setup_args_status=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
+    '--check[Exit 1 when configfs differs from what the configuration resolves to now]'
+    '--config=[The configuration --check compares with (default /etc/netconsole-setup.conf)]:FILE: _netconsole-setup_value file'
 )
 _netconsole_setup_args_cmdline=(
     '--help[Print this help message and exit]'
@@ -137,6 +141,17 @@ _netconsole_setup_args_modprobe=(
     '--dry-run[Show the diff, write nothing]'
     '--force[Replace files even if netconsole-setup did not write them]'
     '--remove[Remove the files netconsole-setup wrote, and only those]'
+)
+_netconsole_setup_args_watch=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    $_netconsole_setup_group_Target_options
+    '--name=[The configfs target'\''s name (default ncs-<remote IP>-<port>)]:NAME: _netconsole-setup_value target'
+    '*--userdata=[Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable]:KEY=VALUE:'
+    '--sysdata=[Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)]:LIST: _netconsole-setup_value sysdata'
+    '--dry-run[Print on stdout what it would change, each time; write nothing]'
+    '--event-buffer=[Receive buffer of the rtnetlink event socket in bytes (default 1 MiB)]:BYTES:'
+    '--config=[Targets of FILE, /etc/default/netconsole and /etc/sysconfig/netconsole, as apply --config; SIGHUP reads them again]:FILE: _netconsole-setup_value file'
 )
 _netconsole_setup_args_listen=(
     '--help[Print this help message and exit]'

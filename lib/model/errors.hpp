@@ -47,8 +47,14 @@ private:
 
 /// Something the user should know that does not stop the operation.
 struct Warning {
+    /// What it is about, so callers choose warnings by kind, never by their text.
+    enum class Kind {
+        general,
+        needs_newer_kernel, ///< a feature of a newer kernel than some have (check())
+    };
     std::string message;
     std::string hint;
+    Kind kind = Kind::general;
     bool operator==(const Warning&) const = default;
 };
 

@@ -59,18 +59,18 @@ void validate(const Target& t) {
 std::vector<Warning> check(const Target& t) {
     std::vector<Warning> warnings;
     if (t.release) {
-        warnings.push_back({"release ('r') needs Linux 6.6 or newer", {}});
+        warnings.push_back({"release ('r') needs Linux 6.6 or newer", {}, Warning::Kind::needs_newer_kernel});
     }
     if (t.device_mac()) {
-        warnings.push_back({"choosing the device by MAC needs Linux 6.15 or newer", {}});
+        warnings.push_back({"choosing the device by MAC needs Linux 6.15 or newer", {}, Warning::Kind::needs_newer_kernel});
     }
     if (!t.userdata.empty()) {
-        warnings.push_back({"userdata needs Linux 6.9 or newer", {}});
+        warnings.push_back({"userdata needs Linux 6.9 or newer", {}, Warning::Kind::needs_newer_kernel});
     }
     if (t.sysdata.msgid) {
-        warnings.push_back({"sysdata msgid needs Linux 6.17 or newer", {}});
+        warnings.push_back({"sysdata msgid needs Linux 6.17 or newer", {}, Warning::Kind::needs_newer_kernel});
     } else if (t.sysdata.any()) {
-        warnings.push_back({"sysdata needs Linux 6.15 or newer", {}});
+        warnings.push_back({"sysdata needs Linux 6.15 or newer", {}, Warning::Kind::needs_newer_kernel});
     }
     if ((!t.userdata.empty() || t.sysdata.any()) && !t.extended) {
         warnings.push_back({"userdata and sysdata are only sent by extended targets",

@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace ncs::persist {
 namespace {
 
@@ -84,9 +87,9 @@ std::vector<ConfigLine> parse_config_text(std::string_view text, std::string_vie
     return lines;
 }
 
-std::vector<std::string> parse_netconsole_opts(std::string_view text, std::string_view source) {
-    constexpr std::string_view k_name = "NETCONSOLE_OPTS=";
-    std::vector<std::string> result;
+std::vector<ShellAssignment> parse_shell_assignments(std::string_view text, std::string_view source,
+                                                    const std::vector<std::string_view>& names) {
+    std::vector<ShellAssignment> result;
     std::size_t number = 0;
     while (!text.empty()) {
         ++number;
@@ -102,29 +105,75 @@ std::vector<std::string> parse_netconsole_opts(std::string_view text, std::strin
                 line.remove_prefix(1);
             }
         }
-        if (!line.starts_with(k_name)) {
+        const auto equals = line.find('=');
+        if (equals == std::string_view::npos || equals == 0) {
             continue;
         }
-        const auto value = line.substr(k_name.size());
+        const auto name = line.substr(0, equals);
+        const bool is_name =
+            std::all_of(name.begin(), name.end(),
+                        [](char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); }) &&
+            std::isdigit(static_cast<unsigned char>(name.front())) == 0;
+        if (!is_name || std::find(names.begin(), names.end(), name) == names.end()) {
+            continue;
+        }
+        const auto value = line.substr(equals + 1);
         // Single-quoted text is literal; anywhere else $ and ` would expand.
         bool in_single = false;
         for (const char c : value) {
             if (c == '\'') {
                 in_single = !in_single;
             } else if (!in_single && (c == '$' || c == '`')) {
-                fail(source, number, "NETCONSOLE_OPTS uses shell expansion, which is not supported");
+                fail(source, number,
+                     fmt::format("{} uses shell expansion, which is not supported", name));
             }
         }
         const auto words = split_words(value, source, number);
         if (words.size() > 1) {
-            fail(source, number, "NETCONSOLE_OPTS needs quotes around a value with spaces");
+            fail(source, number, fmt::format("{} needs quotes around a value with spaces", name));
         }
-        result.clear();
-        if (!words.empty()) {
-            result = split_words(words.front(), source, number);
+        result.push_back({std::string(name), words.empty() ? std::string() : words.front(), number});
+    }
+    return result;
+}
+
+std::vector<std::string> parse_netconsole_opts(std::string_view text, std::string_view source) {
+    std::vector<std::string> result;
+    for (const auto& a : parse_shell_assignments(text, source, {"NETCONSOLE_OPTS"})) {
+        {
+            result = split_words(a.value, source, a.line);
         }
     }
     return result;
+}
+
+RedHatNetconsole parse_redhat_netconsole(std::string_view text, std::string_view source) {
+    RedHatNetconsole config;
+    const std::vector<std::string_view> names{"SYSLOGADDR", "SYSLOGPORT", "SYSLOGMACADDR", "DEV",
+                                              "LOCALPORT"};
+    for (auto& a : parse_shell_assignments(text, source, names)) {
+        std::optional<ShellAssignment>* slot = nullptr;
+        if (a.name == "SYSLOGADDR") {
+            slot = &config.syslogaddr;
+        } else if (a.name == "SYSLOGPORT") {
+            slot = &config.syslogport;
+        } else if (a.name == "SYSLOGMACADDR") {
+            slot = &config.syslogmacaddr;
+        } else if (a.name == "DEV") {
+            slot = &config.dev;
+        } else if (a.name == "LOCALPORT") {
+            slot = &config.localport;
+        }
+        if (slot != nullptr) {
+            // The script tests [ -z "$VAR" ]: an empty value is no value.
+            if (a.value.empty()) {
+                slot->reset();
+            } else {
+                *slot = std::move(a);
+            }
+        }
+    }
+    return config;
 }
 
 } // namespace ncs::persist

@@ -679,4 +679,193 @@ std::vector<LinkAddress> Netlink::addresses(IpFamily family) {
     return result;
 }
 
+// --- Events (issue 13: watch) ------------------------------------------------------
+
+namespace {
+
+constexpr int k_monitor_rcvbuf = 1024 * 1024;
+
+std::optional<IpFamily> family_from(int af) {
+    if (af == AF_INET) {
+        return IpFamily::v4;
+    }
+    if (af == AF_INET6) {
+        return IpFamily::v6;
+    }
+    return std::nullopt;
+}
+
+/// The event of one message; nullopt for a type this monitor does not follow.
+std::optional<NetworkEvent> convert_event(nlmsghdr* hdr) {
+    NetworkEvent event;
+    const int type = hdr->nlmsg_type;
+    switch (type) {
+    case RTM_NEWLINK: case RTM_DELLINK: event.kind = NetworkEvent::Kind::link; break;
+    case RTM_NEWADDR: case RTM_DELADDR: event.kind = NetworkEvent::Kind::address; break;
+    case RTM_NEWROUTE: case RTM_DELROUTE: event.kind = NetworkEvent::Kind::route; break;
+    case RTM_NEWNEIGH: case RTM_DELNEIGH: event.kind = NetworkEvent::Kind::neighbour; break;
+    case RTM_NEWRULE: case RTM_DELRULE: event.kind = NetworkEvent::Kind::rule; break;
+    default: return std::nullopt;
+    }
+    event.removed = type == RTM_DELLINK || type == RTM_DELADDR || type == RTM_DELROUTE ||
+                    type == RTM_DELNEIGH || type == RTM_DELRULE;
+    if (event.kind == NetworkEvent::Kind::rule) {
+        // struct fib_rule_hdr starts with the family, like struct rtgenmsg.
+        if (hdr->nlmsg_len > sizeof(nlmsghdr)) { // the header is already aligned
+            event.family = family_from(reinterpret_cast<const unsigned char*>(hdr)[sizeof(nlmsghdr)]);
+        }
+        return event;
+    }
+    MessagePtr msg(nlmsg_convert(hdr));
+    if (!msg) {
+        throw NetlinkError("netlink monitor: nlmsg_convert", 0, "out of memory", {});
+    }
+    nlmsg_set_proto(msg.get(), NETLINK_ROUTE); // nl_msg_parse finds its parser by protocol
+    bool parsed = false;
+    struct Sink {
+        NetworkEvent* event;
+        bool* parsed;
+    } sink{&event, &parsed};
+    nl_msg_parse(
+        msg.get(),
+        [](nl_object* obj, void* arg) {
+            auto* s = static_cast<Sink*>(arg);
+            auto& e = *s->event;
+            if (is_type(obj, "route/link")) {
+                e.link = convert_link(reinterpret_cast<rtnl_link*>(obj));
+            } else if (is_type(obj, "route/addr")) {
+                auto* a = reinterpret_cast<rtnl_addr*>(obj);
+                e.family = family_from(rtnl_addr_get_family(a));
+                e.address.ifindex = rtnl_addr_get_ifindex(a);
+                e.address.prefix_length = static_cast<unsigned>(rtnl_addr_get_prefixlen(a));
+                if (auto local = to_ip(rtnl_addr_get_local(a))) {
+                    e.address.address = *local;
+                }
+            } else if (is_type(obj, "route/route")) {
+                auto* r = reinterpret_cast<rtnl_route*>(obj);
+                e.family = family_from(rtnl_route_get_family(r));
+                e.route = convert_route(r);
+                nl_addr* dst = rtnl_route_get_dst(r);
+                e.route_prefix = dst != nullptr ? nl_addr_get_prefixlen(dst) : 0;
+                if (auto d = to_ip(dst)) {
+                    e.route_destination = *d;
+                } else if (e.family) {
+                    e.route_destination = IpAddress::any(*e.family); // default route
+                }
+            } else if (is_type(obj, "route/neigh")) {
+                auto* n = reinterpret_cast<rtnl_neigh*>(obj);
+                e.family = family_from(rtnl_neigh_get_family(n));
+                e.neighbour = convert_neighbour(n);
+            } else {
+                return;
+            }
+            *s->parsed = true;
+        },
+        &sink);
+    if (!parsed) {
+        return std::nullopt; // e.g. a bridge FDB entry (AF_BRIDGE) on RTNLGRP_NEIGH
+    }
+    return event;
+}
+
+} // namespace
+
+std::string describe(const NetworkEvent& event) {
+    const char* verb = event.removed ? "removed" : "new";
+    switch (event.kind) {
+    case NetworkEvent::Kind::link:
+        return fmt::format("{} link {} (ifindex {}) {}{}{}", verb, event.link.name,
+                           event.link.ifindex, event.link.is_up() ? "up" : "down",
+                           event.link.has_carrier() ? "" : " no-carrier",
+                           event.link.master != 0 ? fmt::format(" master {}", event.link.master)
+                                                  : std::string());
+    case NetworkEvent::Kind::address:
+        return fmt::format("{} address {}/{} ifindex {}", verb, event.address.address,
+                           event.address.prefix_length, event.address.ifindex);
+    case NetworkEvent::Kind::route:
+        return fmt::format("{} route {}/{}{} ifindex {} table {}", verb, event.route_destination,
+                           event.route_prefix,
+                           event.route.gateway ? fmt::format(" via {}", *event.route.gateway)
+                                               : std::string(),
+                           event.route.oif, event.route.table);
+    case NetworkEvent::Kind::neighbour:
+        return fmt::format("{} neighbour {} ifindex {} {} {}", verb, event.neighbour.destination,
+                           event.neighbour.ifindex,
+                           event.neighbour.lladdr ? event.neighbour.lladdr->to_string()
+                                                  : std::string("(no MAC)"),
+                           neighbour_state_name(event.neighbour.state));
+    case NetworkEvent::Kind::rule:
+        return fmt::format("{} routing rule", verb);
+    case NetworkEvent::Kind::overrun:
+        return "events were lost (ENOBUFS)";
+    }
+    return "?";
+}
+
+struct NetlinkMonitor::Impl {
+    SocketPtr socket;
+    std::vector<char> buffer = std::vector<char>(64 * 1024);
+};
+
+NetlinkMonitor::NetlinkMonitor(int receive_buffer) : m_impl(std::make_unique<Impl>()) {
+    SocketPtr sk = open_socket("netlink monitor");
+    nl_socket_disable_seq_check(sk.get());
+    for (const int group : {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR,
+                            RTNLGRP_IPV4_ROUTE, RTNLGRP_IPV6_ROUTE, RTNLGRP_NEIGH,
+                            RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE}) {
+        if (const int err = nl_socket_add_membership(sk.get(), group); err < 0) {
+            throw_local(fmt::format("netlink monitor: join group {}", group), err);
+        }
+    }
+    if (const int err = nl_socket_set_nonblocking(sk.get()); err < 0) {
+        throw_local("netlink monitor: O_NONBLOCK", err);
+    }
+    const int size = receive_buffer > 0 ? receive_buffer : k_monitor_rcvbuf;
+    // SO_RCVBUF directly: the kernel doubles it and enforces its minimum.
+    setsockopt(nl_socket_get_fd(sk.get()), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    m_impl->socket = std::move(sk);
+}
+
+NetlinkMonitor::~NetlinkMonitor() = default;
+
+int NetlinkMonitor::fd() const noexcept { return nl_socket_get_fd(m_impl->socket.get()); }
+
+std::size_t NetlinkMonitor::read(std::vector<NetworkEvent>& events) {
+    std::size_t count = 0;
+    const int fd = this->fd();
+    for (;;) {
+        const ssize_t n = recv(fd, m_impl->buffer.data(), m_impl->buffer.size(), MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                return count;
+            }
+            if (errno == ENOBUFS) {
+                NetworkEvent overrun;
+                overrun.kind = NetworkEvent::Kind::overrun;
+                events.push_back(std::move(overrun));
+                ++count;
+                continue; // the socket is usable again; read what is left
+            }
+            throw NetlinkError("netlink monitor: recv", errno, {}, {});
+        }
+        // NLMSG_OK/NLMSG_NEXT by hand: the macros' casts do not pass -Werror.
+        const auto total = static_cast<std::size_t>(n);
+        std::size_t offset = 0;
+        while (offset + sizeof(nlmsghdr) <= total) {
+            auto* hdr = reinterpret_cast<nlmsghdr*>(m_impl->buffer.data() + offset);
+            if (hdr->nlmsg_len < sizeof(nlmsghdr) || offset + hdr->nlmsg_len > total) {
+                break; // truncated: the rest of this datagram is lost
+            }
+            ++count;
+            if (auto event = convert_event(hdr)) {
+                events.push_back(std::move(*event));
+            }
+            offset += (hdr->nlmsg_len + 3U) & ~std::size_t{3};
+        }
+    }
+}
+
 } // namespace ncs

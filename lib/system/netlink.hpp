@@ -184,4 +184,57 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+// --- Events (issue 13: watch) ------------------------------------------------------
+// A socket subscribed to the rtnetlink groups that can change a target's route,
+// source, device or next-hop MAC, read without blocking; each message becomes one
+// plain NetworkEvent.
+
+/// One rtnetlink notification, as a plain struct.
+struct NetworkEvent {
+    enum class Kind {
+        link,      ///< RTM_NEWLINK/DELLINK: link
+        address,   ///< RTM_NEWADDR/DELADDR: address
+        route,     ///< RTM_NEWROUTE/DELROUTE: route_destination/route_prefix, route
+        neighbour, ///< RTM_NEWNEIGH/DELNEIGH: neighbour
+        rule,      ///< RTM_NEWRULE/DELRULE (policy routing): family only
+        overrun,   ///< ENOBUFS: the kernel dropped events; resynchronise from a dump
+    };
+    Kind kind = Kind::overrun;
+    bool removed = false;             ///< a DEL message
+    std::optional<IpFamily> family;   ///< address/route/neighbour/rule family, when known
+    Link link;
+    LinkAddress address;
+    IpAddress route_destination;      ///< with route_prefix: the prefix the route covers
+    unsigned route_prefix = 0;
+    Route route;
+    Neighbour neighbour;
+};
+
+/// "link eth0 (3) up", "route 10.0.0.0/8 via 192.0.2.1 dev 3", ...: for -v.
+std::string describe(const NetworkEvent& event);
+
+/// The subscription. Not thread-safe.
+class NetlinkMonitor {
+public:
+    /// Joins RTNLGRP_LINK, IPV4/IPV6_IFADDR, IPV4/IPV6_ROUTE, NEIGH and IPV4/IPV6_RULE on a
+    /// non-blocking socket; receive_buffer (bytes, 0: 1 MiB) is its SO_RCVBUF. Throws
+    /// NetlinkError.
+    explicit NetlinkMonitor(int receive_buffer = 0);
+    ~NetlinkMonitor();
+    NetlinkMonitor(const NetlinkMonitor&) = delete;
+    NetlinkMonitor& operator=(const NetlinkMonitor&) = delete;
+
+    /// The socket, for poll/epoll (readable when events wait).
+    int fd() const noexcept;
+
+    /// Reads every message waiting, without blocking, appending one event per message
+    /// (an overrun event when the kernel dropped some). Returns how many it read.
+    /// Throws NetlinkError on a socket failure.
+    std::size_t read(std::vector<NetworkEvent>& events);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
 } // namespace ncs

@@ -6,6 +6,8 @@
 #include "system/shared_library.hpp"
 #include "system/udp.hpp"
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,35 @@ private:
     Journal(SharedLibrary library, SendFunction* function) : m_library(std::move(library)), m_send(function) {}
     SharedLibrary m_library;
     SendFunction* m_send;
+};
+
+/// systemd's service notifications (sd_notify(3)) for a Type=notify service (watch):
+/// READY=1 after the first apply, WATCHDOG=1 while alive, STOPPING=1. libsystemd is
+/// opened only when systemd asked for notifications (NOTIFY_SOCKET is set).
+class ServiceNotifier {
+public:
+    /// Inactive unless NOTIFY_SOCKET is set; then opens libsystemd.so.0. Throws
+    /// OperationError when systemd asked but libsystemd is missing.
+    static ServiceNotifier from_environment();
+
+    /// Whether notifications go anywhere.
+    bool active() const noexcept { return m_notify != nullptr; }
+
+    /// sd_notify(0, state), e.g. "READY=1\nSTATUS=watching 2 targets". Nothing when
+    /// inactive. A failure is ignored, as systemd's own callers do.
+    void notify(const std::string& state) const;
+
+    /// Half the watchdog timeout (WATCHDOG_USEC for this process), the interval at
+    /// which to send WATCHDOG=1; nullopt when there is no watchdog.
+    std::optional<std::chrono::microseconds> watchdog_interval() const;
+
+private:
+    using NotifyFunction = int(int, const char*);
+    using WatchdogFunction = int(int, unsigned long long*);
+    ServiceNotifier() = default;
+    std::optional<SharedLibrary> m_library;
+    NotifyFunction* m_notify = nullptr;
+    WatchdogFunction* m_watchdog = nullptr;
 };
 
 } // namespace ncs

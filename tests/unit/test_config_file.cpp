@@ -93,3 +93,40 @@ TEST_CASE("NETCONSOLE_OPTS that needs a shell is refused", "[config_file]") {
     // Single quotes keep a '$' literal.
     CHECK(parse_netconsole_opts("NETCONSOLE_OPTS='@a$b'\n", "d") == Words{"@a$b"});
 }
+
+TEST_CASE("Red Hat's /etc/sysconfig/netconsole gives its five variables", "[config_file]") {
+    using ncs::persist::parse_redhat_netconsole;
+    // As initscripts ships it (all commented), then set by the administrator.
+    const auto config = parse_redhat_netconsole("# This is the configuration file for the\n"
+                                                "# netconsole service.\n"
+                                                "# LOCALPORT=6666\n"
+                                                "# DEV=\n"
+                                                "SYSLOGADDR=192.0.2.5\n"
+                                                "SYSLOGPORT=\"6666\"\n"
+                                                "export DEV='eth1'\n"
+                                                "SYSLOGMACADDR=02:00:00:00:00:05\n"
+                                                "OTHER=$(not ours)\n",
+                                                "/etc/sysconfig/netconsole");
+    REQUIRE(config.syslogaddr);
+    CHECK(config.syslogaddr->value == "192.0.2.5");
+    CHECK(config.syslogaddr->line == 5);
+    CHECK(config.syslogport->value == "6666");
+    CHECK(config.dev->value == "eth1");
+    CHECK(config.syslogmacaddr->value == "02:00:00:00:00:05");
+    CHECK_FALSE(config.localport);
+    CHECK(parse_redhat_netconsole("", "s") == ncs::persist::RedHatNetconsole{});
+}
+
+TEST_CASE("Red Hat variables: the last wins, empty is unset, the shell is refused",
+          "[config_file]") {
+    using ncs::persist::parse_redhat_netconsole;
+    CHECK(parse_redhat_netconsole("SYSLOGADDR=a\nSYSLOGADDR=b\n", "s").syslogaddr->value == "b");
+    CHECK_FALSE(parse_redhat_netconsole("SYSLOGADDR=a\nSYSLOGADDR=\n", "s").syslogaddr);
+    CHECK_THROWS_WITH(parse_redhat_netconsole("SYSLOGADDR=$HOST\n", "s"),
+                      "s:1: SYSLOGADDR uses shell expansion, which is not supported");
+    CHECK_THROWS_WITH(parse_redhat_netconsole("\nDEV=eth0 eth1\n", "s"),
+                      "s:2: DEV needs quotes around a value with spaces");
+    // NETCONSOLE_OPTS's reader ignores the Red Hat names and the reverse.
+    CHECK(parse_netconsole_opts("SYSLOGADDR=`x`\n", "d").empty());
+    CHECK_FALSE(parse_redhat_netconsole("NETCONSOLE_OPTS=$x\n", "s").syslogaddr);
+}

@@ -1,0 +1,242 @@
+#include "watch.hpp"
+
+#include "apply.hpp"
+#include "apply_config.hpp"
+#include "reconcile_run.hpp"
+#include "apply/prepare.hpp"
+#include "reconcile/watch.hpp"
+#include "resolve/resolver.hpp"
+#include "system/configfs.hpp"
+#include "system/systemd.hpp"
+#include "target_options.hpp"
+
+#include <CLI/App.hpp>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <charconv>
+#include <memory>
+#include <ostream>
+#include <set>
+#include <utility>
+
+namespace ncs::cli {
+namespace {
+
+constexpr const char* k_description =
+    "Apply the targets, then keep them right while the network changes (needs root)";
+
+constexpr const char* k_examples = R"(Examples:
+  # follow the route, source and next-hop MAC of one target
+  netconsole-setup watch --to 192.0.2.5 --name doctor
+  # show what it would change, write nothing
+  netconsole-setup watch --to 192.0.2.5 --name doctor --dry-run
+  # the boot configuration, as netconsole-setup-watch.service runs it
+  netconsole-setup watch --config /etc/netconsole-setup.conf
+
+Runs in the foreground until SIGTERM or SIGINT, which leave the targets as they are.
+One line per change on stderr; -v also shows every event considered. A target
+that cannot be resolved is left as it is and tried again with backoff.)";
+
+struct WatchOptions {
+    TargetOptions target;
+    std::optional<std::string> name;
+    std::vector<std::string> userdata;
+    std::optional<std::string> sysdata;
+    bool dry_run = false;
+    std::optional<std::string> event_buffer;
+    std::optional<std::string> config;
+};
+
+class Sink final : public reconcile::WatchSink {
+public:
+    Sink(const Context& context, bool dry_run, const ServiceNotifier& notifier)
+        : m_context(context), m_dry_run(dry_run), m_notifier(notifier) {}
+
+    void ready() override {
+        m_context.output.note(m_dry_run ? "watching (dry run: nothing is written)" : "watching");
+        m_notifier.notify("READY=1\nSTATUS=watching the network for the targets");
+    }
+
+    void event(const NetworkEvent& event, const std::vector<std::string>& concerned) override {
+        if (!m_context.global.verbose) {
+            return;
+        }
+        m_context.output.status() << fmt::format(
+            "{}: event: {}{}\n", k_program, describe(event),
+            concerned.empty() ? std::string(" (concerns no target)")
+                              : fmt::format(" (concerns {})", fmt::join(concerned, ", ")));
+    }
+
+    void planned(const reconcile::Plan& plan, bool, std::chrono::microseconds elapsed,
+                 std::chrono::microseconds after_debounce) override {
+        // A warning is shown when it first appears, not at every re-plan.
+        std::set<std::pair<std::string, std::string>> shown;
+        for (const auto& w : plan.warnings) {
+            const auto key = std::pair{w.target, w.warning.message};
+            shown.insert(key);
+            if (w.kind == reconcile::WarningKind::needs_newer_kernel ||
+                m_shown.count(key) != 0) {
+                continue; // the plan fails with the version a missing feature needs
+            }
+            m_context.output.warning(w.warning, w.target);
+        }
+        for (const auto& t : plan.targets) {
+            // Targets not re-planned keep their warnings.
+            for (const auto& key : m_shown) {
+                if (key.first != t.name) {
+                    shown.insert(key);
+                }
+            }
+        }
+        m_shown = std::move(shown);
+        // Dry run: the plan is the command's result (stdout); otherwise a log on stderr.
+        auto& out = m_dry_run ? m_context.output.result() : m_context.output.status();
+        const char* verb = m_dry_run ? "would " : "";
+        for (const auto& t : plan.targets) {
+            using Kind = reconcile::TargetPlan::Kind;
+            if (t.kind == Kind::create) {
+                std::vector<std::string> values;
+                for (const auto& c : t.changes) {
+                    if (c.attribute != "enabled") {
+                        values.push_back(fmt::format("{} {}", c.attribute, c.after));
+                    }
+                }
+                out << fmt::format("target {}: {}create: {}\n", t.name, verb,
+                                   fmt::join(values, ", "));
+            } else if (t.kind == Kind::update) {
+                for (const auto& c : t.changes) {
+                    out << fmt::format("target {}: {}{}\n", t.name,
+                                       m_dry_run ? "would change " : "", change_text(c));
+                }
+            }
+        }
+        out.flush();
+        if (elapsed.count() > 0 && m_context.global.verbose) {
+            m_context.output.status() << fmt::format(
+                "{}: planned {} target(s) {:.3f} ms after the burst's first event ({:.3f} ms "
+                "after the debounce)\n",
+                k_program, plan.targets.size(),
+                std::chrono::duration<double, std::milli>(elapsed).count(),
+                std::chrono::duration<double, std::milli>(after_debounce).count());
+        }
+    }
+
+    void failed(const std::string& message, const std::string& hint) override {
+        m_context.output.warning({message, hint});
+    }
+
+    void alive() override { m_notifier.notify("WATCHDOG=1"); }
+
+    void reloaded(const std::optional<std::string>& error) override {
+        if (error) {
+            m_context.output.warning({fmt::format("the configuration was not read again: {}",
+                                                  *error),
+                                      "the targets stay as they are"});
+        } else {
+            m_context.output.note("configuration read again");
+        }
+    }
+
+private:
+    const Context& m_context;
+    bool m_dry_run;
+    const ServiceNotifier& m_notifier;
+    std::set<std::pair<std::string, std::string>> m_shown; ///< (target, warning) shown
+};
+
+int parse_buffer(std::string_view text) {
+    int value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc{} || ptr != end || value < 1) {
+        throw InputError(fmt::format("--event-buffer: '{}' is not a size in bytes", text),
+                         "a positive number of bytes; the kernel raises a tiny one to its minimum");
+    }
+    return value;
+}
+
+void run_watch(const WatchOptions& options, const Context& context) {
+    reconcile::WatchOptions watch;
+    watch.dry_run = options.dry_run;
+    if (options.event_buffer) {
+        watch.receive_buffer = parse_buffer(*options.event_buffer);
+    }
+    // Everything the user typed is checked before anything is touched.
+    reconcile::LoadDesired load;
+    if (options.config) {
+        if (!options.target.to.empty() || options.name || !options.userdata.empty() ||
+            options.sysdata) {
+            throw InputError("--config takes the targets from the file only",
+                             "put the options on the file's lines");
+        }
+        const auto first = read_configuration(*options.config, context);
+        if (!first.note.empty()) {
+            context.output.note(first.note);
+        }
+        load = [file = *options.config, &context] {
+            return read_configuration(file, context).targets;
+        };
+    } else {
+        auto desired =
+            desired_from_options(options.target, options.name, options.userdata, options.sysdata);
+        load = [desired] { return desired; };
+    }
+    // A dry run only reads configfs (under --root too); otherwise the kernel changes.
+    std::unique_ptr<SystemConfigfsFiles> files;
+    if (options.dry_run) {
+        files = std::make_unique<SystemConfigfsFiles>(context.root);
+    } else {
+        const auto kernel = require_kernel_admin(context, "watch");
+        for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
+            context.output.step({step, {}});
+        }
+        files = std::make_unique<SystemConfigfsFiles>(kernel);
+    }
+    const reconcile::ResolveOne resolve = [&context](const TargetRequest& request) {
+        return resolve_all({request}, context.root).front();
+    };
+    const auto notifier = ServiceNotifier::from_environment();
+    Sink sink(context, options.dry_run, notifier);
+    reconcile::watch(load, resolve, *files, netconsole_dir(context.root), watch, sink);
+    notifier.notify("STOPPING=1");
+}
+
+} // namespace
+
+Command setup_watch(CLI::App& app) {
+    auto options = std::make_shared<WatchOptions>();
+    auto* watch = app.add_subcommand("watch", k_description);
+    add_target_options(*watch, options->target);
+    watch
+        ->add_option_function<std::string>(
+            "--name", [o = options.get()](const std::string& v) { o->name = v; },
+            "The configfs target's name (default ncs-<remote IP>-<port>)")
+        ->type_name("NAME");
+    watch->add_option("--userdata", options->userdata,
+                      "Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
+    watch
+        ->add_option_function<std::string>(
+            "--sysdata", [o = options.get()](const std::string& v) { o->sysdata = v; },
+            "Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)")
+        ->type_name("LIST");
+    watch->add_flag("--dry-run", options->dry_run,
+                    "Print on stdout what it would change, each time; write nothing");
+    watch
+        ->add_option_function<std::string>(
+            "--event-buffer", [o = options.get()](const std::string& v) { o->event_buffer = v; },
+            "Receive buffer of the rtnetlink event socket in bytes (default 1 MiB)")
+        ->type_name("BYTES");
+    watch
+        ->add_option_function<std::string>(
+            "--config", [o = options.get()](const std::string& v) { o->config = v; },
+            "Targets of FILE, /etc/default/netconsole and /etc/sysconfig/netconsole, as "
+            "apply --config; SIGHUP reads them again")
+        ->type_name("FILE");
+    watch->footer(k_examples);
+    return {watch, [options](const Context& c) { run_watch(*options, c); }};
+}
+
+} // namespace ncs::cli

@@ -1,0 +1,84 @@
+#pragma once
+// netconsole-setup watch: keep configfs targets right while the network changes.
+// Subscribed to rtnetlink (lib/system/netlink.hpp's NetlinkMonitor), it re-resolves
+// a target only when an event can change its route, source, device or next-hop MAC
+// (affects(), pure), coalesces bursts with a debounce, resynchronises everything on
+// overrun, and retries unresolvable targets with backoff, never disabling them.
+// Writes go through reconcile::plan/apply_plan; the library never prints: the
+// caller's WatchSink reports.
+
+#include "reconcile/reconcile.hpp"
+#include "system/netlink.hpp"
+#include "system/root.hpp"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ncs::reconcile {
+
+/// What a watched target currently depends on, from its last resolution.
+struct Watched {
+    IpAddress remote;
+    std::string dev_name;               ///< the device it leaves by
+    int ifindex = 0;                    ///< of dev_name when resolved; 0: unknown
+    std::optional<IpAddress> next_hop;  ///< gateway, or remote when on-link
+    std::optional<MacAddress> remote_mac;
+    std::optional<IpAddress> local_ip;  ///< the source it sends from, when known
+    bool resolved = false;              ///< false: the last resolution failed
+};
+
+/// Pure: whether event can change what target resolves to (so it must be resolved
+/// again). An overrun and a routing rule of its family always can; a route when its
+/// prefix covers the remote or the next hop; an address on its device or equal to its
+/// source; a link with its index or its device's name; a neighbour entry of its next
+/// hop on its device whose MAC differs or that went away or failed. An unresolved
+/// target is concerned by every link, address, route and rule event of its family.
+bool affects(const NetworkEvent& event, const Watched& target);
+
+struct WatchOptions {
+    std::chrono::milliseconds debounce{30};
+    std::chrono::milliseconds first_retry{1000};
+    std::chrono::milliseconds max_retry{60000};
+    bool dry_run = false;  ///< plan and report, write nothing (assume the plan applied)
+    int receive_buffer = 0; ///< SO_RCVBUF of the event socket; 0: the default
+};
+
+/// What the watcher reports; implemented by the CLI.
+class WatchSink {
+public:
+    virtual ~WatchSink() = default;
+    /// The first plan was applied (or shown): the service is ready.
+    virtual void ready() = 0;
+    /// An event, and the targets it concerns (empty: none), for -v.
+    virtual void event(const NetworkEvent& event, const std::vector<std::string>& concerned) = 0;
+    /// A plan and whether it was applied (false under dry_run). elapsed: from the
+    /// first event of the burst (zero for the first apply and retries) to the plan
+    /// made (and applied); after_debounce: the same from the end of the debounce
+    /// (the watcher's own share: resolution, plan, writes).
+    virtual void planned(const Plan& plan, bool applied, std::chrono::microseconds elapsed,
+                         std::chrono::microseconds after_debounce) = 0;
+    /// A reconcile failed (the kernel refused a write: everything was undone); the
+    /// watcher goes on and retries.
+    virtual void failed(const std::string& message, const std::string& hint) = 0;
+    /// Once a second at most, while running: for the systemd watchdog.
+    virtual void alive() = 0;
+    /// SIGHUP: the configuration was read again (or could not be: message).
+    virtual void reloaded(const std::optional<std::string>& error) = 0;
+};
+
+/// Reads the desired targets (the configuration); throws InputError for bad input.
+using LoadDesired = std::function<std::vector<DesiredTarget>()>;
+
+/// Resolves one desired target; throws InputError/OperationError/NetlinkError.
+using ResolveOne = std::function<Resolution(const TargetRequest&)>;
+
+/// Runs until SIGTERM or SIGINT (returns 0, targets left as they are). The first load
+/// is validated and applied before ready(); an error then is thrown (InputError,
+/// OperationError) so the caller exits non-zero. Later errors are reported to sink.
+int watch(const LoadDesired& load, const ResolveOne& resolve, ConfigfsFiles& files,
+          const std::filesystem::path& dir, const WatchOptions& options, WatchSink& sink);
+
+} // namespace ncs::reconcile

@@ -1,0 +1,250 @@
+#!/bin/bash
+# netns tier, `watch` (issue 13): real rtnetlink events in a topology of its own.
+#   watch-case.sh CASE /path/to/netconsole-setup
+# This machine's kernel has no netconsole configfs, so the watcher runs with
+# --dry-run: it prints on stdout the plan it would apply, assuming each plan applied,
+# and the cases assert on those lines. Exit 0 pass, 1 fail, 77 skip (1 under CI=true).
+set -u
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=topology.sh
+. "$HERE/topology.sh"
+
+CASE="${1:?usage: watch-case.sh CASE BINARY}"
+BIN="${2:?usage: watch-case.sh CASE BINARY}"
+[ -x "$BIN" ] || { echo "FAIL: no binary at $BIN" >&2; exit 1; }
+
+FAILED=0
+WATCH_PID="" WOUT="" WERR=""
+fail() { echo "FAIL [$CASE]: $*" >&2; FAILED=1; }
+
+stop_watch() {
+    [ -n "$WATCH_PID" ] || return 0
+    kill -TERM "$WATCH_PID" 2>/dev/null
+    wait "$WATCH_PID"
+    local rc=$?
+    WATCH_PID=""
+    [ "$rc" -eq 0 ] || fail "watch exited $rc after SIGTERM, expected 0"
+}
+
+cleanup() {
+    if [ -n "$WATCH_PID" ]; then
+        kill -KILL "$WATCH_PID" 2>/dev/null
+        wait "$WATCH_PID" 2>/dev/null
+    fi
+    rm -f -- "$WOUT" "$WERR"
+    topo_cleanup
+}
+
+# start_watch ARGS...: netconsole-setup -v watch --dry-run ARGS in the patient.
+start_watch() {
+    WOUT="$(mktemp)" WERR="$(mktemp)"
+    ip netns exec "$NS_P" "$BIN" -v watch --dry-run "$@" >"$WOUT" 2>"$WERR" &
+    WATCH_PID=$!
+    wait_for "$WERR" "note: watching" || fail "watch did not start"
+}
+
+# wait_for FILE TEXT [SECONDS]: waits until FILE has a line with TEXT.
+wait_for() {
+    local i
+    for i in $(seq $((${3:-5} * 20))); do
+        grep -qF -- "$2" "$1" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+expect_line() {
+    wait_for "$WOUT" "$1" "${2:-5}" || fail "stdout lacks '$1'"
+}
+
+count_lines() { grep -cF -- "$2" "$1"; }
+
+show() {
+    echo "--- stdout"
+    cat "$WOUT"
+    echo "--- stderr (last 30 lines)"
+    tail -n 30 "$WERR"
+}
+
+# The patient learns a changed MAC at once (no 1 s locktime between updates).
+no_locktime() {
+    ip netns exec "$NS_P" sysctl -qw net.ipv4.neigh.pa.locktime=0
+}
+
+case_watch_neighbour_mac() {
+    no_locktime
+    start_watch --to "$D4" --name w
+    expect_line "target w: would create: dev_name pa, remote_ip $D4, local_ip $P4, remote_mac $RA_MAC"
+    # The router's NIC is replaced: new MAC, announced by gratuitous ARP.
+    ip -n "$NS_R" link set ra address 02:00:00:00:00:03
+    ip netns exec "$NS_R" arping -q -U -c 1 -I ra "$R4A"
+    expect_line "target w: would change remote_mac $RA_MAC → 02:00:00:00:00:03 (gateway $R4A answered with a new MAC)"
+    # SIGHUP reads the configuration again; nothing changed, so nothing is planned.
+    kill -HUP "$WATCH_PID"
+    wait_for "$WERR" "note: configuration read again" || fail "no reload note after SIGHUP"
+    sleep 0.2
+    [ "$(count_lines "$WOUT" "would change")" -eq 1 ] || fail "a reload without change planned a change"
+    stop_watch
+}
+
+case_watch_route_replacement() {
+    # A second gateway on a link of its own, with its own MAC.
+    ip link add name pb netns "$NS_P" type veth peer name rc netns "$NS_R" || return 1
+    ip -n "$NS_P" addr add 10.3.0.2/24 dev pb
+    ip -n "$NS_R" addr add 10.3.0.1/24 dev rc
+    ip -n "$NS_P" link set pb up
+    ip -n "$NS_R" link set rc up
+    local rc_mac
+    rc_mac="$(topo_mac "$NS_R" rc)"
+    start_watch --to "$D4" --name w
+    expect_line "target w: would create:"
+    ip -n "$NS_P" route replace default via 10.3.0.1 dev pb
+    expect_line "target w: would change dev_name pa → pb (the route now leaves by pb)"
+    expect_line "target w: would change local_ip $P4 → 10.3.0.2 (the source address changed)"
+    expect_line "target w: would change remote_mac $RA_MAC → $rc_mac (gateway 10.3.0.1 answered with a new MAC)"
+    stop_watch
+}
+
+case_watch_address_replacement() {
+    ip netns exec "$NS_P" sysctl -qw net.ipv4.conf.pa.promote_secondaries=1
+    start_watch --to "$D4" --name w
+    expect_line "target w: would create:"
+    # A DHCP renew that hands out another address: the new one first, then the old
+    # one goes (promoted, so the routes stay).
+    ip -n "$NS_P" addr add 10.1.0.7/24 dev pa
+    ip -n "$NS_P" addr del "$P4/24" dev pa
+    ip -n "$NS_P" route replace default via "$R4A" dev pa
+    expect_line "target w: would change local_ip $P4 → 10.1.0.7 (the source address changed)"
+    stop_watch
+}
+
+# storm_batch FILE COUNT: COUNT unrelated host routes for `ip -batch`.
+storm_batch() {
+    local i
+    for i in $(seq 0 $(($2 - 1))); do
+        echo "route add 10.99.$((i / 250)).$((i % 250 + 1))/32 via $R4A dev pa"
+    done >"$1"
+}
+
+case_watch_route_storm() {
+    local batch
+    batch="$(mktemp)"
+    storm_batch "$batch" 3000
+    start_watch --to "$D4" --name w
+    expect_line "target w: would create:"
+    ip -n "$NS_P" -batch "$batch"
+    rm -f -- "$batch"
+    wait_for "$WERR" "10.99.11.250/32" 10 || fail "the last route event never arrived"
+    local events concerned
+    events="$(count_lines "$WERR" "event: new route 10.99.")"
+    concerned="$(count_lines "$WERR" "(concerns w)")"
+    echo "storm: $events route events seen, $concerned concerning the target"
+    [ "$events" -eq 3000 ] || fail "saw $events of 3000 route events"
+    [ "$concerned" -eq 0 ] || fail "$concerned unrelated events concerned the target"
+    [ "$(count_lines "$WOUT" "target w:")" -eq 1 ] || fail "the storm planned a change"
+    stop_watch
+}
+
+case_watch_enobufs() {
+    no_locktime
+    local batch
+    batch="$(mktemp)"
+    storm_batch "$batch" 3000
+    # A deliberately tiny receive buffer (the kernel raises it to its minimum).
+    start_watch --to "$D4" --name w --event-buffer 1
+    expect_line "target w: would create:"
+    # Stop the watcher reading while the storm overflows its buffer.
+    kill -STOP "$WATCH_PID"
+    ip -n "$NS_P" -batch "$batch"
+    rm -f -- "$batch"
+    kill -CONT "$WATCH_PID"
+    wait_for "$WERR" "event: events were lost (ENOBUFS) (concerns w)" ||
+        fail "no overrun reported"
+    wait_for "$WERR" "planned 1 target(s)" || fail "no resynchronisation after the overrun"
+    [ "$(count_lines "$WOUT" "target w:")" -eq 1 ] || fail "the resynchronisation planned a change"
+    # Still following after the overrun.
+    ip -n "$NS_R" link set ra address 02:00:00:00:00:03
+    ip netns exec "$NS_R" arping -q -U -c 1 -I ra "$R4A"
+    expect_line "target w: would change remote_mac $RA_MAC → 02:00:00:00:00:03"
+    stop_watch
+}
+
+case_watch_unresolvable() {
+    # --src pins the source; the route goes away: the target is kept and retried.
+    start_watch --to "$D4" --name w --src "$P4"
+    expect_line "target w: would create:"
+    ip -n "$NS_P" route del default
+    wait_for "$WERR" "the target is left as it is" || fail "no 'left as it is' warning"
+    ip -n "$NS_P" route add default via "$R4A"
+    sleep 0.3
+    [ "$(count_lines "$WOUT" "target w:")" -eq 1 ] || fail "the route's return planned a change"
+    stop_watch
+}
+
+case_watch_config() {
+    no_locktime
+    local conf
+    conf="$(mktemp)"
+    printf '%s\n' "# the doctor behind the router" "--to $D4 --name w --extended" >"$conf"
+    start_watch --config "$conf"
+    expect_line "target w: would create: dev_name pa, remote_ip $D4, local_ip $P4, remote_mac $RA_MAC, extended 1"
+    ip -n "$NS_R" link set ra address 02:00:00:00:00:03
+    ip netns exec "$NS_R" arping -q -U -c 1 -I ra "$R4A"
+    expect_line "target w: would change remote_mac $RA_MAC → 02:00:00:00:00:03 (gateway $R4A answered with a new MAC)"
+    # SIGHUP reads the file again: a new port is planned at once.
+    printf '%s\n' "--to $D4 --name w --extended --port 6667" >"$conf"
+    kill -HUP "$WATCH_PID"
+    expect_line "target w: would change remote_port 6666 → 6667"
+    # A broken file leaves everything as it is.
+    printf '%s\n' "--to $D4 --bogus" >"$conf"
+    kill -HUP "$WATCH_PID"
+    wait_for "$WERR" "the configuration was not read again: $conf:1:" || fail "no reload error"
+    rm -f -- "$conf"
+    stop_watch
+}
+
+case_apply_dry_run() {
+    # No privileges needed, nothing written: the plan against configfs now (none here).
+    local out rc
+    # As root first: the neighbour is resolved, a fresh entry an unprivileged run can read.
+    out="$(ip netns exec "$NS_P" "$BIN" --json apply --to "$D4" --name w --dry-run 2>/dev/null)"
+    grep -qF '"changed": true' <<<"$out" || fail "--json lacks \"changed\": true: $out"
+    out="$(ip netns exec "$NS_P" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+        "$BIN" apply --to "$D4" --name w --dry-run 2>/dev/null)"
+    rc=$?
+    [ "$rc" -eq 0 ] || fail "apply --dry-run exited $rc"
+    [ "$out" = "target w: would create: dev_name pa, remote_ip $D4, local_ip $P4, remote_mac $RA_MAC" ] ||
+        fail "apply --dry-run printed '$out'"
+}
+
+case_watch_sd_notify() {
+    # systemd's side of Type=notify: a datagram socket at NOTIFY_SOCKET.
+    command -v socat >/dev/null || topo_skip "watch_sd_notify needs socat"
+    local sock got
+    sock="$(mktemp -u)" got="$(mktemp)"
+    socat -u "UNIX-RECV:$sock" - >"$got" &
+    local socat_pid=$!
+    for _ in $(seq 40); do [ -S "$sock" ] && break; sleep 0.05; done
+    WOUT="$(mktemp)" WERR="$(mktemp)"
+    NOTIFY_SOCKET="$sock" ip netns exec "$NS_P" "$BIN" watch --dry-run --to "$D4" --name w \
+        >"$WOUT" 2>"$WERR" &
+    WATCH_PID=$!
+    wait_for "$got" "READY=1" || fail "no READY=1 on NOTIFY_SOCKET"
+    wait_for "$got" "WATCHDOG=1" 3 || fail "no WATCHDOG=1 within 3 s"
+    stop_watch
+    wait_for "$got" "STOPPING=1" || fail "no STOPPING=1 after SIGTERM"
+    kill "$socat_pid" 2>/dev/null
+    wait "$socat_pid" 2>/dev/null
+    rm -f -- "$sock" "$got"
+}
+
+topo_require
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+topo_up || { echo "FAIL: topology setup" >&2; exit 1; }
+trap cleanup EXIT
+command -v arping >/dev/null || topo_skip "watch cases need arping (iputils-arping)"
+RA_MAC="$(topo_mac "$NS_R" ra)"
+"case_$CASE"
+[ "$FAILED" -eq 0 ] || show
+exit "$FAILED"
