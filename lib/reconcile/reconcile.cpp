@@ -259,10 +259,17 @@ Live read_live(const ConfigfsFiles& files, const fs::path& dir) {
     for (const auto& name : list_targets(files, dir)) {
         live.targets.push_back(read_target(files, dir, name));
     }
-    if (!live.targets.empty()) {
-        live.features = live.targets.front().features;
-    }
+    // A kernel shows its features only in a target's directory. With none yet they
+    // are unknown: assume every one, so a plan does not refuse what the kernel may
+    // well have. apply_targets() plans again against the fresh directory its mkdir
+    // made, and refuses there (rolling back) what this kernel really lacks.
+    live.features = live.targets.empty() ? all_features() : live.targets.front().features;
     return live;
+}
+
+ConfigfsFeatures all_features() {
+    return {.release = true, .userdata = true, .transmit_errors = true, .cpu_nr = true,
+            .taskname = true, .sysdata_release = true, .msgid = true};
 }
 
 ConfigfsTarget expected_live(const Target& target, const ConfigfsFeatures& features) {

@@ -102,6 +102,10 @@ struct Plan {
 };
 
 /// What configfs holds now: the targets present, by name. A name absent here is created.
+/// Every feature a netconsole target can have: what a plan assumes before the kernel
+/// has shown its own (no target directory exists yet).
+ConfigfsFeatures all_features();
+
 struct Live {
     bool configfs = true;                ///< false: no netconsole directory (dry runs)
     std::vector<ConfigfsTarget> targets; ///< as read_target() returns them
@@ -115,7 +119,7 @@ struct Live {
 /// target the kernel's features cannot hold.
 Plan plan(const std::vector<Wanted>& wanted, const Live& live);
 
-/// Reads dir into a Live (features from the first target, or from none: all false).
+/// Reads dir into a Live (features from the first target; with none, all_features()).
 Live read_live(const ConfigfsFiles& files, const std::filesystem::path& dir);
 
 /// What configfs shows once target has been applied on a kernel with features (the

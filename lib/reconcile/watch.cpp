@@ -46,11 +46,6 @@ struct Entry {
     std::chrono::milliseconds backoff{0};
 };
 
-ConfigfsFeatures all_features() {
-    return {.release = true, .userdata = true, .transmit_errors = true, .cpu_nr = true,
-            .taskname = true, .sysdata_release = true, .msgid = true};
-}
-
 class Watcher {
 public:
     Watcher(const LoadDesired& load, const ResolveOne& resolve, ConfigfsFiles& files,

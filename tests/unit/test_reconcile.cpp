@@ -236,3 +236,36 @@ TEST_CASE("warnings are typed: userdata on a plain target, versions by kind", "[
     CHECK(count(reconcile::WarningKind::userdata_not_extended) == 1);
     CHECK(count(reconcile::WarningKind::needs_newer_kernel) == 1); // userdata
 }
+
+TEST_CASE("a first target's features are not refused before the kernel shows them",
+          "[reconcile]") {
+    // No target directory yet: the kernel has shown no feature. The vm tier found
+    // `apply --release --userdata` refused on 6.12 and 7.x this way.
+    FakeConfigfs fs; // a kernel with release and userdata
+    const auto live = reconcile::read_live(fs, FakeConfigfs::k_dir);
+    CHECK(live.features == reconcile::all_features());
+    auto t = doctor();
+    t.extended = true;
+    t.release = true;
+    t.userdata = {{"host", "patient"}};
+    const auto p = reconcile::plan({wanted(t)}, live);
+    REQUIRE(p.targets.size() == 1);
+    CHECK(p.targets[0].kind == Kind::create);
+    const auto reports = reconcile::apply_plan(fs, FakeConfigfs::k_dir, p);
+    REQUIRE(reports.size() == 1);
+    CHECK(reports[0].outcome == ncs::apply::Outcome::created);
+    CHECK(fs.value("w/release") == "1");
+    CHECK(fs.value("w/userdata/host/value") == "patient");
+}
+
+TEST_CASE("a feature the fresh target lacks is refused when applied, and undone",
+          "[reconcile]") {
+    FakeConfigfs fs;
+    fs.features = {}; // a 6.1 kernel: no release, no userdata
+    auto t = doctor();
+    t.extended = true;
+    t.release = true;
+    const auto p = reconcile::plan({wanted(t)}, reconcile::read_live(fs, FakeConfigfs::k_dir));
+    CHECK_THROWS_AS(reconcile::apply_plan(fs, FakeConfigfs::k_dir, p), ncs::OperationError);
+    CHECK_FALSE(fs.is_directory(FakeConfigfs::k_dir / "w"));
+}
