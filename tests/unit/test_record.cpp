@@ -50,7 +50,9 @@ TEST_CASE("extended header with caller= and the continuation flag") {
 }
 
 TEST_CASE("a trailing NUL of a 1000-byte datagram is dropped") {
-    const auto parsed = parse_extended(std::string("6,1,2,-;text\n\0", 14));
+    // The parse views the datagram, so the datagram outlives it.
+    const std::string datagram("6,1,2,-;text\n\0", 14);
+    const auto parsed = parse_extended(datagram);
     REQUIRE(parsed);
     CHECK(parsed->body == "text\n");
 }
