@@ -41,7 +41,8 @@ std::string reason_for(const std::string& attribute, const Target& target,
         return fmt::format("gateway {} answered with a new MAC", *next_hop);
     }
     if (attribute == "dev_name") {
-        return fmt::format("the route now leaves by {}", *target.device_name());
+        const auto* dev = target.device_name();
+        return fmt::format("the route now leaves by {}", dev != nullptr ? *dev : "another device");
     }
     if (attribute == "local_ip") {
         return "the source address changed";
@@ -279,7 +280,9 @@ ConfigfsTarget expected_live(const Target& target, const ConfigfsFeatures& featu
     if (features.release) {
         t.release = target.release;
     }
-    t.dev_name = *target.device_name();
+    if (const auto* dev = target.device_name()) {
+        t.dev_name = *dev;
+    }
     t.local_port = target.local_port;
     t.remote_port = target.remote_port;
     t.remote_ip = target.remote_ip.without_zone();

@@ -183,7 +183,10 @@ private:
         Watched w;
         w.resolved = true;
         w.remote = target.remote_ip.without_zone();
-        w.dev_name = *target.device_name();
+        // Resolved targets name their interface; one bound by MAC has no name to follow.
+        if (const auto* dev = target.device_name()) {
+            w.dev_name = *dev;
+        }
         w.remote_mac = target.remote_mac;
         w.local_ip = target.local_ip;
         if (const auto link = m_netlink.get_link(w.dev_name)) {
