@@ -135,6 +135,19 @@ LiveKernel require_kernel_admin(const Context& context, std::string_view verb,
     return kernel;
 }
 
+void add_message_data_options(CLI::App& command, std::vector<std::string>& userdata,
+                              std::optional<std::string>& sysdata) {
+    command.add_option("--userdata", userdata,
+                       "Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable")
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
+    command
+        .add_option_function<std::string>(
+            "--sysdata", [&sysdata](const std::string& v) { sysdata = v; },
+            "Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)")
+        ->type_name("LIST");
+}
+
 Command setup_apply(CLI::App& app) {
     auto options = std::make_shared<ApplyOptions>();
     auto* apply = app.add_subcommand("apply", k_description);
@@ -150,15 +163,7 @@ Command setup_apply(CLI::App& app) {
             "--loglevel", [o = options.get()](const std::string& v) { o->loglevel = v; },
             "Also set the console log level, as dmesg -n does (1-8)")
         ->type_name("N");
-    apply->add_option("--userdata", options->userdata,
-                      "Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable")
-        ->type_name("KEY=VALUE")
-        ->allow_extra_args(false);
-    apply
-        ->add_option_function<std::string>(
-            "--sysdata", [o = options.get()](const std::string& v) { o->sysdata = v; },
-            "Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)")
-        ->type_name("LIST");
+    add_message_data_options(*apply, options->userdata, options->sysdata);
     // issue 6: the boot-time configuration file (cli/apply_config.cpp).
     apply
         ->add_option_function<std::string>(

@@ -37,6 +37,11 @@ UserdataEntry parse_userdata(std::string_view text);
 /// InputError naming an unknown one.
 Sysdata parse_sysdata(std::string_view text);
 
+/// Adds --userdata and --sysdata (what every extended message carries besides its
+/// text) to command, bound to userdata and sysdata: apply and watch share them.
+void add_message_data_options(CLI::App& command, std::vector<std::string>& userdata,
+                              std::optional<std::string>& sysdata);
+
 /// The right to act on the running kernel for verb: throws InputError under --root
 /// (Root::live_kernel), OperationError unless the process may change the kernel's
 /// configfs and modules (CAP_SYS_ADMIN). The hint repeats the command with sudo:

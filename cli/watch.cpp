@@ -213,15 +213,7 @@ Command setup_watch(CLI::App& app) {
             "--name", [o = options.get()](const std::string& v) { o->name = v; },
             "The configfs target's name (default ncs-<remote IP>-<port>)")
         ->type_name("NAME");
-    watch->add_option("--userdata", options->userdata,
-                      "Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable")
-        ->type_name("KEY=VALUE")
-        ->allow_extra_args(false);
-    watch
-        ->add_option_function<std::string>(
-            "--sysdata", [o = options.get()](const std::string& v) { o->sysdata = v; },
-            "Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)")
-        ->type_name("LIST");
+    add_message_data_options(*watch, options->userdata, options->sysdata);
     watch->add_flag("--dry-run", options->dry_run,
                     "Print on stdout what it would change, each time; write nothing");
     watch
