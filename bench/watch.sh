@@ -62,7 +62,7 @@ PID=""
 stats() { # stdin: numbers; prints median, p90, max
     sort -n | awk '{a[NR]=$1} END {printf "%.3f | %.3f | %.3f", a[int((NR+1)/2)], a[int(NR*0.9)], a[NR]}'
 }
-own="$(sed -n 's/.*(\([0-9.]*\) ms after the debounce).*/\1/p' "$ERR" | stats)"
+own="$(sed -n 's/.*(\([0-9.]*\) ms after the debounce,.*/\1/p' "$ERR" | stats)"
 total="$(sed -n 's/.*planned 1 target(s) \([0-9.]*\) ms after the burst.*/\1/p' "$ERR" | stats)"
 count="$(grep -c "ms after the debounce" "$ERR")"
 hz=$(getconf CLK_TCK)

@@ -68,8 +68,7 @@ public:
                               : fmt::format(" (concerns {})", fmt::join(concerned, ", ")));
     }
 
-    void planned(const reconcile::Plan& plan, bool, std::chrono::microseconds elapsed,
-                 std::chrono::microseconds after_debounce) override {
+    void planned(const reconcile::Plan& plan, bool, const reconcile::PlanTiming& timing) override {
         // A warning is shown when it first appears, not at every re-plan.
         std::set<std::pair<std::string, std::string>> shown;
         for (const auto& w : plan.warnings) {
@@ -112,13 +111,15 @@ public:
             }
         }
         out.flush();
-        if (elapsed.count() > 0 && m_context.global.verbose) {
+        if (timing.elapsed.count() > 0 && m_context.global.verbose) {
+            const auto ms = [](std::chrono::microseconds d) {
+                return std::chrono::duration<double, std::milli>(d).count();
+            };
             m_context.output.status() << fmt::format(
                 "{}: planned {} target(s) {:.3f} ms after the burst's first event ({:.3f} ms "
-                "after the debounce)\n",
-                k_program, plan.targets.size(),
-                std::chrono::duration<double, std::milli>(elapsed).count(),
-                std::chrono::duration<double, std::milli>(after_debounce).count());
+                "after the debounce, {:.3f} ms of it resolving)\n",
+                k_program, plan.targets.size(), ms(timing.elapsed), ms(timing.after_debounce),
+                ms(timing.resolving));
         }
     }
 

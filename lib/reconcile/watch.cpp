@@ -232,6 +232,7 @@ private:
         std::vector<Wanted> wanted;
         std::vector<Entry*> planned;
         std::vector<TargetWarning> warnings;
+        Clock::duration resolving{0};
         for (auto& e : m_entries) {
             if (!e.dirty) {
                 continue;
@@ -239,7 +240,15 @@ private:
             e.dirty = false;
             Wanted w;
             try {
-                const auto resolution = m_resolve(e.desired.request);
+                const auto resolution = [&] {
+                    // Counted also when resolving throws.
+                    struct Timed {
+                        Clock::time_point start;
+                        Clock::duration& total;
+                        ~Timed() { total += Clock::now() - start; }
+                    } timed{Clock::now(), resolving};
+                    return m_resolve(e.desired.request);
+                }();
                 auto target = finish(e.desired, resolution);
                 e.name = target.name;
                 auto found = warnings_of(e.desired, resolution, target);
@@ -295,8 +304,11 @@ private:
         const auto micro = [](Clock::duration d) {
             return std::chrono::duration_cast<std::chrono::microseconds>(d);
         };
-        m_sink.planned(p, applied, first ? std::chrono::microseconds(0) : micro(now - since),
-                       micro(now - started));
+        PlanTiming timing;
+        timing.elapsed = first ? std::chrono::microseconds(0) : micro(now - since);
+        timing.after_debounce = micro(now - started);
+        timing.resolving = micro(resolving);
+        m_sink.planned(p, applied, timing);
     }
 
     Wanted unresolved(Entry& e, const std::string& why) {

@@ -46,6 +46,18 @@ struct WatchOptions {
     int receive_buffer = 0; ///< SO_RCVBUF of the event socket; 0: the default
 };
 
+/// How long a reconcile took.
+struct PlanTiming {
+    /// From the first event of the burst (zero for the first apply and retries) to
+    /// the plan made (and applied).
+    std::chrono::microseconds elapsed{0};
+    /// The same from the end of the debounce: resolution, plan and writes.
+    std::chrono::microseconds after_debounce{0};
+    /// Of after_debounce, the time spent resolving (route, and waiting for the next
+    /// hop's MAC): after_debounce - resolving is the watcher's own share.
+    std::chrono::microseconds resolving{0};
+};
+
 /// What the watcher reports; implemented by the CLI.
 class WatchSink {
 public:
@@ -54,12 +66,8 @@ public:
     virtual void ready() = 0;
     /// An event, and the targets it concerns (empty: none), for -v.
     virtual void event(const NetworkEvent& event, const std::vector<std::string>& concerned) = 0;
-    /// A plan and whether it was applied (false under dry_run). elapsed: from the
-    /// first event of the burst (zero for the first apply and retries) to the plan
-    /// made (and applied); after_debounce: the same from the end of the debounce
-    /// (the watcher's own share: resolution, plan, writes).
-    virtual void planned(const Plan& plan, bool applied, std::chrono::microseconds elapsed,
-                         std::chrono::microseconds after_debounce) = 0;
+    /// A plan and whether it was applied (false under dry_run), with its timing.
+    virtual void planned(const Plan& plan, bool applied, const PlanTiming& timing) = 0;
     /// A reconcile failed (the kernel refused a write: everything was undone); the
     /// watcher goes on and retries.
     virtual void failed(const std::string& message, const std::string& hint) = 0;
