@@ -115,16 +115,20 @@ bool is_type(nl_object* obj, std::string_view type) {
     return name != nullptr && type == name;
 }
 
+RouteType route_type(int rtn) {
+    switch (rtn) {
+    case RTN_UNICAST: return RouteType::unicast;
+    case RTN_LOCAL: return RouteType::local;
+    case RTN_BROADCAST: return RouteType::broadcast;
+    case RTN_ANYCAST: return RouteType::anycast;
+    case RTN_MULTICAST: return RouteType::multicast;
+    default: return RouteType::other;
+    }
+}
+
 Route convert_route(rtnl_route* r) {
     Route route;
-    switch (rtnl_route_get_type(r)) {
-    case RTN_UNICAST: route.type = RouteType::unicast; break;
-    case RTN_LOCAL: route.type = RouteType::local; break;
-    case RTN_BROADCAST: route.type = RouteType::broadcast; break;
-    case RTN_ANYCAST: route.type = RouteType::anycast; break;
-    case RTN_MULTICAST: route.type = RouteType::multicast; break;
-    default: route.type = RouteType::other; break;
-    }
+    route.type = route_type(rtnl_route_get_type(r));
     route.table = rtnl_route_get_table(r);
     route.prefsrc = to_ip(rtnl_route_get_pref_src(r));
     if (rtnl_route_get_nnexthops(r) > 0) {
@@ -695,6 +699,81 @@ std::optional<IpFamily> family_from(int af) {
     return std::nullopt;
 }
 
+/// The address in attribute a of family af (AF_INET: 4 bytes, AF_INET6: 16).
+std::optional<IpAddress> ip_of(int af, const nlattr* a, int offset = 0) {
+    const auto* data = static_cast<const std::uint8_t*>(nla_data(a)) + offset;
+    const int len = nla_len(a) - offset;
+    if (af == AF_INET && len == 4) {
+        std::array<std::uint8_t, 4> bytes{};
+        std::copy_n(data, bytes.size(), bytes.begin());
+        return IpAddress::v4(bytes);
+    }
+    if (af == AF_INET6 && len == 16) {
+        std::array<std::uint8_t, 16> bytes{};
+        std::copy_n(data, bytes.size(), bytes.begin());
+        return IpAddress::v6(bytes);
+    }
+    return std::nullopt;
+}
+
+/// RTA_GATEWAY, else RTA_VIA (struct rtvia: a family, then the address).
+std::optional<IpAddress> gateway_of(int af, nlattr* const* tb) {
+    if (tb[RTA_GATEWAY] != nullptr) {
+        return ip_of(af, tb[RTA_GATEWAY]);
+    }
+    if (tb[RTA_VIA] != nullptr && nla_len(tb[RTA_VIA]) >= static_cast<int>(sizeof(rtvia))) {
+        const auto* via = static_cast<const rtvia*>(nla_data(tb[RTA_VIA]));
+        return ip_of(via->rtvia_family, tb[RTA_VIA], static_cast<int>(sizeof(rtvia)));
+    }
+    return std::nullopt;
+}
+
+/// A route event from the message itself: libnl's attribute parser, without the
+/// route object nl_msg_parse allocates (a route storm is thousands of these).
+/// The first next hop, as convert_route takes it. False: not a usable message.
+bool parse_route_event(nlmsghdr* hdr, NetworkEvent& event) {
+    if (hdr->nlmsg_len < NLMSG_LENGTH(sizeof(rtmsg))) {
+        return false;
+    }
+    const auto* rtm = static_cast<const rtmsg*>(nlmsg_data(hdr));
+    std::array<nlattr*, RTA_MAX + 1> tb{};
+    if (nlmsg_parse(hdr, sizeof(rtmsg), tb.data(), RTA_MAX, nullptr) < 0) {
+        return false;
+    }
+    const int af = rtm->rtm_family;
+    event.family = family_from(af);
+    if (!event.family) {
+        return false;
+    }
+    event.route_prefix = rtm->rtm_dst_len;
+    const auto dst = tb[RTA_DST] != nullptr ? ip_of(af, tb[RTA_DST]) : std::nullopt;
+    event.route_destination = dst ? *dst : IpAddress::any(*event.family); // default route
+    event.route.type = route_type(rtm->rtm_type);
+    event.route.table = tb[RTA_TABLE] != nullptr ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+    if (tb[RTA_PREFSRC] != nullptr) {
+        event.route.prefsrc = ip_of(af, tb[RTA_PREFSRC]);
+    }
+    if (tb[RTA_MULTIPATH] != nullptr &&
+        nla_len(tb[RTA_MULTIPATH]) >= static_cast<int>(sizeof(rtnexthop))) {
+        const auto* nh = static_cast<const rtnexthop*>(nla_data(tb[RTA_MULTIPATH]));
+        event.route.oif = nh->rtnh_ifindex;
+        const auto header = static_cast<int>((sizeof(rtnexthop) + 3U) & ~std::size_t{3}); // RTNH_ALIGN
+        const int len = std::min<int>(nh->rtnh_len, nla_len(tb[RTA_MULTIPATH])) - header;
+        if (len > 0) {
+            std::array<nlattr*, RTA_MAX + 1> nested{};
+            auto* first = reinterpret_cast<nlattr*>(
+                reinterpret_cast<char*>(const_cast<rtnexthop*>(nh)) + header);
+            if (nla_parse(nested.data(), RTA_MAX, first, len, nullptr) == 0) {
+                event.route.gateway = gateway_of(af, nested.data());
+            }
+        }
+    } else {
+        event.route.oif = tb[RTA_OIF] != nullptr ? static_cast<int>(nla_get_u32(tb[RTA_OIF])) : 0;
+        event.route.gateway = gateway_of(af, tb.data());
+    }
+    return true;
+}
+
 /// The event of one message; nullopt for a type this monitor does not follow.
 std::optional<NetworkEvent> convert_event(nlmsghdr* hdr) {
     NetworkEvent event;
@@ -715,6 +794,9 @@ std::optional<NetworkEvent> convert_event(nlmsghdr* hdr) {
             event.family = family_from(reinterpret_cast<const unsigned char*>(hdr)[sizeof(nlmsghdr)]);
         }
         return event;
+    }
+    if (event.kind == NetworkEvent::Kind::route) {
+        return parse_route_event(hdr, event) ? std::optional(event) : std::nullopt;
     }
     MessagePtr msg(nlmsg_convert(hdr));
     if (!msg) {
@@ -740,17 +822,6 @@ std::optional<NetworkEvent> convert_event(nlmsghdr* hdr) {
                 e.address.prefix_length = static_cast<unsigned>(rtnl_addr_get_prefixlen(a));
                 if (auto local = to_ip(rtnl_addr_get_local(a))) {
                     e.address.address = *local;
-                }
-            } else if (is_type(obj, "route/route")) {
-                auto* r = reinterpret_cast<rtnl_route*>(obj);
-                e.family = family_from(rtnl_route_get_family(r));
-                e.route = convert_route(r);
-                nl_addr* dst = rtnl_route_get_dst(r);
-                e.route_prefix = dst != nullptr ? nl_addr_get_prefixlen(dst) : 0;
-                if (auto d = to_ip(dst)) {
-                    e.route_destination = *d;
-                } else if (e.family) {
-                    e.route_destination = IpAddress::any(*e.family); // default route
                 }
             } else if (is_type(obj, "route/neigh")) {
                 auto* n = reinterpret_cast<rtnl_neigh*>(obj);

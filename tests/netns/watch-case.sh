@@ -142,6 +142,18 @@ case_watch_route_storm() {
     [ "$events" -eq 3000 ] || fail "saw $events of 3000 route events"
     [ "$concerned" -eq 0 ] || fail "$concerned unrelated events concerned the target"
     [ "$(count_lines "$WOUT" "target w:")" -eq 1 ] || fail "the storm planned a change"
+    # Routes of other shapes, parsed from the message itself: the first next hop
+    # of a multipath route, another table, an IPv6 route through a link-local.
+    local ifindex
+    ifindex="$(ip netns exec "$NS_P" cat /sys/class/net/pa/ifindex)"
+    ip -n "$NS_P" route add 10.77.0.0/16 nexthop via "$R4A" dev pa weight 1 nexthop via "$R4A" dev pa weight 2
+    ip -n "$NS_P" route add 10.78.0.0/16 via "$R4A" dev pa table 100
+    ip -n "$NS_P" -6 route add 2001:db8:77::/48 via fe80::1 dev pa
+    for line in "new route 10.77.0.0/16 via $R4A ifindex $ifindex table 254 (concerns no target)" \
+                "new route 10.78.0.0/16 via $R4A ifindex $ifindex table 100 (concerns no target)" \
+                "new route 2001:db8:77::/48 via fe80::1 ifindex $ifindex table 254 (concerns no target)"; do
+        wait_for "$WERR" "event: $line" || fail "no event line '$line'"
+    done
     stop_watch
 }
 
