@@ -117,9 +117,10 @@ public:
             };
             m_context.output.status() << fmt::format(
                 "{}: planned {} target(s) {:.3f} ms after the burst's first event ({:.3f} ms "
-                "after the debounce, {:.3f} ms of it resolving)\n",
+                "after the debounce, {:.3f} ms of it resolving, {:.3f} reading configfs, {:.3f} "
+                "writing)\n",
                 k_program, plan.targets.size(), ms(timing.elapsed), ms(timing.after_debounce),
-                ms(timing.resolving));
+                ms(timing.resolving), ms(timing.reading), ms(timing.writing));
         }
     }
 

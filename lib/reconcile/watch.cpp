@@ -276,10 +276,13 @@ private:
         if (wanted.empty()) {
             return;
         }
+        const auto read_start = Clock::now();
         const auto live = live_state();
+        const auto read_end = Clock::now();
         Plan p = plan(wanted, live);
         p.warnings.insert(p.warnings.begin(), warnings.begin(), warnings.end());
         bool applied = false;
+        const auto write_start = Clock::now();
         if (!m_options.dry_run) {
             try {
                 apply_plan(m_files, m_dir, p);
@@ -308,6 +311,8 @@ private:
         timing.elapsed = first ? std::chrono::microseconds(0) : micro(now - since);
         timing.after_debounce = micro(now - started);
         timing.resolving = micro(resolving);
+        timing.reading = micro(read_end - read_start);
+        timing.writing = micro(now - write_start);
         m_sink.planned(p, applied, timing);
     }
 

@@ -56,6 +56,10 @@ struct PlanTiming {
     /// Of after_debounce, the time spent resolving (route, and waiting for the next
     /// hop's MAC): after_debounce - resolving is the watcher's own share.
     std::chrono::microseconds resolving{0};
+    /// Of after_debounce, reading the live configfs state, and the writes (the
+    /// kernel's disable, write, enable of each changed target).
+    std::chrono::microseconds reading{0};
+    std::chrono::microseconds writing{0};
 };
 
 /// What the watcher reports; implemented by the CLI.
