@@ -268,6 +268,26 @@ Live read_live(const ConfigfsFiles& files, const fs::path& dir) {
     return live;
 }
 
+Live read_live(const ConfigfsFiles& files, const fs::path& dir,
+               const std::vector<std::string>& only) {
+    Live live;
+    live.configfs = files.is_directory(dir);
+    const auto present = list_targets(files, dir);
+    for (const auto& name : present) {
+        if (std::find(only.begin(), only.end(), name) != only.end()) {
+            live.targets.push_back(read_target(files, dir, name));
+        }
+    }
+    if (!live.targets.empty()) {
+        live.features = live.targets.front().features;
+    } else if (!present.empty()) {
+        live.features = read_target(files, dir, present.front()).features;
+    } else {
+        live.features = all_features(); // as read_live(files, dir)
+    }
+    return live;
+}
+
 ConfigfsFeatures all_features() {
     return {.release = true, .userdata = true, .transmit_errors = true, .cpu_nr = true,
             .taskname = true, .sysdata_release = true, .msgid = true};

@@ -122,6 +122,12 @@ Plan plan(const std::vector<Wanted>& wanted, const Live& live);
 /// Reads dir into a Live (features from the first target; with none, all_features()).
 Live read_live(const ConfigfsFiles& files, const std::filesystem::path& dir);
 
+/// The same, reading only the targets named (all plan() needs for a plan of those:
+/// it matches by name); features from the first of them present, else from any
+/// other target. What watch reads on each change: a target read is a dozen files.
+Live read_live(const ConfigfsFiles& files, const std::filesystem::path& dir,
+               const std::vector<std::string>& only);
+
 /// What configfs shows once target has been applied on a kernel with features (the
 /// state a dry run assumes after showing its plan).
 ConfigfsTarget expected_live(const Target& target, const ConfigfsFeatures& features);

@@ -207,8 +207,10 @@ private:
         return w;
     }
 
-    Live live_state() {
-        Live live = m_files.is_directory(m_dir) ? read_live(m_files, m_dir) : Live{false, {}, {}};
+    /// The live state of the targets named (those being planned).
+    Live live_state(const std::vector<std::string>& names) {
+        Live live = m_files.is_directory(m_dir) ? read_live(m_files, m_dir, names)
+                                                : Live{false, {}, {}};
         if (!m_options.dry_run) {
             return live;
         }
@@ -276,8 +278,12 @@ private:
         if (wanted.empty()) {
             return;
         }
+        std::vector<std::string> names;
+        for (const auto& w : wanted) {
+            names.push_back(w.name);
+        }
         const auto read_start = Clock::now();
-        const auto live = live_state();
+        const auto live = live_state(names);
         const auto read_end = Clock::now();
         Plan p = plan(wanted, live);
         p.warnings.insert(p.warnings.begin(), warnings.begin(), warnings.end());

@@ -269,3 +269,36 @@ TEST_CASE("a feature the fresh target lacks is refused when applied, and undone"
     CHECK_THROWS_AS(reconcile::apply_plan(fs, FakeConfigfs::k_dir, p), ncs::OperationError);
     CHECK_FALSE(fs.is_directory(FakeConfigfs::k_dir / "w"));
 }
+
+TEST_CASE("read_live of some names reads only those targets, features from any", "[reconcile]") {
+    FakeConfigfs fs;
+    fs.features = {.release = true, .userdata = false};
+    auto other = doctor();
+    other.name = "other";
+    other.remote_port = 6652;
+    ncs::apply::apply_targets(fs, FakeConfigfs::k_dir, {doctor(), other});
+
+    const auto only_w = reconcile::read_live(fs, FakeConfigfs::k_dir, {"w"});
+    REQUIRE(only_w.targets.size() == 1);
+    CHECK(only_w.targets[0].name == "w");
+    CHECK(only_w.targets[0].remote_port == 6651);
+    CHECK(only_w.features.release);
+    CHECK_FALSE(only_w.features.userdata);
+
+    // A target about to be made: none read, this kernel's features still known
+    // (from another target), so the plan refuses what the kernel lacks.
+    const auto fresh = reconcile::read_live(fs, FakeConfigfs::k_dir, {"new"});
+    CHECK(fresh.targets.empty());
+    CHECK(fresh.features.release);
+    CHECK_FALSE(fresh.features.userdata);
+
+    // The plan of "w" is the same against either read.
+    const auto all = reconcile::read_live(fs, FakeConfigfs::k_dir);
+    CHECK(all.targets.size() == 2);
+    CHECK(reconcile::plan({wanted(doctor())}, only_w).targets[0].kind ==
+          reconcile::plan({wanted(doctor())}, all).targets[0].kind);
+
+    // With no target at all: every feature assumed, as read_live(files, dir).
+    FakeConfigfs empty;
+    CHECK(reconcile::read_live(empty, FakeConfigfs::k_dir, {"w"}).features.userdata);
+}
