@@ -12,13 +12,22 @@ ROUTER_IP6=2001:db8:1::1
 ROUTER_LL=fe80::1
 DOCTOR_IP4=198.51.100.2
 DOCTOR_IP6=2001:db8:2::2
+# A second gateway on the guest's link (macvlan gw2 on tap0, same router), with
+# its own MAC; spare addresses for the guest and the router's MAC after a change.
+GW2_MAC=02:00:00:00:01:02
+GW2_IP4=192.0.2.3
+GW2_IP6=2001:db8:1::3
+GUEST2_IP4=192.0.2.12
+GUEST2_IP6=2001:db8:1::12
+ROUTER_MAC2=02:00:00:00:01:03
 # Hard limit per boot, seconds: NCS_VM_BOOT_TIMEOUT, else 60 s and 15 s per case
-# of the boot (one boot runs most cases; a loaded machine slows TCG down).
+# of the boot, or the case's --seconds (one boot runs most cases; a loaded
+# machine slows TCG down).
 BOOT_TIMEOUT_BASE=60 BOOT_TIMEOUT_PER_CASE=15
 BASE_CMDLINE="console=ttyS0 quiet panic=-1 mitigations=off"
 GUEST_MODULES="configfs netconsole e1000 veth bonding"
 
-ns_router= ns_doctor= pids=() results=() failed=0 qemu_pid=
+ns_router= ns_doctor= pids=() results=() failed=0 qemu_pid= director_pid=
 
 skip() {
     if [[ ${CI:-} == true ]]; then
@@ -31,13 +40,14 @@ skip() {
 fatal() { echo "run.sh: $*" >&2; exit 1; }
 
 # --- Case registry ------------------------------------------------------------
-# vm_case NAME [--listen SPEC]... [--kernels "LABEL..."] [--cmdline "ARGS"]
+# vm_case NAME [--listen SPEC]... [--kernels "LABEL..."] [--cmdline "ARGS"] [--seconds N]
 #   SPEC is doctor4:PORT, doctor6:PORT, link4:PORT or link6:PORT (UDP
 #   payloads), or tap (every frame the guest puts on its link, raw).
 #   --kernels limits the case to those kernel labels (default: every kernel).
 #   --cmdline adds kernel command-line arguments; cases with the same extra
 #   arguments share one boot.
-declare -A case_cmdline case_kernels listener_case
+#   --seconds is what the case adds to its boot's time limit (default 15).
+declare -A case_cmdline case_kernels case_seconds listener_case
 case_order=() listeners=()
 
 # add_listener CASE SPEC: cases may share a receiver, but two receivers in the
@@ -59,12 +69,13 @@ vm_case() {
     local name=$1
     shift
     case_order+=("$name")
-    case_cmdline[$name]= case_kernels[$name]=
+    case_cmdline[$name]= case_kernels[$name]= case_seconds[$name]=$BOOT_TIMEOUT_PER_CASE
     while (($#)); do
         case $1 in
             --listen) add_listener "$name" "$2"; shift 2 ;;
             --kernels) case_kernels[$name]=$2; shift 2 ;;
             --cmdline) case_cmdline[$name]=$2; shift 2 ;;
+            --seconds) case_seconds[$name]=$2; shift 2 ;;
             *) fatal "vm_case $name: unknown option $1" ;;
         esac
     done
@@ -222,6 +233,21 @@ network_up() {
     ip -n "$ns_doctor" addr add "$DOCTOR_IP6/64" dev veth-r nodad
     ip -n "$ns_doctor" route add default via 198.51.100.1
     ip -n "$ns_doctor" -6 route add default via 2001:db8:2::1
+    # The second gateway: a macvlan of tap0 with its own MAC and /32, /128
+    # addresses, so only it answers ARP and ND for them (arp_ignore=1: tap0 does
+    # not answer for gw2's address) and the router's routes to the guest stay on
+    # tap0. No reverse-path filter: gw2 forwards what the guest sends it.
+    ip -n "$ns_router" link add gw2 link tap0 address "$GW2_MAC" type macvlan mode bridge || return 1
+    ip netns exec "$ns_router" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
+        net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+        net.ipv4.conf.tap0.rp_filter=0 net.ipv4.conf.gw2.rp_filter=0 || return 1
+    # A changed MAC on tap0 is announced, as a failed-over router does:
+    # a gratuitous ARP (arp_notify) and an unsolicited neighbour advertisement.
+    ip netns exec "$ns_router" sysctl -qw net.ipv4.conf.tap0.arp_notify=1 \
+        net.ipv6.conf.tap0.ndisc_notify=1 || return 1
+    ip -n "$ns_router" link set gw2 up
+    ip -n "$ns_router" addr add "$GW2_IP4/32" dev gw2
+    ip -n "$ns_router" addr add "$GW2_IP6/128" dev gw2 nodad
 }
 
 # listen SPEC: start a socat receiver appending every datagram to recv_file SPEC
@@ -255,11 +281,55 @@ cleanup() {
         kill "$qemu_pid" 2>/dev/null
         wait "$qemu_pid" 2>/dev/null
     fi
+    stop_director
     for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
     for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
     [[ -n $ns_router ]] && ip -n "$ns_router" link del tap0 2>/dev/null
     [[ -n $ns_doctor ]] && ip netns del "$ns_doctor" 2>/dev/null
     [[ -n $ns_router ]] && ip netns del "$ns_router" 2>/dev/null
+}
+
+# --- Host actions during a boot ---------------------------------------------------
+# A case's guest part may ask the host to change something it cannot change from
+# inside (the router's MAC): `host_do ACTION ARGS...` in the guest writes
+#   NCS-HOST <seq> <case> <action> <args...>
+# on the guest's second serial port (a QEMU pipe chardev, <boot>/ctl.{in,out});
+# the director runs the host function <case>_do_<action> ARGS (defined in the
+# case file) and answers "NCS-DONE <seq> <status>". Names are checked and the
+# arguments passed as words, never evaluated. Log: <boot>/host-actions.log.
+director() {
+    local dir=$1 line words seq c action rc
+    exec 3<>"$dir/ctl.out" 4<>"$dir/ctl.in"
+    while IFS= read -r -u 3 line; do
+        line=${line%$'\r'}
+        read -ra words <<<"$line"
+        [[ ${words[0]:-} == NCS-HOST && ${#words[@]} -ge 4 ]] || continue
+        seq=${words[1]} c=${words[2]} action=${words[3]}
+        if [[ $seq =~ ^[0-9]+$ && $c =~ ^[a-z0-9]+$ && $action =~ ^[a-z0-9_]+$ ]] &&
+           declare -F "${c}_do_${action}" >/dev/null; then
+            "${c}_do_${action}" "${words[@]:4}" >>"$dir/host-actions.log" 2>&1
+            rc=$?
+        else
+            rc=127
+        fi
+        echo "$(date +%T.%N) $line -> $rc" >>"$dir/host-actions.log"
+        printf 'NCS-DONE %s %d\n' "$seq" "$rc" >&4
+    done
+}
+
+start_director() {
+    rm -f "$1/ctl.in" "$1/ctl.out"
+    mkfifo "$1/ctl.in" "$1/ctl.out" || return 1
+    : >"$1/host-actions.log"
+    director "$1" &
+    director_pid=$!
+}
+
+stop_director() {
+    [[ -n $director_pid ]] || return 0
+    kill "$director_pid" 2>/dev/null
+    wait "$director_pid" 2>/dev/null
+    director_pid=
 }
 
 # --- Initramfs ------------------------------------------------------------------
@@ -330,12 +400,14 @@ build_base_initramfs() {
 # the guest's results and each case's host-side assertions.
 boot() {
     local name=$1 extra=$2 cases=$3 dir=$work/$1 c start rc line limit
+    limit=$BOOT_TIMEOUT_BASE
     # shellcheck disable=SC2086 # cases: one word per case
-    set -- $cases
-    limit=${NCS_VM_BOOT_TIMEOUT:-$((BOOT_TIMEOUT_BASE + BOOT_TIMEOUT_PER_CASE * $#))}
+    for c in $cases; do limit=$((limit + case_seconds[$c])); done
+    limit=${NCS_VM_BOOT_TIMEOUT:-$limit}
     mkdir -p "$dir/overlay/vm"
     {
-        for v in GUEST_MAC GUEST_IP4 GUEST_IP6 ROUTER_MAC ROUTER_IP4 ROUTER_IP6 ROUTER_LL DOCTOR_IP4 DOCTOR_IP6; do
+        for v in GUEST_MAC GUEST_IP4 GUEST_IP6 ROUTER_MAC ROUTER_IP4 ROUTER_IP6 ROUTER_LL DOCTOR_IP4 DOCTOR_IP6 \
+                 GW2_MAC GW2_IP4 GW2_IP6 GUEST2_IP4 GUEST2_IP6 ROUTER_MAC2; do
             echo "$v=${!v}"
         done
         echo "VM_RUN=$run_id"
@@ -344,10 +416,11 @@ boot() {
     } >"$dir/overlay/vm/env"
     (cd "$dir/overlay" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$dir/boot.cpio.gz"
     cat "$work/base.cpio.gz" "$dir/boot.cpio.gz" >"$dir/initrd.gz"
+    start_director "$dir" || fatal "no control channel for $name"
     start=$(date +%s.%N)
     timeout --kill-after=5 "$limit" ip netns exec "$ns_router" \
         qemu-system-x86_64 -accel tcg -m 256M -smp 1 -nodefaults -display none \
-            -no-reboot -serial "file:$dir/serial.log" \
+            -no-reboot -serial "file:$dir/serial.log" -serial "pipe:$dir/ctl" \
             -kernel "$(kernel_image)" -initrd "$dir/initrd.gz" \
             -append "$BASE_CMDLINE $extra" \
             -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
@@ -357,6 +430,7 @@ boot() {
     wait "$qemu_pid"       # in the background so that a signal's trap runs at once
     rc=$?
     qemu_pid=
+    stop_director
     local secs
     secs=$(awk "BEGIN{print $(date +%s.%N) - $start}")
     printf '%s: %s boot took %.1f s (qemu exit %d)\n' "$kernel" "$name" "$secs" "$rc"

@@ -158,3 +158,23 @@ version_at_least() {
     maj=${r%%.*} min=${r#*.} min=${min%%.*}
     [ "$maj" -gt "${2%%.*}" ] || { [ "$maj" -eq "${2%%.*}" ] && [ "$min" -ge "${2#*.}" ]; }
 }
+
+# host_do ACTION ARGS...: ask the host harness to run the current case's host
+# function <case>_do_<ACTION> ARGS (for what only the host can change, such as
+# the router's MAC) and wait for it, over the second serial port (ttyS1, a QEMU
+# pipe to the harness's director). Returns the host function's status; 124 if
+# no answer came within 30 s.
+host_do() {
+    local word seq rc
+    if [ -z "${HOST_FD:-}" ]; then
+        exec 7<>/dev/ttyS1 || return 1
+        stty -F /dev/ttyS1 raw -echo || return 1
+        HOST_FD=7 HOST_SEQ=0
+    fi
+    HOST_SEQ=$((HOST_SEQ + 1))
+    printf 'NCS-HOST %s %s %s\n' "$HOST_SEQ" "$VM_CASE" "$*" >&7
+    while read -r -t 30 word seq rc <&7; do
+        [ "$word" = NCS-DONE ] && [ "$seq" = "$HOST_SEQ" ] && return "$rc"
+    done
+    return 124
+}
