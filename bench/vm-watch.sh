@@ -40,7 +40,7 @@ for k in "${kernels[@]}"; do
     python3 - "$k" "$work/$k/boot0/serial.txt" <<'PY' || status=1
 import re, sys
 kernel, path = sys.argv[1:3]
-changes = ["router-mac", "gateway", "address", "reload"]
+changes = ["router-mac", "gateway", "address", "reload", "link", "rename", "bond"]
 timing = re.compile(r"planned \d+ target\(s\) ([0-9.]+) ms after the burst's first event "
                     r"\(([0-9.]+) ms after the debounce, ([0-9.]+) ms of it resolving, "
                     r"([0-9.]+) reading configfs, ([0-9.]+) writing\)")

@@ -6,13 +6,17 @@
 #   address     the guest's addresses are replaced (as a DHCP renew would);
 #   reload      the NIC's driver is unloaded and loaded again (6.x: the watcher
 #               enables the targets again; 7.0+: the kernel's own resume);
+#   link        eth0 down (its routes go) and up again: nothing to change;
+#   rename      eth0 renamed lan0 and back (the kernel follows the name);
+#   bond        eth0 joins bond0 (the kernel disables the targets; the watcher
+#               moves them to bond0), then leaves it and bond0 is deleted;
 #   storm       3,000 unrelated routes added and removed: nothing written;
 #   term        SIGTERM: exit 0, the targets left as they are.
 # After each, the configfs targets hold the new values and a kernel message
 # reaches the doctor (the tool's own `listen`, which names the sender) through
 # the router. The watcher's -v timing lines are printed per change
 # (NCS-RESULT watch.<change>-timing), for bench/vm-watch.sh.
-vm_case watch --listen listen:6701 --listen tap --seconds 120
+vm_case watch --listen listen:6701 --listen tap --seconds 150
 
 WT_CONF=/tmp/watch.conf WT_ERR=/tmp/watch.err WT_PID=
 
@@ -126,6 +130,45 @@ watch_guest() {
         w4 local_ip "$GUEST_IP4" w6 local_ip "$GUEST_IP6"
     wt_mark reload
 
+    # The link goes down (its routes go with it) and comes back.
+    wt_begin
+    ip link set eth0 down
+    sleep 1
+    same link-down-enabled "$(cat $NC_DIR/w4/enabled)/$(cat $NC_DIR/w6/enabled)" 1/1
+    wt_net eth0
+    wt_expect link 10 w4 enabled 1 w6 enabled 1 w4 dev_name eth0 w4 remote_mac "$ROUTER_MAC2"
+    wt_mark link
+
+    # The device is renamed (down, rename, up: the kernel follows the name).
+    wt_begin
+    ip link set eth0 down
+    ip link set eth0 name lan0
+    wt_net lan0
+    wt_expect rename 10 w4 dev_name lan0 w6 dev_name lan0 w4 enabled 1 w6 enabled 1
+    wt_mark rename
+    ip link set lan0 down
+    ip link set lan0 name eth0
+    wt_net eth0
+    wt_expect rename-back 10 w4 dev_name eth0 w6 dev_name eth0 w4 enabled 1 w6 enabled 1
+
+    # eth0 joins a bond: the kernel disables the targets (NETDEV_JOIN); the
+    # routes now leave by bond0 and the watcher moves the targets there. Released
+    # and the bond deleted, they move back to eth0.
+    wt_begin
+    modprobe bonding max_bonds=0
+    ip link add bond0 type bond mode active-backup
+    ip link set eth0 down
+    ip link set eth0 master bond0
+    wt_net bond0
+    wt_expect bond 20 w4 dev_name bond0 w6 dev_name bond0 w4 enabled 1 w6 enabled 1
+    wt_mark bond
+    ip link set eth0 nomaster
+    ip link del bond0
+    modprobe -r bonding
+    guest_network_up watch-network
+    wt_expect bond-back 20 w4 dev_name eth0 w6 dev_name eth0 w4 enabled 1 w6 enabled 1 \
+        w4 local_ip "$GUEST_IP4" w6 local_ip "$GUEST_IP6"
+
     # A storm of unrelated routes: nothing concerns the targets.
     sleep 1
     before=$(wt_targets)
@@ -173,6 +216,18 @@ watch_guest() {
 
 wt_gone() { [ ! -e /sys/class/net/eth0 ]; }
 
+# wt_net IF: IF up with the guest's addresses and default routes (as
+# guest_network_up does for eth0).
+wt_net() {
+    echo 0 >"/proc/sys/net/ipv6/conf/$1/accept_dad"
+    ip link set "$1" up
+    wait_for 5 has_carrier "$1" || result "$1-carrier" FAIL "no carrier on $1"
+    ip addr replace "$GUEST_IP4/24" dev "$1"
+    ip addr replace "$GUEST_IP6/64" dev "$1" nodad
+    ip route replace default via "$ROUTER_IP4" dev "$1"
+    ip -6 route replace default via "$ROUTER_IP6" dev "$1"
+}
+
 # Host side: the router's tap0 takes the MAC it is given; arp_notify and
 # ndisc_notify (host-lib.sh) announce it.
 watch_do_router_mac() { ip -n "$ns_router" link set tap0 address "$1"; }
@@ -184,7 +239,9 @@ watch_host() {
     out=$(python3 - "$f" "$(marker "$1" "")" \
         "start:$GUEST_IP4 start:$GUEST_IP6 router-mac:$GUEST_IP4 router-mac:$GUEST_IP6" \
         "gateway:$GUEST_IP4 gateway:$GUEST_IP6 address:$GUEST2_IP4 address:$GUEST2_IP6" \
-        "reload:$GUEST_IP4 reload:$GUEST_IP6 storm:$GUEST_IP4 storm:$GUEST_IP6" \
+        "reload:$GUEST_IP4 reload:$GUEST_IP6 link:$GUEST_IP4 link:$GUEST_IP6" \
+        "rename:$GUEST_IP4 rename:$GUEST_IP6 bond:$GUEST_IP4 bond:$GUEST_IP6" \
+        "storm:$GUEST_IP4 storm:$GUEST_IP6" \
         "term:$GUEST_IP4 term:$GUEST_IP6" <<'PY'
 import json, sys
 path, prefix = sys.argv[1:3]
