@@ -73,6 +73,6 @@ echo
 echo "| event to plan | median [ms] | p90 [ms] | max [ms] |"
 echo "|---|---:|---:|---:|"
 echo "| after the debounce (the watcher's own share) | $own |"
-echo "| after the burst's first event (30 ms debounce included) | $total |"
+echo "| after the burst's first event (the debounce included: 10 ms quiet, 30 ms at most) | $total |"
 echo
 echo "- storm of 3,000 unrelated route additions: $(( (after - before) * 1000 / hz )) ms CPU in the watcher, $((planned_after - planned_before)) plan lines (goal: 0 writes)."

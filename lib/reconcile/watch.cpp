@@ -84,7 +84,7 @@ public:
                 m_sink.alive();
                 last_alive = now;
             }
-            if (m_burst && now >= *m_burst + m_options.debounce) {
+            if (m_burst && now >= burst_end()) {
                 reconcile(*m_burst, false);
                 m_burst.reset();
             } else if (!m_burst && retry_due(now)) {
@@ -104,6 +104,7 @@ private:
     Netlink m_netlink;
     std::vector<Entry> m_entries;
     std::optional<Clock::time_point> m_burst;      ///< first event of the pending burst
+    Clock::time_point m_burst_last;                ///< its latest event
     std::map<std::string, ConfigfsTarget> m_assumed; ///< dry run: what the plans made
 
     void load(bool first) {
@@ -144,9 +145,17 @@ private:
             }
         }
         m_sink.event(event, concerned);
-        if (!concerned.empty() && !m_burst) {
-            m_burst = Clock::now();
+        if (!concerned.empty()) {
+            m_burst_last = Clock::now();
+            if (!m_burst) {
+                m_burst = m_burst_last;
+            }
         }
+    }
+
+    /// When the pending burst is over: quiet for a while, or at the latest debounce.
+    Clock::time_point burst_end() const {
+        return std::min(*m_burst + m_options.debounce, m_burst_last + m_options.quiet);
     }
 
     bool retry_due(Clock::time_point now) {
@@ -168,7 +177,7 @@ private:
             }
         };
         if (m_burst) {
-            earliest(*m_burst + m_options.debounce);
+            earliest(burst_end());
         }
         for (const auto& e : m_entries) {
             if (e.retry_at) {

@@ -39,7 +39,10 @@ struct Watched {
 bool affects(const NetworkEvent& event, const Watched& target);
 
 struct WatchOptions {
+    /// A burst ends when no event concerning a target came for `quiet`, and at the
+    /// latest `debounce` after its first event (so a steady trickle cannot delay it).
     std::chrono::milliseconds debounce{30};
+    std::chrono::milliseconds quiet{10};
     std::chrono::milliseconds first_retry{1000};
     std::chrono::milliseconds max_retry{60000};
     bool dry_run = false;  ///< plan and report, write nothing (assume the plan applied)

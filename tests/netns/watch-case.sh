@@ -87,13 +87,17 @@ case_watch_neighbour_mac() {
     stop_watch
 }
 
-case_watch_route_replacement() {
-    # A second gateway on a link of its own, with its own MAC.
+# second_gateway: 10.3.0.1 on a link of its own (pb -- rc), with its own MAC.
+second_gateway() {
     ip link add name pb netns "$NS_P" type veth peer name rc netns "$NS_R" || return 1
     ip -n "$NS_P" addr add 10.3.0.2/24 dev pb
     ip -n "$NS_R" addr add 10.3.0.1/24 dev rc
     ip -n "$NS_P" link set pb up
     ip -n "$NS_R" link set rc up
+}
+
+case_watch_route_replacement() {
+    second_gateway || return 1
     local rc_mac
     rc_mac="$(topo_mac "$NS_R" rc)"
     start_watch --to "$D4" --name w
@@ -102,6 +106,35 @@ case_watch_route_replacement() {
     expect_line "target w: would change dev_name pa → pb (the route now leaves by pb)"
     expect_line "target w: would change local_ip $P4 → 10.3.0.2 (the source address changed)"
     expect_line "target w: would change remote_mac $RA_MAC → $rc_mac (gateway 10.3.0.1 answered with a new MAC)"
+    stop_watch
+}
+
+case_watch_debounce() {
+    # 21 default-route replacements in one burst (one `ip -batch`, microseconds
+    # apart): one plan, for where the burst ended (two if the loaded machine
+    # stalled `ip` for longer than the 10 ms quiet window).
+    second_gateway || return 1
+    local batch i plans
+    batch="$(mktemp)"
+    for i in $(seq 10); do
+        echo "route replace default via 10.3.0.1 dev pb"
+        echo "route replace default via $R4A dev pa"
+    done >"$batch"
+    echo "route replace default via 10.3.0.1 dev pb" >>"$batch"
+    start_watch --to "$D4" --name w
+    expect_line "target w: would create:"
+    plans="$(count_lines "$WERR" "planned 1 target")"
+    ip -n "$NS_P" -batch "$batch"
+    rm -f -- "$batch"
+    expect_line "target w: would change dev_name pa → pb (the route now leaves by pb)"
+    sleep 0.3
+    plans=$(($(count_lines "$WERR" "planned 1 target") - plans))
+    echo "debounce: 21 route changes, $plans plan(s)"
+    [ "$plans" -ge 1 ] && [ "$plans" -le 2 ] || fail "the burst of 21 route changes made $plans plans, expected 1"
+    # Whatever the plans, the last one is for where the burst ended.
+    [ "$(grep -F "would change dev_name" "$WOUT" | tail -n 1)" = \
+      "target w: would change dev_name pa → pb (the route now leaves by pb)" ] ||
+        fail "the last plan is not for pb: $(grep -F "would change dev_name" "$WOUT" | tr '\n' '|')"
     stop_watch
 }
 
