@@ -1,7 +1,6 @@
 #include "apply.hpp"
 
 #include "apply/apply.hpp"
-#include "apply/prepare.hpp"
 #include "apply_config.hpp"
 #include "json.hpp"
 #include "list.hpp"
@@ -211,9 +210,7 @@ void run_apply(const ApplyOptions& options, const Context& context) {
     const auto kernel = require_kernel_admin(context, "apply");
     const auto wanted = resolve_desired(desired, context, false);
 
-    for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
-        context.output.step({step, {}});
-    }
+    prepare_kernel(kernel, context);
     SystemConfigfsFiles files(kernel);
     const auto dir = netconsole_dir(context.root);
     const auto reports =

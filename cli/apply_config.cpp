@@ -2,7 +2,6 @@
 
 #include "apply.hpp"
 #include "apply/apply.hpp"
-#include "apply/prepare.hpp"
 #include "compat.hpp"
 #include "reconcile_run.hpp"
 #include "redhat.hpp"
@@ -184,9 +183,7 @@ void run_apply_config(const std::string& file, const Context& context, bool dry_
         return;
     }
 
-    for (const auto& step : apply::prepare_kernel(*kernel, context.root)) {
-        context.output.step({step, {}});
-    }
+    prepare_kernel(*kernel, context);
     SystemConfigfsFiles files(*kernel);
     const auto dir = netconsole_dir(context.root);
     const auto reports =

@@ -3,7 +3,6 @@
 #include "apply.hpp"
 #include "apply_config.hpp"
 #include "reconcile_run.hpp"
-#include "apply/prepare.hpp"
 #include "reconcile/watch.hpp"
 #include "resolve/resolver.hpp"
 #include "system/configfs.hpp"
@@ -189,9 +188,7 @@ void run_watch(const WatchOptions& options, const Context& context) {
         files = std::make_unique<SystemConfigfsFiles>(context.root);
     } else {
         const auto kernel = require_kernel_admin(context, "watch");
-        for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
-            context.output.step({step, {}});
-        }
+        prepare_kernel(kernel, context);
         files = std::make_unique<SystemConfigfsFiles>(kernel);
     }
     const reconcile::ResolveOne resolve = [&context](const TargetRequest& request) {
