@@ -5,7 +5,6 @@
 #include <CLI/App.hpp>
 #include <fmt/format.h>
 
-#include <fstream>
 #include <memory>
 #include <ostream>
 
@@ -62,16 +61,8 @@ Json configfs_target_json(const ConfigfsTarget& target) {
 }
 
 std::optional<KernelVersion> targets_kernel(const Root& root) {
-    std::ifstream in(root.path("/proc/sys/kernel/osrelease"));
-    std::string release;
-    if (!std::getline(in, release) && root.is_system_root()) {
-        try {
-            release = running_kernel_release();
-        } catch (const std::exception&) {
-            return std::nullopt;
-        }
-    }
-    return parse_kernel_version(release);
+    const auto release = kernel_release_of(root);
+    return release ? parse_kernel_version(*release) : std::nullopt;
 }
 
 DeviceEvents read_device_events(const Root& root) {

@@ -4,17 +4,15 @@
 
 #include "resolve/resolver.hpp"
 
-#include "resolve/host_name.hpp"
+#include "system/host_name.hpp"
 #include "resolve/neighbour.hpp"
-#include "system/atomic_file.hpp"
 #include "system/netlink.hpp"
+#include "system/sysfs_net.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -493,7 +491,7 @@ private:
                 {fmt::format("{} has no carrier", link.name),
                  "netpoll waits a few seconds for it; nothing arrives without a link"});
         }
-        if (is_wireless(link)) {
+        if (is_wireless_interface(m_root, link.name, link.ifindex)) {
             m_result.warnings.push_back(
                 {fmt::format("{} is a Wi-Fi interface; netconsole is not reliable over wireless",
                              link.name),
@@ -506,38 +504,6 @@ private:
                              link.name, link.kind),
                  "this line only works on a physical, bond, bridge or VLAN device"});
         }
-    }
-
-    /// Wi-Fi is invisible to rtnetlink (ARPHRD_ETHER, no kind); sysfs tells.
-    /// sysfs shows the namespace of whoever mounted it, so it is only believed
-    /// when its ifindex matches the interface's.
-    bool is_wireless(const Link& link) const {
-        const std::string dir = "/sys/class/net/" + link.name;
-        // Read inside the root, regular files only: a FIFO in a --root tree never blocks.
-        const auto text = [this](const std::string& path) {
-            try {
-                const auto file = read_small_file(m_root, path);
-                return file.outcome == ReadOutcome::ok ? file.content : std::string();
-            } catch (const std::system_error&) {
-                return std::string();
-            }
-        };
-        std::istringstream index_file(text(dir + "/ifindex"));
-        int index = 0;
-        if (!(index_file >> index) || index != link.ifindex) {
-            return false;
-        }
-        if (m_root.exists(dir + "/phy80211")) {
-            return true;
-        }
-        std::istringstream uevent(text(dir + "/uevent"));
-        std::string line;
-        while (std::getline(uevent, line)) {
-            if (line == "DEVTYPE=wlan") {
-                return true;
-            }
-        }
-        return false;
     }
 
     MacAddress remote_mac(const IpAddress& remote, const Route& route, const Link& link) {
