@@ -164,6 +164,8 @@ void run_watch(const WatchOptions& options, const Context& context) {
     }
     // Everything the user typed is checked before anything is touched.
     reconcile::LoadDesired load;
+    // --config: whether the last read of it said which targets exist (removal needs it).
+    auto complete = std::make_shared<bool>(false);
     if (options.config) {
         if (!options.target.to.empty() || options.name || !options.userdata.empty() ||
             options.sysdata) {
@@ -174,8 +176,10 @@ void run_watch(const WatchOptions& options, const Context& context) {
         if (!first.note.empty()) {
             context.output.note(first.note);
         }
-        load = [file = *options.config, &context] {
-            return read_configuration(file, context).targets;
+        load = [file = *options.config, &context, complete] {
+            auto configuration = read_configuration(file, context);
+            *complete = configuration.complete;
+            return std::move(configuration.targets);
         };
     } else {
         auto desired =
@@ -196,7 +200,24 @@ void run_watch(const WatchOptions& options, const Context& context) {
     };
     const auto notifier = ServiceNotifier::from_environment();
     Sink sink(context, options.dry_run, notifier);
-    reconcile::watch(load, resolve, *files, netconsole_dir(context.root), watch, sink);
+    const auto dir = netconsole_dir(context.root);
+    reconcile::ConfigurationApplied applied;
+    if (options.config) {
+        // As apply --config: the targets it made (its record) that the file no longer
+        // lists are removed; those made by hand never are.
+        applied = [&context, &files, dir, complete, dry_run = options.dry_run](
+                      const std::vector<std::string>& listed, bool all_named) {
+            const auto removed =
+                remove_unlisted(*files, dir, context, listed, *complete && all_named, dry_run);
+            auto& out = dry_run ? context.output.result() : context.output.status();
+            for (const auto& name : removed) {
+                out << fmt::format("target {}: {}removed (no longer in the configuration)\n",
+                                   name, dry_run ? "would be " : "");
+            }
+            out.flush();
+        };
+    }
+    reconcile::watch(load, resolve, *files, dir, watch, sink, applied);
     notifier.notify("STOPPING=1");
 }
 
