@@ -84,7 +84,8 @@ std::optional<std::string> read_named_file(const std::string& file, const Contex
     }
     throw InputError(fmt::format("--config: {}", unread_reason(read.outcome, file)),
                      read.outcome == ReadOutcome::absent
-                         ? "nothing was changed; an empty file removes every target it made"
+                         ? "nothing was changed; an empty file removes the targets that "
+                           "apply --config and watch --config made"
                          : "nothing was changed");
 }
 
