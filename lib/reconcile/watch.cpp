@@ -218,8 +218,8 @@ private:
         return deadline;
     }
 
-    /// The facts a resolved target depends on.
-    Watched watched_of(const Target& target) {
+    /// The facts a resolved target depends on: what its resolution found.
+    Watched watched_of(const Target& target, const Resolution& resolution) {
         Watched w;
         w.resolved = true;
         w.remote = target.remote_ip.without_zone();
@@ -229,20 +229,17 @@ private:
         }
         w.remote_mac = target.remote_mac;
         w.local_ip = target.local_ip;
-        if (const auto link = m_netlink.get_link(w.dev_name)) {
-            w.ifindex = link->ifindex;
-        }
-        try {
-            RouteQuery query{w.remote, w.ifindex, target.local_ip, {}, {}};
-            query.udp_source_port = target.local_port;
-            query.udp_destination_port = target.remote_port;
-            const auto route = m_netlink.get_route(query);
-            w.next_hop = route.gateway ? *route.gateway : w.remote;
-            if (!w.local_ip && route.prefsrc) {
-                w.local_ip = route.prefsrc;
-            }
-        } catch (const NetlinkError&) {
+        w.ifindex = resolution.ifindex;
+        w.next_hop = resolution.next_hop;
+        if (!w.next_hop) {
+            // Every field given: no route was asked. Follow the device by its index,
+            // and the remote as if on-link.
             w.next_hop = w.remote;
+            if (!w.dev_name.empty()) {
+                if (const auto link = m_netlink.get_link(w.dev_name)) {
+                    w.ifindex = link->ifindex;
+                }
+            }
         }
         return w;
     }
@@ -293,7 +290,7 @@ private:
                 e.name = target.name;
                 auto found = warnings_of(e.desired, resolution, target);
                 warnings.insert(warnings.end(), found.begin(), found.end());
-                e.watched = watched_of(target);
+                e.watched = watched_of(target, resolution);
                 w = {target.name, target, {}, false, e.watched.next_hop};
                 e.retry_at.reset();
                 e.backoff = std::chrono::milliseconds(0);

@@ -61,6 +61,9 @@ public:
             check_source(m_request.src->without_zone(), remote, route, link);
         }
 
+        m_result.next_hop =
+            route.gateway ? route.gateway->without_zone() : remote.without_zone();
+        m_result.ifindex = link.ifindex;
         Target& t = m_result.target;
         t.extended = m_request.extended;
         t.release = m_request.release;
@@ -522,8 +525,7 @@ private:
                  start);
             return MacAddress::broadcast();
         }
-        const IpAddress next_hop = route.gateway ? route.gateway->without_zone()
-                                                 : remote.without_zone();
+        const IpAddress next_hop = *m_result.next_hop;
         if (m_request.mac) {
             step(fmt::format("mac {} (--mac), neighbour {} not consulted", *m_request.mac,
                              next_hop),

@@ -106,6 +106,11 @@ case_watch_route_replacement() {
     expect_line "target w: would change dev_name pa → pb (the route now leaves by pb)"
     expect_line "target w: would change local_ip $P4 → 10.3.0.2 (the source address changed)"
     expect_line "target w: would change remote_mac $RA_MAC → $rc_mac (gateway 10.3.0.1 answered with a new MAC)"
+    # The new next hop and device are followed (the resolution's, no second lookup).
+    ip netns exec "$NS_P" sysctl -qw net.ipv4.neigh.pb.locktime=0
+    ip -n "$NS_R" link set rc address 02:00:00:00:00:05
+    ip netns exec "$NS_R" arping -q -U -c 1 -I rc 10.3.0.1
+    expect_line "target w: would change remote_mac $rc_mac → 02:00:00:00:00:05 (gateway 10.3.0.1 answered with a new MAC)"
     stop_watch
 }
 
