@@ -502,9 +502,9 @@ private:
         }
         if (link.kind == "veth" || link.kind == "netkit") {
             m_result.warnings.push_back(
-                {fmt::format("{} is a {} device, which Linux 6.12 refuses for netconsole "
+                {fmt::format("{} is a {} device, which Linux {} refuses for netconsole "
                              "(IFF_DISABLE_NETPOLL; 6.1 still took it)",
-                             link.name, link.kind),
+                             link.name, link.kind, to_string(added_in::veth_refused)),
                  "this line only works on a physical, bond, bridge or VLAN device"});
         }
     }
