@@ -255,6 +255,22 @@ case_watch_config_drop() {
     stop_watch
 }
 
+case_watch_unnamed_first() {
+    # Without --name the target is named after its resolution: the first one must
+    # succeed, or watch exits 1 at once. With --name it starts and waits, retrying.
+    ip -n "$NS_P" route del default
+    local err rc
+    err="$(mktemp)"
+    timeout 10 ip netns exec "$NS_P" "$BIN" watch --dry-run --to "$D4" >/dev/null 2>"$err"
+    rc=$?
+    [ "$rc" -eq 1 ] || fail "watch without --name exited $rc on an unresolvable first target"
+    grep -q "^netconsole-setup: error: " "$err" || fail "no error line: $(cat "$err")"
+    rm -f -- "$err"
+    start_watch --to "$D4" --name w
+    wait_for "$WERR" "w: no route to $D4; the target is not made" || fail "a named target did not start"
+    stop_watch
+}
+
 case_apply_dry_run() {
     # No privileges needed, nothing written: the plan against configfs now (none here).
     local out rc
