@@ -1,7 +1,6 @@
 #include "apply.hpp"
 
 #include "apply/apply.hpp"
-#include "apply/prepare.hpp"
 #include "apply_config.hpp"
 #include "json.hpp"
 #include "list.hpp"
@@ -32,7 +31,7 @@ constexpr const char* k_examples = R"(Examples:
   # extended format with userdata, own name, console log level 8 (debug)
   netconsole-setup apply --to 192.0.2.5 --name doctor --extended \
       --userdata host=web1 --sysdata taskname --loglevel 8
-  # adopt the boot-time target given by netconsole= (Linux 6.7+)
+  # adopt the boot-time target given by netconsole= (Linux {}+)
   netconsole-setup apply --name cmdline0 --to 192.0.2.5
 
 A repeated apply with the same values writes nothing. userdata and sysdata are
@@ -138,13 +137,16 @@ LiveKernel require_kernel_admin(const Context& context, std::string_view verb,
 void add_message_data_options(CLI::App& command, std::vector<std::string>& userdata,
                               std::optional<std::string>& sysdata) {
     command.add_option("--userdata", userdata,
-                       "Extra KEY=VALUE line in every extended message (Linux 6.9+); repeatable")
+                       fmt::format("Extra KEY=VALUE line in every extended message (Linux {}+); "
+                                   "repeatable",
+                                   to_string(added_in::userdata)))
         ->type_name("KEY=VALUE")
         ->allow_extra_args(false);
     command
         .add_option_function<std::string>(
             "--sysdata", [&sysdata](const std::string& v) { sysdata = v; },
-            "Switches to turn on: cpu_nr,taskname,release (Linux 6.15+), msgid (6.17+)")
+            fmt::format("Switches to turn on: cpu_nr,taskname,release (Linux {}+), msgid ({}+)",
+                        to_string(added_in::sysdata), to_string(added_in::msgid)))
         ->type_name("LIST");
 }
 
@@ -173,7 +175,7 @@ Command setup_apply(CLI::App& app) {
         ->type_name("FILE");
     apply->add_flag("--dry-run", options->dry_run,
                     "Print what it would write (the plan against configfs now); change nothing");
-    apply->footer(k_examples);
+    apply->footer(fmt::format(fmt::runtime(k_examples), to_string(added_in::cmdline_adoption)));
     return {apply, [options](const Context& c) { run_apply(*options, c); }};
 }
 
@@ -211,9 +213,7 @@ void run_apply(const ApplyOptions& options, const Context& context) {
     const auto kernel = require_kernel_admin(context, "apply");
     const auto wanted = resolve_desired(desired, context, false);
 
-    for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
-        context.output.step({step, {}});
-    }
+    prepare_kernel(kernel, context);
     SystemConfigfsFiles files(kernel);
     const auto dir = netconsole_dir(context.root);
     const auto reports =

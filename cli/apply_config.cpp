@@ -2,7 +2,6 @@
 
 #include "apply.hpp"
 #include "apply/apply.hpp"
-#include "apply/prepare.hpp"
 #include "compat.hpp"
 #include "reconcile_run.hpp"
 #include "redhat.hpp"
@@ -20,7 +19,6 @@
 
 #include <algorithm>
 #include <ostream>
-#include <set>
 
 namespace ncs::cli {
 namespace {
@@ -86,7 +84,8 @@ std::optional<std::string> read_named_file(const std::string& file, const Contex
     }
     throw InputError(fmt::format("--config: {}", unread_reason(read.outcome, file)),
                      read.outcome == ReadOutcome::absent
-                         ? "nothing was changed; an empty file removes every target it made"
+                         ? "nothing was changed; an empty file removes the targets that "
+                           "apply --config and watch --config made"
                          : "nothing was changed");
 }
 
@@ -130,6 +129,13 @@ Configuration read_configuration(const std::string& file, const Context& context
         }
     }
     reconcile::validate(configured); // names given twice, across the sources
+    for (const auto& target : configured) {
+        // The record quotes names; the default ncs-<remote IP>-<port> holds no quote.
+        if (target.name && target.name->find('\'') != std::string::npos) {
+            throw InputError(
+                fmt::format("{}: a target name cannot hold a single quote", target.where));
+        }
+    }
     return configuration;
 }
 
@@ -145,16 +151,43 @@ std::vector<std::string> read_state(const Context& context) {
     return names;
 }
 
-std::string state_text(const std::vector<Target>& targets) {
+std::string state_text(const std::vector<std::string>& names) {
     std::string text = "# Targets made by netconsole-setup apply --config; it removes them when\n"
                        "# the configuration no longer lists them.\n";
-    for (const auto& target : targets) {
-        text += "'" + target.name + "'\n"; // names hold no '/' and no quote is ever valid here
+    for (const auto& name : names) {
+        text += "'" + name + "'\n"; // names hold no '/' and no quote (read_configuration)
     }
     return text;
 }
 
 } // namespace
+
+std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesystem::path& dir,
+                                         const Context& context,
+                                         const std::vector<std::string>& listed, bool complete,
+                                         bool dry_run) {
+    const auto present = list_targets(files, dir);
+    std::vector<std::string> removed;
+    auto recorded = listed;
+    for (const auto& name : read_state(context)) {
+        if (std::find(listed.begin(), listed.end(), name) != listed.end() ||
+            std::find(present.begin(), present.end(), name) == present.end()) {
+            continue;
+        }
+        if (!complete) {
+            recorded.push_back(name); // still made by us: a later complete run removes it
+            continue;
+        }
+        if (!dry_run) {
+            apply::remove_target(files, dir, name);
+        }
+        removed.push_back(name);
+    }
+    if (!dry_run) {
+        write_file_atomically(context.root, k_config_state_path, state_text(recorded));
+    }
+    return removed;
+}
 
 void run_apply_config(const std::string& file, const Context& context, bool dry_run) {
     // Everything in the files is checked, and every target resolved, before anything
@@ -169,24 +202,16 @@ void run_apply_config(const std::string& file, const Context& context, bool dry_
         context.output.note(configuration.note);
     }
     const auto wanted = resolve_desired(configured, context, true);
-    std::vector<Target> targets;
-    std::set<std::string> names;
-    for (std::size_t i = 0; i < wanted.size(); ++i) {
-        if (wanted[i].name.find('\'') != std::string::npos) {
-            throw InputError(fmt::format("{}: a target name cannot hold a single quote",
-                                         configured[i].where));
-        }
-        names.insert(wanted[i].name);
-        targets.push_back(*wanted[i].target);
+    std::vector<std::string> listed;
+    for (const auto& w : wanted) {
+        listed.push_back(w.name);
     }
     if (dry_run) {
         print_plan(reconcile::plan(wanted, read_live_state(context)), context);
         return;
     }
 
-    for (const auto& step : apply::prepare_kernel(*kernel, context.root)) {
-        context.output.step({step, {}});
-    }
+    prepare_kernel(*kernel, context);
     SystemConfigfsFiles files(*kernel);
     const auto dir = netconsole_dir(context.root);
     const auto reports =
@@ -194,23 +219,7 @@ void run_apply_config(const std::string& file, const Context& context, bool dry_
 
     // Only targets this command made earlier, and still there, are removed, and only
     // when the configuration was read whole: a missing default file removes nothing.
-    const auto present = list_targets(files, dir);
-    std::vector<std::string> removed;
-    auto recorded = targets;
-    for (const auto& name : read_state(context)) {
-        if (names.count(name) == 0 &&
-            std::find(present.begin(), present.end(), name) != present.end()) {
-            if (configuration.complete) {
-                apply::remove_target(files, dir, name);
-                removed.push_back(name);
-            } else {
-                Target kept;
-                kept.name = name; // still made by us: a later complete run removes it
-                recorded.push_back(std::move(kept));
-            }
-        }
-    }
-    write_file_atomically(context.root, k_config_state_path, state_text(recorded));
+    const auto removed = remove_unlisted(files, dir, context, listed, configuration.complete);
 
     if (context.global.json) {
         Json json;

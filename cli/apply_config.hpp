@@ -8,6 +8,9 @@
 
 #include "context.hpp"
 #include "reconcile/reconcile.hpp"
+#include "system/configfs.hpp"
+
+#include <filesystem>
 
 #include <string>
 #include <vector>
@@ -37,6 +40,18 @@ struct Configuration {
     bool complete = true;
     std::string note; ///< shown once the command may go on, so that an error comes alone
 };
+
+/// The end of a configuration's apply (`apply --config`, and `watch --config` at start
+/// and on each SIGHUP): the targets the record says an earlier one made, that configfs
+/// in dir still holds and that listed no longer names, are removed when complete; else
+/// they are kept in the record, for a later complete run. A target made by hand (not
+/// in the record) is never touched. The record then holds listed and the kept names.
+/// dry_run: nothing is removed or written; returns what would be removed. Returns the
+/// names removed. Throws std::system_error and OperationError (what rmdir says).
+std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesystem::path& dir,
+                                         const Context& context,
+                                         const std::vector<std::string>& listed, bool complete,
+                                         bool dry_run = false);
 
 /// Reads FILE (as run_apply_config), NETCONSOLE_OPTS of /etc/default/netconsole and
 /// SYSLOGADDR... of /etc/sysconfig/netconsole, all validated. Throws InputError

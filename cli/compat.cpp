@@ -2,7 +2,6 @@
 
 #include "apply.hpp"
 #include "apply/apply.hpp"
-#include "apply/prepare.hpp"
 #include "grammar/netconsole_string.hpp"
 #include "json.hpp"
 #include "reconcile_run.hpp"
@@ -143,9 +142,7 @@ void run_compat(const std::vector<std::string>& words, const Context& context) {
     for (const auto& w : wanted) {
         targets.push_back(*w.target);
     }
-    for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
-        context.output.step({step, {}});
-    }
+    prepare_kernel(kernel, context);
     SystemConfigfsFiles files(kernel);
     const auto dir = netconsole_dir(context.root);
     const auto reports =

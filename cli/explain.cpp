@@ -67,9 +67,9 @@ std::string explain_local_ip(const grammar::ParsedTarget& parsed) {
 std::string explain_device(const grammar::ParsedTarget& parsed) {
     const Target& t = parsed.target;
     if (const auto* mac = t.device_mac()) {
-        return fmt::format("the device with MAC {} (Linux 6.15+; older kernels take the text "
+        return fmt::format("the device with MAC {} (Linux {}+; older kernels take the text "
                            "as an interface name)",
-                           *mac);
+                           *mac, to_string(added_in::device_by_mac));
     }
     if (defaulted(parsed, Field::dev_name)) {
         return fmt::format("{} (kernel default — empty means {}, not 'any')", *t.device_name(),
@@ -288,8 +288,9 @@ std::vector<FieldExplanation> explain_fields(const grammar::ParsedTarget& parsed
     }
     if (t.release) {
         fields.push_back({"release", fmt::format("yes{} — each message starts with the kernel "
-                                                 "release (Linux 6.6+)",
-                                                 mark(parsed, Field::release))});
+                                                 "release (Linux {}+)",
+                                                 mark(parsed, Field::release),
+                                                 to_string(added_in::release))});
     } else {
         fields.push_back({"release", fmt::format("no{} — messages do not carry the kernel release",
                                                  mark(parsed, Field::release))});

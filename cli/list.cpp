@@ -5,7 +5,6 @@
 #include <CLI/App.hpp>
 #include <fmt/format.h>
 
-#include <fstream>
 #include <memory>
 #include <ostream>
 
@@ -17,10 +16,13 @@ constexpr const char* k_description = "List the netconsole targets in configfs";
 /// Shown as the system path, also under --root (as explain shows /proc/cmdline).
 constexpr const char* k_shown_dir = "/sys/kernel/config/netconsole";
 
-constexpr const char* k_boot_note =
-    "note: boot-time targets (netconsole= on the kernel command line or at module load) are "
-    "named cmdline0, cmdline1, ... and stay invisible here until adopted (Linux 6.7+): "
-    "netconsole-setup apply --name cmdline0 --to ...";
+std::string boot_note() {
+    return fmt::format(
+        "boot-time targets (netconsole= on the kernel command line or at module load) are "
+        "named cmdline0, cmdline1, ... and stay invisible here until adopted (Linux {}+): "
+        "netconsole-setup apply --name cmdline0 --to ...",
+        to_string(added_in::cmdline_adoption));
+}
 
 } // namespace
 
@@ -62,16 +64,8 @@ Json configfs_target_json(const ConfigfsTarget& target) {
 }
 
 std::optional<KernelVersion> targets_kernel(const Root& root) {
-    std::ifstream in(root.path("/proc/sys/kernel/osrelease"));
-    std::string release;
-    if (!std::getline(in, release) && root.is_system_root()) {
-        try {
-            release = running_kernel_release();
-        } catch (const std::exception&) {
-            return std::nullopt;
-        }
-    }
-    return parse_kernel_version(release);
+    const auto release = kernel_release_of(root);
+    return release ? parse_kernel_version(*release) : std::nullopt;
 }
 
 DeviceEvents read_device_events(const Root& root) {
@@ -105,7 +99,7 @@ std::string_view to_string(StopReason reason) {
 
 /// "Linux 7.2", or "this kernel" when its version is unknown.
 std::string linux_name(std::optional<KernelVersion> kernel) {
-    return kernel ? fmt::format("Linux {}.{}", kernel->major, kernel->minor) : "this kernel";
+    return kernel ? "Linux " + to_string(*kernel) : "this kernel";
 }
 
 /// stopped_by_kernel: what the kernel did and how to send again.
@@ -143,9 +137,9 @@ std::string condition_text(const ConfigfsTarget& target, const TargetReport& rep
     switch (report.condition) {
     case TargetCondition::device_gone:
         if (!kernel) {
-            return fmt::format("{} is gone (unregistered): Linux 7.0+ enables the target again, "
+            return fmt::format("{} is gone (unregistered): Linux {}+ enables the target again, "
                                "once, when a device named {} registers; older kernels do not",
-                               dev, dev);
+                               dev, to_string(added_in::resume_on_register), dev);
         }
         if (unregister_behaviour(*kernel) == UnregisterBehaviour::resume) {
             return fmt::format("{} is gone (unregistered): {} enables the target again, once, "
@@ -221,8 +215,10 @@ void add_condition_json(Json& json, const ConfigfsTarget& target, const TargetRe
 Command setup_list(CLI::App& app) {
     auto options = std::make_shared<ListOptions>();
     auto* list = app.add_subcommand("list", k_description);
-    list->footer("Boot-time targets (cmdline0, ...) are listed only once adopted with\n"
-                 "'netconsole-setup apply --name cmdline0 --to ...' (Linux 6.7+).");
+    list->footer(fmt::format("Boot-time targets (cmdline0, ...) are listed only once adopted "
+                             "with\n'netconsole-setup apply --name cmdline0 --to ...' (Linux "
+                             "{}+).",
+                             to_string(added_in::cmdline_adoption)));
     return {list, [options](const Context& c) { run_list(*options, c); }};
 }
 
@@ -254,7 +250,7 @@ void run_list(const ListOptions& /*options*/, const Context& context) {
             add_condition_json(target_json, targets[i], reports[i], kernel);
             json["targets"].push_back(std::move(target_json));
         }
-        json["note"] = k_boot_note + 6; // without "note: "
+        json["note"] = boot_note();
         context.output.result() << dump(json);
         return;
     }
@@ -277,7 +273,7 @@ void run_list(const ListOptions& /*options*/, const Context& context) {
             out << fmt::format("  {:<27} {}\n", attribute.name, attribute.text);
         }
     }
-    out << k_boot_note << '\n';
+    out << "note: " << boot_note() << '\n';
 }
 
 } // namespace ncs::cli

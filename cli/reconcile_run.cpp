@@ -1,9 +1,11 @@
 #include "reconcile_run.hpp"
 
 #include "apply.hpp"
+#include "apply/prepare.hpp"
 #include "json.hpp"
 #include "resolve/resolver.hpp"
 #include "system/configfs.hpp"
+#include "system/kmod.hpp"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -75,6 +77,14 @@ std::vector<reconcile::Wanted> resolve_desired(const std::vector<reconcile::Desi
         wanted.push_back(std::move(w));
     }
     return wanted;
+}
+
+void prepare_kernel(const LiveKernel& kernel, const Context& context) {
+    const SystemConfigfsFiles files(kernel);
+    SystemKernelModules modules(kernel, context.root);
+    for (const auto& step : apply::prepare_kernel(files, modules, netconsole_dir(context.root))) {
+        context.output.step({step, {}});
+    }
 }
 
 reconcile::Live read_live_state(const Context& context) {

@@ -27,6 +27,10 @@ std::vector<reconcile::DesiredTarget> desired_from_options(
 std::vector<reconcile::Wanted> resolve_desired(const std::vector<reconcile::DesiredTarget>& desired,
                                                const Context& context, bool name_each);
 
+/// Gets the running kernel ready for configfs targets (apply::prepare_kernel on the
+/// real configfs and modules) and shows each step it took (-v). Throws as it does.
+void prepare_kernel(const LiveKernel& kernel, const Context& context);
+
 /// What configfs holds now, read only (under --root too); no netconsole directory is
 /// an empty Live whose targets would all be created.
 reconcile::Live read_live_state(const Context& context);

@@ -71,13 +71,7 @@ std::optional<std::string> release_under(const Root& root) {
     if (root.is_system_root()) {
         return std::nullopt;
     }
-    std::vector<std::string> releases;
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(root.path("/lib/modules"), ec)) {
-        if (entry.is_directory(ec)) {
-            releases.push_back(entry.path().filename().string());
-        }
-    }
+    const auto releases = module_releases(root);
     if (releases.size() != 1) {
         return std::nullopt;
     }

@@ -5,6 +5,7 @@
 #include "model/duration.hpp"
 #include "receive/ack.hpp"
 #include "system/configfs.hpp"
+#include "system/kernel_log.hpp"
 #include "system/printk.hpp"
 #include "system/udp.hpp"
 
@@ -166,25 +167,13 @@ std::optional<Acknowledgment> wait_for_ack(const std::vector<UdpSocket>& sockets
 
 } // namespace
 
-TestMessage send_test_message(const LiveKernel& /*kernel*/, const Root& root,
+TestMessage send_test_message(const LiveKernel& kernel, const Root& root,
                               std::string_view name) {
     const auto levels = read_printk_levels(root);
     TestMessage message{make_marker(name), test_message_level(levels)};
     const auto line = fmt::format("<{}>{}: test message {}\n", message.level, k_program,
                                   message.marker);
-    const auto path = root.path("/dev/kmsg");
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        throw std::system_error(errno, std::generic_category(), "cannot open /dev/kmsg");
-    }
-    // /dev/kmsg takes one record per write(2), so the line goes in a single call.
-    const auto written = ::write(fd, line.data(), line.size());
-    const int write_errno = errno;
-    ::close(fd);
-    if (written != static_cast<ssize_t>(line.size())) {
-        throw std::system_error(written < 0 ? write_errno : EIO, std::generic_category(),
-                                "cannot write to /dev/kmsg");
-    }
+    write_kernel_log(kernel, root, line);
     return message;
 }
 

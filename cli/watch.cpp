@@ -3,7 +3,6 @@
 #include "apply.hpp"
 #include "apply_config.hpp"
 #include "reconcile_run.hpp"
-#include "apply/prepare.hpp"
 #include "reconcile/watch.hpp"
 #include "resolve/resolver.hpp"
 #include "system/configfs.hpp"
@@ -166,6 +165,8 @@ void run_watch(const WatchOptions& options, const Context& context) {
     }
     // Everything the user typed is checked before anything is touched.
     reconcile::LoadDesired load;
+    // --config: whether the last read of it said which targets exist (removal needs it).
+    auto complete = std::make_shared<bool>(false);
     if (options.config) {
         if (!options.target.to.empty() || options.name || !options.userdata.empty() ||
             options.sysdata) {
@@ -176,8 +177,10 @@ void run_watch(const WatchOptions& options, const Context& context) {
         if (!first.note.empty()) {
             context.output.note(first.note);
         }
-        load = [file = *options.config, &context] {
-            return read_configuration(file, context).targets;
+        load = [file = *options.config, &context, complete] {
+            auto configuration = read_configuration(file, context);
+            *complete = configuration.complete;
+            return std::move(configuration.targets);
         };
     } else {
         auto desired =
@@ -190,9 +193,7 @@ void run_watch(const WatchOptions& options, const Context& context) {
         files = std::make_unique<SystemConfigfsFiles>(context.root);
     } else {
         const auto kernel = require_kernel_admin(context, "watch");
-        for (const auto& step : apply::prepare_kernel(kernel, context.root)) {
-            context.output.step({step, {}});
-        }
+        prepare_kernel(kernel, context);
         files = std::make_unique<SystemConfigfsFiles>(kernel);
     }
     const reconcile::ResolveOne resolve = [&context](const TargetRequest& request) {
@@ -200,7 +201,24 @@ void run_watch(const WatchOptions& options, const Context& context) {
     };
     const auto notifier = ServiceNotifier::from_environment();
     Sink sink(context, options.dry_run, notifier);
-    reconcile::watch(load, resolve, *files, netconsole_dir(context.root), watch, sink);
+    const auto dir = netconsole_dir(context.root);
+    reconcile::ConfigurationApplied applied;
+    if (options.config) {
+        // As apply --config: the targets it made (its record) that the file no longer
+        // lists are removed; those made by hand never are.
+        applied = [&context, &files, dir, complete, dry_run = options.dry_run](
+                      const std::vector<std::string>& listed, bool all_named) {
+            const auto removed =
+                remove_unlisted(*files, dir, context, listed, *complete && all_named, dry_run);
+            auto& out = dry_run ? context.output.result() : context.output.status();
+            for (const auto& name : removed) {
+                out << fmt::format("target {}: {}removed (no longer in the configuration)\n",
+                                   name, dry_run ? "would be " : "");
+            }
+            out.flush();
+        };
+    }
+    reconcile::watch(load, resolve, *files, dir, watch, sink, applied);
     notifier.notify("STOPPING=1");
 }
 

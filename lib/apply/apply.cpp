@@ -281,21 +281,21 @@ std::vector<Operation> plan(const Target& desired, const ConfigfsTarget& current
     const auto& features = current.features;
     if (desired.release && !features.release) {
         throw OperationError("this kernel's netconsole has no 'release' attribute",
-                             "--release needs Linux 6.6 or newer");
+                             needs_linux("--release", added_in::release));
     }
     if (!desired.userdata.empty() && !features.userdata) {
         throw OperationError("this kernel's netconsole has no userdata",
-                             "--userdata needs Linux 6.9 or newer");
+                             needs_linux("--userdata", added_in::userdata));
     }
     if ((desired.sysdata.cpu_nr && !features.cpu_nr) ||
         (desired.sysdata.taskname && !features.taskname) ||
         (desired.sysdata.release && !features.sysdata_release)) {
         throw OperationError("this kernel's netconsole has no sysdata switches",
-                             "--sysdata needs Linux 6.15 or newer");
+                             needs_linux("--sysdata", added_in::sysdata));
     }
     if (desired.sysdata.msgid && !features.msgid) {
         throw OperationError("this kernel's netconsole has no msgid sysdata switch",
-                             "--sysdata msgid needs Linux 6.17 or newer");
+                             needs_linux("--sysdata msgid", added_in::msgid));
     }
 
     const auto family = desired.remote_ip.family();

@@ -1,13 +1,8 @@
 #include "apply/prepare.hpp"
 
 #include "model/errors.hpp"
-#include "system/configfs.hpp"
-#include "system/kmod.hpp"
-#include "system/module_state.hpp"
 
 #include <fmt/format.h>
-
-#include <filesystem>
 
 namespace ncs::apply {
 namespace {
@@ -17,9 +12,10 @@ constexpr const char* k_no_dynamic_hint =
 
 } // namespace
 
-std::vector<std::string> prepare_kernel(const LiveKernel& kernel, const Root& root) {
+std::vector<std::string> prepare_kernel(const ConfigfsFiles& files, KernelModules& modules,
+                                        const std::filesystem::path& netconsole_dir) {
     std::vector<std::string> steps;
-    const auto netconsole = read_module_state(root, "netconsole");
+    const auto netconsole = modules.state("netconsole");
     if (netconsole.index_found && netconsole.kind() == ModuleKind::absent) {
         throw OperationError(
             fmt::format("netconsole is neither built into kernel {} nor a module of it",
@@ -28,22 +24,22 @@ std::vector<std::string> prepare_kernel(const LiveKernel& kernel, const Root& ro
             "CONFIG_NETCONSOLE");
     }
 
-    std::error_code ec;
+    const auto configfs = netconsole_dir.parent_path();
     // /sys/kernel/config appears when configfs registers itself.
-    if (!std::filesystem::is_directory(configfs_dir(root), ec)) {
-        if (load_module(kernel, "configfs") == ModuleLoad::loaded) {
+    if (!files.is_directory(configfs)) {
+        if (modules.load("configfs") == ModuleLoad::loaded) {
             steps.emplace_back("loaded module configfs");
         }
     }
-    if (!configfs_mounted(root)) {
-        mount_configfs(kernel, root);
-        steps.push_back(fmt::format("mounted configfs on {}", configfs_dir(root).string()));
+    if (!modules.configfs_mounted()) {
+        modules.mount_configfs();
+        steps.push_back(fmt::format("mounted configfs on {}", configfs.string()));
     }
-    if (load_module(kernel, "netconsole") == ModuleLoad::loaded) {
+    if (modules.load("netconsole") == ModuleLoad::loaded) {
         steps.emplace_back("loaded module netconsole");
     }
 
-    if (!std::filesystem::is_directory(netconsole_dir(root), ec)) {
+    if (!files.is_directory(netconsole_dir)) {
         if (netconsole.builtin) {
             throw OperationError("netconsole is built into this kernel without dynamic targets "
                                  "(CONFIG_NETCONSOLE_DYNAMIC)",
@@ -52,7 +48,7 @@ std::vector<std::string> prepare_kernel(const LiveKernel& kernel, const Root& ro
         throw OperationError(
             fmt::format("netconsole is loaded but {} does not exist: it was built without "
                         "dynamic targets (CONFIG_NETCONSOLE_DYNAMIC)",
-                        netconsole_dir(root).string()),
+                        netconsole_dir.string()),
             k_no_dynamic_hint);
     }
     return steps;

@@ -18,9 +18,6 @@ namespace {
 
 constexpr std::string_view k_syntax_hint =
     "the form is [+][r][src-port]@[src-ip]/[dev],[tgt-port]@tgt-ip/[tgt-mac]";
-constexpr std::string_view k_release_warning = "release ('r') needs Linux 6.6 or newer";
-constexpr std::string_view k_device_mac_warning =
-    "choosing the device by MAC needs Linux 6.15 or newer";
 
 bool is_blank(char c) {
     return c == ' ' || c == '\t';
@@ -120,8 +117,9 @@ std::string mac_hint(std::string_view text) {
 std::string device_mac_hint(std::string_view text) {
     const auto colon = text.find(':');
     if (colon > 0 && colon + 1 < text.size() && colon < 16 && all_decimal(text.substr(colon + 1))) {
-        return "since Linux 6.15 a ':' in the dev field means a MAC; an alias label such as "
-               "eth0:1 is not a device, use its parent";
+        return fmt::format("since Linux {} a ':' in the dev field means a MAC; an alias label "
+                           "such as eth0:1 is not a device, use its parent",
+                           to_string(added_in::device_by_mac));
     }
     return mac_hint(text);
 }
@@ -213,7 +211,7 @@ void TargetParser::parse_prefixes() {
         }
         t.release = true;
         ++m_cur;
-        warn(std::string(k_release_warning));
+        warn(release_needs_newer_kernel());
     } else {
         m_parsed.defaulted.push_back(Field::release);
     }
@@ -289,7 +287,7 @@ void TargetParser::parse_device() {
                 fail(m_cur, m_field_end, device_mac_hint(text));
             }
             m_parsed.target.device = *mac;
-            warn(std::string(k_device_mac_warning), "older kernels take it as an interface name");
+            warn(device_by_mac_needs_newer_kernel(), "older kernels take it as an interface name");
         }
         m_cur = m_field_end;
     }

@@ -56,21 +56,29 @@ void validate(const Target& t) {
     }
 }
 
+std::string release_needs_newer_kernel() {
+    return needs_linux("release ('r')", added_in::release);
+}
+
+std::string device_by_mac_needs_newer_kernel() {
+    return needs_linux("choosing the device by MAC", added_in::device_by_mac);
+}
+
 std::vector<Warning> check(const Target& t) {
     std::vector<Warning> warnings;
     if (t.release) {
-        warnings.push_back({"release ('r') needs Linux 6.6 or newer", {}, Warning::Kind::needs_newer_kernel});
+        warnings.push_back({release_needs_newer_kernel(), {}, Warning::Kind::needs_newer_kernel});
     }
     if (t.device_mac()) {
-        warnings.push_back({"choosing the device by MAC needs Linux 6.15 or newer", {}, Warning::Kind::needs_newer_kernel});
+        warnings.push_back({device_by_mac_needs_newer_kernel(), {}, Warning::Kind::needs_newer_kernel});
     }
     if (!t.userdata.empty()) {
-        warnings.push_back({"userdata needs Linux 6.9 or newer", {}, Warning::Kind::needs_newer_kernel});
+        warnings.push_back({needs_linux("userdata", added_in::userdata), {}, Warning::Kind::needs_newer_kernel});
     }
     if (t.sysdata.msgid) {
-        warnings.push_back({"sysdata msgid needs Linux 6.17 or newer", {}, Warning::Kind::needs_newer_kernel});
+        warnings.push_back({needs_linux("sysdata msgid", added_in::msgid), {}, Warning::Kind::needs_newer_kernel});
     } else if (t.sysdata.any()) {
-        warnings.push_back({"sysdata needs Linux 6.15 or newer", {}, Warning::Kind::needs_newer_kernel});
+        warnings.push_back({needs_linux("sysdata", added_in::sysdata), {}, Warning::Kind::needs_newer_kernel});
     }
     if ((!t.userdata.empty() || t.sysdata.any()) && !t.extended) {
         warnings.push_back({"userdata and sysdata are only sent by extended targets",

@@ -4,6 +4,7 @@
 
 #include "model/errors.hpp"
 #include "model/ip_address.hpp"
+#include "model/kernel_facts.hpp"
 #include "model/mac_address.hpp"
 
 #include <cstdint>
@@ -72,6 +73,11 @@ void validate(const Target& t);
 
 /// Warnings about t: features that need a newer kernel, kernel quirks that bite.
 std::vector<Warning> check(const Target& t);
+
+/// The warning of a target with release ('r'): "release ('r') needs Linux 6.6 or newer".
+std::string release_needs_newer_kernel();
+/// The warning of a device chosen by MAC.
+std::string device_by_mac_needs_newer_kernel();
 
 /// "eth0" or "dev by MAC 52:54:00:12:34:56": how to name a device in messages.
 std::string describe(const Device& device);

@@ -49,16 +49,19 @@ struct Entry {
 class Watcher {
 public:
     Watcher(const LoadDesired& load, const ResolveOne& resolve, ConfigfsFiles& files,
-            fs::path dir, const WatchOptions& options, WatchSink& sink)
+            fs::path dir, const WatchOptions& options, WatchSink& sink,
+            const ConfigurationApplied& applied)
         : m_load(load), m_resolve(resolve), m_files(files), m_dir(std::move(dir)),
-          m_options(options), m_sink(sink), m_monitor(options.receive_buffer) {}
+          m_options(options), m_sink(sink), m_applied(applied),
+          m_monitor(options.receive_buffer) {}
 
     int run() {
         // Subscribed before the first resolution, so no change after it is missed.
         EventLoop loop({SIGTERM, SIGINT, SIGHUP});
         loop.add(m_monitor.fd());
-        load(true);
+        load();
         reconcile(Clock::now(), true);
+        configuration_applied();
         m_sink.ready();
         auto last_alive = Clock::now();
         std::vector<NetworkEvent> events;
@@ -100,6 +103,7 @@ private:
     fs::path m_dir;
     const WatchOptions& m_options;
     WatchSink& m_sink;
+    const ConfigurationApplied& m_applied;
     NetlinkMonitor m_monitor;
     Netlink m_netlink;
     std::vector<Entry> m_entries;
@@ -107,7 +111,10 @@ private:
     Clock::time_point m_burst_last;                ///< its latest event
     std::map<std::string, ConfigfsTarget> m_assumed; ///< dry run: what the plans made
 
-    void load(bool first) {
+    /// Replaces the entries only once the whole configuration was read and validated:
+    /// on InputError the old ones stay. A dry run keeps what it assumed applied
+    /// (m_assumed): the next plan is against it.
+    void load() {
         auto desired = m_load();
         validate(desired);
         std::vector<Entry> entries;
@@ -116,24 +123,57 @@ private:
             e.desired = std::move(d);
             if (e.desired.name) {
                 e.name = *e.desired.name;
+            } else {
+                // Unnamed, it is named after its remote and port once resolved: the
+                // same line read again keeps the name its last resolution gave, so that
+                // a failing resolution now does not make it look dropped.
+                for (const auto& old : m_entries) {
+                    if (!old.desired.name && old.desired.request.to == e.desired.request.to &&
+                        old.desired.request.remote_port == e.desired.request.remote_port) {
+                        e.name = old.name;
+                    }
+                }
             }
             entries.push_back(std::move(e));
         }
         m_entries = std::move(entries);
-        // A dry run keeps what it assumed applied: the next plan is against it.
-        (void)first;
     }
 
     void reload() {
         try {
-            load(false);
-            m_sink.reloaded(std::nullopt);
-            reconcile(Clock::now(), false);
+            load();
         } catch (const InputError& e) {
-            // The old targets stay as they are; the old configuration is gone, so
-            // nothing is watched until a good one is read.
+            // load() replaces nothing before the whole file is good: the old
+            // configuration stays, its targets as they are and still watched.
             m_sink.reloaded(std::string(e.what()));
+            return;
         }
+        m_sink.reloaded(std::nullopt);
+        reconcile(Clock::now(), false);
+        try {
+            configuration_applied();
+        } catch (const OperationError& e) {
+            m_sink.failed(e.what(), e.hint());
+        } catch (const std::exception& e) {
+            m_sink.failed(e.what(), {});
+        }
+    }
+
+    /// Tells m_applied the names the configuration lists now.
+    void configuration_applied() {
+        if (!m_applied) {
+            return;
+        }
+        std::vector<std::string> listed;
+        bool all_named = true;
+        for (const auto& e : m_entries) {
+            if (e.name.empty()) {
+                all_named = false;
+            } else {
+                listed.push_back(e.name);
+            }
+        }
+        m_applied(listed, all_named);
     }
 
     void consider(const NetworkEvent& event) {
@@ -187,8 +227,8 @@ private:
         return deadline;
     }
 
-    /// The facts a resolved target depends on.
-    Watched watched_of(const Target& target) {
+    /// The facts a resolved target depends on: what its resolution found.
+    Watched watched_of(const Target& target, const Resolution& resolution) {
         Watched w;
         w.resolved = true;
         w.remote = target.remote_ip.without_zone();
@@ -198,20 +238,17 @@ private:
         }
         w.remote_mac = target.remote_mac;
         w.local_ip = target.local_ip;
-        if (const auto link = m_netlink.get_link(w.dev_name)) {
-            w.ifindex = link->ifindex;
-        }
-        try {
-            RouteQuery query{w.remote, w.ifindex, target.local_ip, {}, {}};
-            query.udp_source_port = target.local_port;
-            query.udp_destination_port = target.remote_port;
-            const auto route = m_netlink.get_route(query);
-            w.next_hop = route.gateway ? *route.gateway : w.remote;
-            if (!w.local_ip && route.prefsrc) {
-                w.local_ip = route.prefsrc;
-            }
-        } catch (const NetlinkError&) {
+        w.ifindex = resolution.ifindex;
+        w.next_hop = resolution.next_hop;
+        if (!w.next_hop) {
+            // Every field given: no route was asked. Follow the device by its index,
+            // and the remote as if on-link.
             w.next_hop = w.remote;
+            if (!w.dev_name.empty()) {
+                if (const auto link = m_netlink.get_link(w.dev_name)) {
+                    w.ifindex = link->ifindex;
+                }
+            }
         }
         return w;
     }
@@ -264,7 +301,7 @@ private:
                 e.name = target.name;
                 auto found = warnings_of(e.desired, resolution, target);
                 warnings.insert(warnings.end(), found.begin(), found.end());
-                e.watched = watched_of(target);
+                e.watched = watched_of(target, resolution);
                 w = {target.name, target, {}, false, e.watched.next_hop};
                 e.retry_at.reset();
                 e.backoff = std::chrono::milliseconds(0);
@@ -398,8 +435,9 @@ bool affects(const NetworkEvent& event, const Watched& target) {
 }
 
 int watch(const LoadDesired& load, const ResolveOne& resolve, ConfigfsFiles& files,
-          const fs::path& dir, const WatchOptions& options, WatchSink& sink) {
-    Watcher watcher(load, resolve, files, dir, options, sink);
+          const fs::path& dir, const WatchOptions& options, WatchSink& sink,
+          const ConfigurationApplied& applied) {
+    Watcher watcher(load, resolve, files, dir, options, sink, applied);
     return watcher.run();
 }
 

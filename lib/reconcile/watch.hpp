@@ -90,10 +90,22 @@ using LoadDesired = std::function<std::vector<DesiredTarget>()>;
 /// Resolves one desired target; throws InputError/OperationError/NetlinkError.
 using ResolveOne = std::function<Resolution(const TargetRequest&)>;
 
+/// Called once a loaded configuration was planned (and applied): the first time and
+/// after each SIGHUP that read it. listed: the names of its targets; all_named false
+/// when one of them has no name yet (unnamed and never resolved), so that the caller
+/// removes nothing it cannot tell is still listed. The caller removes what it made
+/// earlier and listed no longer names (`watch --config`: apply --config's record).
+/// What it throws is reported to the sink as failed() (thrown, the first time).
+using ConfigurationApplied =
+    std::function<void(const std::vector<std::string>& listed, bool all_named)>;
+
 /// Runs until SIGTERM or SIGINT (returns 0, targets left as they are). The first load
 /// is validated and applied before ready(); an error then is thrown (InputError,
 /// OperationError) so the caller exits non-zero. Later errors are reported to sink.
+/// A SIGHUP whose load throws InputError keeps the configuration loaded before: its
+/// targets are still watched. applied, when set, follows each plan of a load.
 int watch(const LoadDesired& load, const ResolveOne& resolve, ConfigfsFiles& files,
-          const std::filesystem::path& dir, const WatchOptions& options, WatchSink& sink);
+          const std::filesystem::path& dir, const WatchOptions& options, WatchSink& sink,
+          const ConfigurationApplied& applied = {});
 
 } // namespace ncs::reconcile

@@ -47,6 +47,11 @@ struct Resolution {
     Target target;
     std::vector<Step> steps;
     std::vector<Warning> warnings;
+    /// The next hop the route named: its gateway, or the remote when on-link (without
+    /// zone). nullopt when no route was looked up (every field given).
+    std::optional<IpAddress> next_hop;
+    /// The ifindex of the device the route leaves by; 0 when no route was looked up.
+    int ifindex = 0;
 };
 
 /// Refuses a destination no netconsole target can have: unspecified, loopback,

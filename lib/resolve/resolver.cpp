@@ -4,17 +4,15 @@
 
 #include "resolve/resolver.hpp"
 
-#include "resolve/host_name.hpp"
+#include "system/host_name.hpp"
 #include "resolve/neighbour.hpp"
-#include "system/atomic_file.hpp"
 #include "system/netlink.hpp"
+#include "system/sysfs_net.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -63,6 +61,9 @@ public:
             check_source(m_request.src->without_zone(), remote, route, link);
         }
 
+        m_result.next_hop =
+            route.gateway ? route.gateway->without_zone() : remote.without_zone();
+        m_result.ifindex = link.ifindex;
         Target& t = m_result.target;
         t.extended = m_request.extended;
         t.release = m_request.release;
@@ -493,7 +494,7 @@ private:
                 {fmt::format("{} has no carrier", link.name),
                  "netpoll waits a few seconds for it; nothing arrives without a link"});
         }
-        if (is_wireless(link)) {
+        if (is_wireless_interface(m_root, link.name, link.ifindex)) {
             m_result.warnings.push_back(
                 {fmt::format("{} is a Wi-Fi interface; netconsole is not reliable over wireless",
                              link.name),
@@ -501,43 +502,11 @@ private:
         }
         if (link.kind == "veth" || link.kind == "netkit") {
             m_result.warnings.push_back(
-                {fmt::format("{} is a {} device, which Linux 6.12 refuses for netconsole "
+                {fmt::format("{} is a {} device, which Linux {} refuses for netconsole "
                              "(IFF_DISABLE_NETPOLL; 6.1 still took it)",
-                             link.name, link.kind),
+                             link.name, link.kind, to_string(added_in::veth_refused)),
                  "this line only works on a physical, bond, bridge or VLAN device"});
         }
-    }
-
-    /// Wi-Fi is invisible to rtnetlink (ARPHRD_ETHER, no kind); sysfs tells.
-    /// sysfs shows the namespace of whoever mounted it, so it is only believed
-    /// when its ifindex matches the interface's.
-    bool is_wireless(const Link& link) const {
-        const std::string dir = "/sys/class/net/" + link.name;
-        // Read inside the root, regular files only: a FIFO in a --root tree never blocks.
-        const auto text = [this](const std::string& path) {
-            try {
-                const auto file = read_small_file(m_root, path);
-                return file.outcome == ReadOutcome::ok ? file.content : std::string();
-            } catch (const std::system_error&) {
-                return std::string();
-            }
-        };
-        std::istringstream index_file(text(dir + "/ifindex"));
-        int index = 0;
-        if (!(index_file >> index) || index != link.ifindex) {
-            return false;
-        }
-        if (m_root.exists(dir + "/phy80211")) {
-            return true;
-        }
-        std::istringstream uevent(text(dir + "/uevent"));
-        std::string line;
-        while (std::getline(uevent, line)) {
-            if (line == "DEVTYPE=wlan") {
-                return true;
-            }
-        }
-        return false;
     }
 
     MacAddress remote_mac(const IpAddress& remote, const Route& route, const Link& link) {
@@ -556,8 +525,7 @@ private:
                  start);
             return MacAddress::broadcast();
         }
-        const IpAddress next_hop = route.gateway ? route.gateway->without_zone()
-                                                 : remote.without_zone();
+        const IpAddress next_hop = *m_result.next_hop;
         if (m_request.mac) {
             step(fmt::format("mac {} (--mac), neighbour {} not consulted", *m_request.mac,
                              next_hop),

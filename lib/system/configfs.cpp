@@ -284,25 +284,11 @@ ConfigfsTarget read_target(const ConfigfsFiles& files, const fs::path& dir,
 
 // --- Kernel behaviour and target conditions ------------------------------------
 
-std::optional<KernelVersion> parse_kernel_version(std::string_view release) noexcept {
-    KernelVersion version;
-    const char* const end = release.data() + release.size();
-    auto [p, ec] = std::from_chars(release.data(), end, version.major);
-    if (ec != std::errc() || p == end || *p != '.') {
-        return std::nullopt;
-    }
-    auto [q, ec2] = std::from_chars(p + 1, end, version.minor);
-    if (ec2 != std::errc() || q == p + 1 || version.major < 0 || version.minor < 0) {
-        return std::nullopt;
-    }
-    return version;
-}
-
 UnregisterBehaviour unregister_behaviour(KernelVersion version) noexcept {
-    // Linux 7.0 (220dbe3c76ed, "netconsole: resume previously deactivated target")
-    // added the DEACTIVATED state and the one retry from a workqueue.
-    return version >= KernelVersion{7, 0} ? UnregisterBehaviour::resume
-                                          : UnregisterBehaviour::disable;
+    // "netconsole: resume previously deactivated target" added the DEACTIVATED state
+    // and the one retry from a workqueue.
+    return version >= added_in::resume_on_register ? UnregisterBehaviour::resume
+                                                    : UnregisterBehaviour::disable;
 }
 
 std::string_view to_string(TargetCondition condition) noexcept {

@@ -5,6 +5,7 @@
 // write(2) whose errno is kept: the kernel's answer is the information.
 
 #include "model/ip_address.hpp"
+#include "model/kernel_facts.hpp"
 #include "model/mac_address.hpp"
 #include "model/target.hpp"
 #include "system/kernel_log.hpp"
@@ -78,13 +79,13 @@ std::filesystem::path netconsole_dir(const Root& root);
 
 /// What this kernel's netconsole offers, from the attributes a target shows.
 struct ConfigfsFeatures {
-    bool release = false;         ///< `release` (6.6)
-    bool userdata = false;        ///< `userdata/` (6.9)
-    bool transmit_errors = false; ///< `transmit_errors` (6.14)
-    bool cpu_nr = false;          ///< `userdata/cpu_nr_enabled` (6.15)
-    bool taskname = false;        ///< `userdata/taskname_enabled` (6.15)
-    bool sysdata_release = false; ///< `userdata/release_enabled` (6.15)
-    bool msgid = false;           ///< `userdata/msgid_enabled` (6.17)
+    bool release = false;         ///< `release` (added_in::release)
+    bool userdata = false;        ///< `userdata/` (added_in::userdata)
+    bool transmit_errors = false; ///< `transmit_errors` (added_in::transmit_errors)
+    bool cpu_nr = false;          ///< `userdata/cpu_nr_enabled` (added_in::sysdata)
+    bool taskname = false;        ///< `userdata/taskname_enabled` (added_in::sysdata)
+    bool sysdata_release = false; ///< `userdata/release_enabled` (added_in::sysdata)
+    bool msgid = false;           ///< `userdata/msgid_enabled` (added_in::msgid)
     bool operator==(const ConfigfsFeatures&) const = default;
 };
 
@@ -150,26 +151,15 @@ std::vector<std::string> list_targets(const ConfigfsFiles& files, const std::fil
 ConfigfsTarget read_target(const ConfigfsFiles& files, const std::filesystem::path& dir,
                            std::string_view name);
 
-/// A kernel's major.minor version.
-struct KernelVersion {
-    int major = 0;
-    int minor = 0;
-    auto operator<=>(const KernelVersion&) const = default;
-};
-
-/// The version a release string starts with ("7.2.13+deb14-amd64" -> 7.2); nullopt
-/// when it does not start with "<major>.<minor>".
-std::optional<KernelVersion> parse_kernel_version(std::string_view release) noexcept;
-
 /// What the kernel does to an enabled target whose device unregisters (driver
 /// unload, hot-unplug).
 enum class UnregisterBehaviour {
     disable, ///< up to 6.x: disabled for good
-    resume,  ///< 7.0+ (commit 220dbe3c76ed): deactivated (`enabled` reads 0) and set up
+    resume,  ///< added_in::resume_on_register: deactivated (`enabled` reads 0) and set up
              ///< again once when a device of that name (or MAC) registers
 };
 
-/// The one owner of that kernel-version fact.
+/// That kernel-version fact (added_in::resume_on_register) as a behaviour.
 UnregisterBehaviour unregister_behaviour(KernelVersion version) noexcept;
 
 /// What the caller found out about a target's device (by dev_name).

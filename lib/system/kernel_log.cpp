@@ -1,6 +1,7 @@
 #include "system/kernel_log.hpp"
 
 #include <cerrno>
+#include <system_error>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -117,6 +118,21 @@ std::optional<std::string> read_kernel_log(const Root& root) {
         }
     }
     return log;
+}
+
+void write_kernel_log(const LiveKernel& /*kernel*/, const Root& root, std::string_view record) {
+    const auto path = root.path("/dev/kmsg");
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        throw std::system_error(errno, std::generic_category(), "cannot open /dev/kmsg");
+    }
+    const auto written = ::write(fd, record.data(), record.size());
+    const int write_errno = errno;
+    ::close(fd);
+    if (written != static_cast<ssize_t>(record.size())) {
+        throw std::system_error(written < 0 ? write_errno : EIO, std::generic_category(),
+                                "cannot write to /dev/kmsg");
+    }
 }
 
 } // namespace ncs

@@ -3,6 +3,7 @@
 // and netpoll print when a target is set up on a device and when the kernel
 // stops one ("network logging stopped on interface X as it unregistered",
 // the same words from 6.1 to 7.x). Read from <root>/dev/kmsg; the parsing is pure.
+// Writing a record there too (the `test` message).
 
 #include "system/root.hpp"
 
@@ -29,5 +30,10 @@ std::map<std::string, std::optional<StopReason>> netconsole_device_events(std::s
 /// The kernel log as <root>/dev/kmsg gives it (every record still in the ring
 /// buffer); nullopt when it cannot be read (no such file, no CAP_SYSLOG).
 std::optional<std::string> read_kernel_log(const Root& root);
+
+/// Writes one record ("<level>text\n") to the running kernel's log through
+/// <root>/dev/kmsg, in a single write(2) (/dev/kmsg takes one record per write).
+/// Throws std::system_error. Acts on the running kernel: needs a LiveKernel.
+void write_kernel_log(const LiveKernel& kernel, const Root& root, std::string_view record);
 
 } // namespace ncs

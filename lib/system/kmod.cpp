@@ -186,4 +186,20 @@ void mount_configfs(const LiveKernel& /*kernel*/, const Root& root) {
     }
 }
 
+ModuleState SystemKernelModules::state(std::string_view name) const {
+    return read_module_state(m_root, name);
+}
+
+ModuleLoad SystemKernelModules::load(std::string_view name) {
+    return load_module(m_kernel, name);
+}
+
+bool SystemKernelModules::configfs_mounted() const {
+    return ncs::configfs_mounted(m_root);
+}
+
+void SystemKernelModules::mount_configfs() {
+    ncs::mount_configfs(m_kernel, m_root);
+}
+
 } // namespace ncs

@@ -3,6 +3,7 @@
 // loading modules as modprobe does (libkmod: modprobe.d options and blacklists
 // honoured), and mounting configfs. The only file that includes <libkmod.h>.
 
+#include "system/module_state.hpp"
 #include "system/root.hpp"
 
 #include <string_view>
@@ -28,5 +29,35 @@ bool configfs_mounted(const Root& root);
 /// mount -t configfs none <root>/sys/kernel/config. Throws std::system_error.
 /// Acts on the running kernel: needs a LiveKernel (never under --root).
 void mount_configfs(const LiveKernel& kernel, const Root& root);
+
+/// The module and mount operations getting the kernel ready needs (apply::prepare_kernel),
+/// behind one seam so that their decisions are unit-tested with a recording fake.
+class KernelModules {
+public:
+    virtual ~KernelModules() = default;
+    /// What the module index and /sys/module say about module name (read_module_state).
+    virtual ModuleState state(std::string_view name) const = 0;
+    /// load_module(): loads name as modprobe does.
+    virtual ModuleLoad load(std::string_view name) = 0;
+    /// configfs_mounted().
+    virtual bool configfs_mounted() const = 0;
+    /// mount_configfs().
+    virtual void mount_configfs() = 0;
+};
+
+/// KernelModules on the running kernel (root "/", as a LiveKernel implies).
+class SystemKernelModules final : public KernelModules {
+public:
+    SystemKernelModules(const LiveKernel& kernel, const Root& root)
+        : m_kernel(kernel), m_root(root) {}
+    ModuleState state(std::string_view name) const override;
+    ModuleLoad load(std::string_view name) override;
+    bool configfs_mounted() const override;
+    void mount_configfs() override;
+
+private:
+    LiveKernel m_kernel;
+    Root m_root;
+};
 
 } // namespace ncs

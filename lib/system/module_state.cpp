@@ -186,4 +186,41 @@ ModuleState read_module_state(const Root& root, std::string_view name,
     return state;
 }
 
+std::vector<std::string> module_releases(const Root& root) {
+    std::vector<std::string> releases;
+    std::optional<std::vector<std::string>> names;
+    try {
+        names = list_directory(root, "/lib/modules");
+    } catch (const std::system_error&) {
+        return releases; // as for a missing directory
+    }
+    for (auto& name : names.value_or(std::vector<std::string>{})) {
+        if (root.is_directory("/lib/modules/" + name)) {
+            releases.push_back(std::move(name));
+        }
+    }
+    return releases; // list_directory sorts
+}
+
+std::optional<std::string> kernel_release_of(const Root& root) {
+    std::string release;
+    try {
+        const auto file = read_small_file(root, "/proc/sys/kernel/osrelease");
+        if (file.outcome == ReadOutcome::ok) {
+            release = file.content.substr(0, file.content.find('\n'));
+        }
+    } catch (const std::system_error&) {
+    }
+    if (release.empty() && root.is_system_root()) {
+        try {
+            release = running_kernel_release();
+        } catch (const std::system_error&) {
+        }
+    }
+    if (release.empty()) {
+        return std::nullopt;
+    }
+    return release;
+}
+
 } // namespace ncs

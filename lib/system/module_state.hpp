@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ncs {
 
@@ -35,6 +36,15 @@ struct ModuleState {
 
 /// The running kernel's release (uname(2)); throws std::system_error.
 std::string running_kernel_release();
+
+/// The kernel releases whose modules <root>/lib/modules holds (its directories), sorted;
+/// empty when there is none. Never throws.
+std::vector<std::string> module_releases(const Root& root);
+
+/// The release of the kernel <root> belongs to: the first line of
+/// <root>/proc/sys/kernel/osrelease (a regular file only), else, on the running
+/// system, uname(2); nullopt when neither tells. Never throws.
+std::optional<std::string> kernel_release_of(const Root& root);
 
 /// What <root> says about module `name` for kernel `release` (uname(2) when unset).
 /// Throws InputError for a name that cannot be a module name.

@@ -32,13 +32,17 @@ cleanup() {
         wait "$WATCH_PID" 2>/dev/null
     fi
     rm -f -- "$WOUT" "$WERR"
+    [ -z "$WATCH_ROOT" ] || rm -rf -- "$WATCH_ROOT"
     topo_cleanup
 }
 
-# start_watch ARGS...: netconsole-setup -v watch --dry-run ARGS in the patient.
+# start_watch ARGS...: netconsole-setup -v watch --dry-run ARGS in the patient
+# (under --root "$WATCH_ROOT" when that is set).
+WATCH_ROOT=""
 start_watch() {
     WOUT="$(mktemp)" WERR="$(mktemp)"
-    ip netns exec "$NS_P" "$BIN" -v watch --dry-run "$@" >"$WOUT" 2>"$WERR" &
+    ip netns exec "$NS_P" "$BIN" -v ${WATCH_ROOT:+--root "$WATCH_ROOT"} watch --dry-run "$@" \
+        >"$WOUT" 2>"$WERR" &
     WATCH_PID=$!
     wait_for "$WERR" "note: watching" || fail "watch did not start"
 }
@@ -106,6 +110,11 @@ case_watch_route_replacement() {
     expect_line "target w: would change dev_name pa → pb (the route now leaves by pb)"
     expect_line "target w: would change local_ip $P4 → 10.3.0.2 (the source address changed)"
     expect_line "target w: would change remote_mac $RA_MAC → $rc_mac (gateway 10.3.0.1 answered with a new MAC)"
+    # The new next hop and device are followed (the resolution's, no second lookup).
+    ip netns exec "$NS_P" sysctl -qw net.ipv4.neigh.pb.locktime=0
+    ip -n "$NS_R" link set rc address 02:00:00:00:00:05
+    ip netns exec "$NS_R" arping -q -U -c 1 -I rc 10.3.0.1
+    expect_line "target w: would change remote_mac $rc_mac → 02:00:00:00:00:05 (gateway 10.3.0.1 answered with a new MAC)"
     stop_watch
 }
 
@@ -244,7 +253,66 @@ case_watch_config() {
     printf '%s\n' "--to $D4 --bogus" >"$conf"
     kill -HUP "$WATCH_PID"
     wait_for "$WERR" "the configuration was not read again: $conf:1:" || fail "no reload error"
+    # ... and the configuration read before stays watched.
+    ip -n "$NS_R" link set ra address 02:00:00:00:00:04
+    ip netns exec "$NS_R" arping -q -U -c 1 -I ra "$R4A"
+    expect_line "target w: would change remote_mac 02:00:00:00:00:03 → 02:00:00:00:00:04"
     rm -f -- "$conf"
+    stop_watch
+}
+
+# fake_target ROOT NAME PORT: a disabled target as configfs shows it, in a --root tree.
+fake_target() {
+    local dir="$1/sys/kernel/config/netconsole/$2" kv
+    mkdir -p "$dir"
+    for kv in enabled=0 extended=0 release=0 dev_name=pa local_port=6665 local_ip=0.0.0.0 \
+        remote_port="$3" remote_ip="$D4" local_mac=ff:ff:ff:ff:ff:ff remote_mac=ff:ff:ff:ff:ff:ff; do
+        echo "${kv#*=}" >"$dir/${kv%%=*}"
+    done
+}
+
+case_watch_config_drop() {
+    # A --root tree with configfs as it reads: 'old' made by apply/watch --config (in
+    # its record), 'hand' made by hand. SIGHUP after 'old' left the file removes it;
+    # 'hand' is never touched.
+    WATCH_ROOT="$(mktemp -d)"
+    fake_target "$WATCH_ROOT" w 6666
+    fake_target "$WATCH_ROOT" old 6670
+    fake_target "$WATCH_ROOT" hand 6671
+    mkdir -p "$WATCH_ROOT/run/netconsole-setup" "$WATCH_ROOT/etc"
+    printf "%s\n" "# made by netconsole-setup" "'w'" "'old'" \
+        >"$WATCH_ROOT/run/netconsole-setup/config-targets"
+    printf '%s\n' "--to $D4 --name w" "--to $D4 --name old --port 6670" \
+        >"$WATCH_ROOT/etc/ncs.conf"
+    start_watch --config /etc/ncs.conf
+    expect_line "target w: would change"
+    expect_line "target old: would change"
+    printf '%s\n' "--to $D4 --name w" >"$WATCH_ROOT/etc/ncs.conf"
+    kill -HUP "$WATCH_PID"
+    expect_line "target old: would be removed (no longer in the configuration)"
+    # The file lists nothing: still only what the record holds would go.
+    : >"$WATCH_ROOT/etc/ncs.conf"
+    kill -HUP "$WATCH_PID"
+    expect_line "target w: would be removed (no longer in the configuration)"
+    sleep 0.2
+    [ "$(count_lines "$WOUT" "target hand")" -eq 0 ] || fail "the hand-made target was planned"
+    [ -d "$WATCH_ROOT/sys/kernel/config/netconsole/old" ] || fail "a dry run removed 'old'"
+    stop_watch
+}
+
+case_watch_unnamed_first() {
+    # Without --name the target is named after its resolution: the first one must
+    # succeed, or watch exits 1 at once. With --name it starts and waits, retrying.
+    ip -n "$NS_P" route del default
+    local err rc
+    err="$(mktemp)"
+    timeout 10 ip netns exec "$NS_P" "$BIN" watch --dry-run --to "$D4" >/dev/null 2>"$err"
+    rc=$?
+    [ "$rc" -eq 1 ] || fail "watch without --name exited $rc on an unresolvable first target"
+    grep -q "^netconsole-setup: error: " "$err" || fail "no error line: $(cat "$err")"
+    rm -f -- "$err"
+    start_watch --to "$D4" --name w
+    wait_for "$WERR" "w: no route to $D4; the target is not made" || fail "a named target did not start"
     stop_watch
 }
 

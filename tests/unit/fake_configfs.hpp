@@ -52,6 +52,16 @@ public:
         return all;
     }
 
+    /// Makes dir (an absolute path: "/cfg" for configfs itself) appear or go away, as
+    /// loading or mounting does; for the kernel-preparation tests.
+    void set_directory(const std::filesystem::path& dir, bool present) {
+        if (present) {
+            m_dirs.insert(dir.string());
+        } else {
+            m_dirs.erase(dir.string());
+        }
+    }
+
     std::string value(const std::string& relative) const {
         return m_files.at((k_dir / relative).string());
     }

@@ -1,6 +1,6 @@
 // lib/resolve/host_name.cpp: getaddrinfo's answers mapped to input (exit 2)
 // or operation (exit 1) errors.
-#include "resolve/host_name.hpp"
+#include "system/host_name.hpp"
 
 #include "model/errors.hpp"
 

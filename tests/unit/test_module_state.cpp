@@ -7,6 +7,13 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
 using ncs::ModuleKind;
 using ncs::read_module_state;
 using ncs::Root;
@@ -171,4 +178,28 @@ TEST_CASE("modules.builtin.modinfo stands in for a missing modules.builtin", "[m
     CHECK(state.kind() == ModuleKind::builtin);
     CHECK(read_module_state(root, "unix", k_release).builtin);
     CHECK_FALSE(read_module_state(root, "netconsol", k_release).builtin);
+}
+
+TEST_CASE("module_releases lists the module directories under /lib/modules", "[module_state]") {
+    TempTree tree;
+    CHECK(ncs::module_releases(Root(tree.dir())).empty());
+    tree.mkdir("/lib/modules/6.12.9-amd64");
+    tree.mkdir("/lib/modules/6.1.0-test-amd64");
+    tree.write("/lib/modules/README", "not a release\n");
+    CHECK(ncs::module_releases(Root(tree.dir())) ==
+          std::vector<std::string>{"6.1.0-test-amd64", "6.12.9-amd64"});
+}
+
+TEST_CASE("kernel_release_of reads osrelease under a root, never a FIFO", "[module_state]") {
+    TempTree tree;
+    CHECK_FALSE(ncs::kernel_release_of(Root(tree.dir())).has_value()); // no uname under --root
+    tree.write("/proc/sys/kernel/osrelease", "7.0.3+deb14-amd64\n");
+    CHECK(ncs::kernel_release_of(Root(tree.dir())) == std::optional<std::string>("7.0.3+deb14-amd64"));
+    std::filesystem::remove(tree.path("/proc/sys/kernel/osrelease"));
+    REQUIRE(::mkfifo(tree.path("/proc/sys/kernel/osrelease").c_str(), 0600) == 0);
+    CHECK_FALSE(ncs::kernel_release_of(Root(tree.dir())).has_value());
+}
+
+TEST_CASE("kernel_release_of on the running system is uname's release", "[module_state]") {
+    CHECK(ncs::kernel_release_of(Root("/")) == std::optional<std::string>(ncs::running_kernel_release()));
 }

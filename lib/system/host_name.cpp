@@ -1,4 +1,4 @@
-#include "resolve/host_name.hpp"
+#include "system/host_name.hpp"
 
 #include "model/errors.hpp"
 

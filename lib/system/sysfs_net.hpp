@@ -1,0 +1,17 @@
+#pragma once
+// What <root>/sys/class/net/<name> says about an interface that rtnetlink does not.
+
+#include "system/root.hpp"
+
+#include <string_view>
+
+namespace ncs {
+
+/// Whether interface name (of index ifindex) is Wi-Fi: its sysfs directory has
+/// phy80211 or a uevent with DEVTYPE=wlan. Wi-Fi is invisible to rtnetlink
+/// (ARPHRD_ETHER, no kind). sysfs shows the namespace of whoever mounted it, so it is
+/// only believed when its ifindex file reads ifindex. Read inside root, regular files
+/// only (a FIFO in a --root tree never blocks). Never throws.
+bool is_wireless_interface(const Root& root, std::string_view name, int ifindex);
+
+} // namespace ncs
