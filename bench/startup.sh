@@ -1,7 +1,9 @@
 #!/bin/bash
 # Benchmark: what starting netconsole-setup costs on this machine, against the
-# commands it is weighed with: /bin/true (a process and libc), `ip -V`, and
-# `kmod --version` (libkmod with libcrypto, liblzma and libzstd). For each build
+# commands it is weighed with: /bin/true (a process and libc), `ip -V`,
+# `kmod --version` (libkmod with libcrypto, liblzma and libzstd) and a C++ hello
+# world linked with the shared libstdc++ (the floor of any default build, as in
+# bench/vm-startup.sh; built here when g++ is there). For each build
 # given: the shared objects it maps, the dynamic loader's relocation count
 # (LD_DEBUG=statistics) and the median of `--version` and of `explain` (a
 # subcommand parsed and run, no netlink). Prints a markdown table; needs hyperfine.
@@ -25,6 +27,10 @@ VALUE="netconsole=6665@192.0.2.10/eth0,6666@192.0.2.5/52:54:00:12:34:56"
 
 args=(-n "/bin/true" "/bin/true" -n "ip -V" "ip -V")
 command -v kmod >/dev/null && args+=(-n "kmod --version" "kmod --version")
+HELLO="$OUT/hello-dynamic"
+printf '#include <iostream>\nint main() { std::cout << "hello" << std::endl; }\n' >"$OUT/hello.cpp"
+g++ -O2 -o "$HELLO" "$OUT/hello.cpp" 2>/dev/null || HELLO=
+[ -n "$HELLO" ] && args+=(-n "C++ hello world (libstdc++ dynamic)" "$HELLO")
 for b in "${builds[@]}"; do
     name=${b%%:*} path=${b#*:}
     args+=(-n "netconsole-setup --version ($name)" "$path --version"
@@ -44,6 +50,7 @@ stats() {
     echo "/bin/true $(stats /bin/true)"
     echo "ip -V $(stats ip -V)"
     command -v kmod >/dev/null && echo "kmod --version $(stats kmod --version)"
+    [ -n "$HELLO" ] && echo "C++ hello world (libstdc++ dynamic) $(stats "$HELLO")"
     for b in "${builds[@]}"; do
         name=${b%%:*} path=${b#*:}
         echo "netconsole-setup --version ($name) $(stats "$path" --version)"

@@ -81,7 +81,9 @@ BuiltApp build_app(GlobalOptions& global, const std::vector<std::string_view>* w
     built.app = std::make_unique<CLI::App>("Set up Linux netconsole on the sending host",
                                            std::string(k_program));
     auto& app = *built.app;
-    app.set_version_flag("--version", fmt::format("{} {}", k_program, NCS_VERSION));
+    built.version = fmt::format("{} {}", k_program, NCS_VERSION);
+    const std::string version_help = "Display program version information and exit";
+    app.add_flag("--version", version_help)->configurable(false);
     app.require_subcommand(0, 1);
     app.fallthrough(); // global options work after the subcommand too
     app.footer(k_examples);

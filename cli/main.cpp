@@ -156,6 +156,10 @@ int main(int argc, char** argv) {
 
     try {
         app.parse(argc, argv);
+        if (app.get_option("--version")->count() > 0) {
+            out << built.version << '\n';
+            return finish(out, result_buffer, k_exit_ok);
+        }
 
         const Command* chosen = &built.default_action;
         for (const auto& command : built.subcommands) {
@@ -187,9 +191,6 @@ int main(int argc, char** argv) {
         return finish(out, result_buffer, k_exit_ok);
     } catch (const CLI::CallForAllHelp&) {
         out << app.help("", CLI::AppFormatMode::All);
-        return finish(out, result_buffer, k_exit_ok);
-    } catch (const CLI::CallForVersion& e) {
-        out << e.what() << '\n';
         return finish(out, result_buffer, k_exit_ok);
     } catch (const CLI::Error& e) {
         return fail(out, {describe_usage_error(e, app)}, json_asked());

@@ -23,7 +23,8 @@ It explains netconsole= values field by field, handles IPv6 (link-local
 included) and several receivers, and reads Debian's /etc/default/netconsole.")
 
 # Depends: from the shared libraries the binary links (dpkg-shlibdeps), so they are
-# the libnl, libkmod, libfmt and libstdc++ versions it was built against.
+# the libnl and libstdc++ versions it was built against (fmt is compiled in:
+# FMT_HEADER_ONLY, cmake/Dependencies.cmake).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libkmod is opened with dlopen when a module must be loaded (lib/system/kmod.cpp),
 # so the binary does not link it and dpkg-shlibdeps cannot see it: name it here, at

@@ -58,10 +58,12 @@ description=$(field Description)
 depends=$(field Depends)
 echo "Depends: $depends"
 # dpkg-shlibdeps names the packages of the libraries the binary links.
-for library in libc6 libstdc++6 libfmt9 libnl-3-200 libnl-route-3-200 libkmod2; do
+for library in libc6 libstdc++6 libnl-3-200 libnl-route-3-200 libkmod2; do
     [[ ", $depends" == *", $library "* || ", $depends," == *", $library,"* ]] ||
         fail "Depends lacks $library: $depends"
 done
+# fmt is compiled in (FMT_HEADER_ONLY, cmake/Dependencies.cmake): no libfmt at run time.
+[[ $depends != *libfmt* ]] || fail "Depends names libfmt, which the binary does not link: $depends"
 
 # Files.
 dpkg-deb -c "$deb" | awk '{print $NF}' | sed 's|^\./|/|' >"$work/files"
