@@ -14,6 +14,7 @@
 #include <fmt/ranges.h>
 
 #include <charconv>
+#include <limits>
 #include <memory>
 #include <ostream>
 #include <set>
@@ -150,6 +151,11 @@ int parse_buffer(std::string_view text) {
     int value = 0;
     const auto* end = text.data() + text.size();
     const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (ec == std::errc::result_out_of_range && ptr == end && text.front() != '-') {
+        throw InputError(fmt::format("--event-buffer: '{}' is too large", text),
+                         fmt::format("at most {} bytes (the kernel caps it at net.core.rmem_max)",
+                                     std::numeric_limits<int>::max()));
+    }
     if (text.empty() || ec != std::errc{} || ptr != end || value < 1) {
         throw InputError(fmt::format("--event-buffer: '{}' is not a size in bytes", text),
                          "a positive number of bytes; the kernel raises a tiny one to its minimum");
