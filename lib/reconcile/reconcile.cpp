@@ -254,38 +254,45 @@ Plan plan(const std::vector<Wanted>& wanted, const Live& live) {
     return result;
 }
 
-Live read_live(const ConfigfsFiles& files, const fs::path& dir) {
+namespace {
+
+/// The targets present for which wanted(name) holds; features from the first read,
+/// else from any target present.
+template <typename Wanted>
+Live read_live_of(const ConfigfsFiles& files, const fs::path& dir, Wanted wanted) {
     Live live;
     live.configfs = files.is_directory(dir);
-    for (const auto& name : list_targets(files, dir)) {
-        live.targets.push_back(read_target(files, dir, name));
+    const auto present = list_targets(files, dir);
+    for (const auto& name : present) {
+        if (wanted(name)) {
+            live.targets.push_back(read_target(files, dir, name));
+        }
     }
     // A kernel shows its features only in a target's directory. With none yet they
     // are unknown: assume every one, so a plan does not refuse what the kernel may
     // well have. apply_targets() plans again against the fresh directory its mkdir
     // made, and refuses there (rolling back) what this kernel really lacks.
-    live.features = live.targets.empty() ? all_features() : live.targets.front().features;
-    return live;
-}
-
-Live read_live(const ConfigfsFiles& files, const fs::path& dir,
-               const std::vector<std::string>& only) {
-    Live live;
-    live.configfs = files.is_directory(dir);
-    const auto present = list_targets(files, dir);
-    for (const auto& name : present) {
-        if (std::find(only.begin(), only.end(), name) != only.end()) {
-            live.targets.push_back(read_target(files, dir, name));
-        }
-    }
     if (!live.targets.empty()) {
         live.features = live.targets.front().features;
     } else if (!present.empty()) {
         live.features = read_target(files, dir, present.front()).features;
     } else {
-        live.features = all_features(); // as read_live(files, dir)
+        live.features = all_features();
     }
     return live;
+}
+
+} // namespace
+
+Live read_live(const ConfigfsFiles& files, const fs::path& dir) {
+    return read_live_of(files, dir, [](const std::string&) { return true; });
+}
+
+Live read_live(const ConfigfsFiles& files, const fs::path& dir,
+               const std::vector<std::string>& only) {
+    return read_live_of(files, dir, [&](const std::string& name) {
+        return std::find(only.begin(), only.end(), name) != only.end();
+    });
 }
 
 ConfigfsFeatures all_features() {

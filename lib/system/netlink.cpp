@@ -75,23 +75,28 @@ unsigned char family_of(const IpAddress& address) {
     return address.is_v4() ? AF_INET : AF_INET6;
 }
 
+/// The address of family af in len bytes at data (AF_INET: 4, AF_INET6: 16).
+std::optional<IpAddress> ip_from_bytes(int af, const void* data, long len) {
+    const auto* bytes_in = static_cast<const std::uint8_t*>(data);
+    if (af == AF_INET && len == 4) {
+        std::array<std::uint8_t, 4> bytes{};
+        std::copy_n(bytes_in, bytes.size(), bytes.begin());
+        return IpAddress::v4(bytes);
+    }
+    if (af == AF_INET6 && len == 16) {
+        std::array<std::uint8_t, 16> bytes{};
+        std::copy_n(bytes_in, bytes.size(), bytes.begin());
+        return IpAddress::v6(bytes);
+    }
+    return std::nullopt;
+}
+
 std::optional<IpAddress> to_ip(nl_addr* addr) {
     if (addr == nullptr) {
         return std::nullopt;
     }
-    const auto* data = static_cast<const std::uint8_t*>(nl_addr_get_binary_addr(addr));
-    const unsigned len = nl_addr_get_len(addr);
-    if (nl_addr_get_family(addr) == AF_INET && len == 4) {
-        std::array<std::uint8_t, 4> bytes{};
-        std::copy_n(data, bytes.size(), bytes.begin());
-        return IpAddress::v4(bytes);
-    }
-    if (nl_addr_get_family(addr) == AF_INET6 && len == 16) {
-        std::array<std::uint8_t, 16> bytes{};
-        std::copy_n(data, bytes.size(), bytes.begin());
-        return IpAddress::v6(bytes);
-    }
-    return std::nullopt;
+    return ip_from_bytes(nl_addr_get_family(addr), nl_addr_get_binary_addr(addr),
+                         static_cast<long>(nl_addr_get_len(addr)));
 }
 
 std::optional<MacAddress> to_mac(nl_addr* addr) {
@@ -701,19 +706,7 @@ std::optional<IpFamily> family_from(int af) {
 
 /// The address in attribute a of family af (AF_INET: 4 bytes, AF_INET6: 16).
 std::optional<IpAddress> ip_of(int af, const nlattr* a, int offset = 0) {
-    const auto* data = static_cast<const std::uint8_t*>(nla_data(a)) + offset;
-    const int len = nla_len(a) - offset;
-    if (af == AF_INET && len == 4) {
-        std::array<std::uint8_t, 4> bytes{};
-        std::copy_n(data, bytes.size(), bytes.begin());
-        return IpAddress::v4(bytes);
-    }
-    if (af == AF_INET6 && len == 16) {
-        std::array<std::uint8_t, 16> bytes{};
-        std::copy_n(data, bytes.size(), bytes.begin());
-        return IpAddress::v6(bytes);
-    }
-    return std::nullopt;
+    return ip_from_bytes(af, static_cast<const char*>(nla_data(a)) + offset, nla_len(a) - offset);
 }
 
 /// RTA_GATEWAY, else RTA_VIA (struct rtvia: a family, then the address).
