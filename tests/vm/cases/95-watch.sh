@@ -135,7 +135,7 @@ watch_guest() {
     ip link set eth0 down
     sleep 1
     same link-down-enabled "$(cat $NC_DIR/w4/enabled)/$(cat $NC_DIR/w6/enabled)" 1/1
-    wt_net eth0
+    guest_network_up watch-network
     wt_expect link 10 w4 enabled 1 w6 enabled 1 w4 dev_name eth0 w4 remote_mac "$ROUTER_MAC2"
     wt_mark link
 
@@ -143,12 +143,12 @@ watch_guest() {
     wt_begin
     ip link set eth0 down
     ip link set eth0 name lan0
-    wt_net lan0
+    guest_network_up watch-network lan0
     wt_expect rename 10 w4 dev_name lan0 w6 dev_name lan0 w4 enabled 1 w6 enabled 1
     wt_mark rename
     ip link set lan0 down
     ip link set lan0 name eth0
-    wt_net eth0
+    guest_network_up watch-network
     wt_expect rename-back 10 w4 dev_name eth0 w6 dev_name eth0 w4 enabled 1 w6 enabled 1
 
     # eth0 joins a bond: the kernel disables the targets (NETDEV_JOIN); the
@@ -159,7 +159,7 @@ watch_guest() {
     ip link add bond0 type bond mode active-backup
     ip link set eth0 down
     ip link set eth0 master bond0
-    wt_net bond0
+    guest_network_up watch-network bond0
     wt_expect bond 20 w4 dev_name bond0 w6 dev_name bond0 w4 enabled 1 w6 enabled 1
     wt_mark bond
     ip link set eth0 nomaster
@@ -215,18 +215,6 @@ watch_guest() {
 }
 
 wt_gone() { [ ! -e /sys/class/net/eth0 ]; }
-
-# wt_net IF: IF up with the guest's addresses and default routes (as
-# guest_network_up does for eth0).
-wt_net() {
-    echo 0 >"/proc/sys/net/ipv6/conf/$1/accept_dad"
-    ip link set "$1" up
-    wait_for 5 has_carrier "$1" || result "$1-carrier" FAIL "no carrier on $1"
-    ip addr replace "$GUEST_IP4/24" dev "$1"
-    ip addr replace "$GUEST_IP6/64" dev "$1" nodad
-    ip route replace default via "$ROUTER_IP4" dev "$1"
-    ip -6 route replace default via "$ROUTER_IP6" dev "$1"
-}
 
 # Host side: the router's tap0 takes the MAC it is given; arp_notify and
 # ndisc_notify (host-lib.sh) announce it.

@@ -108,26 +108,30 @@ same() {
 modprobe() { /usr/sbin/modprobe "$@"; }
 ip() { /usr/sbin/ip "$@"; }
 
-# guest_network_up [CASE]: e1000 driver, eth0 up with carrier, addresses,
+# guest_network_up [CASE [IF]]: e1000 driver, eth0 up with carrier, addresses,
 # default routes. Idempotent, so a case that took eth0 down or reloaded its
-# driver calls it again. Reports check <CASE>.setup (CASE defaults to
-# <boot>-network) with every failed step.
+# driver calls it again. With IF (a renamed eth0, a bond), the same on IF, which
+# must exist. Reports check <CASE>.setup (CASE defaults to <boot>-network) with
+# every failed step.
 guest_network_up() {
-    local i errs= VM_CASE=${1:-$VM_BOOT-network}
+    local i errs= VM_CASE=${1:-$VM_BOOT-network} dev=${2:-eth0}
     step() { "$@" 2>/tmp/step.err || errs="$errs; $*: $(cat /tmp/step.err)"; }
     echo 6 >/proc/sys/kernel/printk        # console loglevel: levels 0-5 go out
-    step modprobe e1000
-    wait_for 5 [ -e /sys/class/net/eth0 ]
-    echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad
+    if [ "$dev" = eth0 ]; then
+        step modprobe e1000
+        wait_for 5 [ -e /sys/class/net/eth0 ]
+        step ip link set eth0 address "$GUEST_MAC"
+    fi
+    echo 0 >"/proc/sys/net/ipv6/conf/$dev/accept_dad"
     step ip link set lo up
-    step ip link set eth0 address "$GUEST_MAC" up
-    wait_for 5 has_carrier eth0 || errs="$errs; no carrier on eth0"
-    step ip addr replace "$GUEST_IP4/24" dev eth0
-    step ip addr replace "$GUEST_IP6/64" dev eth0 nodad
-    step ip route replace default via "$ROUTER_IP4"
-    step ip -6 route replace default via "$ROUTER_IP6"
+    step ip link set "$dev" up
+    wait_for 5 has_carrier "$dev" || errs="$errs; no carrier on $dev"
+    step ip addr replace "$GUEST_IP4/24" dev "$dev"
+    step ip addr replace "$GUEST_IP6/64" dev "$dev" nodad
+    step ip route replace default via "$ROUTER_IP4" dev "$dev"
+    step ip -6 route replace default via "$ROUTER_IP6" dev "$dev"
     if [ -z "$errs" ]; then
-        result setup PASS "eth0 up after $(cut -d' ' -f1 /proc/uptime)s"
+        result setup PASS "$dev up after $(cut -d' ' -f1 /proc/uptime)s"
     else
         result setup FAIL "${errs#; }"
     fi
