@@ -1,6 +1,7 @@
 #include "model/ip_address.hpp"
 
 #include "model/errors.hpp"
+#include "model/target.hpp" // k_max_ifname: a zone is an interface name
 
 #include <arpa/inet.h>
 
@@ -10,8 +11,6 @@
 
 namespace ncs {
 namespace {
-
-constexpr std::size_t k_max_ifname = 15; // IFNAMSIZ - 1
 
 bool parse_bytes(IpFamily family, const std::string& text, std::uint8_t* out) {
     return inet_pton(family == IpFamily::v4 ? AF_INET : AF_INET6, text.c_str(), out) == 1;
