@@ -4,6 +4,9 @@
 vm_case testmsg --listen doctor4:6682 --listen doctor4:6683
 
 testmsg_guest() {
+    # The parameter takes effect only on a fresh load: an earlier case (lazykmod)
+    # may have left netconsole loaded without it.
+    unload
     load load "6665@$GUEST_IP4/eth0,6682@$DOCTOR_IP4/$ROUTER_MAC" || return
     run_tool plain test && result marker PASS "$OUT"
     # A configfs target, made by hand so this case does not depend on apply.
