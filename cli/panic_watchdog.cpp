@@ -166,6 +166,12 @@ void run_panic_watchdog(const PanicWatchdogOptions& options, const Context& cont
             change = LiveChange{*settings.panic_timeout, 0};
         }
         const auto verdict = panic_delivery(settings);
+        if (settings.kernel && *settings.kernel < added_in::nbcon_netconsole) {
+            context.output.note(fmt::format("Linux {} sends a panic before it reboots; "
+                                            "kernel.panic=0 matters from Linux {} on",
+                                            to_string(*settings.kernel),
+                                            to_string(added_in::nbcon_netconsole)));
+        }
         if (verdict.loss == CrashLoss::crash_kernel) {
             context.output.warning({loss_text(verdict), std::string(k_kdump_hint),
                                     Warning::Kind::panic_lost});
@@ -216,7 +222,7 @@ void run_panic_watchdog(const PanicWatchdogOptions& options, const Context& cont
     if (!changed) {
         context.output.note("nothing changed; the files already hold this");
     }
-    if (!live) {
+    if (!live && changed) {
         context.output.note(fmt::format("under --root the running kernel is not changed: {} "
                                         "applies when that system boots",
                                         options.remove ? "the removal" : "kernel.panic=0"));
