@@ -13,7 +13,14 @@
 #                busybox initramfs, guest/capture-init) loaded with
 #                kexec_file_load(KEXEC_FILE_ON_CRASH) as kdump does; its own
 #                netconsole.netconsole= (what KDUMP_CMDLINE_APPEND would add)
-#                sends the capture kernel's messages to a fourth port.
+#                sends the capture kernel's messages to a fourth port;
+#   crashoops    panic=0, an oops from a module built against Debian's
+#                linux-headers of the booted kernel (guest/ncs_oops.c): first
+#                with panic_on_oops=0 (the guest lives on; the oops reaches the
+#                doctor), then panic_on_oops=1 (the oops and the panic). Debian
+#                12 only: 6.12's and 7.x's headers need gcc 14 and 16
+#                (-fmin-function-alignment, which the host's gcc 12 rejects) and
+#                kbuild binaries linked against a newer glibc (README).
 # Targets, each to its own listen:PORT receiver: apply --extended (port P),
 # apply plain (P+1), and the boot-time target from netconsole.netconsole= on
 # the kernel command line (P+2, extended; the value `netconsole-setup cmdline
@@ -43,6 +50,7 @@ cr_port() {
         crashhalt) echo 6719 ;;
         crashdog) echo 6723 ;;
         crashkdump) echo 6727 ;;
+        crashoops) echo 6731 ;;
     esac
 }
 
@@ -70,6 +78,7 @@ cr_register crashdelay 10 "" --qemu "$CR_WATCHDOG"
 cr_register crashhalt 0 ""
 cr_register crashdog 0 "" --qemu "$CR_WATCHDOG"
 cr_register crashkdump -1 " crashkernel=256M" --memory 768M --listen "listen:$(($(cr_port crashkdump) + 3))"
+cr_register crashoops 0 "" --kernels debian12
 
 # The capture kernel's command line: what kdump-tools gives it (reset_devices
 # nr_cpus=1 irqpoll nousb) plus the netconsole.netconsole= a user would add
@@ -84,6 +93,7 @@ crashdelay_guest() { cr_guest; }
 crashhalt_guest() { cr_guest; }
 crashdog_guest() { cr_guest; }
 crashkdump_guest() { cr_guest; }
+crashoops_guest() { cr_guest; }
 
 # cr_arm: the i6300esb driver (2 s heartbeat: a reset about two heartbeats
 # after the last ping), /dev/watchdog opened and pinged once, and kept open
@@ -166,8 +176,31 @@ cr_guest() {
     case $VM_CASE in
         crashdog) cr_arm ;;
         crashdelay) [ "$(cat /proc/sys/kernel/panic)" = 0 ] && cr_arm ;;
+        crashoops) cr_oops; return ;;
     esac
     crash_now
+}
+
+# cr_oops: an oops that does not panic, then one that does (crashoops). The
+# write runs in a child shell: the oops kills the writer, which must not be init.
+cr_oops() {
+    local out
+    if out=$(insmod /vm/ncs_oops.ko 2>&1); then
+        result module PASS "ncs_oops loaded on $(uname -r)"
+    else
+        result module FAIL "insmod ncs_oops.ko: $out"
+        return
+    fi
+    echo 0 >/proc/sys/kernel/panic_on_oops
+    sh -c 'echo oops >/proc/ncs_oops' 2>/dev/null
+    if dmesg | grep -q 'ncs_oops: oops requested (oops)'; then
+        result oops-survived PASS "oopsed, the writer killed, the guest lives on (tainted $(cat /proc/sys/kernel/tainted))"
+    else
+        result oops-survived FAIL "no oops in the kernel log"
+    fi
+    host_do seen "---[ end trace" || result oops-sent FAIL "host_do seen: status $?"
+    echo 1 >/proc/sys/kernel/panic_on_oops
+    crash_now sh -c 'echo panic >/proc/ncs_oops'
 }
 
 # --- Host: during the boot --------------------------------------------------------
@@ -205,6 +238,8 @@ crashkdump_do_seen() { cr_do_seen crashkdump "$1"; }
 # <case>_stop DIR: the guest has done all it will do (see boot() in host-lib.sh).
 # panic=0 stays down: stop once the doctor has the last line from every target.
 crashhalt_stop() { cr_all_have crashhalt "end Kernel panic"; }
+crashoops_stop() { cr_all_have crashoops "end Kernel panic"; }
+crashoops_do_seen() { cr_do_seen crashoops "$1"; }
 # panic=10: the console's last line before the delay is "Rebooting in 10
 # seconds..". 6.x sent it all before the delay: stop once every target has it;
 # 7.x without the fix sends nothing (its flush comes after the reboot): the
@@ -259,12 +294,25 @@ crashkdump_initramfs() {
     (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$d/initrd.gz"
 }
 
+# crashoops_initramfs DIR: the oops module, built against the booted kernel's
+# headers (fetch-headers.sh, into the kernel cache).
+crashoops_initramfs() {
+    local headers build=$work/ncs-oops
+    headers=$("$here/fetch-headers.sh" "$cache" "$kernel" "$kver") || return 1
+    rm -rf "$build" && mkdir -p "$build" "$1/vm" || return 1
+    cp "$here/guest/ncs_oops.c" "$build/" && echo 'obj-m := ncs_oops.o' >"$build/Kbuild" || return 1
+    make -s -C "$headers" M="$build" modules >"$build/make.log" 2>&1 ||
+        { echo "crashoops: building ncs_oops.ko failed: $(tail -n 5 "$build/make.log")" >&2; return 1; }
+    cp "$build/ncs_oops.ko" "$1/vm/ncs_oops.ko"
+}
+
 # --- Host: after the boot ---------------------------------------------------------
 crashreboot_host() { cr_host "$1"; }
 crashdelay_host() { cr_host "$1"; }
 crashhalt_host() { cr_host "$1"; }
 crashdog_host() { cr_host "$1"; }
 crashkdump_host() { cr_host "$1"; }
+crashoops_host() { cr_host "$1"; }
 
 cr_host() {
     local name=$1 port lost=no fixed=no want_end out f spec summary line
@@ -288,19 +336,57 @@ cr_host() {
         grep -qF -- "$(marker "$name" before)" "$f" ||
             check "$name.before" FAIL "the marker logged before the crash is not in $f"
     done
-    out=$(python3 - "$dir/serial.txt" "$dir/serial.times" "$lost" "$(marker "$name" before)" $(cr_files "$name") <<'PY'
+    if [ "$name" = crashoops ]; then
+        cr_compare "$name" "$lost" oops- "ncs_oops: oops requested (oops)" "---[ end trace" \
+            "BUG: kernel NULL pointer dereference"
+        cr_compare "$name" "$lost" "" "ncs_oops: oops requested (panic)" "end Kernel panic" \
+            "Kernel panic - not syncing"
+    else
+        cr_compare "$name" "$lost" "" "sysrq: Trigger a crash" "end Kernel panic" \
+            "Kernel panic - not syncing"
+    fi
+    for spec in "listen:$port" "listen:$((port + 1))" "listen:$((port + 2))"; do
+        summary=$(listen_summary "$spec")
+        case $summary in
+            *'"lost":0,'* | *'"lost":0}'*) check "$name.summary-${spec#listen:}" PASS "$summary" ;;
+            *) check "$name.summary-${spec#listen:}" FAIL "listen's summary: '$summary'" ;;
+        esac
+    done
+    if [ "$name" = crashkdump ]; then
+        if [ "$(grep -c 'Linux version' "$dir/serial.txt")" -ge 2 ] && grep -q '^NCS-CAPTURE start' "$dir/serial.txt"; then
+            check "$name.capture-booted" PASS "$(grep '^NCS-CAPTURE start' "$dir/serial.txt")"
+        else
+            check "$name.capture-booted" FAIL "no capture kernel on the serial console"
+        fi
+        expect_line "$name" capture-banner "listen:$((port + 3))" '"text":"Linux version '
+        expect_received "$name" capture-marker "listen:$((port + 3))" "ncs-capture-$run_id"
+    fi
+}
+
+# cr_compare CASE LOST TAG START END KEY: the lines the serial console printed
+# from the line holding START to the one holding END (or to the capture
+# kernel's "Linux version") against what each target delivered after the
+# marker logged before the crash: all of them in order (LOST no), or none from
+# the line holding KEY on (LOST yes). Checks are named TAG<target>-all|-none,
+# TAG<target>-seq (contiguous sequence numbers, none lost: with TAG empty) and
+# TAGfigures: per target "<arrived>/<printed> <KEY line's arrival - its
+# appearance on the serial console>" (bench/crash-matrix.sh reads them).
+cr_compare() {
+    local name=$1 out line
+    shift
+    out=$(python3 - "$dir/serial.txt" "$dir/serial.times" "$(marker "$name" before)" "$@" $(cr_files "$name") <<'PY'
 import json, re, sys, datetime
-serial, times, lost, before = sys.argv[1:5]
-files = dict(zip(("extended", "plain", "boot-time"), sys.argv[5:8]))
+serial, times, before, lost, tag, start_text, end_text, key = sys.argv[1:9]
+files = dict(zip(("extended", "plain", "boot-time"), sys.argv[9:12]))
 prefix = re.compile(r"^\[\s*\d+\.\d+\] ?")
 
 def kernel_lines(lines):
     return [prefix.sub("", l.rstrip("\n")) for l in lines if prefix.match(l)]
 
 lines = open(serial, errors="replace").read().split("\n")
-start = next((i for i, l in enumerate(lines) if "sysrq: Trigger a crash" in l), None)
+start = next((i for i, l in enumerate(lines) if start_text in l), None)
 if start is None:
-    print("FAIL window no 'sysrq: Trigger a crash' on the serial console")
+    print("FAIL %swindow no '%s' on the serial console" % (tag, start_text))
     sys.exit()
 window = []
 for l in lines[start:]:
@@ -308,27 +394,27 @@ for l in lines[start:]:
         break
     if prefix.match(l):
         window.append(prefix.sub("", l))
-    if "end Kernel panic" in l:
+    if end_text in l:
         break
-panic_at = next((i for i, l in enumerate(window) if "Kernel panic - not syncing" in l), None)
+panic_at = next((i for i, l in enumerate(window) if key in l), None)
 if panic_at is not None:
-    print("PASS window the serial console printed %d lines from the crash on (%s ... %s)"
-          % (len(window), window[0], window[-1]))
+    print("PASS %swindow the serial console printed %d lines from the crash on (%s ... %s)"
+          % (tag, len(window), window[0], window[-1]))
 elif lost == "yes":
     # 7.x with a crash kernel: the serial console (nbcon too) printed nothing of
     # the panic before kexec either; the panic text is only in the vmcore.
     panic_at = len(window)
-    print("PASS window the serial console printed %d line(s) from the crash on and no panic"
-          % len(window))
+    print("PASS %swindow the serial console printed %d line(s) from the crash on and no panic"
+          % (tag, len(window)))
 else:
-    print("FAIL window no 'Kernel panic - not syncing' on the serial console")
+    print("FAIL %swindow no '%s' on the serial console" % (tag, key))
     sys.exit()
 
 # When the panic line appeared on the serial console, host time.
 t_panic = None
 for l in open(times, errors="replace"):
     stamp, _, text = l.rstrip("\n").partition(" ")
-    if "Kernel panic - not syncing" in text:
+    if key in text:
         t_panic = float(stamp)
         break
 
@@ -358,28 +444,28 @@ for kind, path in files.items():
             j = k + 1
     delay = "-"
     if t_panic is not None:
-        k = next((k for k, t in enumerate(rx) if "Kernel panic - not syncing" in t), None)
+        k = next((k for k, t in enumerate(rx) if key in t), None)
         if k is not None:
             delay = "%+.3f s" % (epoch(rx_time[k]) - t_panic)
     figures.append("%s %d/%d %s" % (kind, len(got), len(want), delay))
     if lost == "no":
         first = rx.index(want[0]) if want[0] in rx else -1
         if first >= 0 and rx[first:first + len(want)] == want:
-            print("PASS %s-all every one of the %d lines arrived, in order, nothing between" % (kind, len(want)))
+            print("PASS %s%s-all every one of the %d lines arrived, in order, nothing between" % (tag, kind, len(want)))
         else:
             missing = [w for w in want if w not in rx]
-            print("FAIL %s-all %d of %d lines arrived in order; missing %d, the first: %s"
-                  % (kind, len(got), len(want), len(missing), missing[:1]))
+            print("FAIL %s%s-all %d of %d lines arrived in order; missing %d, the first: %s"
+                  % (tag, kind, len(got), len(want), len(missing), missing[:1]))
     else:
-        panic_rx = [t for t in rx if "Kernel panic - not syncing" in t]
+        panic_rx = [t for t in rx if key in t]
         late = [want[i] for i in range(panic_at, len(want)) if want[i] in rx]
         if panic_rx or late:
-            print("FAIL %s-none %d lines from the panic on arrived although this kernel cannot send them: %s"
-                  % (kind, len(late), late[:1]))
+            print("FAIL %s%s-none %d lines from the panic on arrived although this kernel cannot send them: %s"
+                  % (tag, kind, len(late), late[:1]))
         else:
-            print("PASS %s-none nothing from the panic on arrived (%d of the %d lines before it did)"
-                  % (kind, len(got), panic_at))
-    if kind != "plain":
+            print("PASS %s%s-none nothing from the panic on arrived (%d of the %d lines before it did)"
+                  % (tag, kind, len(got), panic_at))
+    if kind != "plain" and not tag:
         seqs = [r["seq"] for r in records]
         gaps = [(a, b) for a, b in zip(seqs, seqs[1:]) if a is None or b is None or b != a + 1]
         lost_before = sum(r["lost_before"] for r in records)
@@ -388,7 +474,7 @@ for kind, path in files.items():
                   % (kind, len(seqs), seqs[0], seqs[-1]))
         else:
             print("FAIL %s-seq %d records, gaps %s, lost_before %d" % (kind, len(seqs), gaps[:3], lost_before))
-print("PASS figures " + "; ".join(figures))
+print("PASS %sfigures " % tag + "; ".join(figures))
 PY
 )
     while IFS= read -r line; do
@@ -397,20 +483,4 @@ PY
     done <<CR_OUT
 $out
 CR_OUT
-    for spec in "listen:$port" "listen:$((port + 1))" "listen:$((port + 2))"; do
-        summary=$(listen_summary "$spec")
-        case $summary in
-            *'"lost":0,'* | *'"lost":0}'*) check "$name.summary-${spec#listen:}" PASS "$summary" ;;
-            *) check "$name.summary-${spec#listen:}" FAIL "listen's summary: '$summary'" ;;
-        esac
-    done
-    if [ "$name" = crashkdump ]; then
-        if [ "$(grep -c 'Linux version' "$dir/serial.txt")" -ge 2 ] && grep -q '^NCS-CAPTURE start' "$dir/serial.txt"; then
-            check "$name.capture-booted" PASS "$(grep '^NCS-CAPTURE start' "$dir/serial.txt")"
-        else
-            check "$name.capture-booted" FAIL "no capture kernel on the serial console"
-        fi
-        expect_line "$name" capture-banner "listen:$((port + 3))" '"text":"Linux version '
-        expect_received "$name" capture-marker "listen:$((port + 3))" "ncs-capture-$run_id"
-    fi
 }
