@@ -84,20 +84,8 @@ if [[ ${1:-} == --parse ]]; then
     matrix "$@"
     exit
 fi
-tool=$(realpath "${1:-$bench/../build/release/cli/netconsole-setup}")
-shift $(($# > 0 ? 1 : 0))
-kernels=("$@")
-((${#kernels[@]})) || kernels=(debian12 debian13 unstable)
-cache=${NCS_VM_CACHE:-$bench/../build/dev/vm-cache}
-[[ -x $tool ]] || { echo "no binary at $tool (cmake --preset release && cmake --build --preset release)" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "python3 not installed" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/ncs-crash-matrix.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-echo "Host $(uname -n), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%F); binary $tool"
-# Stripped, as the .deb ships it: smaller initramfs, faster boots.
-strip -o "$work/netconsole-setup" "$tool" || { echo "strip $tool failed" >&2; exit 1; }
-tool=$work/netconsole-setup
+. "$bench/vm-bench-lib.sh"
+vm_bench_setup crash-matrix "$@"
 status=0 outputs=()
 for k in "${kernels[@]}"; do
     args=()
