@@ -53,8 +53,33 @@ if [[ ! -e $dir/.unpacked ]]; then
     for deb in "$cache"/debs-headers/*.deb; do
         dpkg -x "$deb" "$dir.tmp" || { echo "fetch-headers: dpkg -x $deb failed" >&2; exit 1; }
     done
-    # The arch part's Makefile includes the -common one by its absolute path.
-    sed -i "s|^include /usr/src/|include $dir/usr/src/|" "$dir.tmp/usr/src/linux-headers-$rel/Makefile"
+    # The arch part's Makefile names itself (7.x: KBUILD_OUTPUT=) and includes the
+    # -common one by their absolute paths under /usr/src.
+    sed -i "s|\([ =]\)/usr/src/|\1$dir/usr/src/|" "$dir.tmp/usr/src/linux-headers-$rel/Makefile"
+    # Kbuild's binaries (objtool, modpost, ...) of a newer suite may need a newer
+    # glibc than the host's: those run through that suite's own loader and
+    # libraries, unpacked into a private sysroot next to them.
+    host_glibc=$(ldd --version | sed -n '1s/.* //p')
+    wrap=()
+    while IFS= read -r f; do
+        want=$(objdump -T "$f" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -n 1)
+        [[ -n $want && $(printf '%s\n' "$want" "$host_glibc" | sort -V | tail -n 1) != "$host_glibc" ]] && wrap+=("$f")
+    done < <(find "$dir.tmp/usr/lib" -type f -perm -u+x -exec sh -c 'head -c 4 "$1" | grep -q ELF' _ {} \; -print)
+    if ((${#wrap[@]})); then
+        mkdir -p "$cache/debs-headers/libc"
+        (cd "$cache/debs-headers/libc" && apt-get download -q -o APT::Sandbox::User=root "${apt_opts[@]}" \
+            libc6 "$(apt-cache "${apt_opts[@]}" show libelf1t64 >/dev/null 2>&1 && echo libelf1t64 || echo libelf1)" \
+            zlib1g libzstd1) >&2 || skip "apt-get download of $suite's libc6 failed"
+        for deb in "$cache"/debs-headers/libc/*.deb; do dpkg -x "$deb" "$dir.tmp/sysroot"; done
+        for f in "${wrap[@]}"; do
+            mv "$f" "$f.bin"
+            printf '#!/bin/sh\n# %s needs a newer glibc than the host'"'"'s: %s'"'"'s loader and libraries.\nexec %s --library-path %s %s "$@"\n' \
+                "${f##*/}" "$suite" "$dir/sysroot/usr/lib64/ld-linux-x86-64.so.2" \
+                "$dir/sysroot/usr/lib/x86_64-linux-gnu:$dir/sysroot/lib/x86_64-linux-gnu" \
+                "${f/#$dir.tmp/$dir}.bin" >"$f"
+            chmod 0755 "$f"
+        done
+    fi
     touch "$dir.tmp/.unpacked"
     rm -rf "$dir" "$cache/debs-headers"
     mv "$dir.tmp" "$dir"

@@ -17,10 +17,8 @@
 #   crashoops    panic=0, an oops from a module built against Debian's
 #                linux-headers of the booted kernel (guest/ncs_oops.c): first
 #                with panic_on_oops=0 (the guest lives on; the oops reaches the
-#                doctor), then panic_on_oops=1 (the oops and the panic). Debian
-#                12 only: 6.12's and 7.x's headers need gcc 14 and 16
-#                (-fmin-function-alignment, which the host's gcc 12 rejects) and
-#                kbuild binaries linked against a newer glibc (README).
+#                doctor; on 7.x the printing thread sends it), then
+#                panic_on_oops=1 (the oops and the panic).
 # Targets, each to its own listen:PORT receiver: apply --extended (port P),
 # apply plain (P+1), and the boot-time target from netconsole.netconsole= on
 # the kernel command line (P+2, extended; the value `netconsole-setup cmdline
@@ -78,7 +76,7 @@ cr_register crashdelay 10 "" --qemu "$CR_WATCHDOG"
 cr_register crashhalt 0 ""
 cr_register crashdog 0 "" --qemu "$CR_WATCHDOG"
 cr_register crashkdump -1 " crashkernel=256M" --memory 768M --listen "listen:$(($(cr_port crashkdump) + 3))"
-cr_register crashoops 0 "" --kernels debian12
+cr_register crashoops 0 ""
 
 # The capture kernel's command line: what kdump-tools gives it (reset_devices
 # nr_cpus=1 irqpoll nousb) plus the netconsole.netconsole= a user would add
@@ -295,13 +293,22 @@ crashkdump_initramfs() {
 }
 
 # crashoops_initramfs DIR: the oops module, built against the booted kernel's
-# headers (fetch-headers.sh, into the kernel cache).
+# headers (fetch-headers.sh, into the kernel cache). Without the kernel's own
+# compiler (6.12 was built with gcc 14, 7.x with gcc 16; a Debian 12 host has
+# gcc 12) the host's gcc builds it, with -falign-functions, the kernel's own
+# fallback for compilers without -fmin-function-alignment (gcc < 14). No BTF
+# for it: that needs pahole and vmlinux, and an oops does not.
 crashoops_initramfs() {
-    local headers build=$work/ncs-oops
+    local headers build=$work/ncs-oops kcc cc_args=
     headers=$("$here/fetch-headers.sh" "$cache" "$kernel" "$kver") || return 1
     rm -rf "$build" && mkdir -p "$build" "$1/vm" || return 1
     cp "$here/guest/ncs_oops.c" "$build/" && echo 'obj-m := ncs_oops.o' >"$build/Kbuild" || return 1
-    make -s -C "$headers" M="$build" modules >"$build/make.log" 2>&1 ||
+    kcc=$(sed -n 's/^CC = .*\(gcc-[0-9]*\)$/\1/p' "$headers/.kernelvariables")
+    command -v "x86_64-linux-gnu-$kcc" >/dev/null || command -v "$kcc" >/dev/null ||
+        cc_args="CC=gcc CONFIG_CC_HAS_MIN_FUNCTION_ALIGNMENT="
+    echo "crashoops: ncs_oops.ko for $kver with ${cc_args:-$kcc}" >"$build/make.log"
+    # shellcheck disable=SC2086 # cc_args: make's arguments, words
+    make -s -C "$headers" M="$build" CONFIG_DEBUG_INFO_BTF_MODULES= $cc_args modules >>"$build/make.log" 2>&1 ||
         { echo "crashoops: building ncs_oops.ko failed: $(tail -n 5 "$build/make.log")" >&2; return 1; }
     cp "$build/ncs_oops.ko" "$1/vm/ncs_oops.ko"
 }
