@@ -8,6 +8,7 @@
 #include "listen.hpp"
 #include "loglevel.hpp"
 #include "modprobe.hpp"
+#include "panic_watchdog.hpp"
 #include "print.hpp"
 #include "status.hpp"
 #include "target_admin.hpp"
@@ -109,6 +110,7 @@ BuiltApp build_app(GlobalOptions& global, const std::vector<std::string_view>* w
     if (named({"status"})) add(commands, setup_status(app));
     if (named({"cmdline"})) add(commands, setup_cmdline(app));
     if (named({"modprobe"})) add(commands, setup_modprobe(app));
+    if (named({"panic-watchdog"})) add(commands, setup_panic_watchdog(app));
     if (named({"watch"})) add(commands, setup_watch(app));
     if (named({"listen"})) add(commands, setup_listen(app));
     return built;

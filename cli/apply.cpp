@@ -2,6 +2,7 @@
 
 #include "apply/apply.hpp"
 #include "apply_config.hpp"
+#include "crash_report.hpp"
 #include "json.hpp"
 #include "list.hpp"
 #include "reconcile_run.hpp"
@@ -202,6 +203,7 @@ void run_apply(const ApplyOptions& options, const Context& context) {
                              "kernel",
                              "leave out --loglevel");
         }
+        warn_if_panic_lost(context);
         print_plan(reconcile::plan(resolve_desired(desired, context, false),
                                    read_live_state(context)),
                    context);
@@ -211,6 +213,7 @@ void run_apply(const ApplyOptions& options, const Context& context) {
     // Resolution only reads the kernel's tables (a neighbour probe aside); after it
     // the kernel changes. Under --root nothing of it happens.
     const auto kernel = require_kernel_admin(context, "apply");
+    warn_if_panic_lost(context);
     const auto wanted = resolve_desired(desired, context, false);
 
     prepare_kernel(kernel, context);

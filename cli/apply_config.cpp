@@ -3,6 +3,7 @@
 #include "apply.hpp"
 #include "apply/apply.hpp"
 #include "compat.hpp"
+#include "crash_report.hpp"
 #include "reconcile_run.hpp"
 #include "redhat.hpp"
 #include "json.hpp"
@@ -201,6 +202,7 @@ void run_apply_config(const std::string& file, const Context& context, bool dry_
     if (!configuration.note.empty()) {
         context.output.note(configuration.note);
     }
+    warn_if_panic_lost(context);
     const auto wanted = resolve_desired(configured, context, true);
     std::vector<std::string> listed;
     for (const auto& w : wanted) {

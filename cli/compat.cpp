@@ -2,6 +2,7 @@
 
 #include "apply.hpp"
 #include "apply/apply.hpp"
+#include "crash_report.hpp"
 #include "grammar/netconsole_string.hpp"
 #include "json.hpp"
 #include "reconcile_run.hpp"
@@ -137,6 +138,7 @@ void run_compat(const std::vector<std::string>& words, const Context& context) {
         desired.push_back(std::move(d));
     }
     reconcile::validate(desired);
+    warn_if_panic_lost(context);
     const auto wanted = resolve_desired(desired, context, true);
     std::vector<Target> targets;
     for (const auto& w : wanted) {

@@ -79,10 +79,12 @@ void run_modprobe(const ModprobeOptions& options, const Context& context) {
             throw InputError("--remove removes every file netconsole-setup wrote",
                              "leave out --load-at-boot and --persist-loglevel");
         }
-        for (const auto path : {persist::k_modprobe_path, persist::k_modules_load_path,
-                                persist::k_sysctl_path}) {
+        for (const auto path : {persist::k_modprobe_path, persist::k_modules_load_path}) {
             plans.push_back(plan_remove(context, path));
         }
+        // kernel.panic there is panic-watchdog's: only the printk line is modprobe's.
+        plans.push_back(plan_sysctl(
+            context, [](persist::SysctlSettings& s) { s.printk.reset(); }, Force::no));
     } else {
         // Everything the user typed is checked before anything is read or written.
         const auto requests = make_requests(options.target);
@@ -119,11 +121,13 @@ void run_modprobe(const ModprobeOptions& options, const Context& context) {
                     fmt::format("cannot read {}; keeping the kernel's defaults 4 1 7",
                                 context.root.path("/proc/sys/kernel/printk").string()));
             }
-            plans.push_back(plan_write(
-                context, persist::k_sysctl_path,
-                persist::sysctl_printk_conf(*loglevel, now.default_message_loglevel,
-                                            now.minimum_console_loglevel,
-                                            now.default_console_loglevel),
+            plans.push_back(plan_sysctl(
+                context,
+                [&](persist::SysctlSettings& s) {
+                    s.printk = std::array{*loglevel, now.default_message_loglevel,
+                                          now.minimum_console_loglevel,
+                                          now.default_console_loglevel};
+                },
                 force));
         }
         warnings.push_back(

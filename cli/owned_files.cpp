@@ -57,6 +57,22 @@ FilePlan plan_remove(const Context& context, std::string_view path) {
     return plan;
 }
 
+FilePlan plan_sysctl(const Context& context,
+                     const std::function<void(persist::SysctlSettings&)>& change, Force force) {
+    const auto path = persist::k_sysctl_path;
+    persist::SysctlSettings settings;
+    const auto old = read_small_file(context.root, path, FollowLast::no);
+    if (old.outcome == ReadOutcome::ok && persist::is_owned(old.content)) {
+        settings = persist::parse_sysctl_conf(old.content);
+    }
+    change(settings);
+    auto content = persist::sysctl_conf(settings);
+    if (!content) {
+        return plan_remove(context, path);
+    }
+    return plan_write(context, path, std::move(*content), force);
+}
+
 Json plans_json(const std::vector<FilePlan>& plans) {
     Json files = Json::array();
     for (const auto& plan : plans) {

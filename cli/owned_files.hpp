@@ -6,7 +6,9 @@
 
 #include "context.hpp"
 #include "json.hpp"
+#include "persist/persist.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +36,13 @@ FilePlan plan_write(const Context& context, std::string_view path, std::string c
 /// What removing path would change: nothing (with a note) when it is not the tool's,
 /// or not a regular file (a link is never followed).
 FilePlan plan_remove(const Context& context, std::string_view path);
+
+/// What changing the settings of the tool's sysctl.d file (persist::k_sysctl_path) would
+/// change: its settings are read when the file is the tool's, change applies to them, and
+/// the file is rewritten with every other setting kept, or removed once it sets nothing.
+/// Refuses a foreign file as plan_write does (force starts from no settings).
+FilePlan plan_sysctl(const Context& context,
+                     const std::function<void(persist::SysctlSettings&)>& change, Force force);
 
 /// The plans as JSON: [{"path", "action": create|replace|remove|unchanged, "diff"}].
 nlohmann::ordered_json plans_json(const std::vector<FilePlan>& plans);

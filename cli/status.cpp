@@ -1,10 +1,12 @@
 #include "status.hpp"
 
+#include "crash_report.hpp"
 #include "explain.hpp"
 #include "json.hpp"
 #include "list.hpp"
 #include "system/config_sources.hpp"
 #include "system/configfs.hpp"
+#include "system/crash_settings.hpp"
 #include "system/kmod.hpp"
 #include "system/module_state.hpp"
 #include "system/printk.hpp"
@@ -12,6 +14,7 @@
 #include <CLI/App.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -51,6 +54,7 @@ struct TargetPart {
     std::optional<ConfigfsTarget> target;
     std::string error;
     TargetReport report; ///< judged when target was read
+    CrashDelivery crash; ///< whether a panic and an oops reach its doctor, when target was read
 };
 
 struct Status {
@@ -62,6 +66,7 @@ struct Status {
     Part<PrintkLevels> printk;
     Part<std::vector<ConfiguredValue>> configured;
     std::vector<Warning> skipped; ///< configuration files that were not read
+    CrashSettings crash;          ///< what the host does when it crashes
 };
 
 /// The kernel release whose modules to look at: the running kernel's, except under a
@@ -82,7 +87,7 @@ std::optional<std::string> release_under(const Root& root) {
 TargetPart read_target_part(const Root& root, const ConfigfsFiles& files,
                             const std::filesystem::path& dir, const std::string& name,
                             const DeviceEvents& events) {
-    TargetPart part{name, std::nullopt, {}, {}};
+    TargetPart part{name, std::nullopt, {}, {}, {}};
     try {
         part.target = read_target(files, dir, name);
         part.report = report_target(root, *part.target, events);
@@ -92,10 +97,32 @@ TargetPart read_target_part(const Root& root, const ConfigfsFiles& files,
     return part;
 }
 
+/// The verdicts for an enabled target are the host's: the kernel enabled it, so its
+/// device does netpoll (netpoll_setup() succeeded); unless its device drops what it sends.
+void judge_crashes(Status& status) {
+    for (auto& part : status.targets) {
+        if (!part.target) {
+            continue;
+        }
+        const auto condition = part.report.condition;
+        const auto state = !part.target->enabled ? TargetState::disabled
+                           : condition == TargetCondition::device_down ||
+                                   condition == TargetCondition::no_carrier
+                               ? TargetState::silent
+                               : TargetState::enabled;
+        part.crash = crash_delivery(status.crash, state, Netpoll::capable);
+    }
+}
+
 Status read_status(const Root& root) {
     Status status;
     status.module =
         read_part([&] { return read_module_state(root, "netconsole", release_under(root)); });
+    status.crash = read_crash_settings(root);
+    if (!status.crash.kernel && status.module.value) {
+        // Under a --root without /proc: the one kernel it holds modules for.
+        status.crash.kernel = parse_kernel_version(status.module.value->release);
+    }
     status.configfs_mounted = read_part([&] { return configfs_mounted(root); });
     const SystemConfigfsFiles files(root);
     const auto dir = netconsole_dir(root);
@@ -111,6 +138,7 @@ Status read_status(const Root& root) {
     status.printk = read_part([&] { return read_printk_levels(root); });
     status.configured =
         read_part([&] { return find_configured_values(root, &status.skipped); });
+    judge_crashes(status);
     return status;
 }
 
@@ -144,6 +172,19 @@ void add_target_warnings(const Status& status, std::vector<Warning>& warnings) {
     }
 }
 
+/// The host's verdict when it loses (or cannot tell) the panic of an enabled target;
+/// nullopt when it does not. A target that sends nothing now has its own warning.
+std::optional<CrashVerdict> lost_panic(const Status& status) {
+    const bool enabled = std::any_of(status.targets.begin(), status.targets.end(),
+                                     [](const TargetPart& part) {
+                                         return part.target && part.target->enabled;
+                                     });
+    if (const auto verdict = panic_delivery(status.crash); enabled && !verdict.reaches()) {
+        return verdict;
+    }
+    return std::nullopt;
+}
+
 /// The warnings status gives: what stops netconsole from sending, and the console level.
 std::vector<Warning> status_warnings(const Status& status) {
     std::vector<Warning> warnings;
@@ -157,6 +198,11 @@ std::vector<Warning> status_warnings(const Status& status) {
                             "'netconsole-setup apply' mounts it"});
     }
     add_target_warnings(status, warnings);
+    if (const auto lost = lost_panic(status)) {
+        if (auto warning = panic_warning(*lost)) {
+            warnings.push_back(std::move(*warning));
+        }
+    }
     if (status.printk.value) {
         for (auto& warning : check_console_loglevel(status.printk.value->console_loglevel)) {
             warnings.push_back(std::move(warning));
@@ -181,6 +227,8 @@ Json target_part_json(const TargetPart& part, std::optional<KernelVersion> kerne
     }
     auto json = configfs_target_json(*part.target);
     add_condition_json(json, *part.target, part.report, kernel);
+    json["panic"] = verdict_json(part.crash.panic);
+    json["oops"] = verdict_json(part.crash.oops);
     return json;
 }
 
@@ -200,6 +248,7 @@ Json status_json(const Status& status, const std::vector<Warning>& warnings) {
     json["configfs_mounted"] = status.configfs_mounted.value
                                    ? Json(*status.configfs_mounted.value)
                                    : Json(nullptr);
+    json["crash"] = crash_settings_json(status.crash);
     json["dynamic_targets"] = status.dynamic;
     json["targets"] = Json::array();
     for (const auto& part : status.targets) {
@@ -248,6 +297,10 @@ void print_target(const TargetPart& part, std::optional<KernelVersion> kernel,
                        t.remote_port, t.remote_mac, printable(t.dev_name));
     if (const auto reason = condition_text(t, part.report, kernel); !reason.empty()) {
         out << fmt::format("    {}\n", reason);
+    }
+    out << fmt::format("    panic: {}\n", verdict_text(part.crash.panic));
+    if (part.crash.oops != part.crash.panic) {
+        out << fmt::format("    oops: {}\n", verdict_text(part.crash.oops));
     }
 }
 
@@ -310,6 +363,8 @@ Command setup_status(CLI::App& app) {
     auto* status = app.add_subcommand("status", k_description);
     status->add_flag("--check", options->check,
                      "Exit 1 when configfs differs from what the configuration resolves to now");
+    status->add_flag("--check-panic", options->check_panic,
+                     "Exit 1 when a panic would not reach the doctor of an enabled target");
     status
         ->add_option_function<std::string>(
             "--config", [o = options.get()](const std::string& v) { o->config = v; },
@@ -319,14 +374,40 @@ Command setup_status(CLI::App& app) {
     return {status, [options](const Context& c) { run_status(*options, c); }};
 }
 
+namespace {
+
+/// --check-panic: an OperationError (exit 1) naming the first enabled target whose panic
+/// is lost, or whose fate cannot be told.
+void check_panic(const Status& status) {
+    const auto lost = lost_panic(status);
+    if (!lost) {
+        return;
+    }
+    const auto warning = panic_warning(*lost);
+    if (!warning) {
+        throw OperationError(fmt::format("cannot tell whether a panic reaches the doctor: {}",
+                                         loss_text(*lost)));
+    }
+    throw OperationError(warning->message, warning->hint);
+}
+
+} // namespace
+
 void run_status(const StatusOptions& options, const Context& context) {
     if (options.check || options.config) {
+        if (options.check_panic) {
+            check_panic(read_status(context.root)); // before --check prints its lines
+        }
         run_status_check(options, context);
         return;
     }
     const auto status = read_status(context.root);
     for (const auto& warning : status.skipped) {
         context.output.warning(warning);
+    }
+    // A failed check is the error alone (stdout empty), as --check's drift is.
+    if (options.check_panic) {
+        check_panic(status);
     }
     const auto warnings = status_warnings(status);
     if (context.global.json) {

@@ -12,6 +12,7 @@ namespace ncs::cli {
 
 struct StatusOptions {
     bool check = false;                ///< --check: exit 1 when configfs drifted (issue 13)
+    bool check_panic = false;          ///< --check-panic: exit 1 when a panic is lost (issue 19)
     std::optional<std::string> config; ///< --config FILE for --check
 };
 

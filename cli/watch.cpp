@@ -2,6 +2,7 @@
 
 #include "apply.hpp"
 #include "apply_config.hpp"
+#include "crash_report.hpp"
 #include "reconcile_run.hpp"
 #include "reconcile/watch.hpp"
 #include "resolve/resolver.hpp"
@@ -196,9 +197,11 @@ void run_watch(const WatchOptions& options, const Context& context) {
     // A dry run only reads configfs (under --root too); otherwise the kernel changes.
     std::unique_ptr<SystemConfigfsFiles> files;
     if (options.dry_run) {
+        warn_if_panic_lost(context);
         files = std::make_unique<SystemConfigfsFiles>(context.root);
     } else {
         const auto kernel = require_kernel_admin(context, "watch");
+        warn_if_panic_lost(context);
         prepare_kernel(kernel, context);
         files = std::make_unique<SystemConfigfsFiles>(kernel);
     }

@@ -9,7 +9,7 @@
 # BEGIN generated from the CLI11 app by tests/completions (update-completions target)
 # The subcommands, then one record per option: COMMAND OPTION KIND. COMMAND '*'
 # is valid after any subcommand; OPTION 'ARG' is the first positional argument.
-_netconsole_setup_commands='print explain apply enable disable remove list loglevel test status cmdline modprobe watch listen'
+_netconsole_setup_commands='print explain apply enable disable remove list loglevel test status cmdline modprobe panic-watchdog watch listen'
 _netconsole_setup_surface=(
     'netconsole-setup --help flag'
     'netconsole-setup -h flag'
@@ -100,6 +100,7 @@ _netconsole_setup_surface=(
     'status --help flag'
     'status -h flag'
     'status --check flag'
+    'status --check-panic flag'
     'status --config file'
     'cmdline --help flag'
     'cmdline -h flag'
@@ -144,6 +145,13 @@ _netconsole_setup_surface=(
     'modprobe --dry-run flag'
     'modprobe --force flag'
     'modprobe --remove flag'
+    'panic-watchdog --help flag'
+    'panic-watchdog -h flag'
+    'panic-watchdog --watchdog-sec other'
+    'panic-watchdog --stay-down flag'
+    'panic-watchdog --dry-run flag'
+    'panic-watchdog --force flag'
+    'panic-watchdog --remove flag'
     'watch --help flag'
     'watch -h flag'
     'watch --to other'

@@ -100,8 +100,8 @@ complete -c netconsole-setup -f
 # BEGIN generated from the CLI11 app by tests/completions (update-completions target)
 # The subcommands, the options that take a value (to find the subcommand on the
 # line), and a complete line for each subcommand, option and positional.
-set -g __netconsole_setup_commands print explain apply enable disable remove list loglevel test status cmdline modprobe watch listen
-set -g __netconsole_setup_value_options --root --to --port --src-port --dev --src --mac --timeout --name --loglevel --userdata --sysdata --config --kernel --persist-loglevel --event-buffer --address --allow --output
+set -g __netconsole_setup_commands print explain apply enable disable remove list loglevel test status cmdline modprobe panic-watchdog watch listen
+set -g __netconsole_setup_value_options --root --to --port --src-port --dev --src --mac --timeout --name --loglevel --userdata --sysdata --config --kernel --persist-loglevel --watchdog-sec --event-buffer --address --allow --output
 complete -c netconsole-setup -n __netconsole_setup_no_command -a print -d 'Print the netconsole= value for the kernel command line'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a explain -d 'Explain a netconsole= value, or the ones this system is configured with'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a apply -d 'Create or update netconsole targets in configfs and enable them (needs root)'
@@ -114,6 +114,7 @@ complete -c netconsole-setup -n __netconsole_setup_no_command -a test -d 'Send a
 complete -c netconsole-setup -n __netconsole_setup_no_command -a status -d 'Show netconsole\'s module, configfs, targets, console log level and configuration'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a cmdline -d 'Print the kernel command-line fragment that sets up netconsole at boot'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a modprobe -d 'Write /etc/modprobe.d/netconsole.conf so the module gets its targets when it loads'
+complete -c netconsole-setup -n __netconsole_setup_no_command -a panic-watchdog -d 'Make a panic reach the doctor on Linux 7.0+: kernel.panic=0, a hardware watchdog reboots'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a watch -d 'Apply the targets, then keep them right while the network changes (needs root)'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a listen -d 'Receive netconsole (the doctor\'s side): reassemble, count losses, acknowledge tests'
 complete -c netconsole-setup -l json -d 'Print the result as JSON on stdout'
@@ -135,7 +136,7 @@ complete -c netconsole-setup -n __netconsole_setup_no_command -l timeout -x -d '
 complete -c netconsole-setup -n __netconsole_setup_no_command -l allow-unconfirmed-mac -d 'Use a cached next-hop MAC that did not confirm in time (with a warning)'
 complete -c netconsole-setup -n __netconsole_setup_no_command -s 4 -d 'Resolve host names to IPv4'
 complete -c netconsole-setup -n __netconsole_setup_no_command -s 6 -d 'Resolve host names to IPv6'
-complete -c netconsole-setup -n '__netconsole_setup_using print explain apply enable disable remove list loglevel test status cmdline modprobe watch listen' -l help -s h -d 'Print this help message and exit'
+complete -c netconsole-setup -n '__netconsole_setup_using print explain apply enable disable remove list loglevel test status cmdline modprobe panic-watchdog watch listen' -l help -s h -d 'Print this help message and exit'
 complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe watch' -l to -x -d 'The doctor\'s address or host name; repeat for more targets'
 complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe watch' -l port -x -d 'Remote UDP port (default 6666)'
 complete -c netconsole-setup -n '__netconsole_setup_using print apply cmdline modprobe watch' -l src-port -x -d 'Local UDP port (default 6665)'
@@ -160,6 +161,7 @@ complete -c netconsole-setup -n '__netconsole_setup_using loglevel' -a '(__netco
 complete -c netconsole-setup -n '__netconsole_setup_using test' -l ack -d 'Wait for the acknowledgment of a \'netconsole-setup listen\' doctor; exit 1 without'
 complete -c netconsole-setup -n '__netconsole_setup_using test' -l timeout -x -d 'How long --ack waits: 2, 1.5s, 500ms (default 5s)'
 complete -c netconsole-setup -n '__netconsole_setup_using status' -l check -d 'Exit 1 when configfs differs from what the configuration resolves to now'
+complete -c netconsole-setup -n '__netconsole_setup_using status' -l check-panic -d 'Exit 1 when a panic would not reach the doctor of an enabled target'
 complete -c netconsole-setup -n '__netconsole_setup_using status' -l config -r -F -d 'The configuration --check compares with (default /etc/netconsole-setup.conf)'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l loglevel -x -a '(__netconsole_setup_value loglevel)' -d 'Also append loglevel=N, the console log level from boot on (1-8)'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l builtin -d 'Spell it for a kernel with netconsole built in (netconsole=); not with --module'
@@ -172,8 +174,12 @@ complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l load-at-b
 complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l persist-loglevel -x -a '(__netconsole_setup_value loglevel)' -d 'Also write /etc/sysctl.d/90-netconsole.conf: console log level N from boot on'
 complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l kernel -x -a '(__netconsole_setup_value kernel)' -d 'Check netconsole is a module in this kernel release (default: the running one)'
 complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l dry-run -d 'Show the diff, write nothing'
-complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l force -d 'Replace files even if netconsole-setup did not write them'
+complete -c netconsole-setup -n '__netconsole_setup_using modprobe panic-watchdog' -l force -d 'Replace files even if netconsole-setup did not write them'
 complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l remove -d 'Remove the files netconsole-setup wrote, and only those'
+complete -c netconsole-setup -n '__netconsole_setup_using panic-watchdog' -l watchdog-sec -x -d 'RuntimeWatchdogSec= for the hardware watchdog (default 30s)'
+complete -c netconsole-setup -n '__netconsole_setup_using panic-watchdog' -l stay-down -d 'Set kernel.panic=0 without a watchdog: the host stays down after a panic'
+complete -c netconsole-setup -n '__netconsole_setup_using panic-watchdog' -l dry-run -d 'Show the diff, change nothing'
+complete -c netconsole-setup -n '__netconsole_setup_using panic-watchdog' -l remove -d 'Undo it: remove the drop-in and kernel.panic=0, restore kernel.panic'
 complete -c netconsole-setup -n '__netconsole_setup_using watch' -l name -x -a '(__netconsole_setup_value target)' -d 'The configfs target\'s name (default ncs-<remote IP>-<port>)'
 complete -c netconsole-setup -n '__netconsole_setup_using watch' -l dry-run -d 'Print on stdout what it would change, each time; write nothing'
 complete -c netconsole-setup -n '__netconsole_setup_using watch' -l event-buffer -x -d 'Receive buffer of the rtnetlink event socket in bytes (default 1 MiB)'

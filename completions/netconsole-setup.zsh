@@ -23,6 +23,7 @@ _netconsole_setup_commands=(
     'status:Show netconsole'\''s module, configfs, targets, console log level and configuration'
     'cmdline:Print the kernel command-line fragment that sets up netconsole at boot'
     'modprobe:Write /etc/modprobe.d/netconsole.conf so the module gets its targets when it loads'
+    'panic-watchdog:Make a panic reach the doctor on Linux 7.0+: kernel.panic=0, a hardware watchdog reboots'
     'watch:Apply the targets, then keep them right while the network changes (needs root)'
     'listen:Receive netconsole (the doctor'\''s side): reassemble, count losses, acknowledge tests'
 )
@@ -117,6 +118,7 @@ _netconsole_setup_args_status=(
     '--help[Print this help message and exit]'
     '-h[Print this help message and exit]'
     '--check[Exit 1 when configfs differs from what the configuration resolves to now]'
+    '--check-panic[Exit 1 when a panic would not reach the doctor of an enabled target]'
     '--config=[The configuration --check compares with (default /etc/netconsole-setup.conf)]:FILE: _netconsole-setup_value file'
 )
 _netconsole_setup_args_cmdline=(
@@ -141,6 +143,15 @@ _netconsole_setup_args_modprobe=(
     '--dry-run[Show the diff, write nothing]'
     '--force[Replace files even if netconsole-setup did not write them]'
     '--remove[Remove the files netconsole-setup wrote, and only those]'
+)
+_netconsole_setup_args_panic_watchdog=(
+    '--help[Print this help message and exit]'
+    '-h[Print this help message and exit]'
+    '--watchdog-sec=[RuntimeWatchdogSec= for the hardware watchdog (default 30s)]:DURATION:'
+    '--stay-down[Set kernel.panic=0 without a watchdog: the host stays down after a panic]'
+    '--dry-run[Show the diff, change nothing]'
+    '--force[Replace files even if netconsole-setup did not write them]'
+    '--remove[Undo it: remove the drop-in and kernel.panic=0, restore kernel.panic]'
 )
 _netconsole_setup_args_watch=(
     '--help[Print this help message and exit]'

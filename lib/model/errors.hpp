@@ -51,6 +51,7 @@ struct Warning {
     enum class Kind {
         general,
         needs_newer_kernel, ///< a feature of a newer kernel than some have (check())
+        panic_lost,         ///< a panic will not reach the doctor (crash_delivery)
     };
     std::string message;
     std::string hint;

@@ -37,6 +37,10 @@ inline constexpr KernelVersion device_by_mac{6, 15};   ///< a MAC in the dev fie
 inline constexpr KernelVersion msgid{6, 17};           ///< the msgid sysdata switch
 /// 220dbe3c76ed: a target whose device unregistered is set up again, once, when it returns.
 inline constexpr KernelVersion resume_on_register{7, 0};
+/// 7eab73b18630: netconsole is an nbcon console flagged CON_NBCON_ATOMIC_UNSAFE; in a panic
+/// it is written only at the very end of vpanic(), after __crash_kexec() (kdump) and after
+/// the kernel.panic delay and emergency_restart(). Before, printk() wrote it synchronously.
+inline constexpr KernelVersion nbcon_netconsole{7, 0};
 } // namespace added_in
 
 } // namespace ncs

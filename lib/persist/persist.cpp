@@ -5,10 +5,16 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <vector>
+
 namespace ncs::persist {
 namespace {
 
 constexpr std::size_t k_max_value = 255; // netconsole's MAX_PARAM_LENGTH - 1
+
+/// The comment that records kernel.panic as it was before panic-watchdog set it.
+constexpr std::string_view k_panic_before_key = "# kernel.panic before netconsole-setup";
 
 // The header of every file the tool writes; is_owned() looks at the first line.
 std::string header(std::string_view what) {
@@ -89,14 +95,93 @@ std::string modules_load_conf() {
     return header("Loads netconsole at boot (man modules-load.d).") + "netconsole\n";
 }
 
-std::string sysctl_printk_conf(int console_loglevel, int default_message_loglevel,
-                               int minimum_console_loglevel, int default_console_loglevel) {
-    check_loglevel(console_loglevel, "--persist-loglevel");
-    return header("The console log level at boot: messages below it reach netconsole "
-                  "(man sysctl.d).") +
-           fmt::format("kernel.printk = {} {} {} {}\n", console_loglevel,
-                       default_message_loglevel, minimum_console_loglevel,
-                       default_console_loglevel);
+SysctlSettings parse_sysctl_conf(std::string_view content) {
+    SysctlSettings settings;
+    std::size_t pos = 0;
+    while (pos < content.size()) {
+        auto end = content.find('\n', pos);
+        if (end == std::string_view::npos) {
+            end = content.size();
+        }
+        const auto line = content.substr(pos, end - pos);
+        pos = end + 1;
+        const auto equals = line.find('=');
+        if (equals == std::string_view::npos ||
+            (line.starts_with('#') && !line.starts_with(k_panic_before_key))) {
+            continue;
+        }
+        const auto trim = [](std::string_view s) {
+            while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+                s.remove_prefix(1);
+            }
+            while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+                s.remove_suffix(1);
+            }
+            return s;
+        };
+        const auto key = trim(line.substr(0, equals));
+        auto value = trim(line.substr(equals + 1));
+        std::vector<int> numbers;
+        while (!value.empty()) {
+            int number = 0;
+            const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+            if (ec != std::errc() || p == value.data()) {
+                numbers.clear();
+                break;
+            }
+            numbers.push_back(number);
+            value = trim(value.substr(static_cast<std::size_t>(p - value.data())));
+        }
+        if (key == k_panic_before_key && numbers.size() == 1) {
+            settings.panic_before = numbers[0];
+        } else if (key == "kernel.printk" && numbers.size() == 4) {
+            settings.printk = std::array<int, 4>{numbers[0], numbers[1], numbers[2], numbers[3]};
+        } else if (key == "kernel.panic" && numbers.size() == 1) {
+            settings.panic = numbers[0];
+        }
+    }
+    return settings;
+}
+
+std::optional<std::string> sysctl_conf(const SysctlSettings& settings) {
+    if (!settings.printk && !settings.panic) {
+        return std::nullopt;
+    }
+    // The printk-only text is the one modprobe --persist-loglevel always wrote.
+    std::string text = header(
+        !settings.panic    ? "The console log level at boot: messages below it reach netconsole "
+                             "(man sysctl.d)."
+        : !settings.printk ? "kernel.panic=0: a panicked host stays down until a watchdog "
+                             "resets it, so netconsole sends the panic (man sysctl.d)."
+                           : "The console log level at boot, and kernel.panic=0 so that "
+                             "netconsole sends a panic (man sysctl.d).");
+    if (const auto& p = settings.printk) {
+        check_loglevel((*p)[0], "--persist-loglevel");
+        text += fmt::format("kernel.printk = {} {} {} {}\n", (*p)[0], (*p)[1], (*p)[2], (*p)[3]);
+    }
+    if (settings.panic) {
+        if (settings.panic_before) {
+            text += fmt::format("{} = {}\n", k_panic_before_key, *settings.panic_before);
+        }
+        text += fmt::format("kernel.panic = {}\n", *settings.panic);
+    }
+    return text;
+}
+
+std::string watchdog_dropin(std::string_view timeout, std::string_view watchdog) {
+    // The name comes from sysfs: it must not end the comment line.
+    std::string name(watchdog);
+    for (auto& c : name) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            c = '?';
+        }
+    }
+    return header(fmt::format("systemd drives the hardware watchdog ({}), which resets\n"
+                              "# a host that kernel.panic=0 keeps down after a panic (man "
+                              "systemd-system.conf).\n# systemd applies it at the next boot or "
+                              "after 'systemctl daemon-reexec'.",
+                              name)) +
+           fmt::format("[Manager]\nRuntimeWatchdogSec={}\n", timeout);
 }
 
 std::string grub_dropin(std::string_view fragment) {

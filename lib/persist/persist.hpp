@@ -6,6 +6,7 @@
 
 #include "model/target.hpp"
 
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,6 +27,9 @@ inline constexpr std::string_view k_modules_load_path = "/etc/modules-load.d/net
 /// After procps' and Debian's 10-*.conf, before a local 99-*.conf.
 inline constexpr std::string_view k_sysctl_path = "/etc/sysctl.d/90-netconsole.conf";
 inline constexpr std::string_view k_grub_path = "/etc/default/grub.d/netconsole.cfg";
+/// systemd's manager settings drop-in (man systemd-system.conf).
+inline constexpr std::string_view k_system_conf_path =
+    "/etc/systemd/system.conf.d/90-netconsole-setup.conf";
 
 /// Whether the tool wrote this file content (its first line is k_owner_line).
 bool is_owned(std::string_view content);
@@ -49,10 +53,29 @@ std::string modprobe_conf(std::span<const Target> targets);
 /// /etc/modules-load.d/netconsole.conf: the module name on a line of its own.
 std::string modules_load_conf();
 
-/// /etc/sysctl.d/90-netconsole.conf: "kernel.printk = C D M B" with the console level
-/// C given and the other three as they are now. Throws InputError unless 1 <= C <= 8.
-std::string sysctl_printk_conf(int console_loglevel, int default_message_loglevel,
-                               int minimum_console_loglevel, int default_console_loglevel);
+/// What /etc/sysctl.d/90-netconsole.conf sets; both `modprobe --persist-loglevel` and
+/// `panic-watchdog` write it, each keeping the other's setting.
+struct SysctlSettings {
+    /// kernel.printk: the console level, then the other three as they were.
+    std::optional<std::array<int, 4>> printk;
+    std::optional<int> panic; ///< kernel.panic
+    /// The running kernel's kernel.panic when panic-watchdog set it (a comment line), so
+    /// that its --remove can put it back.
+    std::optional<int> panic_before;
+    bool operator==(const SysctlSettings&) const = default;
+};
+
+/// The settings of the tool's sysctl.d file ("kernel.printk = C D M B", "kernel.panic = N"
+/// lines); other lines are ignored, a malformed setting is left out.
+SysctlSettings parse_sysctl_conf(std::string_view content);
+
+/// /etc/sysctl.d/90-netconsole.conf holding settings; nullopt when it sets nothing (the
+/// file goes). Throws InputError unless 1 <= console level <= 8.
+std::optional<std::string> sysctl_conf(const SysctlSettings& settings);
+
+/// /etc/systemd/system.conf.d/90-netconsole-setup.conf: [Manager] RuntimeWatchdogSec=
+/// timeout ("30s"), so that systemd drives the hardware watchdog named in its comment.
+std::string watchdog_dropin(std::string_view timeout, std::string_view watchdog);
 
 /// /etc/default/grub.d/netconsole.cfg, which update-grub sources after
 /// /etc/default/grub: appends the fragment to GRUB_CMDLINE_LINUX_DEFAULT. Each

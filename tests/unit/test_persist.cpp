@@ -115,11 +115,34 @@ TEST_CASE("modules-load.d holds the module name on its own line", "[persist]") {
 }
 
 TEST_CASE("the sysctl.d file sets kernel.printk, keeping the other three values", "[persist]") {
-    const auto text = sysctl_printk_conf(8, 4, 1, 7);
-    CHECK(is_owned(text));
-    CHECK(text.ends_with("\nkernel.printk = 8 4 1 7\n"));
-    CHECK_THROWS_AS(sysctl_printk_conf(0, 4, 1, 7), ncs::InputError);
-    CHECK_THROWS_AS(sysctl_printk_conf(9, 4, 1, 7), ncs::InputError);
+    const auto text = sysctl_conf({std::array{8, 4, 1, 7}, std::nullopt, std::nullopt});
+    REQUIRE(text);
+    CHECK(is_owned(*text));
+    CHECK(text->ends_with("\nkernel.printk = 8 4 1 7\n"));
+    CHECK_THROWS_AS(sysctl_conf({std::array{0, 4, 1, 7}, std::nullopt, std::nullopt}), ncs::InputError);
+    CHECK_THROWS_AS(sysctl_conf({std::array{9, 4, 1, 7}, std::nullopt, std::nullopt}), ncs::InputError);
+}
+
+TEST_CASE("the sysctl.d file holds kernel.printk and kernel.panic, each read back", "[persist]") {
+    // panic_before: the value panic-watchdog found, a comment sysctl ignores.
+    const SysctlSettings both{std::array{8, 4, 1, 7}, 0, 10};
+    const auto text = sysctl_conf(both);
+    REQUIRE(text);
+    CHECK(text->ends_with("\nkernel.printk = 8 4 1 7\n"
+                          "# kernel.panic before netconsole-setup = 10\nkernel.panic = 0\n"));
+    CHECK(parse_sysctl_conf(*text) == both);
+    // Each command rebuilds the file from what it read, dropping only its own line.
+    auto panic_only = parse_sysctl_conf(*text);
+    panic_only.printk.reset();
+    const auto rebuilt = sysctl_conf(panic_only);
+    REQUIRE(rebuilt);
+    CHECK(rebuilt->ends_with("\n# kernel.panic before netconsole-setup = 10\nkernel.panic = 0\n"));
+    CHECK(rebuilt->find("kernel.printk") == std::string::npos);
+    CHECK_FALSE(sysctl_conf({}));
+    // Spacing as sysctl.d allows it; a malformed value is not a setting.
+    CHECK(parse_sysctl_conf("kernel.panic=-1\n").panic == -1);
+    CHECK(parse_sysctl_conf("kernel.panic = 10 x\nkernel.printk = 1 2\n") == SysctlSettings{});
+    CHECK(parse_sysctl_conf("# kernel.panic = 3\n") == SysctlSettings{});
 }
 
 TEST_CASE("the grub drop-in extends GRUB_CMDLINE_LINUX_DEFAULT", "[persist]") {
