@@ -16,21 +16,8 @@
 # Defaults: build/release (preset release), every kernel (debian12 debian13 unstable).
 set -uo pipefail
 bench=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-tool=$(realpath "${1:-$bench/../build/release/cli/netconsole-setup}")
-shift $(($# > 0 ? 1 : 0))
-kernels=("$@")
-((${#kernels[@]})) || kernels=(debian12 debian13 unstable)
-cache=${NCS_VM_CACHE:-$bench/../build/dev/vm-cache}
-[[ -x $tool ]] || { echo "no binary at $tool (cmake --preset release && cmake --build --preset release)" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "python3 not installed" >&2; exit 1; }
-
-work=$(mktemp -d /tmp/ncs-vm-watch.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-echo "Host $(uname -n), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%F); binary $tool"
-# Stripped, as the .deb ships it: a RelWithDebInfo binary's debug info (100 MB)
-# does not fit the guest's 256 MB with the initramfs unpacked.
-strip -o "$work/netconsole-setup" "$tool" || { echo "strip $tool failed" >&2; exit 1; }
-tool=$work/netconsole-setup
+. "$bench/vm-bench-lib.sh"
+vm_bench_setup vm-watch "$@"
 echo
 echo "| kernel | change | plans that wrote | event -> corrected, ms | own share, ms | to the first write, ms | resolving, ms | reading configfs, ms | writing, ms |"
 echo "|---|---|---|---|---|---|---|---|---|"

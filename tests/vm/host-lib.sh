@@ -25,9 +25,11 @@ ROUTER_MAC2=02:00:00:00:01:03
 # machine slows TCG down).
 BOOT_TIMEOUT_BASE=60 BOOT_TIMEOUT_PER_CASE=15
 BASE_CMDLINE="console=ttyS0 quiet panic=-1 mitigations=off"
-GUEST_MODULES="configfs netconsole e1000 veth bonding"
+GUEST_MODULES="configfs netconsole e1000 veth bonding i6300esb"
+QEMU_MEMORY=256M
 
-ns_router= ns_doctor= pids=() results=() failed=0 qemu_pid= director_pid=
+ns_router= ns_doctor= pids=() results=() failed=0 qemu_pid= director_pid= boot_end=
+declare -A listener_pid
 
 skip() {
     if [[ ${CI:-} == true ]]; then
@@ -41,13 +43,19 @@ fatal() { echo "run.sh: $*" >&2; exit 1; }
 
 # --- Case registry ------------------------------------------------------------
 # vm_case NAME [--listen SPEC]... [--kernels "LABEL..."] [--cmdline "ARGS"] [--seconds N]
+#         [--qemu "ARGS"] [--memory SIZE] [--crash]
 #   SPEC is doctor4:PORT, doctor6:PORT, link4:PORT or link6:PORT (UDP
-#   payloads), or tap (every frame the guest puts on its link, raw).
+#   payloads), listen:PORT (the tool's own receiver) or tap (every frame the
+#   guest puts on its link, raw).
 #   --kernels limits the case to those kernel labels (default: every kernel).
-#   --cmdline adds kernel command-line arguments; cases with the same extra
-#   arguments share one boot.
+#   --cmdline adds kernel command-line arguments, --qemu QEMU arguments (split
+#   into words) and --memory sets the guest's RAM (default QEMU_MEMORY); cases
+#   with the same three share one boot.
 #   --seconds is what the case adds to its boot's time limit (default 15).
-declare -A case_cmdline case_kernels case_seconds listener_case
+#   --crash: the case ends its boot with a crash (crash_now in the guest), so
+#   it gets a boot of its own that ends in a panic, a reset or a kexec instead
+#   of a poweroff; see boot() for how the harness stops it.
+declare -A case_cmdline case_kernels case_seconds case_qemu case_memory case_crash listener_case
 case_order=() listeners=()
 
 # add_listener CASE SPEC: cases may share a receiver, but two receivers in the
@@ -70,8 +78,12 @@ vm_case() {
     shift
     case_order+=("$name")
     case_cmdline[$name]= case_kernels[$name]= case_seconds[$name]=$BOOT_TIMEOUT_PER_CASE
+    case_qemu[$name]= case_memory[$name]=$QEMU_MEMORY case_crash[$name]=
     while (($#)); do
         case $1 in
+            --qemu) case_qemu[$name]=$2; shift 2 ;;
+            --memory) case_memory[$name]=$2; shift 2 ;;
+            --crash) case_crash[$name]=1; shift ;;
             --listen) add_listener "$name" "$2"; shift 2 ;;
             --kernels) case_kernels[$name]=$2; shift 2 ;;
             --cmdline) case_cmdline[$name]=$2; shift 2 ;;
@@ -81,17 +93,21 @@ vm_case() {
     done
 }
 
-# select_cases KERNEL [ONLY...]: fill boot_names/boot_cmdlines/boot_cases.
+# select_cases KERNEL [ONLY...]: fill boot_names/boot_cmdlines/boot_cases,
+# boot_qemu/boot_memory (the QEMU arguments and RAM of each boot) and
+# boot_crash (1: the boot's one case ends it with a crash).
 select_cases() {
     local k=$1 c i found
     shift
-    boot_names=() boot_cmdlines=() boot_cases=()
+    boot_names=() boot_cmdlines=() boot_cases=() boot_qemu=() boot_memory=() boot_crash=()
     for c in "${case_order[@]}"; do
         if (($#)) && [[ " $* " != *" $c "* ]]; then continue; fi
         if [[ -n ${case_kernels[$c]} && " ${case_kernels[$c]} " != *" $k "* ]]; then continue; fi
         found=
         for i in "${!boot_cmdlines[@]}"; do
-            if [[ ${boot_cmdlines[i]} == "${case_cmdline[$c]}" ]]; then
+            if [[ -z ${case_crash[$c]} && -z ${boot_crash[i]} &&
+                  ${boot_cmdlines[i]} == "${case_cmdline[$c]}" &&
+                  ${boot_qemu[i]} == "${case_qemu[$c]}" && ${boot_memory[i]} == "${case_memory[$c]}" ]]; then
                 boot_cases[i]+=" $c" found=1
                 break
             fi
@@ -100,6 +116,9 @@ select_cases() {
             boot_names+=("boot${#boot_names[@]}")
             boot_cmdlines+=("${case_cmdline[$c]}")
             boot_cases+=("$c")
+            boot_qemu+=("${case_qemu[$c]}")
+            boot_memory+=("${case_memory[$c]}")
+            boot_crash+=("${case_crash[$c]}")
         fi
     done
 }
@@ -267,12 +286,28 @@ listen() {
     f=$(recv_file "$spec")
     : >"$f"
     if [[ $role == listen ]]; then
-        ip netns exec "$ns" "$tool" listen --json --port "$port" >"$f" 2>>"$work/recv/listen.err" &
+        # Its own stderr: the summary (listen_summary) is per receiver.
+        ip netns exec "$ns" "$tool" listen --json --port "$port" >"$f" 2>"${f%.log}.err" &
         pids+=($!)
+        listener_pid[$spec]=$!
         return
     fi
     ip netns exec "$ns" socat -u "$addr" "OPEN:$f,creat,append" 2>>"$work/recv/socat.err" &
     pids+=($!)
+}
+
+# listen_summary SPEC: the counts of the listen:PORT receiver so far, as the
+# JSON object it prints on SIGUSR1 (records, lost, duplicates, ...).
+listen_summary() {
+    local f n
+    f=$(recv_file "$1") f=${f%.log}.err
+    n=$(grep -c '^{' "$f")
+    kill -USR1 "${listener_pid[$1]}" || return 1
+    for _ in $(seq 50); do
+        (($(grep -c '^{' "$f") > n)) && break
+        sleep 0.1
+    done
+    grep '^{' "$f" | tail -n 1
 }
 
 cleanup() {
@@ -396,10 +431,23 @@ build_base_initramfs() {
 }
 
 # --- Boot -----------------------------------------------------------------------
-# boot NAME EXTRA_CMDLINE "CASE..." : one QEMU boot running those cases, then
-# the guest's results and each case's host-side assertions.
+# boot NAME EXTRA_CMDLINE "CASE..." [QEMU_ARGS [MEMORY [CRASH]]]: one QEMU boot
+# running those cases, then the guest's results and each case's host-side
+# assertions. A case may add files to its boot's initramfs: the host function
+# <case>_initramfs DIR, if defined, fills DIR (the root of the boot's part).
+#
+# A crash boot (CRASH=1, one case) does not end in a poweroff: the guest prints
+# "NCS-CRASH <case>" and crashes the kernel (crash_now). While it runs the
+# harness timestamps each serial line as it appears (<boot>/serial.times, host
+# time, see serial_clock) and, once the crash line is there, calls the case's
+# <case>_stop DIR every 0.2 s if defined: when it succeeds (the doctor has the
+# last line, the capture kernel booted) QEMU is stopped. boot_end tells the
+# case's host function how the boot ended: "reset" (QEMU exited by itself: with
+# -no-reboot a reset, a panic's reboot or a watchdog's, ends it), "stopped"
+# (<case>_stop said so) or "timeout".
 boot() {
-    local name=$1 extra=$2 cases=$3 dir=$work/$1 c start rc line limit
+    local name=$1 extra=$2 cases=$3 qemu_args=${4:-} memory=${5:-$QEMU_MEMORY} crash=${6:-}
+    local dir=$work/$1 c start rc limit clock_pid= stop=
     limit=$BOOT_TIMEOUT_BASE
     # shellcheck disable=SC2086 # cases: one word per case
     for c in $cases; do limit=$((limit + case_seconds[$c])); done
@@ -414,29 +462,63 @@ boot() {
         echo "VM_BOOT=$name"
         echo "VM_CASES='$cases'"
     } >"$dir/overlay/vm/env"
+    for c in $cases; do
+        if declare -F "${c}_initramfs" >/dev/null; then
+            "${c}_initramfs" "$dir/overlay" || fatal "$c: its initramfs part failed"
+        fi
+    done
     (cd "$dir/overlay" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$dir/boot.cpio.gz"
     cat "$work/base.cpio.gz" "$dir/boot.cpio.gz" >"$dir/initrd.gz"
     start_director "$dir" || fatal "no control channel for $name"
+    : >"$dir/serial.log"
     start=$(date +%s.%N)
+    # shellcheck disable=SC2086 # qemu_args: the case's words
     timeout --kill-after=5 "$limit" ip netns exec "$ns_router" \
-        qemu-system-x86_64 -accel tcg -m 256M -smp 1 -nodefaults -display none \
+        qemu-system-x86_64 -accel tcg -m "$memory" -smp 1 -nodefaults -display none \
             -no-reboot -serial "file:$dir/serial.log" -serial "pipe:$dir/ctl" \
             -kernel "$(kernel_image)" -initrd "$dir/initrd.gz" \
             -append "$BASE_CMDLINE $extra" \
             -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
-            -device "e1000,netdev=n0,mac=$GUEST_MAC,autonegotiation=off" \
+            -device "e1000,netdev=n0,mac=$GUEST_MAC,autonegotiation=off" $qemu_args \
         >"$dir/qemu.out" 2>&1 &
     qemu_pid=$!
+    boot_end=
+    if [[ -n $crash ]]; then
+        serial_clock "$dir/serial.log" "$dir/serial.times" "$qemu_pid" &
+        clock_pid=$!
+        declare -F "${cases}_stop" >/dev/null && stop=${cases}_stop
+        while kill -0 "$qemu_pid" 2>/dev/null; do
+            if [[ -n $stop ]] && grep -aq '^NCS-CRASH' "$dir/serial.log" && "$stop" "$dir"; then
+                boot_end=stopped
+                kill "$qemu_pid" 2>/dev/null
+                break
+            fi
+            sleep 0.2
+        done
+    fi
     wait "$qemu_pid"       # in the background so that a signal's trap runs at once
     rc=$?
     qemu_pid=
+    [[ -n $clock_pid ]] && wait "$clock_pid"
     stop_director
     local secs
     secs=$(awk "BEGIN{print $(date +%s.%N) - $start}")
     printf '%s: %s boot took %.1f s (qemu exit %d)\n' "$kernel" "$name" "$secs" "$rc"
     sleep 0.3   # let the receivers write out the last datagrams
     tr -d '\r' <"$dir/serial.log" >"$dir/serial.txt"
-    if ((rc == 124 || rc == 137)); then
+    if [[ -n $crash ]]; then
+        if [[ -z $boot_end ]]; then
+            boot_end=reset
+            ((rc == 124 || rc == 137)) && boot_end=timeout
+        fi
+        if ! grep -q "^NCS-CRASH $cases\$" "$dir/serial.txt"; then
+            check "$name.boot" FAIL "the guest did not get to its crash (qemu exit $rc, $boot_end; serial: $dir/serial.txt): $(tail -n 5 "$dir/serial.txt" | tr '\n' '|')"
+        elif [[ $boot_end == timeout ]]; then
+            check "$name.boot" FAIL "crashed, then neither a reset nor the case's end within ${limit}s (serial: $dir/serial.txt)"
+        else
+            check "$name.boot" PASS "$(printf '%.1f' "$secs") s; crashed, then $boot_end"
+        fi
+    elif ((rc == 124 || rc == 137)); then
         check "$name.boot" FAIL "no poweroff within ${limit}s (serial: $dir/serial.txt)"
     elif ! grep -q '^NCS-GUEST-DONE' "$dir/serial.txt"; then
         check "$name.boot" FAIL "guest did not finish (qemu exit $rc; serial: $dir/serial.txt): $(tail -n 5 "$dir/serial.txt" | tr '\n' '|')"
@@ -448,10 +530,46 @@ boot() {
         check "$what" "$verdict" "$detail"
     done < <(grep -ao 'NCS-RESULT .*' "$dir/serial.txt")
     for c in $cases; do
-        grep -q "^NCS-CASE-END $c\$" "$dir/serial.txt" ||
+        # A crash case's guest part ends in the crash: no NCS-CASE-END.
+        [[ -n $crash ]] || grep -q "^NCS-CASE-END $c\$" "$dir/serial.txt" ||
             check "$c.guest" FAIL "the guest part did not finish"
         "${c}_host" "$c"
     done
+}
+
+# serial_clock LOG TIMES PID: while PID runs (and once more after), append each
+# new complete line of LOG to TIMES as "<epoch seconds> <line>", the host time
+# it was first seen (LOG polled every 5 ms: that is the resolution), for the
+# time from a line on the guest's console to its arrival at the doctor.
+serial_clock() {
+    python3 - "$@" <<'PY'
+import os, sys, time
+log, times, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def alive():
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+pos, partial = 0, b""
+with open(times, "w") as out:
+    while True:
+        running = alive()
+        with open(log, "rb") as f:
+            f.seek(pos)
+            data = f.read()
+        if data:
+            now = time.time()
+            pos += len(data)
+            lines = (partial + data).split(b"\n")
+            partial = lines.pop()
+            for line in lines:
+                out.write("%.6f %s\n" % (now, line.rstrip(b"\r").decode("utf-8", "replace")))
+            out.flush()
+        if not running:
+            break
+        time.sleep(0.005)
+PY
 }
 
 # kernel_image: the uncompressed vmlinux when fetch-kernels.sh could extract

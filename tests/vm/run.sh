@@ -39,7 +39,7 @@ done
 
 # --- Can this machine run the tier? -----------------------------------------
 ((EUID == 0)) || skip "needs root (network namespaces, tap device)"
-for cmd in qemu-system-x86_64 socat cpio gzip depmod modinfo ip dpkg-deb apt-get timeout; do
+for cmd in qemu-system-x86_64 socat cpio gzip depmod modinfo ip dpkg-deb apt-get timeout python3; do
     command -v "$cmd" >/dev/null || skip "$cmd not installed (see scripts/debian-packages.txt)"
 done
 [[ -x /bin/busybox ]] && ! ldd /bin/busybox >/dev/null 2>&1 ||
@@ -66,6 +66,6 @@ for spec in "${listeners[@]}"; do listen "$spec" || fatal "receiver $spec failed
 build_base_initramfs "$kroot" "$kver" "$work/base.cpio.gz" || fatal "initramfs build failed"
 
 for i in "${!boot_names[@]}"; do
-    boot "${boot_names[i]}" "${boot_cmdlines[i]}" "${boot_cases[i]}"
+    boot "${boot_names[i]}" "${boot_cmdlines[i]}" "${boot_cases[i]}" "${boot_qemu[i]}" "${boot_memory[i]}" "${boot_crash[i]}"
 done
 report

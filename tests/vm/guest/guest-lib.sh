@@ -182,3 +182,14 @@ host_do() {
     done
     return 124
 }
+
+# crash_now [COMMAND...]: how a --crash case ends its boot. Tells the host the
+# guest got here ("NCS-CRASH <case>" on the serial console, drained before the
+# crash), then runs COMMAND, by default a panic as an administrator's
+# `echo c > /proc/sysrq-trigger` does. Does not return.
+crash_now() {
+    echo "NCS-CRASH $VM_CASE"
+    sleep 0.3       # the tty's buffer goes out before the panic stops everything
+    if [ $# -gt 0 ]; then "$@"; else echo c >/proc/sysrq-trigger; fi
+    sleep 3600
+}
