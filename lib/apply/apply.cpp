@@ -396,6 +396,7 @@ std::vector<Operation> plan(const Target& desired, const ConfigfsTarget& current
 
 std::vector<TargetReport> apply_targets(ConfigfsFiles& files, const fs::path& dir,
                                         const std::vector<Target>& targets) {
+    const auto lock = files.hold_writers(); // from the first read to the last write
     Transaction transaction(files, dir);
     std::vector<TargetReport> reports;
     for (const auto& target : targets) {
@@ -457,6 +458,7 @@ std::vector<TargetReport> apply_targets(ConfigfsFiles& files, const fs::path& di
 
 Toggle set_enabled(ConfigfsFiles& files, const fs::path& dir, std::string_view name,
                    bool enabled) {
+    const auto lock = files.hold_writers();
     require_target(files, dir, name);
     const auto current = read_target(files, dir, name);
     if (current.enabled == enabled) {
@@ -475,6 +477,7 @@ Toggle set_enabled(ConfigfsFiles& files, const fs::path& dir, std::string_view n
 
 std::vector<Operation> remove_target(ConfigfsFiles& files, const fs::path& dir,
                                      std::string_view name) {
+    const auto lock = files.hold_writers();
     require_target(files, dir, name);
     const auto current = read_target(files, dir, name);
     std::vector<Operation> ops;

@@ -4,8 +4,11 @@
 
 #include "fake_configfs.hpp"
 #include "model/errors.hpp"
+#include "temp_tree.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <sys/file.h>
 
 using ncs::IpAddress;
 using ncs::MacAddress;
@@ -263,6 +266,32 @@ TEST_CASE("remove disables, removes the userdata keys, then the directory", "[ap
     CHECK(fs.log == std::vector<std::string>{"write ncs/enabled 0", "rmdir ncs/userdata/a",
                                              "rmdir ncs/userdata/b", "rmdir ncs"});
     CHECK_FALSE(fs.exists(FakeConfigfs::k_dir / "ncs"));
+}
+
+TEST_CASE("apply, enable, disable and remove change configfs only holding the writers' lock",
+          "[apply][lock]") {
+    ncs::test::TempTree tree;
+    FakeConfigfs fs;
+    fs.lock_root.emplace(tree.dir());
+    fs.make_directory(FakeConfigfs::k_dir / "other"); // not through lib/apply: counted
+    CHECK(fs.unlocked_changes == 1);
+    fs.unlocked_changes = 0;
+    fs.log.clear();
+    auto t = doctor();
+    t.extended = true;
+    t.userdata = {{"a", "1"}};
+    run(fs, t);
+    t.remote_port = 6652; // disable, write, enable
+    run(fs, t);
+    apply::set_enabled(fs, FakeConfigfs::k_dir, "ncs", false);
+    apply::set_enabled(fs, FakeConfigfs::k_dir, "ncs", true);
+    apply::remove_target(fs, FakeConfigfs::k_dir, "ncs");
+    CHECK(fs.log.size() > 10);
+    CHECK(fs.unlocked_changes == 0);
+    // ... and each let go when done.
+    const auto fd = fs.lock_root->open(ncs::k_writer_lock_path, O_RDWR);
+    REQUIRE(fd);
+    CHECK(::flock(fd.get(), LOCK_EX | LOCK_NB) == 0);
 }
 
 TEST_CASE("target names: one path component, default from remote IP and port", "[apply]") {
