@@ -244,10 +244,12 @@ void run_apply_config(const std::string& file, const Context& context, bool dry_
     }
     auto& out = context.output.result();
     for (const auto& report : reports) {
-        out << fmt::format("target {}: {}\n", report.name, apply::to_string(report.outcome));
+        out << fmt::format("target {}: {}\n", printable(report.name),
+                           apply::to_string(report.outcome));
     }
     for (const auto& name : removed) {
-        out << fmt::format("target {}: removed (no longer in the configuration)\n", name);
+        out << fmt::format("target {}: removed (no longer in the configuration)\n",
+                           printable(name));
     }
 }
 
