@@ -53,9 +53,9 @@ std::string describe(const apply::Operation& op, apply::Outcome outcome) {
     using Kind = apply::Operation::Kind;
     switch (op.kind) {
     case Kind::make_directory:
-        return op.path.empty() ? "mkdir" : fmt::format("mkdir {}", op.path);
+        return op.path.empty() ? "mkdir" : fmt::format("mkdir {}", printable(op.path));
     case Kind::remove_directory:
-        return op.path.empty() ? "rmdir" : fmt::format("rmdir {}", op.path);
+        return op.path.empty() ? "rmdir" : fmt::format("rmdir {}", printable(op.path));
     case Kind::write:
         break;
     }
@@ -63,9 +63,10 @@ std::string describe(const apply::Operation& op, apply::Outcome outcome) {
         return op.value == "1" ? "enabled" : "disabled";
     }
     if (outcome == apply::Outcome::created || op.previous.empty()) {
-        return fmt::format("{} {}", op.path, op.value);
+        return fmt::format("{} {}", printable(op.path), printable(op.value));
     }
-    return fmt::format("{} {} (was {})", op.path, op.value, op.previous);
+    return fmt::format("{} {} (was {})", printable(op.path), printable(op.value),
+                       printable(op.previous));
 }
 
 Json operation_json(const apply::Operation& op) {
@@ -247,14 +248,15 @@ void run_apply(const ApplyOptions& options, const Context& context) {
     auto& out = context.output.result();
     for (const auto& report : reports) {
         if (report.operations.empty()) {
-            out << fmt::format("target {}: unchanged, nothing written\n", report.name);
+            out << fmt::format("target {}: unchanged, nothing written\n", printable(report.name));
             continue;
         }
         std::vector<std::string> done;
         for (const auto& op : report.operations) {
             done.push_back(describe(op, report.outcome));
         }
-        out << fmt::format("target {}: {}: {}\n", report.name, apply::to_string(report.outcome),
+        out << fmt::format("target {}: {}: {}\n", printable(report.name),
+                           apply::to_string(report.outcome),
                            fmt::join(done, ", "));
     }
     if (loglevel) {

@@ -11,6 +11,7 @@
 #include "resolve/resolver.hpp"
 #include "system/atomic_file.hpp"
 #include "system/configfs.hpp"
+#include "system/writer_lock.hpp"
 #include "target_options.hpp"
 
 #include <CLI/App.hpp>
@@ -167,6 +168,11 @@ std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesy
                                          const Context& context,
                                          const std::vector<std::string>& listed, bool complete,
                                          bool dry_run) {
+    // The record is read, acted on and rewritten by one writer at a time.
+    std::optional<WriterLock> lock;
+    if (!dry_run) {
+        lock.emplace(context.root);
+    }
     const auto present = list_targets(files, dir);
     std::vector<std::string> removed;
     auto recorded = listed;
@@ -216,6 +222,9 @@ void run_apply_config(const std::string& file, const Context& context, bool dry_
     prepare_kernel(*kernel, context);
     SystemConfigfsFiles files(*kernel);
     const auto dir = netconsole_dir(context.root);
+    // One writer from reading configfs to the record's update: another apply --config
+    // or a watch cannot slip between the targets made and their record.
+    const WriterLock lock(context.root);
     const auto reports =
         reconcile::apply_plan(files, dir, reconcile::plan(wanted, reconcile::read_live(files, dir)));
 
@@ -237,10 +246,12 @@ void run_apply_config(const std::string& file, const Context& context, bool dry_
     }
     auto& out = context.output.result();
     for (const auto& report : reports) {
-        out << fmt::format("target {}: {}\n", report.name, apply::to_string(report.outcome));
+        out << fmt::format("target {}: {}\n", printable(report.name),
+                           apply::to_string(report.outcome));
     }
     for (const auto& name : removed) {
-        out << fmt::format("target {}: removed (no longer in the configuration)\n", name);
+        out << fmt::format("target {}: removed (no longer in the configuration)\n",
+                           printable(name));
     }
 }
 

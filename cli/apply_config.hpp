@@ -46,8 +46,10 @@ struct Configuration {
 /// in dir still holds and that listed no longer names, are removed when complete; else
 /// they are kept in the record, for a later complete run. A target made by hand (not
 /// in the record) is never touched. The record then holds listed and the kept names.
-/// dry_run: nothing is removed or written; returns what would be removed. Returns the
-/// names removed. Throws std::system_error and OperationError (what rmdir says).
+/// dry_run: nothing is removed or written; returns what would be removed. Otherwise it
+/// holds the writers' lock (system/writer_lock.hpp) from reading the record to writing
+/// it. Returns the names removed. Throws std::system_error and OperationError (what
+/// rmdir says, or the lock that stays taken).
 std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesystem::path& dir,
                                          const Context& context,
                                          const std::vector<std::string>& listed, bool complete,

@@ -265,12 +265,14 @@ void run_list(const ListOptions& /*options*/, const Context& context) {
     }
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const auto& target = targets[i];
-        out << fmt::format("{} ({})\n", target.name, target.enabled ? "enabled" : "disabled");
+        out << fmt::format("{} ({})\n", printable(target.name),
+                           target.enabled ? "enabled" : "disabled");
         if (const auto reason = condition_text(target, reports[i], kernel); !reason.empty()) {
-            out << fmt::format("  {}\n", reason);
+            out << fmt::format("  {}\n", printable(reason));
         }
         for (const auto& attribute : target.attributes) {
-            out << fmt::format("  {:<27} {}\n", attribute.name, attribute.text);
+            out << fmt::format("  {:<27} {}\n", printable(attribute.name),
+                               printable(attribute.text));
         }
     }
     out << "note: " << boot_note() << '\n';

@@ -4,6 +4,7 @@
 #include "persist/persist.hpp"
 #include "persist/unified_diff.hpp"
 #include "system/atomic_file.hpp"
+#include "system/writer_lock.hpp"
 
 #include <fmt/format.h>
 
@@ -98,11 +99,20 @@ bool any_change(const std::vector<FilePlan>& plans) {
 }
 
 void carry_out(const Context& context, const std::vector<FilePlan>& plans) {
+    // One writer at a time; the files must still be as planned (and shown), or another
+    // writer came first and the diff is no longer what this would do.
+    const WriterLock lock(context.root);
     std::vector<FileWrite> writes;
     for (const auto& plan : plans) {
-        if (!plan.diff.empty()) {
-            writes.push_back({plan.path, plan.new_content});
+        if (plan.diff.empty()) {
+            continue;
         }
+        if (read_optional_file(context.root, plan.path, FollowLast::no) != plan.old_content) {
+            throw OperationError(fmt::format("{} changed while {} ran; nothing was written",
+                                             plan.path, k_program),
+                                 "run the command again");
+        }
+        writes.push_back({plan.path, plan.new_content});
     }
     write_files_atomically(context.root, writes);
 }

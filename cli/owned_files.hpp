@@ -50,8 +50,10 @@ nlohmann::ordered_json plans_json(const std::vector<FilePlan>& plans);
 /// Whether any plan changes its file.
 bool any_change(const std::vector<FilePlan>& plans);
 
-/// Writes or removes the files as planned, all or none (write_files_atomically).
-/// Throws OperationError, after which no file has changed (unless it says otherwise).
+/// Writes or removes the files as planned, all or none (write_files_atomically),
+/// holding the writers' lock (system/writer_lock.hpp). Throws OperationError, after
+/// which no file has changed (unless it says otherwise): also when the lock stays
+/// taken, or a file no longer holds what the plan read.
 void carry_out(const Context& context, const std::vector<FilePlan>& plans);
 
 } // namespace ncs::cli

@@ -105,6 +105,16 @@ std::string change_text(const reconcile::Change& c) {
     return text;
 }
 
+std::string created_text(const reconcile::TargetPlan& target) {
+    std::vector<std::string> values;
+    for (const auto& c : target.changes) {
+        if (c.attribute != "enabled") {
+            values.push_back(fmt::format("{} {}", c.attribute, c.after));
+        }
+    }
+    return fmt::format("{}", fmt::join(values, ", "));
+}
+
 void print_plan(const reconcile::Plan& plan, const Context& context) {
     using Kind = reconcile::TargetPlan::Kind;
     if (context.global.json) {
@@ -128,26 +138,21 @@ void print_plan(const reconcile::Plan& plan, const Context& context) {
     auto& out = context.output.result();
     for (const auto& t : plan.targets) {
         switch (t.kind) {
-        case Kind::create: {
-            std::vector<std::string> values;
-            for (const auto& c : t.changes) {
-                if (c.attribute != "enabled") {
-                    values.push_back(fmt::format("{} {}", c.attribute, c.after));
-                }
-            }
-            out << fmt::format("target {}: would create: {}\n", t.name, fmt::join(values, ", "));
+        case Kind::create:
+            out << fmt::format("target {}: would create: {}\n", printable(t.name),
+                               printable(created_text(t)));
             break;
-        }
         case Kind::update:
             for (const auto& c : t.changes) {
-                out << fmt::format("target {}: would change {}\n", t.name, change_text(c));
+                out << fmt::format("target {}: would change {}\n", printable(t.name),
+                                   printable(change_text(c)));
             }
             break;
         case Kind::unchanged:
-            out << fmt::format("target {}: unchanged, nothing to write\n", t.name);
+            out << fmt::format("target {}: unchanged, nothing to write\n", printable(t.name));
             break;
         case Kind::keep:
-            out << fmt::format("target {}: left as it is\n", t.name);
+            out << fmt::format("target {}: left as it is\n", printable(t.name));
             break;
         }
     }

@@ -40,7 +40,10 @@ reconcile::Live read_live_state(const Context& context);
 /// target with "changed".
 void print_plan(const reconcile::Plan& plan, const Context& context);
 
-/// "remote_mac 02:..:01 → 02:..:03 (reason)".
+/// "remote_mac 02:..:01 → 02:..:03 (reason)", raw: printable() it on the way out.
 std::string change_text(const reconcile::Change& change);
+
+/// What a created target gets: "remote_ip 192.0.2.5, remote_port 6666", raw.
+std::string created_text(const reconcile::TargetPlan& target);
 
 } // namespace ncs::cli

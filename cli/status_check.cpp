@@ -53,7 +53,7 @@ void run_status_check(const StatusOptions& options, const Context& context) {
         return;
     }
     for (const auto& t : plan.targets) {
-        context.output.result() << fmt::format("target {}: in sync\n", t.name);
+        context.output.result() << fmt::format("target {}: in sync\n", printable(t.name));
     }
 }
 

@@ -35,9 +35,10 @@ void report(const Context& context, const std::string& name, std::string_view st
         return;
     }
     if (changed) {
-        context.output.result() << fmt::format("target {}: {}\n", name, state);
+        context.output.result() << fmt::format("target {}: {}\n", printable(name), state);
     } else {
-        context.output.result() << fmt::format("target {}: already {}, nothing written\n", name,
+        context.output.result() << fmt::format("target {}: already {}, nothing written\n",
+                                               printable(name),
                                                state);
     }
 }

@@ -133,6 +133,12 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options) {
         if (to.empty()) {
             throw InputError("--to: the address is empty");
         }
+        if (to.front() == '[') {
+            // [ADDR] is URL syntax for an address followed by :PORT; --to takes the
+            // address alone (the port is --port).
+            throw InputError(fmt::format("--to {}: brackets are not part of an address", to),
+                             fmt::format("write --to {}", to.substr(1, to.find(']') - 1)));
+        }
         auto request = common;
         request.to = to;
         if (const auto address = IpAddress::try_parse(to)) {

@@ -11,8 +11,10 @@
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
@@ -74,12 +76,45 @@ void check_target(const Root& root, const std::string& name) {
     }
 }
 
-/// Sockets on the local ports of the named target, or of every enabled one: where the
-/// doctor's acknowledgment arrives. A port that cannot be bound is left out, unless
-/// required (--ack), when its error is thrown.
-std::vector<UdpSocket> ack_sockets(const Root& root, const std::optional<std::string>& name,
-                                   bool required) {
+/// Where the doctors' acknowledgments arrive: sockets on the local addresses and
+/// ports of the targets waited on, and those targets' doctors (remote_ip), the only
+/// senders whose acknowledgment counts.
+struct AckListener {
     std::vector<UdpSocket> sockets;
+    std::vector<IpAddress> doctors;
+    std::vector<Warning> unable; ///< why the acknowledgment of a target cannot be waited for
+};
+
+/// The address test binds for target: its local_ip (any when unset), with the
+/// target's device as the zone of an IPv6 link-local one (no zone: EINVAL).
+std::optional<IpAddress> ack_address(const ConfigfsTarget& target) {
+    if (target.local_ip.is_unspecified()) {
+        return std::nullopt;
+    }
+    if (target.local_ip.is_v6() && target.local_ip.is_link_local() && !target.dev_name.empty()) {
+        const auto bytes = target.local_ip.bytes();
+        std::array<std::uint8_t, 16> v6{};
+        std::copy(bytes.begin(), bytes.end(), v6.begin());
+        return IpAddress::v6(v6, target.dev_name);
+    }
+    return target.local_ip;
+}
+
+std::string bind_hint(const std::system_error& error, std::uint16_t port) {
+    if (error.code() == std::errc::address_in_use) {
+        return fmt::format("another program has UDP port {} open: 'ss -ulpn sport = :{}' names "
+                           "it",
+                           port, port);
+    }
+    return {};
+}
+
+/// Sockets on the local ports of the named target, or of every enabled one. A port
+/// that cannot be bound is left out with a warning saying why, unless required
+/// (--ack), when that is the error.
+AckListener ack_listener(const Root& root, const std::optional<std::string>& name,
+                         bool required) {
+    AckListener listener;
     const SystemConfigfsFiles files(root);
     const auto directory = netconsole_dir(root);
     std::vector<std::string> names;
@@ -88,7 +123,7 @@ std::vector<UdpSocket> ack_sockets(const Root& root, const std::optional<std::st
     } else {
         names = list_targets(files, directory);
     }
-    std::vector<std::pair<IpAddress, std::uint16_t>> bound;
+    std::vector<std::pair<std::optional<IpAddress>, std::uint16_t>> bound;
     for (const auto& target_name : names) {
         ConfigfsTarget target;
         try {
@@ -102,26 +137,33 @@ std::vector<UdpSocket> ack_sockets(const Root& root, const std::optional<std::st
         if (!target.enabled) {
             continue;
         }
-        const std::pair endpoint{target.local_ip, target.local_port};
+        listener.doctors.push_back(target.remote_ip.without_zone());
+        const std::pair endpoint{ack_address(target), target.local_port};
         if (std::find(bound.begin(), bound.end(), endpoint) != bound.end()) {
             continue;
         }
         bound.push_back(endpoint);
         try {
-            sockets.push_back(UdpSocket::bind(
-                target.local_ip.is_unspecified() ? std::nullopt : std::optional(target.local_ip),
-                target.local_port));
-        } catch (const std::exception&) {
+            listener.sockets.push_back(UdpSocket::bind(endpoint.first, endpoint.second));
+        } catch (const std::system_error& e) {
+            Warning why{fmt::format("cannot wait for the acknowledgment of target {}: {}",
+                                    target_name, e.what()),
+                        bind_hint(e, target.local_port)};
             if (required) {
-                throw;
+                throw OperationError(why.message, why.hint);
             }
+            if (why.hint.empty()) {
+                why.hint = "the test message was sent all the same: look for its marker in the "
+                           "doctor's log";
+            }
+            listener.unable.push_back(std::move(why));
         }
     }
-    if (required && sockets.empty()) {
+    if (required && listener.sockets.empty()) {
         throw OperationError("there is no enabled netconsole target to wait on for an acknowledgment",
                              "'netconsole-setup status' lists the targets");
     }
-    return sockets;
+    return listener;
 }
 
 struct Acknowledgment {
@@ -129,15 +171,23 @@ struct Acknowledgment {
     std::chrono::duration<double, std::milli> elapsed;
 };
 
-/// Waits until deadline for "netconsole-setup ack MARKER" on one of sockets.
-std::optional<Acknowledgment> wait_for_ack(const std::vector<UdpSocket>& sockets,
-                                           const std::string& marker,
-                                           std::chrono::steady_clock::time_point start,
-                                           std::chrono::steady_clock::time_point deadline) {
+/// What came back: the doctor's acknowledgment, and the first sender of the marker
+/// that is no target's doctor.
+struct AckResult {
+    std::optional<Acknowledgment> ack;
+    std::optional<std::string> stranger;
+};
+
+/// Waits until deadline for "netconsole-setup ack MARKER" from a doctor of listener.
+AckResult wait_for_ack(const AckListener& listener, const std::string& marker,
+                       std::chrono::steady_clock::time_point start,
+                       std::chrono::steady_clock::time_point deadline) {
+    const auto& sockets = listener.sockets;
     std::vector<pollfd> polled;
     for (const auto& socket : sockets) {
         polled.push_back({socket.fd(), POLLIN, 0});
     }
+    AckResult result;
     DatagramBatch batch(8);
     while (!polled.empty()) {
         const auto now = std::chrono::steady_clock::now();
@@ -155,14 +205,36 @@ std::optional<Acknowledgment> wait_for_ack(const std::vector<UdpSocket>& sockets
             }
             const auto received = batch.receive(sockets[i]);
             for (std::size_t d = 0; d < received; ++d) {
-                if (receive::parse_ack(batch.payload(d)) == marker) {
-                    return Acknowledgment{batch.sender(d).address_text(),
-                                          std::chrono::steady_clock::now() - start};
+                if (receive::parse_ack(batch.payload(d)) != marker) {
+                    continue;
                 }
+                const auto sender = batch.sender(d);
+                const auto& doctors = listener.doctors;
+                if (std::find(doctors.begin(), doctors.end(), sender.ip()) == doctors.end()) {
+                    // Anyone who saw the marker can send it back: not the doctor's word.
+                    if (!result.stranger) {
+                        result.stranger = sender.address_text();
+                    }
+                    continue;
+                }
+                result.ack = Acknowledgment{sender.address_text(),
+                                            std::chrono::steady_clock::now() - start};
+                return result;
             }
         }
     }
-    return std::nullopt;
+    return result;
+}
+
+/// "198.51.100.2" or "198.51.100.2, 2001:db8::2": the doctors an acknowledgment may come from.
+std::string doctors_text(const std::vector<IpAddress>& doctors) {
+    std::vector<std::string> texts;
+    for (const auto& doctor : doctors) {
+        if (std::find(texts.begin(), texts.end(), doctor.to_string()) == texts.end()) {
+            texts.push_back(doctor.to_string());
+        }
+    }
+    return fmt::format("{}", fmt::join(texts, ", "));
 }
 
 } // namespace
@@ -203,7 +275,14 @@ void run_test(const TestOptions& options, const Context& context) {
     }
     const auto kernel = context.root.live_kernel("'test'");
     // Bound before the message goes out, so a fast acknowledgment is not missed.
-    const auto sockets = ack_sockets(context.root, options.name, options.ack);
+    const auto listener = ack_listener(context.root, options.name, options.ack);
+    for (const auto& why : listener.unable) {
+        context.output.warning(why);
+    }
+    if (listener.sockets.empty() && listener.unable.empty()) {
+        context.output.note("not waiting for an acknowledgment: configfs shows no enabled target "
+                            "(where it would come back to)");
+    }
     if (const auto levels = read_printk_levels(context.root); levels.console_loglevel <= 1) {
         context.output.warning(
             {fmt::format("console log level {} lets {} through", levels.console_loglevel,
@@ -217,14 +296,27 @@ void run_test(const TestOptions& options, const Context& context) {
         // The marker first, so it is there to look for while we wait.
         context.output.result() << message.marker << '\n' << std::flush;
     }
-    const auto ack = wait_for_ack(sockets, message.marker, start,
-                                  start + (options.ack ? timeout : k_short_wait));
+    const auto [ack, stranger] = wait_for_ack(listener, message.marker, start,
+                                              start + (options.ack ? timeout : k_short_wait));
+    const auto stranger_text = [&, &stranger = stranger] {
+        return fmt::format("{} answered with the marker, but is not the doctor of a target ({})",
+                           *stranger, doctors_text(listener.doctors));
+    };
     if (options.ack && !ack) {
+        if (stranger) {
+            throw OperationError(
+                fmt::format("no acknowledgment of test message {} from the doctor within {} ms: {}",
+                            message.marker, timeout.count(), stranger_text()),
+                "a host that saw the message sent it back; is the target's remote_ip the doctor?");
+        }
         throw OperationError(
             fmt::format("no acknowledgment of test message {} within {} ms", message.marker,
                         timeout.count()),
             "check the console log level ('netconsole-setup status'), a firewall on either side, "
             "and that the doctor runs 'netconsole-setup listen' (a plain receiver never answers)");
+    }
+    if (!ack && stranger) {
+        context.output.warning({stranger_text(), {}});
     }
     if (context.global.json) {
         Json json;
@@ -242,7 +334,7 @@ void run_test(const TestOptions& options, const Context& context) {
     } else if (ack) {
         context.output.note(fmt::format("acknowledged by {} in {:.1f} ms", ack->sender,
                                         ack->elapsed.count()));
-    } else if (!sockets.empty()) {
+    } else if (!listener.sockets.empty() && !stranger) {
         context.output.note(fmt::format(
             "no acknowledgment within {} ms (a doctor running 'netconsole-setup listen' answers; "
             "'test --ack' waits longer and fails without one)",

@@ -64,9 +64,10 @@ public:
             return;
         }
         m_context.output.status() << fmt::format(
-            "{}: event: {}{}\n", k_program, describe(event),
-            concerned.empty() ? std::string(" (concerns no target)")
-                              : fmt::format(" (concerns {})", fmt::join(concerned, ", ")));
+            "{}: event: {}{}\n", k_program, printable(describe(event)),
+            concerned.empty()
+                ? std::string(" (concerns no target)")
+                : fmt::format(" (concerns {})", printable(fmt::format("{}", fmt::join(concerned, ", ")))));
     }
 
     void planned(const reconcile::Plan& plan, bool, const reconcile::PlanTiming& timing) override {
@@ -96,18 +97,13 @@ public:
         for (const auto& t : plan.targets) {
             using Kind = reconcile::TargetPlan::Kind;
             if (t.kind == Kind::create) {
-                std::vector<std::string> values;
-                for (const auto& c : t.changes) {
-                    if (c.attribute != "enabled") {
-                        values.push_back(fmt::format("{} {}", c.attribute, c.after));
-                    }
-                }
-                out << fmt::format("target {}: {}create: {}\n", t.name, verb,
-                                   fmt::join(values, ", "));
+                out << fmt::format("target {}: {}create: {}\n", printable(t.name), verb,
+                                   printable(created_text(t)));
             } else if (t.kind == Kind::update) {
                 for (const auto& c : t.changes) {
-                    out << fmt::format("target {}: {}{}\n", t.name,
-                                       m_dry_run ? "would change " : "", change_text(c));
+                    out << fmt::format("target {}: {}{}\n", printable(t.name),
+                                       m_dry_run ? "would change " : "",
+                                       printable(change_text(c)));
                 }
             }
         }
@@ -222,7 +218,7 @@ void run_watch(const WatchOptions& options, const Context& context) {
             auto& out = dry_run ? context.output.result() : context.output.status();
             for (const auto& name : removed) {
                 out << fmt::format("target {}: {}removed (no longer in the configuration)\n",
-                                   name, dry_run ? "would be " : "");
+                                   printable(name), dry_run ? "would be " : "");
             }
             out.flush();
         };

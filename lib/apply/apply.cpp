@@ -207,6 +207,37 @@ private:
     throw OperationError(message, std::string(k_dmesg_hint));
 }
 
+/// Whether text holds a control character (C0, DEL, C1 raw or as UTF-8) or bytes
+/// that are not UTF-8: what a terminal would act on, or a name nobody can type.
+bool has_control_or_invalid(std::string_view text) {
+    std::size_t continuation = 0;
+    unsigned char lead = 0;
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (continuation > 0) {
+            // U+0080-U+009F (C1) is C2 80-C2 9F; E0/F0 overlong and F4 beyond U+10FFFF,
+            // ED surrogates are not UTF-8.
+            const bool bad = (c & 0xc0U) != 0x80U || (lead == 0xc2 && c < 0xa0) ||
+                             (lead == 0xe0 && c < 0xa0) || (lead == 0xed && c >= 0xa0) ||
+                             (lead == 0xf0 && c < 0x90) || (lead == 0xf4 && c >= 0x90);
+            if (bad) {
+                return true;
+            }
+            lead = 0; // only the first continuation byte is constrained
+            --continuation;
+        } else if (c < 0x20 || c == 0x7f) {
+            return true;
+        } else if (c >= 0x80) {
+            if (c < 0xc2 || c > 0xf4) {
+                return true; // a stray continuation byte, overlong, or beyond Unicode
+            }
+            continuation = c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+            lead = c;
+        }
+    }
+    return continuation > 0;
+}
+
 std::string missing(std::string_view name) {
     return fmt::format("there is no netconsole target {}", name);
 }
@@ -241,8 +272,11 @@ void validate_target_name(std::string_view name) {
         name.size() > 255) {
         throw InputError(fmt::format("'{}' cannot be a target name", name), hint);
     }
-    if (name.find('\n') != std::string_view::npos || name.find('\0') != std::string_view::npos) {
-        throw InputError("a target name cannot hold a newline or NUL", hint);
+    if (has_control_or_invalid(name)) {
+        // Not quoted: a NUL would cut the message short.
+        throw InputError("a target name cannot hold a control character or bytes that are not "
+                         "UTF-8",
+                         "a name of letters, digits and punctuation, such as doctor-1");
     }
 }
 
@@ -396,6 +430,7 @@ std::vector<Operation> plan(const Target& desired, const ConfigfsTarget& current
 
 std::vector<TargetReport> apply_targets(ConfigfsFiles& files, const fs::path& dir,
                                         const std::vector<Target>& targets) {
+    const auto lock = files.hold_writers(); // from the first read to the last write
     Transaction transaction(files, dir);
     std::vector<TargetReport> reports;
     for (const auto& target : targets) {
@@ -457,6 +492,7 @@ std::vector<TargetReport> apply_targets(ConfigfsFiles& files, const fs::path& di
 
 Toggle set_enabled(ConfigfsFiles& files, const fs::path& dir, std::string_view name,
                    bool enabled) {
+    const auto lock = files.hold_writers();
     require_target(files, dir, name);
     const auto current = read_target(files, dir, name);
     if (current.enabled == enabled) {
@@ -475,6 +511,7 @@ Toggle set_enabled(ConfigfsFiles& files, const fs::path& dir, std::string_view n
 
 std::vector<Operation> remove_target(ConfigfsFiles& files, const fs::path& dir,
                                      std::string_view name) {
+    const auto lock = files.hold_writers();
     require_target(files, dir, name);
     const auto current = read_target(files, dir, name);
     std::vector<Operation> ops;

@@ -16,7 +16,8 @@
 namespace ncs::apply {
 
 /// Throws InputError unless name can be one configfs directory: not empty, not "."
-/// or "..", no '/', at most 255 bytes.
+/// or "..", no '/', at most 255 bytes, and a name a terminal shows as it is: UTF-8
+/// without control characters (C0, DEL, C1). The one rule for every source of a name.
 void validate_target_name(std::string_view name);
 
 /// Throws unless dir/name is a target: InputError for a name that is not one or names

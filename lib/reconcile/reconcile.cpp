@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <system_error>
 
 namespace ncs::reconcile {
 namespace {
@@ -262,10 +263,20 @@ template <typename Wanted>
 Live read_live_of(const ConfigfsFiles& files, const fs::path& dir, Wanted wanted) {
     Live live;
     live.configfs = files.is_directory(dir);
-    const auto present = list_targets(files, dir);
-    for (const auto& name : present) {
-        if (wanted(name)) {
-            live.targets.push_back(read_target(files, dir, name));
+    auto present = list_targets(files, dir);
+    for (auto it = present.begin(); it != present.end();) {
+        try {
+            if (wanted(*it)) {
+                live.targets.push_back(read_target(files, dir, *it));
+            }
+            ++it;
+        } catch (const std::system_error&) {
+            // Removed by another command since listed (a `remove` while watch reads):
+            // absent. apply_plan reads again holding the writers' lock.
+            if (files.is_directory(dir / *it)) {
+                throw;
+            }
+            it = present.erase(it);
         }
     }
     // A kernel shows its features only in a target's directory. With none yet they

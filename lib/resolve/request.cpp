@@ -1,5 +1,7 @@
 #include "resolve/request.hpp"
 
+#include <algorithm>
+
 namespace ncs {
 
 void check_target_address(const IpAddress& remote) {
@@ -22,6 +24,26 @@ void check_target_address(const IpAddress& remote) {
                                      "netconsole would send as IPv6",
                                      remote),
                          fmt::format("write the IPv4 address: --to {}", remote.mapped_v4()));
+    }
+    if (remote.is_v6()) {
+        const auto b = remote.bytes();
+        if (std::all_of(b.begin(), b.begin() + 12, [](auto x) { return x == 0; })) {
+            // ::a.b.c.d (RFC 4291 deprecated it); :: and ::1 were refused above.
+            const auto v4 = fmt::format("{}.{}.{}.{}", b[12], b[13], b[14], b[15]);
+            throw InputError(fmt::format("--to ::{} is an IPv4-compatible IPv6 address, which "
+                                         "netconsole would send as IPv6",
+                                         v4),
+                             fmt::format("write the IPv4 address: --to {}", v4));
+        }
+    }
+    if (!remote.zone().empty() && !remote.is_link_local()) {
+        // A zone chooses the link of a link-local address; anywhere else it would be
+        // dropped without a word.
+        throw InputError(fmt::format("--to {}: a zone (%{}) is only for a link-local address "
+                                     "(fe80::/10)",
+                                     remote.to_string_with_zone(), remote.zone()),
+                         fmt::format("write --to {}, and --dev {} to choose the interface",
+                                     remote, remote.zone()));
     }
 }
 

@@ -140,10 +140,19 @@ private:
         }
         step(fmt::format("host {}: {}; using {}", m_request.to, fmt::join(all, " "), *chosen),
              start);
-        if (addresses.size() > 1) {
+        // Only the family asked for counts: -4 never chooses among IPv6 addresses.
+        const auto choices = m_request.family
+                                 ? std::count_if(addresses.begin(), addresses.end(),
+                                                 [&](const IpAddress& a) {
+                                                     return a.family() == *m_request.family;
+                                                 })
+                                 : static_cast<std::ptrdiff_t>(addresses.size());
+        if (choices > 1) {
             m_result.warnings.push_back(
-                {fmt::format("{} has {} addresses; using {}", m_request.to, addresses.size(),
-                             *chosen),
+                {m_request.family ? fmt::format("{} has {} {} addresses; using {}", m_request.to,
+                                                choices, *m_request.family, *chosen)
+                                  : fmt::format("{} has {} addresses; using {}", m_request.to,
+                                                choices, *chosen),
                  m_request.family ? std::string()
                                   : std::string("give -4 or -6, or the address itself, to choose")});
         }

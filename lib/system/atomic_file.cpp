@@ -302,6 +302,11 @@ std::optional<std::vector<std::string>> list_directory(const Root& root,
     return names;
 }
 
+UniqueFd make_directories(const Root& root, std::string_view absolute) {
+    std::vector<std::string> created;
+    return open_directory(root, std::string(absolute), &created);
+}
+
 void write_files_atomically(const Root& root, const std::vector<FileWrite>& writes) {
     std::vector<Staged> files;
     std::vector<std::string> created;

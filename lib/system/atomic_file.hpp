@@ -58,6 +58,10 @@ std::optional<std::string> read_optional_file(const Root& root, std::string_view
 std::optional<std::vector<std::string>> list_directory(const Root& root,
                                                        std::string_view absolute);
 
+/// The directory absolute inside root, opened; made with its missing parents (0755
+/// whatever the umask) first. Throws std::system_error naming the path.
+UniqueFd make_directories(const Root& root, std::string_view absolute);
+
 /// One file of a write: content, or nullopt to remove it.
 struct FileWrite {
     std::string path; ///< a system path, "/etc/modprobe.d/netconsole.conf"

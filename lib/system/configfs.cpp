@@ -155,6 +155,13 @@ void SystemConfigfsFiles::remove_directory(const fs::path& dir) {
     }
 }
 
+std::optional<WriterLock> SystemConfigfsFiles::hold_writers() {
+    if (!m_writable) {
+        return std::nullopt;
+    }
+    return std::optional<WriterLock>(std::in_place, m_root);
+}
+
 // --- Reading --------------------------------------------------------------------
 
 fs::path configfs_dir(const Root& root) { return root.path("/sys/kernel/config"); }

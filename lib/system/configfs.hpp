@@ -10,6 +10,7 @@
 #include "model/target.hpp"
 #include "system/kernel_log.hpp"
 #include "system/root.hpp"
+#include "system/writer_lock.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -41,6 +42,9 @@ public:
     virtual void make_directory(const std::filesystem::path& dir) = 0;
     /// rmdir(2). Throws std::system_error with the errno.
     virtual void remove_directory(const std::filesystem::path& dir) = 0;
+    /// The writers' lock (WriterLock), held until the result goes, around a change
+    /// made of several operations; nullopt when these files are no shared state.
+    virtual std::optional<WriterLock> hold_writers() = 0;
 };
 
 /// ConfigfsFiles on the real filesystem. Reads resolve paths inside a Root (links
@@ -62,6 +66,8 @@ public:
     void write(const std::filesystem::path& file, std::string_view text) override;
     void make_directory(const std::filesystem::path& dir) override;
     void remove_directory(const std::filesystem::path& dir) override;
+    /// The system root's lock when writable; nullopt for a reader.
+    std::optional<WriterLock> hold_writers() override;
 
 private:
     void require_writable() const;

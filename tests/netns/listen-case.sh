@@ -28,7 +28,8 @@ cleanup() {
 # start_listener ARGS...: `listen ARGS` in the doctor namespace, stdout and stderr
 # to $WORK/listen.out and .err; waits until its socket is bound.
 start_listener() {
-    ip netns exec "$NS_D" "$BIN" listen "$@" >"$WORK/listen.out" 2>"$WORK/listen.err" &
+    local ns=${LISTEN_NS:-$NS_D}
+    ip netns exec "$ns" "$BIN" listen "$@" >"$WORK/listen.out" 2>"$WORK/listen.err" &
     LISTENER=$!
     local port=6666 arg prev=""
     for arg in "$@"; do
@@ -36,7 +37,7 @@ start_listener() {
         prev="$arg"
     done
     for _ in $(seq 100); do
-        ip netns exec "$NS_D" ss -Hlun "sport = :$port" | grep -q . && return 0
+        ip netns exec "$ns" ss -Hlun "sport = :$port" | grep -q . && return 0
         kill -0 "$LISTENER" 2>/dev/null || break
         sleep 0.05
     done
@@ -184,9 +185,10 @@ PY
     :
 }
 
-# A root tree whose target 'doctor' is enabled with local 10.1.0.2:6665, and a
-# /dev/kmsg that is a plain file: `test` writes its marker there instead of to the
-# kernel, and ncs-loadgen --raw sends the record netconsole would have sent.
+# A root tree whose target 'doctor' is enabled with local 10.1.0.2:6665 (or
+# LOCAL_IP, to REMOTE_IP), and a /dev/kmsg that is a plain file: `test` writes its
+# marker there instead of to the kernel, and send_marker sends the record
+# netconsole would have sent.
 make_patient_root() {
     local root="$WORK/root" target="$WORK/root/sys/kernel/config/netconsole/doctor"
     mkdir -p "$target" "$root/dev" "$root/proc/sys/kernel"
@@ -196,11 +198,32 @@ make_patient_root() {
     echo 1 >"$target/extended"
     echo pa >"$target/dev_name"
     echo 6665 >"$target/local_port"
-    echo "$P4" >"$target/local_ip"
+    echo "${LOCAL_IP:-$P4}" >"$target/local_ip"
     echo 6666 >"$target/remote_port"
-    echo "$D4" >"$target/remote_ip"
+    echo "${REMOTE_IP:-$D4}" >"$target/remote_ip"
     echo 00:00:00:00:00:00 >"$target/local_mac"
     echo ff:ff:ff:ff:ff:ff >"$target/remote_mac"
+}
+
+# send_marker MARKER: the record of the test message from the patient's port 6665,
+# from a raw socket as netpoll sends it (the port is test's): to SEND_TO (the doctor
+# by default) over IPv4, or with SEND_TO6=ADDRESS%IF over IPv6 (the kernel fills in
+# the UDP checksum, IPV6_CHECKSUM).
+send_marker() {
+    if [ -z "${SEND_TO6:-}" ]; then
+        patient "$LOADGEN" --to "${SEND_TO:-$D4}" --source-port 6665 --raw --marker "$1" >/dev/null
+        return
+    fi
+    patient python3 - "$SEND_TO6" "$1" <<'PY'
+import socket, struct, sys
+address, marker = sys.argv[1:3]
+host, zone = address.split("%")
+text = ("12,1,1000,-;netconsole-setup: test message %s\n" % marker).encode()
+packet = struct.pack("!HHHH", 6665, 6666, 8 + len(text), 0) + text
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_UDP)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_CHECKSUM, 6)
+s.sendto(packet, (host, 0, 0, socket.if_nametoindex(zone)))
+PY
 }
 
 # run_test_ack ARGS...: `test doctor ARGS` in the patient, the marker sent as the
@@ -227,8 +250,7 @@ run_test_ack() {
         sleep 0.02
     done
     [ -n "$marker" ] || fail "test wrote no marker"
-    patient "$LOADGEN" --to "$D4" --source-port 6665 --raw --marker "$marker" >/dev/null ||
-        fail "raw send failed"
+    send_marker "$marker" || fail "raw send failed"
     wait "$tester"
     TEST_RC=$?
     TEST_OUT="$(cat "$WORK/test.out")"
@@ -259,6 +281,55 @@ case_listen_ack() {
     grep -qF "error: no acknowledgment of test message $MARKER within 500 ms" <<<"$TEST_ERR" ||
         fail "no error line"
     grep -qF "hint: check the console log level" <<<"$TEST_ERR" || fail "no hint"
+    stop_listener
+}
+
+# test_said EXIT TEXT...: run_test_ack exited EXIT, and its stderr holds every TEXT.
+test_said() {
+    local rc=$1 text
+    shift
+    [ "$TEST_RC" -eq "$rc" ] || fail "test exit $TEST_RC, expected $rc"
+    for text in "$@"; do
+        grep -qF -- "$text" <<<"$TEST_ERR" || fail "test did not say '$text'"
+    done
+}
+
+case_listen_ack_link_local() {
+    # The doctor on the patient's link, both link-local only: test binds fe80::2
+    # with the target's device as its scope (without one: EINVAL).
+    ip -n "$NS_P" addr add fe80::2/64 dev pa nodad
+    ip -n "$NS_R" addr add fe80::1/64 dev ra nodad
+    LOCAL_IP=fe80::2 REMOTE_IP=fe80::1 make_patient_root
+    LISTEN_NS=$NS_R start_listener --address fe80::1%ra || return
+    SEND_TO6=fe80::1%pa run_test_ack --ack --timeout 3s
+    test_said 0
+    grep -qE "^test message $MARKER acknowledged by fe80::1%[0-9]+ in [0-9.]+ ms\$" <<<"$TEST_OUT" ||
+        fail "no acknowledgment line for the link-local doctor"
+    # Plain test, its port taken by another program: it says why it cannot wait.
+    ip netns exec "$NS_P" python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("fe80::2", 6665, 0, socket.if_nametoindex("pa")))
+print("bound", flush=True)
+time.sleep(30)' >"$WORK/busy.out" &
+    local busy=$!
+    for _ in $(seq 100); do grep -q bound "$WORK/busy.out" && break; sleep 0.05; done
+    SEND_TO6=fe80::1%pa run_test_ack
+    kill "$busy"
+    wait "$busy" 2>/dev/null
+    test_said 0 "warning: cannot wait for the acknowledgment of target doctor: cannot bind UDP port 6665 on fe80::2%pa: Address already in use" \
+        "hint: another program has UDP port 6665 open"
+    stop_listener
+}
+
+case_listen_ack_stranger() {
+    # The marker goes to the router, whose listen answers it: not the target's
+    # doctor, so no acknowledgment, and test says who answered.
+    make_patient_root
+    LISTEN_NS=$NS_R start_listener || return
+    SEND_TO=$R4A run_test_ack --ack --timeout 1s
+    test_said 1 "error: no acknowledgment of test message $MARKER from the doctor within 1000 ms: $R4A answered with the marker, but is not the doctor of a target ($D4)"
+    SEND_TO=$R4A run_test_ack
+    test_said 0 "warning: $R4A answered with the marker, but is not the doctor of a target ($D4)"
     stop_listener
 }
 

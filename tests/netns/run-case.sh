@@ -435,6 +435,15 @@ case_host_name() {
     run "$NS_P" --to doctor.test
     expect_rc 0
     expect_err "doctor.test has 2 addresses; using"
+    # With -4, only the IPv4 addresses are choices: two of three, and none with -6.
+    topo_hosts "$NS_P" "$D4 doctor.test" "$D6 doctor.test" "$R4A router.test" \
+        "$D4 multi.test" "$R4B multi.test" "$D6 multi.test"
+    run "$NS_P" -4 --to multi.test
+    expect_rc 0
+    expect_err "warning: multi.test has 2 IPv4 addresses; using $D4"
+    run "$NS_P" -6 --to multi.test
+    expect_rc 0
+    expect_no_err "addresses; using"
     # The namespace's resolver is its own loopback, where nothing listens:
     # a DNS failure (EAI_AGAIN), so exit 1, not bad input.
     run "$NS_P" --to nosuch.test

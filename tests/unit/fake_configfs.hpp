@@ -11,6 +11,10 @@
 #include "model/ip_address.hpp"
 #include "model/mac_address.hpp"
 #include "system/configfs.hpp"
+#include "system/writer_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
 
 #include <cerrno>
 #include <map>
@@ -35,6 +39,10 @@ public:
     std::map<std::string, int> fail_write;
     /// Every mutating call: "mkdir t", "rmdir t/userdata/k", "write t/remote_port 6667".
     std::vector<std::string> log;
+    /// When set, hold_writers() takes the real WriterLock under this root, and every
+    /// mutating call made while nobody holds that lock is counted in unlocked_changes.
+    std::optional<Root> lock_root;
+    int unlocked_changes = 0;
 
     FakeConfigfs() { m_dirs.insert(k_dir.string()); }
 
@@ -93,7 +101,15 @@ public:
         return it->second + "\n";
     }
 
+    std::optional<WriterLock> hold_writers() override {
+        if (!lock_root) {
+            return std::nullopt;
+        }
+        return std::optional<WriterLock>(std::in_place, *lock_root);
+    }
+
     void make_directory(const std::filesystem::path& dir) override {
+        count_unlocked();
         log.push_back("mkdir " + relative(dir));
         if (exists(dir)) {
             fail(EEXIST, dir);
@@ -110,6 +126,7 @@ public:
     }
 
     void remove_directory(const std::filesystem::path& dir) override {
+        count_unlocked();
         log.push_back("rmdir " + relative(dir));
         if (!is_directory(dir)) {
             fail(ENOENT, dir);
@@ -132,6 +149,7 @@ public:
         if (!value.empty() && value.back() == '\n') {
             value.pop_back();
         }
+        count_unlocked();
         log.push_back("write " + relative(file) + " " + value);
         if (const auto it = fail_write.find(relative(file)); it != fail_write.end()) {
             const int code = it->second;
@@ -209,6 +227,18 @@ private:
     std::map<std::string, std::string> m_files;
     std::set<std::string> m_ipv6;
     std::map<std::string, std::map<std::string, std::string>> m_boot;
+
+    /// Whether lock_root's lock is free, tried through a file description of its own
+    /// (flock(2) is per open file description, so a hold of this thread conflicts).
+    void count_unlocked() {
+        if (!lock_root) {
+            return;
+        }
+        const UniqueFd fd = lock_root->open(k_writer_lock_path, O_RDWR);
+        if (!fd || ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+            ++unlocked_changes; // no file yet, or nobody held it
+        }
+    }
 
     static std::string relative(const std::filesystem::path& path) {
         return path.lexically_relative(k_dir).string();

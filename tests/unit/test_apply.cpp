@@ -4,8 +4,11 @@
 
 #include "fake_configfs.hpp"
 #include "model/errors.hpp"
+#include "temp_tree.hpp"
 
 #include <catch2/catch.hpp>
+
+#include <sys/file.h>
 
 using ncs::IpAddress;
 using ncs::MacAddress;
@@ -265,6 +268,32 @@ TEST_CASE("remove disables, removes the userdata keys, then the directory", "[ap
     CHECK_FALSE(fs.exists(FakeConfigfs::k_dir / "ncs"));
 }
 
+TEST_CASE("apply, enable, disable and remove change configfs only holding the writers' lock",
+          "[apply][lock]") {
+    ncs::test::TempTree tree;
+    FakeConfigfs fs;
+    fs.lock_root.emplace(tree.dir());
+    fs.make_directory(FakeConfigfs::k_dir / "other"); // not through lib/apply: counted
+    CHECK(fs.unlocked_changes == 1);
+    fs.unlocked_changes = 0;
+    fs.log.clear();
+    auto t = doctor();
+    t.extended = true;
+    t.userdata = {{"a", "1"}};
+    run(fs, t);
+    t.remote_port = 6652; // disable, write, enable
+    run(fs, t);
+    apply::set_enabled(fs, FakeConfigfs::k_dir, "ncs", false);
+    apply::set_enabled(fs, FakeConfigfs::k_dir, "ncs", true);
+    apply::remove_target(fs, FakeConfigfs::k_dir, "ncs");
+    CHECK(fs.log.size() > 10);
+    CHECK(fs.unlocked_changes == 0);
+    // ... and each let go when done.
+    const auto fd = fs.lock_root->open(ncs::k_writer_lock_path, O_RDWR);
+    REQUIRE(fd);
+    CHECK(::flock(fd.get(), LOCK_EX | LOCK_NB) == 0);
+}
+
 TEST_CASE("target names: one path component, default from remote IP and port", "[apply]") {
     for (const auto* bad : {"", ".", "..", "a/b"}) {
         CHECK_THROWS_AS(apply::validate_target_name(bad), ncs::InputError);
@@ -272,6 +301,26 @@ TEST_CASE("target names: one path component, default from remote IP and port", "
     CHECK_THROWS_AS(apply::validate_target_name(std::string(256, 'x')), ncs::InputError);
     CHECK_NOTHROW(apply::validate_target_name(std::string(255, 'x')));
     CHECK(apply::default_target_name(doctor()) == "ncs-198-51-100-2-6651");
+}
+
+TEST_CASE("target names: UTF-8 without control characters, the one rule for every source",
+          "[apply]") {
+    // C0 (newline, TAB, ESC), NUL, DEL, C1 raw and as UTF-8, and bytes that are not UTF-8.
+    for (const std::string& bad : std::vector<std::string>
+         {"a\nb", "a\tb", "doc\x1b[31m", std::string("a\0b", 3), "a\x7f", "a\x9b", "a\xc2\x9b",
+          "a\xff", "a\xc3", "a\xe0\x80\x80", "a\xed\xa0\x80", "a\xf4\x90\x80\x80", "a\xc0\xaf"}) {
+        INFO(bad);
+        CHECK_THROWS_WITH(apply::validate_target_name(bad),
+                          Catch::Contains("cannot hold a control character or bytes that are not UTF-8"));
+    }
+    for (const std::string& good : std::vector<std::string>{
+             "doctor-1", "médecin", "doctor — web1", "a b", "\xf0\x9f\xa9\xba", "\xc2\xa0x"}) {
+        INFO(good);
+        CHECK_NOTHROW(apply::validate_target_name(good));
+    }
+}
+
+TEST_CASE("target names: default and boot-time names", "[apply]") {
     auto v6 = doctor(514);
     v6.remote_ip = IpAddress::parse("2001:db8::5");
     CHECK(apply::default_target_name(v6) == "ncs-2001-db8--5-514");

@@ -74,3 +74,13 @@ TEST_CASE("remove_unlisted records a newly listed target", "[cli][apply_config]"
     // 'hand' is now the configuration's: a later run that drops it removes it.
     CHECK(f.record() == std::string(k_header) + "'w'\n'old'\n'hand'\n");
 }
+
+TEST_CASE("remove_unlisted removes and rewrites the record holding the writers' lock",
+          "[cli][apply_config][lock]") {
+    Fixture f;
+    f.files.lock_root = f.context.root; // counts changes made while nobody holds it
+    remove_unlisted(f.files, FakeConfigfs::k_dir, f.context, {"w"}, true);
+    CHECK(f.files.log == std::vector<std::string>{"rmdir old"});
+    CHECK(f.files.unlocked_changes == 0);
+    CHECK(f.tree.read("/run/netconsole-setup/lock").empty()); // let go: no holder named
+}

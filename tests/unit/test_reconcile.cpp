@@ -302,3 +302,60 @@ TEST_CASE("read_live of some names reads only those targets, features from any",
     FakeConfigfs empty;
     CHECK(reconcile::read_live(empty, FakeConfigfs::k_dir, {"w"}).features.userdata);
 }
+
+namespace {
+
+/// The fake, where reading one target's attribute finds it removed by "another
+/// command" right after it was listed (a `remove` racing a watch's read), or, with
+/// Race::no, fails while it is still there.
+enum class Race { yes, no };
+class RemovedWhileRead final : public ncs::ConfigfsFiles {
+public:
+    RemovedWhileRead(FakeConfigfs& fs, std::string name, Race race)
+        : m_fs(fs), m_name(std::move(name)), m_race(race) {}
+    bool exists(const std::filesystem::path& p) const override { return m_fs.exists(p); }
+    bool is_directory(const std::filesystem::path& p) const override {
+        return m_fs.is_directory(p);
+    }
+    std::vector<std::string> subdirectories(const std::filesystem::path& d) const override {
+        return m_fs.subdirectories(d);
+    }
+    std::string read(const std::filesystem::path& file) const override {
+        if (file.parent_path() == FakeConfigfs::k_dir / m_name) {
+            if (m_race == Race::no) {
+                throw std::system_error(EIO, std::generic_category(), file.string());
+            }
+            if (m_fs.is_directory(file.parent_path())) {
+                ncs::apply::remove_target(m_fs, FakeConfigfs::k_dir, m_name);
+            }
+        }
+        return m_fs.read(file);
+    }
+    void write(const std::filesystem::path& f, std::string_view t) override { m_fs.write(f, t); }
+    void make_directory(const std::filesystem::path& d) override { m_fs.make_directory(d); }
+    void remove_directory(const std::filesystem::path& d) override { m_fs.remove_directory(d); }
+    std::optional<ncs::WriterLock> hold_writers() override { return std::nullopt; }
+
+private:
+    FakeConfigfs& m_fs;
+    std::string m_name;
+    Race m_race;
+};
+
+} // namespace
+
+TEST_CASE("read_live takes a target removed while it reads for absent", "[reconcile]") {
+    FakeConfigfs fs;
+    auto other = doctor();
+    other.name = "gone";
+    other.remote_port = 6652;
+    ncs::apply::apply_targets(fs, FakeConfigfs::k_dir, {doctor(), other});
+    // A read that fails on a target still there is an error.
+    RemovedWhileRead failing(fs, "gone", Race::no);
+    CHECK_THROWS_AS(reconcile::read_live(failing, FakeConfigfs::k_dir), std::system_error);
+    RemovedWhileRead racing(fs, "gone", Race::yes);
+    const auto live = reconcile::read_live(racing, FakeConfigfs::k_dir);
+    REQUIRE(live.targets.size() == 1);
+    CHECK(live.targets[0].name == "w");
+    CHECK_FALSE(fs.is_directory(FakeConfigfs::k_dir / "gone"));
+}
