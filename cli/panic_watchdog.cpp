@@ -6,6 +6,7 @@
 #include "model/duration.hpp"
 #include "persist/persist.hpp"
 #include "system/crash_settings.hpp"
+#include "system/writer_lock.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -180,7 +181,9 @@ void run_panic_watchdog(const PanicWatchdogOptions& options, const Context& cont
 
     const bool changed = any_change(plans) || change.has_value();
     if (!options.dry_run && changed) {
-        // The running kernel first: it is one value to put back if the files fail.
+        // One writer at a time (carry_out takes the same lock again); the running kernel
+        // first: it is one value to put back if the files fail.
+        const WriterLock lock(context.root);
         std::optional<LiveKernel> kernel;
         if (change) {
             kernel = context.root.live_kernel("'panic-watchdog'");
