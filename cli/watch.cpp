@@ -202,9 +202,6 @@ void run_watch(const WatchOptions& options, const Context& context) {
         prepare_kernel(kernel, context);
         files = std::make_unique<SystemConfigfsFiles>(kernel);
     }
-    const reconcile::ResolveOne resolve = [&context](const TargetRequest& request) {
-        return resolve_all({request}, context.root).front();
-    };
     const auto notifier = ServiceNotifier::from_environment();
     Sink sink(context, options.dry_run, notifier);
     const auto dir = netconsole_dir(context.root);
@@ -224,7 +221,7 @@ void run_watch(const WatchOptions& options, const Context& context) {
             out.flush();
         };
     }
-    reconcile::watch(load, resolve, *files, dir, watch, sink, applied);
+    reconcile::watch(load, context.root, *files, dir, watch, sink, applied);
     notifier.notify("STOPPING=1");
 }
 

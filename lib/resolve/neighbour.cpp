@@ -295,22 +295,25 @@ void NeighbourWait::unconfirmed(const std::string& why, const std::string& hint)
     throw OperationError(what, fmt::format("{}, or --allow-unconfirmed-mac to use it", hint));
 }
 
+MacAddress NeighbourWait::wait() {
+    while (!done()) {
+        const auto event = m_netlink.wait_neighbour(m_hop.ifindex, m_hop.address, next_timer());
+        switch (event.kind) {
+        case NeighbourEvent::Kind::timeout: on_timer(); break;
+        case NeighbourEvent::Kind::overrun: on_overrun(); break;
+        case NeighbourEvent::Kind::update: on_neighbour(event.neighbour); break;
+        }
+    }
+    return *m_mac;
+}
+
 MacAddress resolve_next_hop(Netlink& netlink, const NextHop& next_hop,
                             std::chrono::milliseconds timeout, UnconfirmedMac unconfirmed,
                             std::vector<Step>& steps, std::vector<Warning>& warnings) {
     NeighbourWait wait(netlink, next_hop, timeout, unconfirmed, NeighbourEvents::subscribe, steps,
                        warnings);
     wait.start();
-    while (!wait.done()) {
-        const auto event =
-            netlink.wait_neighbour(next_hop.ifindex, next_hop.address, wait.next_timer());
-        switch (event.kind) {
-        case NeighbourEvent::Kind::timeout: wait.on_timer(); break;
-        case NeighbourEvent::Kind::overrun: wait.on_overrun(); break;
-        case NeighbourEvent::Kind::update: wait.on_neighbour(event.neighbour); break;
-        }
-    }
-    return wait.mac();
+    return wait.wait();
 }
 
 } // namespace ncs

@@ -62,6 +62,9 @@ public:
     /// The timer passed: the unicast grace (then broadcast) or the timeout (then the
     /// last look, and the MAC or the failure).
     void on_timer();
+    /// After start(): blocks on Netlink's own neighbour events until done (the
+    /// one-shot resolution). Returns the MAC.
+    MacAddress wait();
 
 private:
     enum class Phase { unicast, broadcast };
