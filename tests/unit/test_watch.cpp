@@ -125,3 +125,17 @@ TEST_CASE("rules of the family, overruns always; an unresolved target hears more
     CHECK(affects(link(9, "other"), w));
     CHECK_FALSE(affects(neighbour("10.1.0.9", 2, "02:00:00:00:00:03", ncs::k_nud_reachable), w));
 }
+
+TEST_CASE("an unresolved target hears its next hop answer, not its own failed probes",
+          "[watch]") {
+    auto w = routed();
+    w.resolved = false; // 10.1.0.1 did not answer on pa (ifindex 2)
+    CHECK(affects(neighbour("10.1.0.1", 2, "02:00:00:00:00:03", ncs::k_nud_stale), w));
+    CHECK(affects(neighbour("10.1.0.1", 2, "02:00:00:00:00:01", ncs::k_nud_reachable), w));
+    CHECK_FALSE(affects(neighbour("10.1.0.1", 2, nullptr, ncs::k_nud_incomplete), w));
+    CHECK_FALSE(affects(neighbour("10.1.0.1", 2, nullptr, ncs::k_nud_failed), w));
+    CHECK_FALSE(affects(neighbour("10.1.0.1", 3, "02:00:00:00:00:03", ncs::k_nud_stale), w));
+    auto removed = neighbour("10.1.0.1", 2, "02:00:00:00:00:03", ncs::k_nud_stale);
+    removed.removed = true;
+    CHECK_FALSE(affects(removed, w));
+}
