@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <utility>
 
 namespace ncs::cli {
 namespace {
@@ -162,14 +163,17 @@ std::string state_text(const std::vector<std::string>& names) {
 
 } // namespace
 
-std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesystem::path& dir,
-                                         const Context& context,
-                                         const std::vector<std::string>& listed, bool complete,
-                                         bool dry_run) {
-    const auto present = list_targets(files, dir);
+namespace {
+
+/// remove_unlisted() with the record and the targets present given (simulated: a dry
+/// run). Returns the names removed and the record to keep.
+std::pair<std::vector<std::string>, std::vector<std::string>>
+remove_unlisted_of(ConfigfsFiles& files, const std::filesystem::path& dir,
+                   const std::vector<std::string>& record, const std::vector<std::string>& present,
+                   const std::vector<std::string>& listed, bool complete, bool dry_run) {
     std::vector<std::string> removed;
     auto recorded = listed;
-    for (const auto& name : read_state(context)) {
+    for (const auto& name : record) {
         if (std::find(listed.begin(), listed.end(), name) != listed.end() ||
             std::find(present.begin(), present.end(), name) == present.end()) {
             continue;
@@ -183,9 +187,36 @@ std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesy
         }
         removed.push_back(name);
     }
+    return {removed, recorded};
+}
+
+} // namespace
+
+std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesystem::path& dir,
+                                         const Context& context,
+                                         const std::vector<std::string>& listed, bool complete,
+                                         bool dry_run) {
+    auto [removed, recorded] = remove_unlisted_of(files, dir, read_state(context),
+                                                  list_targets(files, dir), listed, complete,
+                                                  dry_run);
     if (!dry_run) {
         write_file_atomically(context.root, k_config_state_path, state_text(recorded));
     }
+    return removed;
+}
+
+std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesystem::path& dir,
+                                         const Context& context,
+                                         const std::vector<std::string>& listed, bool complete,
+                                         DryRunRecord& record) {
+    if (!record.names) {
+        record.names = read_state(context);
+    }
+    auto present = list_targets(files, dir);
+    present.insert(present.end(), record.made.begin(), record.made.end());
+    auto [removed, recorded] =
+        remove_unlisted_of(files, dir, *record.names, present, listed, complete, true);
+    record.names = std::move(recorded);
     return removed;
 }
 

@@ -235,7 +235,13 @@ private:
                 listed.push_back(e.name);
             }
         }
-        m_applied(listed, all_named);
+        std::vector<std::string> made;
+        for (const auto& [name, target] : m_assumed) {
+            made.push_back(name);
+        }
+        for (const auto& name : m_applied(listed, all_named, made)) {
+            m_assumed.erase(name); // a dry run's removal: its later plans see it gone
+        }
     }
 
     /// An event that concerns the entry a resolution waits for goes to it.
@@ -460,7 +466,8 @@ private:
                     auto found = warnings_of(e.desired, *outcome.resolution, target);
                     warnings.insert(warnings.end(), found.begin(), found.end());
                     e.watched = watched_of(target, *outcome.resolution);
-                    w = {target.name, target, {}, false, e.watched.next_hop};
+                    w = {target.name, target, {}, false, e.watched.next_hop,
+                         (outcome.resolution->neighbour_state & k_nud_permanent) != 0};
                     e.retry_at.reset();
                     e.backoff = std::chrono::milliseconds(0);
                 } catch (const InputError& error) {

@@ -100,9 +100,11 @@ using LoadDesired = std::function<std::vector<DesiredTarget>()>;
 /// when one of them has no name yet (unnamed and never resolved), so that the caller
 /// removes nothing it cannot tell is still listed. The caller removes what it made
 /// earlier and listed no longer names (`watch --config`: apply --config's record).
+/// made: under dry_run, the names its plans assume made (configfs does not hold them).
+/// Returns the names removed (or that would be: a dry run forgets it assumed them).
 /// What it throws is reported to the sink as failed() (thrown, the first time).
-using ConfigurationApplied =
-    std::function<void(const std::vector<std::string>& listed, bool all_named)>;
+using ConfigurationApplied = std::function<std::vector<std::string>(
+    const std::vector<std::string>& listed, bool all_named, const std::vector<std::string>& made)>;
 
 /// Runs until SIGTERM or SIGINT (returns 0, targets left as they are), resolving
 /// (reading sysfs under root) in the background. Each target is planned (and applied)

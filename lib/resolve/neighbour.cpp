@@ -94,6 +94,7 @@ void NeighbourWait::start() {
     auto entry = m_netlink.get_neighbour(m_hop.ifindex, m_hop.address);
     if (entry && is_settled(*entry)) {
         m_steps.push_back({describe(m_hop, *entry), since(m_start)});
+        m_last = entry;
         m_mac = *entry->lladdr;
         return;
     }

@@ -51,6 +51,8 @@ public:
     bool done() const noexcept { return m_mac.has_value(); }
     /// The MAC, once done().
     const MacAddress& mac() const { return *m_mac; }
+    /// The NUD state of the entry the MAC came from, once done() (0: none seen).
+    std::uint16_t state() const noexcept { return m_last ? m_last->state : 0; }
     /// The entry waited for.
     const NextHop& next_hop() const noexcept { return m_hop; }
     /// When on_timer() is due (while not done()).

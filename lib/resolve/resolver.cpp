@@ -113,6 +113,7 @@ public:
         Target& t = m_result.target;
         if (m_neighbour) {
             t.remote_mac = m_neighbour->mac();
+            m_result.neighbour_state = m_neighbour->state();
         }
         validate(t);
         auto checks = check(t);

@@ -305,6 +305,54 @@ case_watch_config_drop() {
     stop_watch
 }
 
+case_watch_dry_run_removal() {
+    # A dry run keeps its own record: what the real run would remove is shown, and the
+    # plans after it do not keep the removed target. The file emptied: the note says
+    # nothing is watched, and watch goes on (a later SIGHUP adds targets).
+    WATCH_ROOT="$(mktemp -d)"
+    mkdir -p "$WATCH_ROOT/etc"
+    printf '%s\n' "--to $D4 --name w" "--to $D4 --name v --port 6670" >"$WATCH_ROOT/etc/ncs.conf"
+    start_watch --config /etc/ncs.conf
+    expect_line "target w: would create:"
+    expect_line "target v: would create:"
+    printf '%s\n' "--to $D4 --name w" >"$WATCH_ROOT/etc/ncs.conf"
+    kill -HUP "$WATCH_PID"
+    expect_line "target v: would be removed (no longer in the configuration)"
+    : >"$WATCH_ROOT/etc/ncs.conf"
+    kill -HUP "$WATCH_PID"
+    expect_line "target w: would be removed (no longer in the configuration)"
+    wait_for "$WERR" "note: the configuration lists no target" || fail "no note for an empty configuration"
+    printf '%s\n' "--to $D4 --name w" >"$WATCH_ROOT/etc/ncs.conf"
+    kill -HUP "$WATCH_PID"
+    wait_count "$WOUT" "target w: would create:" 2 2000 >/dev/null ||
+        fail "w, removed by the dry run, was not planned as created again"
+    [ "$(count_lines "$WOUT" "target v:")" -eq 2 ] || fail "v was planned after its removal"
+    stop_watch
+}
+
+# An empty configuration at start: a note, and watch runs (READY, SIGHUP adds targets).
+case_watch_empty_config() {
+    local conf
+    conf="$(mktemp)"
+    : >"$conf"
+    start_watch --config "$conf"
+    grep -qF "note: the configuration lists no target" "$WERR" || fail "no note for an empty configuration"
+    printf '%s\n' "--to $D4 --name w" >"$conf"
+    kill -HUP "$WATCH_PID"
+    expect_line "target w: would create:"
+    rm -f -- "$conf"
+    stop_watch
+}
+
+# A MAC set by hand (a PERMANENT entry) is not an answer: the reason says so.
+case_watch_permanent_mac() {
+    start_watch --to "$D4" --name w
+    expect_line "target w: would create:"
+    ip -n "$NS_P" neigh replace "$R4A" dev pa lladdr 02:00:00:00:00:07 nud permanent
+    expect_line "target w: would change remote_mac $RA_MAC → 02:00:00:00:00:07 (the neighbour table's permanent entry for gateway $R4A, set by hand, has a new MAC)"
+    stop_watch
+}
+
 case_watch_unnamed_first() {
     # Without --name the target is named after its resolution: the first one must
     # succeed, or watch exits 1 at once. With --name it starts and waits, retrying.
