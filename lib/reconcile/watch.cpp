@@ -17,23 +17,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-/// Whether address lies in prefix/length (both of one family).
-bool covers(const IpAddress& prefix, unsigned length, const IpAddress& address) {
-    if (prefix.family() != address.family()) {
-        return false;
-    }
-    const auto a = prefix.bytes();
-    const auto b = address.bytes();
-    const unsigned bits = std::min<unsigned>(length, static_cast<unsigned>(a.size()) * 8);
-    for (unsigned i = 0; i < bits; ++i) {
-        const auto mask = static_cast<std::uint8_t>(0x80U >> (i % 8));
-        if ((a[i / 8] & mask) != (b[i / 8] & mask)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool same_family(const NetworkEvent& event, const Watched& target) {
     return !event.family || *event.family == target.remote.family();
 }
@@ -585,9 +568,9 @@ bool affects(const NetworkEvent& event, const Watched& target) {
         if (!same_family(event, target)) {
             return false;
         }
-        return covers(event.route_destination, event.route_prefix, target.remote) ||
+        return prefix_covers(event.route_destination, event.route_prefix, target.remote) ||
                (target.next_hop &&
-                covers(event.route_destination, event.route_prefix, *target.next_hop));
+                prefix_covers(event.route_destination, event.route_prefix, *target.next_hop));
     case Kind::neighbour: {
         const auto& n = event.neighbour;
         if (n.ifindex != target.ifindex || !target.next_hop ||

@@ -389,7 +389,36 @@ private:
         return result;
     }
 
+    /// The first rule of type unreachable that refuses remote: ENETUNREACH, the errno
+    /// of no route at all. certain: it has no selector but `to` (which covers remote).
+    std::optional<std::pair<RoutingRule, bool>> unreachable_rule(const IpAddress& remote) {
+        for (const auto& rule : m_netlink.rules(remote.family())) {
+            if (rule.action == k_rule_unreachable &&
+                (!rule.destination ||
+                 prefix_covers(*rule.destination, rule.destination_prefix, remote))) {
+                return std::pair{rule, !rule.other_selectors};
+            }
+        }
+        return std::nullopt;
+    }
+
     [[noreturn]] void throw_no_route(const IpAddress& remote, int oif) {
+        if (const auto found = unreachable_rule(remote)) {
+            const auto& [rule, certain] = *found;
+            const std::string to =
+                rule.destination ? fmt::format(" to {}/{}", *rule.destination,
+                                               rule.destination_prefix)
+                                 : std::string();
+            throw OperationError(
+                certain ? fmt::format("the routing rules refuse {}: rule {}{} is of type "
+                                      "unreachable",
+                                      remote, rule.priority, to)
+                        : fmt::format("no route to {}; rule {}{}, of type unreachable, may "
+                                      "refuse it",
+                                      remote, rule.priority, to),
+                "the routing rules refuse this destination on purpose; check `ip rule` and "
+                "`ip route get`");
+        }
         const auto links = links_without_link(oif);
         if (links.empty()) {
             throw OperationError(fmt::format("no route to {}", remote),
