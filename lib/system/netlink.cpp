@@ -298,6 +298,16 @@ void append_header(nl_msg* msg, const Header& header) {
     }
 }
 
+/// A dump request (NLM_F_DUMP) with its header.
+template <typename Header>
+MessagePtr dump_message(int type, const Header& header) {
+    auto msg = new_message(type, NLM_F_REQUEST | NLM_F_DUMP);
+    append_header(msg.get(), header);
+    return msg;
+}
+
+unsigned char af_of(IpFamily family) { return family == IpFamily::v4 ? AF_INET : AF_INET6; }
+
 void put(nl_msg* msg, int type, const void* data, std::size_t len) {
     if (nla_put(msg, type, static_cast<int>(len), data) < 0) {
         throw NetlinkError("nla_put", 0, "message too small", {});
@@ -671,10 +681,9 @@ std::vector<Link> Netlink::links() {
 }
 
 std::vector<LinkAddress> Netlink::addresses(IpFamily family) {
-    auto msg = new_message(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
     ifaddrmsg ifa{};
-    ifa.ifa_family = family == IpFamily::v4 ? AF_INET : AF_INET6;
-    append_header(msg.get(), ifa);
+    ifa.ifa_family = af_of(family);
+    const auto msg = dump_message(RTM_GETADDR, ifa);
     std::vector<LinkAddress> result;
     m_impl->transact_or_throw("RTM_GETADDR dump", msg.get(),
                               each_object("route/addr", [&](nl_object* obj) {
@@ -690,10 +699,9 @@ std::vector<LinkAddress> Netlink::addresses(IpFamily family) {
 }
 
 std::vector<RoutingRule> Netlink::rules(IpFamily family) {
-    auto msg = new_message(RTM_GETRULE, NLM_F_REQUEST | NLM_F_DUMP);
     fib_rule_hdr frh{};
-    frh.family = family == IpFamily::v4 ? AF_INET : AF_INET6;
-    append_header(msg.get(), frh);
+    frh.family = af_of(family);
+    const auto msg = dump_message(RTM_GETRULE, frh);
     std::vector<RoutingRule> result;
     m_impl->transact_or_throw("RTM_GETRULE dump", msg.get(), [&](nl_msg* m) {
         nlmsghdr* hdr = nlmsg_hdr(m);
