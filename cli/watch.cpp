@@ -36,7 +36,8 @@ constexpr const char* k_examples = R"(Examples:
 
 Runs in the foreground until SIGTERM or SIGINT, which leave the targets as they are.
 One line per change on stderr; -v also shows every event considered. A target
-that cannot be resolved is left as it is and tried again with backoff.)";
+that cannot be resolved is left as it is, never delays the others, and is tried
+again at once when the network changes, else with backoff.)";
 
 struct WatchOptions {
     TargetOptions target;
