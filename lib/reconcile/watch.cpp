@@ -18,7 +18,9 @@ using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 bool same_family(const NetworkEvent& event, const Watched& target) {
-    return !event.family || *event.family == target.remote.family();
+    // Never resolved, a host name's family is not known yet: every family concerns it.
+    return !event.family || (!target.resolved && target.remote.is_unspecified()) ||
+           *event.family == target.remote.family();
 }
 
 /// What ended one resolution: the resolution, or why it failed.
@@ -142,6 +144,12 @@ private:
             Entry e;
             e.desired = std::move(d);
             longest = std::max(longest, e.desired.request.timeout);
+            // What it is known to depend on before any resolution: the remote's family.
+            if (const auto literal = IpAddress::try_parse(e.desired.request.to)) {
+                e.watched.remote = literal->without_zone();
+            } else {
+                e.watched.remote = IpAddress::any(e.desired.request.family.value_or(IpFamily::v4));
+            }
             if (e.desired.name) {
                 e.name = *e.desired.name;
             } else {

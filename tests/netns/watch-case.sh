@@ -353,6 +353,21 @@ case_watch_permanent_mac() {
     stop_watch
 }
 
+# An IPv6 target that cannot be resolved at first hears IPv6 routes: it is made as soon
+# as its route comes (not at the 1 s retry).
+case_watch_unresolved_v6_first() {
+    ip -n "$NS_P" -6 route del default
+    start_watch --to "$D6" --name w6
+    wait_for "$WERR" "w6: no route to $D6; the target is not made" || fail "no 'not made' warning"
+    sleep 0.2
+    ip -n "$NS_P" -6 route add default via "$R6A"
+    local ms
+    ms=$(wait_ms "$WOUT" "target w6: would create:" 500) ||
+        fail "the IPv6 route's return was not followed within 0.5 s"
+    echo "unresolved v6: made ${ms} ms after its route came"
+    stop_watch
+}
+
 case_watch_unnamed_first() {
     # Without --name the target is named after its resolution: the first one must
     # succeed, or watch exits 1 at once. With --name it starts and waits, retrying.

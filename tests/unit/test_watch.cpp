@@ -139,3 +139,14 @@ TEST_CASE("an unresolved target hears its next hop answer, not its own failed pr
     removed.removed = true;
     CHECK_FALSE(affects(removed, w));
 }
+
+TEST_CASE("a target never resolved hears its remote's family, or every family for a host name",
+          "[watch]") {
+    Watched w; // before any resolution: only the remote is known
+    w.remote = IpAddress::parse("2001:db8:2::2");
+    CHECK(affects(route("::", 0, IpFamily::v6), w));
+    CHECK_FALSE(affects(route("0.0.0.0", 0), w));
+    w.remote = IpAddress::any(IpFamily::v4); // a host name: its family is not known yet
+    CHECK(affects(route("::", 0, IpFamily::v6), w));
+    CHECK(affects(route("0.0.0.0", 0), w));
+}
