@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <ostream>
+#include <utility>
 
 namespace ncs::cli {
 namespace {
@@ -162,21 +163,15 @@ std::string state_text(const std::vector<std::string>& names) {
     return text;
 }
 
-} // namespace
-
-std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesystem::path& dir,
-                                         const Context& context,
-                                         const std::vector<std::string>& listed, bool complete,
-                                         bool dry_run) {
-    // The record is read, acted on and rewritten by one writer at a time.
-    std::optional<WriterLock> lock;
-    if (!dry_run) {
-        lock.emplace(context.root);
-    }
-    const auto present = list_targets(files, dir);
+/// remove_unlisted() with the record and the targets present given (simulated: a dry
+/// run). Returns the names removed and the record to keep.
+std::pair<std::vector<std::string>, std::vector<std::string>>
+remove_unlisted_of(ConfigfsFiles& files, const std::filesystem::path& dir,
+                   const std::vector<std::string>& record, const std::vector<std::string>& present,
+                   const std::vector<std::string>& listed, bool complete, bool dry_run) {
     std::vector<std::string> removed;
     auto recorded = listed;
-    for (const auto& name : read_state(context)) {
+    for (const auto& name : record) {
         if (std::find(listed.begin(), listed.end(), name) != listed.end() ||
             std::find(present.begin(), present.end(), name) == present.end()) {
             continue;
@@ -190,9 +185,41 @@ std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesy
         }
         removed.push_back(name);
     }
+    return {removed, recorded};
+}
+
+} // namespace
+
+std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesystem::path& dir,
+                                         const Context& context,
+                                         const std::vector<std::string>& listed, bool complete,
+                                         bool dry_run) {
+    // The record is read, acted on and rewritten by one writer at a time.
+    std::optional<WriterLock> lock;
+    if (!dry_run) {
+        lock.emplace(context.root);
+    }
+    auto [removed, recorded] = remove_unlisted_of(files, dir, read_state(context),
+                                                  list_targets(files, dir), listed, complete,
+                                                  dry_run);
     if (!dry_run) {
         write_file_atomically(context.root, k_config_state_path, state_text(recorded));
     }
+    return removed;
+}
+
+std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesystem::path& dir,
+                                         const Context& context,
+                                         const std::vector<std::string>& listed, bool complete,
+                                         DryRunRecord& record) {
+    if (!record.names) {
+        record.names = read_state(context);
+    }
+    auto present = list_targets(files, dir);
+    present.insert(present.end(), record.made.begin(), record.made.end());
+    auto [removed, recorded] =
+        remove_unlisted_of(files, dir, *record.names, present, listed, complete, true);
+    record.names = std::move(recorded);
     return removed;
 }
 

@@ -11,6 +11,7 @@
 #include "system/configfs.hpp"
 
 #include <filesystem>
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -54,6 +55,21 @@ std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesy
                                          const Context& context,
                                          const std::vector<std::string>& listed, bool complete,
                                          bool dry_run = false);
+
+/// What a dry run that goes on (`watch --dry-run --config`) assumes instead of the
+/// record file and configfs, so that its later passes stay honest: the record as the
+/// real run would have written it, and the targets its plans assume made.
+struct DryRunRecord {
+    std::optional<std::vector<std::string>> names; ///< nullopt: the file's, read first
+    std::vector<std::string> made;                  ///< assumed present besides configfs
+};
+
+/// remove_unlisted() as a dry run, against record (which it updates as the real run
+/// would update the file). Returns what would be removed.
+std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesystem::path& dir,
+                                         const Context& context,
+                                         const std::vector<std::string>& listed, bool complete,
+                                         DryRunRecord& record);
 
 /// Reads FILE (as run_apply_config), NETCONSOLE_OPTS of /etc/default/netconsole and
 /// SYSLOGADDR... of /etc/sysconfig/netconsole, all validated. Throws InputError

@@ -37,7 +37,8 @@ constexpr const char* k_examples = R"(Examples:
 
 Runs in the foreground until SIGTERM or SIGINT, which leave the targets as they are.
 One line per change on stderr; -v also shows every event considered. A target
-that cannot be resolved is left as it is and tried again with backoff.)";
+that cannot be resolved is left as it is, never delays the others, and is tried
+again at once when the network changes, else with backoff.)";
 
 struct WatchOptions {
     TargetOptions target;
@@ -183,6 +184,12 @@ void run_watch(const WatchOptions& options, const Context& context) {
         load = [file = *options.config, &context, complete] {
             auto configuration = read_configuration(file, context);
             *complete = configuration.complete;
+            if (configuration.targets.empty()) {
+                // Not an error: it keeps running, and a SIGHUP after the file gains a
+                // line adds its targets.
+                context.output.note("the configuration lists no target; watching none until "
+                                    "a SIGHUP reads some");
+            }
             return std::move(configuration.targets);
         };
     } else {
@@ -201,9 +208,6 @@ void run_watch(const WatchOptions& options, const Context& context) {
         prepare_kernel(kernel, context);
         files = std::make_unique<SystemConfigfsFiles>(kernel);
     }
-    const reconcile::ResolveOne resolve = [&context](const TargetRequest& request) {
-        return resolve_all({request}, context.root).front();
-    };
     const auto notifier = ServiceNotifier::from_environment();
     Sink sink(context, options.dry_run, notifier);
     const auto dir = netconsole_dir(context.root);
@@ -211,19 +215,29 @@ void run_watch(const WatchOptions& options, const Context& context) {
     if (options.config) {
         // As apply --config: the targets it made (its record) that the file no longer
         // lists are removed; those made by hand never are.
-        applied = [&context, &files, dir, complete, dry_run = options.dry_run](
-                      const std::vector<std::string>& listed, bool all_named) {
-            const auto removed =
-                remove_unlisted(*files, dir, context, listed, *complete && all_named, dry_run);
+        // A dry run keeps its own record, as the real run would write it.
+        auto record = std::make_shared<DryRunRecord>();
+        applied = [&context, &files, dir, complete, record, dry_run = options.dry_run](
+                      const std::vector<std::string>& listed, bool all_named,
+                      const std::vector<std::string>& made) {
+            const bool whole = *complete && all_named;
+            std::vector<std::string> removed;
+            if (dry_run) {
+                record->made = made;
+                removed = remove_unlisted(*files, dir, context, listed, whole, *record);
+            } else {
+                removed = remove_unlisted(*files, dir, context, listed, whole);
+            }
             auto& out = dry_run ? context.output.result() : context.output.status();
             for (const auto& name : removed) {
                 out << fmt::format("target {}: {}removed (no longer in the configuration)\n",
                                    printable(name), dry_run ? "would be " : "");
             }
             out.flush();
+            return removed;
         };
     }
-    reconcile::watch(load, resolve, *files, dir, watch, sink, applied);
+    reconcile::watch(load, context.root, *files, dir, watch, sink, applied);
     notifier.notify("STOPPING=1");
 }
 

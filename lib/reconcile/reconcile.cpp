@@ -34,7 +34,14 @@ std::string flag_text(bool value) { return value ? "1" : "0"; }
 
 /// Why an attribute changed, from what resolution found.
 std::string reason_for(const std::string& attribute, const Target& target,
-                       const std::optional<IpAddress>& next_hop) {
+                       const std::optional<IpAddress>& next_hop, bool permanent_mac) {
+    if (attribute == "remote_mac" && next_hop && permanent_mac) {
+        // Nothing answered: someone set the entry (ip neigh ... nud permanent).
+        return fmt::format("the neighbour table's permanent entry for {}{}, set by hand, has "
+                           "a new MAC",
+                           *next_hop == target.remote_ip.without_zone() ? "" : "gateway ",
+                           *next_hop);
+    }
     if (attribute == "remote_mac" && next_hop) {
         if (*next_hop == target.remote_ip.without_zone()) {
             return fmt::format("{} answered with a new MAC", *next_hop);
@@ -54,7 +61,7 @@ std::string reason_for(const std::string& attribute, const Target& target,
 /// The attribute changes a list of operations makes, for messages. A disable that is
 /// followed by an enable is no change; an enable of a disabled target is one.
 std::vector<Change> changes_of(const std::vector<apply::Operation>& ops, const Target& target,
-                               const std::optional<IpAddress>& next_hop, bool explain) {
+                               const Wanted& wanted, bool explain) {
     using Kind = apply::Operation::Kind;
     std::vector<Change> changes;
     const bool disables = std::any_of(ops.begin(), ops.end(), [](const apply::Operation& op) {
@@ -74,7 +81,9 @@ std::vector<Change> changes_of(const std::vector<apply::Operation>& ops, const T
         switch (op.kind) {
         case Kind::write:
             changes.push_back({op.path, op.previous, op.value,
-                               explain ? reason_for(op.path, target, next_hop) : std::string()});
+                               explain ? reason_for(op.path, target, wanted.next_hop,
+                                                    wanted.permanent_mac)
+                                       : std::string()});
             break;
         case Kind::make_directory:
             if (!op.path.empty() &&
@@ -243,12 +252,12 @@ Plan plan(const std::vector<Wanted>& wanted, const Live& live) {
         if (current == live.targets.end()) {
             tp.kind = TargetPlan::Kind::create;
             tp.operations = apply::plan(*w.target, fresh_target(w.name, live.features));
-            tp.changes = changes_of(tp.operations, *w.target, w.next_hop, false);
+            tp.changes = changes_of(tp.operations, *w.target, w, false);
         } else {
             tp.operations = apply::plan(*w.target, *current);
             tp.kind = tp.operations.empty() ? TargetPlan::Kind::unchanged
                                             : TargetPlan::Kind::update;
-            tp.changes = changes_of(tp.operations, *w.target, w.next_hop, true);
+            tp.changes = changes_of(tp.operations, *w.target, w, true);
         }
         result.targets.push_back(std::move(tp));
     }

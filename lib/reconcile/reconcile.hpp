@@ -66,6 +66,7 @@ struct Wanted {
     std::string unresolved;                ///< why, when target is nullopt
     bool device_gone = false;              ///< nullopt because its device does not exist now
     std::optional<IpAddress> next_hop;     ///< the gateway (or the remote when on-link), for reasons
+    bool permanent_mac = false;            ///< the MAC is a PERMANENT neighbour entry's, for reasons
 };
 
 /// One attribute the plan changes: "remote_mac", "02:00:00:00:00:01" -> "...:03".

@@ -1,6 +1,7 @@
 #include "reconcile/watch.hpp"
 
 #include "model/errors.hpp"
+#include "resolve/resolver.hpp"
 #include "system/event_loop.hpp"
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include <algorithm>
 #include <csignal>
 #include <map>
+#include <memory>
 
 namespace ncs::reconcile {
 namespace {
@@ -15,54 +17,58 @@ namespace {
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
-/// Whether address lies in prefix/length (both of one family).
-bool covers(const IpAddress& prefix, unsigned length, const IpAddress& address) {
-    if (prefix.family() != address.family()) {
-        return false;
-    }
-    const auto a = prefix.bytes();
-    const auto b = address.bytes();
-    const unsigned bits = std::min<unsigned>(length, static_cast<unsigned>(a.size()) * 8);
-    for (unsigned i = 0; i < bits; ++i) {
-        const auto mask = static_cast<std::uint8_t>(0x80U >> (i % 8));
-        if ((a[i / 8] & mask) != (b[i / 8] & mask)) {
-            return false;
-        }
-    }
-    return true;
+bool same_family(const NetworkEvent& event, const Watched& target) {
+    // Never resolved, a host name's family is not known yet: every family concerns it.
+    return !event.family || (!target.resolved && target.remote.is_unspecified()) ||
+           *event.family == target.remote.family();
 }
 
-bool same_family(const NetworkEvent& event, const Watched& target) {
-    return !event.family || *event.family == target.remote.family();
-}
+/// What ended one resolution: the resolution, or why it failed.
+struct Outcome {
+    std::optional<Resolution> resolution;
+    std::string failure;
+};
 
 /// The state of one desired target in the loop.
 struct Entry {
     DesiredTarget desired;
     std::string name;  ///< known after the first resolution (or desired.name)
     Watched watched;
-    bool dirty = true;
+    bool dirty = true; ///< to be resolved (afresh) when the pending burst ends
+    bool attempted = false; ///< a resolution of the current configuration ended
+    std::unique_ptr<PendingResolution> pending; ///< the resolution in flight
+    std::optional<Outcome> outcome;             ///< ended, not planned yet
+    /// For the timing: the burst's first event (nullopt for the first pass and
+    /// retries), when the resolution started and ended.
+    std::optional<Clock::time_point> since;
+    Clock::time_point started;
+    Clock::time_point ended;
+    bool by_event = false; ///< the resolution answers an event, not a timed retry
     std::optional<Clock::time_point> retry_at;
     std::chrono::milliseconds backoff{0};
 };
 
+/// READY (and the configuration's removals) wait for every target's first attempt,
+/// but never longer than the longest --timeout plus this (route lookups, writes).
+constexpr std::chrono::milliseconds k_pass_slack{1000};
+
 class Watcher {
 public:
-    Watcher(const LoadDesired& load, const ResolveOne& resolve, ConfigfsFiles& files,
-            fs::path dir, const WatchOptions& options, WatchSink& sink,
-            const ConfigurationApplied& applied)
-        : m_load(load), m_resolve(resolve), m_files(files), m_dir(std::move(dir)),
+    Watcher(const LoadDesired& load, const Root& root, ConfigfsFiles& files, fs::path dir,
+            const WatchOptions& options, WatchSink& sink, const ConfigurationApplied& applied)
+        : m_load(load), m_root(root), m_files(files), m_dir(std::move(dir)),
           m_options(options), m_sink(sink), m_applied(applied),
           m_monitor(options.receive_buffer) {}
 
     int run() {
-        // Subscribed before the first resolution, so no change after it is missed.
+        // Subscribed before the first resolution, so no change after it is missed (and
+        // the neighbour waits see every answer to what they trigger).
         EventLoop loop({SIGTERM, SIGINT, SIGHUP});
         loop.add(m_monitor.fd());
         load();
-        reconcile(Clock::now(), true);
-        configuration_applied();
-        m_sink.ready();
+        m_first = true;
+        start_dirty(std::nullopt);
+        settle();
         auto last_alive = Clock::now();
         std::vector<NetworkEvent> events;
         for (;;) {
@@ -79,26 +85,37 @@ public:
                 events.clear();
                 m_monitor.read(events);
                 for (const auto& e : events) {
+                    feed(e);
                     consider(e);
                 }
             }
-            const auto now = Clock::now();
+            auto now = Clock::now();
+            for (auto& e : m_entries) {
+                if (e.pending && !e.pending->done() && e.pending->neighbour() != nullptr &&
+                    now >= e.pending->neighbour()->next_timer()) {
+                    drive(e, [](PendingResolution& p) { p.on_timer(); });
+                }
+            }
+            now = Clock::now();
             if (now - last_alive >= std::chrono::seconds(1)) {
                 m_sink.alive();
                 last_alive = now;
             }
             if (m_burst && now >= burst_end()) {
-                reconcile(*m_burst, false);
+                const auto since = *m_burst;
                 m_burst.reset();
-            } else if (!m_burst && retry_due(now)) {
-                reconcile(now, false); // a retry: no event to measure from
+                start_dirty(since);
             }
+            if (!m_burst && retry_due(Clock::now())) {
+                start_dirty(std::nullopt);
+            }
+            settle();
         }
     }
 
 private:
     const LoadDesired& m_load;
-    const ResolveOne& m_resolve;
+    const Root& m_root;
     ConfigfsFiles& m_files;
     fs::path m_dir;
     const WatchOptions& m_options;
@@ -110,17 +127,29 @@ private:
     std::optional<Clock::time_point> m_burst;      ///< first event of the pending burst
     Clock::time_point m_burst_last;                ///< its latest event
     std::map<std::string, ConfigfsTarget> m_assumed; ///< dry run: what the plans made
+    bool m_first = true;      ///< the first configuration's first pass: errors are thrown
+    bool m_pass = false;      ///< a configuration's first pass is under way
+    Clock::time_point m_pass_deadline;
 
     /// Replaces the entries only once the whole configuration was read and validated:
     /// on InputError the old ones stay. A dry run keeps what it assumed applied
-    /// (m_assumed): the next plan is against it.
+    /// (m_assumed): the next plan is against it. Resolutions in flight for the old
+    /// entries are dropped: the new ones start afresh.
     void load() {
         auto desired = m_load();
         validate(desired);
         std::vector<Entry> entries;
+        auto longest = std::chrono::milliseconds(0);
         for (auto& d : desired) {
             Entry e;
             e.desired = std::move(d);
+            longest = std::max(longest, e.desired.request.timeout);
+            // What it is known to depend on before any resolution: the remote's family.
+            if (const auto literal = IpAddress::try_parse(e.desired.request.to)) {
+                e.watched.remote = literal->without_zone();
+            } else {
+                e.watched.remote = IpAddress::any(e.desired.request.family.value_or(IpFamily::v4));
+            }
             if (e.desired.name) {
                 e.name = *e.desired.name;
             } else {
@@ -137,6 +166,8 @@ private:
             entries.push_back(std::move(e));
         }
         m_entries = std::move(entries);
+        m_pass = true;
+        m_pass_deadline = Clock::now() + longest + k_pass_slack;
     }
 
     void reload() {
@@ -149,7 +180,29 @@ private:
             return;
         }
         m_sink.reloaded(std::nullopt);
-        reconcile(Clock::now(), false);
+        start_dirty(std::nullopt);
+    }
+
+    /// The first pass of a configuration is over when every target's resolution ended
+    /// once (or its time is up): the configuration is applied (removals), and the
+    /// first time the service is ready.
+    void end_pass_when_done() {
+        if (!m_pass) {
+            return;
+        }
+        const bool all = std::all_of(m_entries.begin(), m_entries.end(),
+                                     [](const Entry& e) { return e.attempted; });
+        if (!all && Clock::now() < m_pass_deadline) {
+            return;
+        }
+        m_pass = false;
+        const bool first = m_first;
+        m_first = false;
+        if (first) {
+            configuration_applied(); // thrown the first time: watch fails
+            m_sink.ready();
+            return;
+        }
         try {
             configuration_applied();
         } catch (const OperationError& e) {
@@ -173,14 +226,48 @@ private:
                 listed.push_back(e.name);
             }
         }
-        m_applied(listed, all_named);
+        std::vector<std::string> made;
+        for (const auto& [name, target] : m_assumed) {
+            made.push_back(name);
+        }
+        for (const auto& name : m_applied(listed, all_named, made)) {
+            m_assumed.erase(name); // a dry run's removal: its later plans see it gone
+        }
+    }
+
+    /// An event that concerns the entry a resolution waits for goes to it.
+    void feed(const NetworkEvent& event) {
+        using Kind = NetworkEvent::Kind;
+        if (event.kind != Kind::neighbour && event.kind != Kind::overrun) {
+            return;
+        }
+        for (auto& e : m_entries) {
+            const auto* wait = e.pending && !e.pending->done() ? e.pending->neighbour() : nullptr;
+            if (wait == nullptr) {
+                continue;
+            }
+            if (event.kind == Kind::overrun) {
+                drive(e, [](PendingResolution& p) { p.on_overrun(); });
+            } else if (!event.removed && event.neighbour.ifindex == wait->next_hop().ifindex &&
+                       event.neighbour.destination.without_zone() == wait->next_hop().address) {
+                drive(e, [&](PendingResolution& p) { p.on_neighbour(event.neighbour); });
+            }
+        }
     }
 
     void consider(const NetworkEvent& event) {
         std::vector<std::string> concerned;
         for (auto& e : m_entries) {
+            // A resolution in flight reads its own neighbour entry (feed); a neighbour
+            // event never makes it (or its outcome, not planned yet) stale. Anything else that concerns the target does:
+            // it is dropped and started afresh once the burst is over.
+            if ((e.pending || e.outcome) && event.kind == NetworkEvent::Kind::neighbour) {
+                continue;
+            }
             if (affects(event, e.watched)) {
                 e.dirty = true;
+                e.pending.reset();
+                e.outcome.reset();
                 concerned.push_back(e.name.empty() ? e.desired.request.to : e.name);
             }
         }
@@ -201,8 +288,9 @@ private:
     bool retry_due(Clock::time_point now) {
         bool due = false;
         for (auto& e : m_entries) {
-            if (e.retry_at && now >= *e.retry_at) {
+            if (e.retry_at && now >= *e.retry_at && !e.pending && !e.dirty) {
                 e.dirty = true;
+                e.retry_at.reset();
                 due = true;
             }
         }
@@ -219,12 +307,77 @@ private:
         if (m_burst) {
             earliest(burst_end());
         }
+        if (m_pass) {
+            earliest(m_pass_deadline);
+        }
         for (const auto& e : m_entries) {
             if (e.retry_at) {
                 earliest(*e.retry_at);
             }
+            if (e.pending && !e.pending->done() && e.pending->neighbour() != nullptr) {
+                earliest(e.pending->neighbour()->next_timer());
+            }
         }
         return deadline;
+    }
+
+    /// Starts a resolution for every dirty entry that has none in flight. The quick
+    /// part (host name, route, link) runs now; the neighbour wait goes on in the loop.
+    /// since: the first event of the burst they answer (nullopt: none).
+    void start_dirty(std::optional<Clock::time_point> since) {
+        for (auto& e : m_entries) {
+            if (!e.dirty) {
+                continue;
+            }
+            e.dirty = false;
+            e.retry_at.reset();
+            e.since = since;
+            e.by_event = since.has_value();
+            e.started = Clock::now();
+            e.outcome.reset();
+            e.pending = std::make_unique<PendingResolution>(m_netlink, m_root, e.desired.request);
+            drive(e, [](PendingResolution& p) { p.start(); });
+        }
+    }
+
+    /// One step of e's resolution; when it ends (or throws), its outcome waits to be
+    /// planned. The first configuration's bad input, and an unnamed target that cannot
+    /// be resolved at first, are thrown: watch fails.
+    template <typename Action>
+    void drive(Entry& e, Action action) {
+        try {
+            action(*e.pending);
+            if (!e.pending->done()) {
+                return;
+            }
+            e.outcome = Outcome{e.pending->take(), {}};
+        } catch (const InputError& error) {
+            if (m_first) {
+                throw;
+            }
+            e.outcome = Outcome{std::nullopt, error.what()};
+        } catch (const std::exception& error) {
+            if (m_first && !e.desired.name) {
+                // Without a name the target cannot be kept under its name: the first
+                // resolution must succeed.
+                throw;
+            }
+            e.outcome = Outcome{std::nullopt, error.what()};
+            if (const auto* wait = e.pending->neighbour()) {
+                // Its next hop did not answer: an answer later (the router back, a
+                // gratuitous ARP) is an event that can make it resolvable.
+                e.watched.next_hop = wait->next_hop().address;
+                e.watched.ifindex = wait->next_hop().ifindex;
+            }
+        }
+        e.pending.reset();
+        e.ended = Clock::now();
+    }
+
+    /// Plans (and applies) every resolution that ended, then ends the pass if it can.
+    void settle() {
+        reconcile();
+        end_pass_when_done();
     }
 
     /// The facts a resolved target depends on: what its resolution found.
@@ -275,48 +428,47 @@ private:
         return live;
     }
 
-    void reconcile(Clock::time_point since, bool first) {
+    /// One plan for the resolutions that ended since the last one.
+    void reconcile() {
         const auto started = Clock::now();
         std::vector<Wanted> wanted;
         std::vector<Entry*> planned;
         std::vector<TargetWarning> warnings;
+        std::optional<Clock::time_point> since;
+        Clock::time_point first_start = started;
         Clock::duration resolving{0};
         for (auto& e : m_entries) {
-            if (!e.dirty) {
+            if (!e.outcome) {
                 continue;
             }
-            e.dirty = false;
+            auto outcome = std::move(*e.outcome);
+            e.outcome.reset();
+            e.attempted = true;
+            if (e.since && (!since || *e.since < *since)) {
+                since = e.since;
+            }
+            first_start = std::min(first_start, e.started);
+            resolving = std::max(resolving, e.ended - e.started);
             Wanted w;
-            try {
-                const auto resolution = [&] {
-                    // Counted also when resolving throws.
-                    struct Timed {
-                        Clock::time_point start;
-                        Clock::duration& total;
-                        ~Timed() { total += Clock::now() - start; }
-                    } timed{Clock::now(), resolving};
-                    return m_resolve(e.desired.request);
-                }();
-                auto target = finish(e.desired, resolution);
-                e.name = target.name;
-                auto found = warnings_of(e.desired, resolution, target);
-                warnings.insert(warnings.end(), found.begin(), found.end());
-                e.watched = watched_of(target, resolution);
-                w = {target.name, target, {}, false, e.watched.next_hop};
-                e.retry_at.reset();
-                e.backoff = std::chrono::milliseconds(0);
-            } catch (const InputError& error) {
-                if (first) {
-                    throw;
+            if (outcome.resolution) {
+                try {
+                    auto target = finish(e.desired, *outcome.resolution);
+                    e.name = target.name;
+                    auto found = warnings_of(e.desired, *outcome.resolution, target);
+                    warnings.insert(warnings.end(), found.begin(), found.end());
+                    e.watched = watched_of(target, *outcome.resolution);
+                    w = {target.name, target, {}, false, e.watched.next_hop,
+                         (outcome.resolution->neighbour_state & k_nud_permanent) != 0};
+                    e.retry_at.reset();
+                    e.backoff = std::chrono::milliseconds(0);
+                } catch (const InputError& error) {
+                    if (m_first) {
+                        throw;
+                    }
+                    w = unresolved(e, error.what());
                 }
-                w = unresolved(e, error.what());
-            } catch (const std::exception& error) {
-                if (first && !e.desired.name) {
-                    // Without a name the target cannot be kept under its name:
-                    // the first resolution must succeed.
-                    throw;
-                }
-                w = unresolved(e, error.what());
+            } else {
+                w = unresolved(e, outcome.failure);
             }
             wanted.push_back(std::move(w));
             planned.push_back(&e);
@@ -340,7 +492,7 @@ private:
                 apply_plan(m_files, m_dir, p);
                 applied = p.changes_anything();
             } catch (const OperationError& error) {
-                if (first) {
+                if (m_first) {
                     throw;
                 }
                 m_sink.failed(error.what(), error.hint());
@@ -360,8 +512,8 @@ private:
             return std::chrono::duration_cast<std::chrono::microseconds>(d);
         };
         PlanTiming timing;
-        timing.elapsed = first ? std::chrono::microseconds(0) : micro(now - since);
-        timing.after_debounce = micro(now - started);
+        timing.elapsed = since ? micro(now - *since) : std::chrono::microseconds(0);
+        timing.after_debounce = micro(now - first_start);
         timing.resolving = micro(resolving);
         timing.reading = micro(read_end - read_start);
         timing.writing = micro(now - write_start);
@@ -380,9 +532,12 @@ private:
         return w;
     }
 
+    /// Backoff grows only for attempts nothing changed for: a failure that answers
+    /// an event starts again from the first delay.
     void schedule_retry(Entry& e) {
-        e.backoff = e.backoff.count() == 0 ? m_options.first_retry
-                                           : std::min(e.backoff * 2, m_options.max_retry);
+        e.backoff = e.backoff.count() == 0 || e.by_event
+                        ? m_options.first_retry
+                        : std::min(e.backoff * 2, m_options.max_retry);
         e.retry_at = Clock::now() + e.backoff;
     }
 };
@@ -395,9 +550,16 @@ bool affects(const NetworkEvent& event, const Watched& target) {
         return true;
     }
     if (!target.resolved) {
-        // Anything may have brought the route or the device back (not neighbours:
-        // a failed resolution retries them on its own schedule).
-        return event.kind != Kind::neighbour && same_family(event, target);
+        // Anything may have brought the route or the device back; of neighbours, only
+        // its next hop's entry with a MAC (it answers now). A failed entry's own
+        // INCOMPLETE/FAILED events are not: backoff retries those.
+        if (event.kind == Kind::neighbour) {
+            const auto& n = event.neighbour;
+            return !event.removed && n.lladdr && target.next_hop &&
+                   n.ifindex == target.ifindex &&
+                   n.destination.without_zone() == target.next_hop->without_zone();
+        }
+        return same_family(event, target);
     }
     switch (event.kind) {
     case Kind::rule:
@@ -414,9 +576,9 @@ bool affects(const NetworkEvent& event, const Watched& target) {
         if (!same_family(event, target)) {
             return false;
         }
-        return covers(event.route_destination, event.route_prefix, target.remote) ||
+        return prefix_covers(event.route_destination, event.route_prefix, target.remote) ||
                (target.next_hop &&
-                covers(event.route_destination, event.route_prefix, *target.next_hop));
+                prefix_covers(event.route_destination, event.route_prefix, *target.next_hop));
     case Kind::neighbour: {
         const auto& n = event.neighbour;
         if (n.ifindex != target.ifindex || !target.next_hop ||
@@ -434,10 +596,9 @@ bool affects(const NetworkEvent& event, const Watched& target) {
     return false;
 }
 
-int watch(const LoadDesired& load, const ResolveOne& resolve, ConfigfsFiles& files,
-          const fs::path& dir, const WatchOptions& options, WatchSink& sink,
-          const ConfigurationApplied& applied) {
-    Watcher watcher(load, resolve, files, dir, options, sink, applied);
+int watch(const LoadDesired& load, const Root& root, ConfigfsFiles& files, const fs::path& dir,
+          const WatchOptions& options, WatchSink& sink, const ConfigurationApplied& applied) {
+    Watcher watcher(load, root, files, dir, options, sink, applied);
     return watcher.run();
 }
 

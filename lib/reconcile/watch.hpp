@@ -4,6 +4,11 @@
 // a target only when an event can change its route, source, device or next-hop MAC
 // (affects(), pure), coalesces bursts with a debounce, resynchronises everything on
 // overrun, and retries unresolvable targets with backoff, never disabling them.
+// Resolutions run side by side in the one event loop: the route is a quick request,
+// the next hop's MAC a NeighbourWait fed by the monitor's neighbour events and its
+// timer, so a next hop that never answers delays no other target, no signal and no
+// watchdog ping; an event that concerns a target drops its resolution in flight and
+// starts it afresh.
 // Writes go through reconcile::plan/apply_plan; the library never prints: the
 // caller's WatchSink reports.
 
@@ -35,7 +40,8 @@ struct Watched {
 /// prefix covers the remote or the next hop; an address on its device or equal to its
 /// source; a link with its index or its device's name; a neighbour entry of its next
 /// hop on its device whose MAC differs or that went away or failed. An unresolved
-/// target is concerned by every link, address, route and rule event of its family.
+/// target is concerned by every link, address, route and rule event of its family,
+/// and by its last next hop's entry when it shows a MAC (it answers now).
 bool affects(const NetworkEvent& event, const Watched& target);
 
 struct WatchOptions {
@@ -69,7 +75,9 @@ struct PlanTiming {
 class WatchSink {
 public:
     virtual ~WatchSink() = default;
-    /// The first plan was applied (or shown): the service is ready.
+    /// The first pass is over: every target's first resolution ended (and was planned,
+    /// applied or found unresolvable, left as it is and retried), or the longest
+    /// --timeout (plus a second) passed; the service is ready.
     virtual void ready() = 0;
     /// An event, and the targets it concerns (empty: none), for -v.
     virtual void event(const NetworkEvent& event, const std::vector<std::string>& concerned) = 0;
@@ -87,24 +95,26 @@ public:
 /// Reads the desired targets (the configuration); throws InputError for bad input.
 using LoadDesired = std::function<std::vector<DesiredTarget>()>;
 
-/// Resolves one desired target; throws InputError/OperationError/NetlinkError.
-using ResolveOne = std::function<Resolution(const TargetRequest&)>;
-
 /// Called once a loaded configuration was planned (and applied): the first time and
 /// after each SIGHUP that read it. listed: the names of its targets; all_named false
 /// when one of them has no name yet (unnamed and never resolved), so that the caller
 /// removes nothing it cannot tell is still listed. The caller removes what it made
 /// earlier and listed no longer names (`watch --config`: apply --config's record).
+/// made: under dry_run, the names its plans assume made (configfs does not hold them).
+/// Returns the names removed (or that would be: a dry run forgets it assumed them).
 /// What it throws is reported to the sink as failed() (thrown, the first time).
-using ConfigurationApplied =
-    std::function<void(const std::vector<std::string>& listed, bool all_named)>;
+using ConfigurationApplied = std::function<std::vector<std::string>(
+    const std::vector<std::string>& listed, bool all_named, const std::vector<std::string>& made)>;
 
-/// Runs until SIGTERM or SIGINT (returns 0, targets left as they are). The first load
-/// is validated and applied before ready(); an error then is thrown (InputError,
-/// OperationError) so the caller exits non-zero. Later errors are reported to sink.
-/// A SIGHUP whose load throws InputError keeps the configuration loaded before: its
-/// targets are still watched. applied, when set, follows each plan of a load.
-int watch(const LoadDesired& load, const ResolveOne& resolve, ConfigfsFiles& files,
+/// Runs until SIGTERM or SIGINT (returns 0, targets left as they are), resolving
+/// (reading sysfs under root) in the background. Each target is planned (and applied)
+/// as soon as its resolution ends. During the first load's first pass (until ready())
+/// bad input, an unnamed target that cannot be resolved and a failed write are thrown
+/// (InputError, OperationError) so the caller exits non-zero; later errors are reported
+/// to sink. A SIGHUP whose load throws InputError keeps the configuration loaded
+/// before: its targets are still watched. applied, when set, follows the first pass
+/// of each load.
+int watch(const LoadDesired& load, const Root& root, ConfigfsFiles& files,
           const std::filesystem::path& dir, const WatchOptions& options, WatchSink& sink,
           const ConfigurationApplied& applied = {});
 

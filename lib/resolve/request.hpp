@@ -52,6 +52,9 @@ struct Resolution {
     std::optional<IpAddress> next_hop;
     /// The ifindex of the device the route leaves by; 0 when no route was looked up.
     int ifindex = 0;
+    /// The NUD state of the neighbour entry the MAC came from (k_nud_permanent: set by
+    /// hand, not an answer); 0 when the MAC did not come from the table.
+    std::uint16_t neighbour_state = 0;
 };
 
 /// Refuses a destination no netconsole target can have: unspecified, loopback,

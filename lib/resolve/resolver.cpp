@@ -38,7 +38,18 @@ public:
     /// The steps completed so far (all of them until run() returns).
     const std::vector<Step>& steps() const { return m_result.steps; }
 
+    /// The one-shot resolution: begin(), the neighbour wait on Netlink's own events,
+    /// end().
     Resolution run() {
+        if (!begin(NeighbourEvents::subscribe)) {
+            m_neighbour->wait();
+        }
+        return end();
+    }
+
+    /// Everything before the next hop's MAC, and the start of its wait. True when the
+    /// MAC is known; false while neighbour() waits.
+    bool begin(NeighbourEvents events) {
         if (m_request.mac && m_request.broadcast) {
             throw InputError("--mac and --broadcast contradict each other", "give one of them");
         }
@@ -81,7 +92,29 @@ public:
                  fmt::format("the kernel will take the first address of {}; give --src to choose",
                              link.name)});
         }
-        t.remote_mac = remote_mac(remote, route, link);
+        if (auto mac = given_mac(remote, route, link)) {
+            t.remote_mac = *mac;
+            return true;
+        }
+        m_neighbour.emplace(m_netlink,
+                            NextHop{*m_result.next_hop, link.ifindex, link.name, link.is_up(),
+                                    link.has_carrier()},
+                            m_request.timeout, m_request.unconfirmed_mac, events, m_result.steps,
+                            m_result.warnings);
+        m_neighbour->start();
+        return m_neighbour->done();
+    }
+
+    /// The wait for the next hop's MAC, when begin() started one.
+    NeighbourWait* neighbour() { return m_neighbour ? &*m_neighbour : nullptr; }
+
+    /// The target, once the MAC is known: checked, with its warnings.
+    Resolution end() {
+        Target& t = m_result.target;
+        if (m_neighbour) {
+            t.remote_mac = m_neighbour->mac();
+            m_result.neighbour_state = m_neighbour->state();
+        }
         validate(t);
         auto checks = check(t);
         m_result.warnings.insert(m_result.warnings.end(), checks.begin(), checks.end());
@@ -365,7 +398,36 @@ private:
         return result;
     }
 
+    /// The first rule of type unreachable that refuses remote: ENETUNREACH, the errno
+    /// of no route at all. certain: it has no selector but `to` (which covers remote).
+    std::optional<std::pair<RoutingRule, bool>> unreachable_rule(const IpAddress& remote) {
+        for (const auto& rule : m_netlink.rules(remote.family())) {
+            if (rule.action == k_rule_unreachable &&
+                (!rule.destination ||
+                 prefix_covers(*rule.destination, rule.destination_prefix, remote))) {
+                return std::pair{rule, !rule.other_selectors};
+            }
+        }
+        return std::nullopt;
+    }
+
     [[noreturn]] void throw_no_route(const IpAddress& remote, int oif) {
+        if (const auto found = unreachable_rule(remote)) {
+            const auto& [rule, certain] = *found;
+            const std::string to =
+                rule.destination ? fmt::format(" to {}/{}", *rule.destination,
+                                               rule.destination_prefix)
+                                 : std::string();
+            throw OperationError(
+                certain ? fmt::format("the routing rules refuse {}: rule {}{} is of type "
+                                      "unreachable",
+                                      remote, rule.priority, to)
+                        : fmt::format("no route to {}; rule {}{}, of type unreachable, may "
+                                      "refuse it",
+                                      remote, rule.priority, to),
+                "the routing rules refuse this destination on purpose; check `ip rule` and "
+                "`ip route get`");
+        }
         const auto links = links_without_link(oif);
         if (links.empty()) {
             throw OperationError(fmt::format("no route to {}", remote),
@@ -518,7 +580,10 @@ private:
         }
     }
 
-    MacAddress remote_mac(const IpAddress& remote, const Route& route, const Link& link) {
+    /// The MAC the request gives (--broadcast, --mac); nullopt when the neighbour
+    /// table must be asked.
+    std::optional<MacAddress> given_mac(const IpAddress& remote, const Route& route,
+                                        const Link& link) {
         const auto start = Clock::now();
         if (m_request.broadcast) {
             if (route.gateway) {
@@ -541,9 +606,7 @@ private:
                  start);
             return *m_request.mac;
         }
-        return resolve_next_hop(
-            m_netlink, {next_hop, link.ifindex, link.name, link.is_up(), link.has_carrier()},
-            m_request.timeout, m_request.unconfirmed_mac, m_result.steps, m_result.warnings);
+        return std::nullopt;
     }
 
     Netlink& m_netlink;
@@ -551,6 +614,7 @@ private:
     const TargetRequest& m_request;
     Resolution m_result;
     std::optional<Link> m_link;
+    std::optional<NeighbourWait> m_neighbour;
 };
 
 bool is_fully_explicit(const TargetRequest& request) {
@@ -607,5 +671,59 @@ std::vector<Attempt> try_resolve_all(const std::vector<TargetRequest>& requests,
     }
     return attempts;
 }
+
+struct PendingResolution::State {
+    State(Netlink& netlink, const Root& root, TargetRequest request_in)
+        : request(std::move(request_in)), resolver(netlink, root, request) {}
+    TargetRequest request;
+    Resolver resolver;
+    std::optional<Resolution> result;
+};
+
+PendingResolution::PendingResolution(Netlink& netlink, const Root& root,
+                                     const TargetRequest& request)
+    : m_state(std::make_unique<State>(netlink, root, request)) {}
+
+PendingResolution::~PendingResolution() = default;
+
+void PendingResolution::start() {
+    if (is_fully_explicit(m_state->request)) {
+        m_state->result = resolve_explicit(m_state->request);
+    } else if (m_state->resolver.begin(NeighbourEvents::subscribed)) {
+        m_state->result = m_state->resolver.end();
+    }
+}
+
+bool PendingResolution::done() const noexcept { return m_state->result.has_value(); }
+
+const NeighbourWait* PendingResolution::neighbour() const {
+    return done() ? nullptr : m_state->resolver.neighbour();
+}
+
+template <typename Action>
+void PendingResolution::drive(Action step) {
+    auto* wait = done() ? nullptr : m_state->resolver.neighbour();
+    if (wait == nullptr) {
+        return;
+    }
+    step(*wait);
+    if (wait->done()) {
+        m_state->result = m_state->resolver.end();
+    }
+}
+
+void PendingResolution::on_neighbour(const Neighbour& entry) {
+    drive([&](NeighbourWait& w) { w.on_neighbour(entry); });
+}
+
+void PendingResolution::on_overrun() {
+    drive([](NeighbourWait& w) { w.on_overrun(); });
+}
+
+void PendingResolution::on_timer() {
+    drive([](NeighbourWait& w) { w.on_timer(); });
+}
+
+Resolution PendingResolution::take() { return std::move(*m_state->result); }
 
 } // namespace ncs

@@ -3,10 +3,12 @@
 // (RTM_GETNEIGH, NTF_USE), interface facts (RTM_GETLINK).
 // Spec: shared/reference/libnl-resolution.md.
 
+#include "resolve/neighbour.hpp"
 #include "resolve/request.hpp"
 #include "system/root.hpp"
 
 #include <exception>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -33,5 +35,39 @@ struct Attempt {
 /// resolve_all() that goes on after a failing request, so that every failure can be
 /// reported; never throws for one request's failure.
 std::vector<Attempt> try_resolve_all(const std::vector<TargetRequest>& requests, const Root& root);
+
+/// One resolution driven by an event loop (watch), with resolve()'s steps, warnings and
+/// errors: start() runs everything before the next hop's MAC (host name, route, link:
+/// quick requests) and starts its NeighbourWait, which the caller then feeds with
+/// the entry's neighbour events, overruns and its timer, from a socket subscribed to
+/// RTNLGRP_NEIGH before start(). Every call may throw as resolve() does.
+class PendingResolution {
+public:
+    PendingResolution(Netlink& netlink, const Root& root, const TargetRequest& request);
+    ~PendingResolution();
+    PendingResolution(const PendingResolution&) = delete;
+    PendingResolution& operator=(const PendingResolution&) = delete;
+
+    /// Resolves up to the MAC; may finish at once (a settled entry, --mac, explicit).
+    void start();
+    /// Whether take() has the resolution.
+    bool done() const noexcept;
+    /// The neighbour wait in progress (its entry and next_timer()), or nullptr.
+    const NeighbourWait* neighbour() const;
+    /// An RTM_NEWNEIGH of the entry neighbour() waits for.
+    void on_neighbour(const Neighbour& entry);
+    /// Neighbour events were lost: the entry is read again.
+    void on_overrun();
+    /// neighbour()->next_timer() passed.
+    void on_timer();
+    /// The resolution, once done() (once).
+    Resolution take();
+
+private:
+    struct State;
+    template <typename Action>
+    void drive(Action step);
+    std::unique_ptr<State> m_state;
+};
 
 } // namespace ncs

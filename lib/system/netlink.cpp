@@ -19,6 +19,7 @@
 #include <netlink/socket.h>
 
 #include <linux/if.h>
+#include <linux/fib_rules.h>
 #include <linux/if_arp.h>
 #include <linux/neighbour.h>
 #include <linux/netlink.h>
@@ -296,6 +297,16 @@ void append_header(nl_msg* msg, const Header& header) {
         throw NetlinkError("nlmsg_append", 0, "message too small", {});
     }
 }
+
+/// A dump request (NLM_F_DUMP) with its header.
+template <typename Header>
+MessagePtr dump_message(int type, const Header& header) {
+    auto msg = new_message(type, NLM_F_REQUEST | NLM_F_DUMP);
+    append_header(msg.get(), header);
+    return msg;
+}
+
+unsigned char af_of(IpFamily family) { return family == IpFamily::v4 ? AF_INET : AF_INET6; }
 
 void put(nl_msg* msg, int type, const void* data, std::size_t len) {
     if (nla_put(msg, type, static_cast<int>(len), data) < 0) {
@@ -670,10 +681,9 @@ std::vector<Link> Netlink::links() {
 }
 
 std::vector<LinkAddress> Netlink::addresses(IpFamily family) {
-    auto msg = new_message(RTM_GETADDR, NLM_F_REQUEST | NLM_F_DUMP);
     ifaddrmsg ifa{};
-    ifa.ifa_family = family == IpFamily::v4 ? AF_INET : AF_INET6;
-    append_header(msg.get(), ifa);
+    ifa.ifa_family = af_of(family);
+    const auto msg = dump_message(RTM_GETADDR, ifa);
     std::vector<LinkAddress> result;
     m_impl->transact_or_throw("RTM_GETADDR dump", msg.get(),
                               each_object("route/addr", [&](nl_object* obj) {
@@ -686,6 +696,56 @@ std::vector<LinkAddress> Netlink::addresses(IpFamily family) {
                                   }
                               }));
     return result;
+}
+
+std::vector<RoutingRule> Netlink::rules(IpFamily family) {
+    fib_rule_hdr frh{};
+    frh.family = af_of(family);
+    const auto msg = dump_message(RTM_GETRULE, frh);
+    std::vector<RoutingRule> result;
+    m_impl->transact_or_throw("RTM_GETRULE dump", msg.get(), [&](nl_msg* m) {
+        nlmsghdr* hdr = nlmsg_hdr(m);
+        if (hdr->nlmsg_type != RTM_NEWRULE || hdr->nlmsg_len < NLMSG_LENGTH(sizeof(fib_rule_hdr))) {
+            return;
+        }
+        const auto* h = static_cast<const fib_rule_hdr*>(nlmsg_data(hdr));
+        std::array<nlattr*, FRA_MAX + 1> tb{};
+        if (nlmsg_parse(hdr, sizeof(fib_rule_hdr), tb.data(), FRA_MAX, nullptr) < 0) {
+            return;
+        }
+        RoutingRule rule;
+        rule.action = h->action;
+        rule.priority = tb[FRA_PRIORITY] != nullptr ? nla_get_u32(tb[FRA_PRIORITY]) : 0;
+        rule.destination_prefix = h->dst_len;
+        if (tb[FRA_DST] != nullptr && h->dst_len > 0) {
+            rule.destination = ip_from_bytes(h->family, nla_data(tb[FRA_DST]), nla_len(tb[FRA_DST]));
+        }
+        rule.other_selectors = h->src_len > 0 || h->tos != 0 || (h->flags & FIB_RULE_INVERT) != 0;
+        for (const int selector : {FRA_IIFNAME, FRA_OIFNAME, FRA_FWMARK, FRA_IP_PROTO,
+                                   FRA_SPORT_RANGE, FRA_DPORT_RANGE, FRA_UID_RANGE, FRA_L3MDEV}) {
+            if (tb[static_cast<std::size_t>(selector)] != nullptr) {
+                rule.other_selectors = true;
+            }
+        }
+        result.push_back(rule);
+    });
+    return result;
+}
+
+bool prefix_covers(const IpAddress& prefix, unsigned length, const IpAddress& address) {
+    if (prefix.family() != address.family()) {
+        return false;
+    }
+    const auto a = prefix.bytes();
+    const auto b = address.bytes();
+    const unsigned bits = std::min<unsigned>(length, static_cast<unsigned>(a.size()) * 8);
+    for (unsigned i = 0; i < bits; ++i) {
+        const auto mask = static_cast<std::uint8_t>(0x80U >> (i % 8));
+        if ((a[i / 8] & mask) != (b[i / 8] & mask)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 // --- Events (issue 13: watch) ------------------------------------------------------

@@ -117,6 +117,22 @@ struct LinkAddress {
     unsigned flags = 0; ///< IFA_F_* (k_ifa_tentative, k_ifa_dadfailed, ...)
 };
 
+/// Pure: whether address lies in prefix/length (false across families).
+bool prefix_covers(const IpAddress& prefix, unsigned length, const IpAddress& address);
+
+/// FR_ACT_UNREACHABLE (include/uapi/linux/fib_rules.h): a rule that answers ENETUNREACH,
+/// the errno of "no route".
+inline constexpr std::uint8_t k_rule_unreachable = 7;
+
+/// One policy routing rule (RTM_GETRULE), as far as resolution's messages need it.
+struct RoutingRule {
+    std::uint32_t priority = 0;
+    std::uint8_t action = 0;                   ///< FR_ACT_* (k_rule_unreachable, ...)
+    std::optional<IpAddress> destination;      ///< `to` PREFIX/destination_prefix; nullopt: all
+    unsigned destination_prefix = 0;
+    bool other_selectors = false;              ///< from, iif, oif, fwmark, tos, ports, uid, not
+};
+
 /// What the neighbour watch saw before its deadline.
 struct NeighbourEvent {
     enum class Kind { update, overrun, timeout };
@@ -178,6 +194,8 @@ public:
     std::vector<Link> links();
     /// Every address of a family (RTM_GETADDR dump). Throws NetlinkError.
     std::vector<LinkAddress> addresses(IpFamily family);
+    /// Every policy routing rule of a family (RTM_GETRULE dump). Throws NetlinkError.
+    std::vector<RoutingRule> rules(IpFamily family);
 
 private:
     struct Impl;

@@ -248,6 +248,35 @@ case_route_prohibit() {
     expect_err "the route to 10.8.2.1 is of type prohibit"
 }
 
+# Policy rules of each refusing type name it: unreachable answers ENETUNREACH, the
+# errno of no route at all, so it is told apart by reading the rules.
+case_rule_unreachable() {
+    ip -n "$NS_P" rule add to 10.8.0.0/24 unreachable pref 100
+    ip -n "$NS_P" -6 rule add to 2001:db8:8::/64 unreachable pref 100
+    ip -n "$NS_P" rule add to 10.8.1.0/24 prohibit pref 101
+    ip -n "$NS_P" rule add to 10.8.3.0/24 ipproto udp unreachable pref 102
+    run "$NS_P" --to 10.8.0.1
+    expect_rc 1
+    expect_err "error: the routing rules refuse 10.8.0.1: rule 100 to 10.8.0.0/24 is of type unreachable"
+    expect_err "check \`ip rule\`"
+    run "$NS_P" --to 2001:db8:8::1
+    expect_rc 1
+    expect_err "error: the routing rules refuse 2001:db8:8::1: rule 100 to 2001:db8:8::/64 is of type unreachable"
+    run "$NS_P" --to 10.8.1.1
+    expect_rc 1
+    expect_err "the route to 10.8.1.1 is of type prohibit"
+    # A rule with another selector may or may not be the one: said as such.
+    run "$NS_P" --to 10.8.3.1
+    expect_rc 1
+    expect_err "error: no route to 10.8.3.1; rule 102 to 10.8.3.0/24, of type unreachable, may refuse it"
+    # No rule: no route, as before.
+    ip -n "$NS_P" route del default
+    run "$NS_P" --to 10.9.0.1
+    expect_rc 1
+    expect_err "error: no route to 10.9.0.1"
+    expect_err "hint: add a route (or a default route), or give --dev"
+}
+
 case_route_local() {
     run "$NS_P" --to "$P4"
     expect_rc 2

@@ -27,6 +27,11 @@ stop_watch() {
 }
 
 cleanup() {
+    if [ -n "${NOTIFY_PID:-}" ]; then
+        kill "$NOTIFY_PID" 2>/dev/null
+        wait "$NOTIFY_PID" 2>/dev/null
+        rm -f -- "$NOTIFY_SOCK"
+    fi
     if [ -n "$WATCH_PID" ]; then
         kill -KILL "$WATCH_PID" 2>/dev/null
         wait "$WATCH_PID" 2>/dev/null
@@ -300,6 +305,69 @@ case_watch_config_drop() {
     stop_watch
 }
 
+case_watch_dry_run_removal() {
+    # A dry run keeps its own record: what the real run would remove is shown, and the
+    # plans after it do not keep the removed target. The file emptied: the note says
+    # nothing is watched, and watch goes on (a later SIGHUP adds targets).
+    WATCH_ROOT="$(mktemp -d)"
+    mkdir -p "$WATCH_ROOT/etc"
+    printf '%s\n' "--to $D4 --name w" "--to $D4 --name v --port 6670" >"$WATCH_ROOT/etc/ncs.conf"
+    start_watch --config /etc/ncs.conf
+    expect_line "target w: would create:"
+    expect_line "target v: would create:"
+    printf '%s\n' "--to $D4 --name w" >"$WATCH_ROOT/etc/ncs.conf"
+    kill -HUP "$WATCH_PID"
+    expect_line "target v: would be removed (no longer in the configuration)"
+    : >"$WATCH_ROOT/etc/ncs.conf"
+    kill -HUP "$WATCH_PID"
+    expect_line "target w: would be removed (no longer in the configuration)"
+    wait_for "$WERR" "note: the configuration lists no target" || fail "no note for an empty configuration"
+    printf '%s\n' "--to $D4 --name w" >"$WATCH_ROOT/etc/ncs.conf"
+    kill -HUP "$WATCH_PID"
+    wait_count "$WOUT" "target w: would create:" 2 2000 >/dev/null ||
+        fail "w, removed by the dry run, was not planned as created again"
+    [ "$(count_lines "$WOUT" "target v:")" -eq 2 ] || fail "v was planned after its removal"
+    stop_watch
+}
+
+# An empty configuration at start: a note, and watch runs (READY, SIGHUP adds targets).
+case_watch_empty_config() {
+    local conf
+    conf="$(mktemp)"
+    : >"$conf"
+    start_watch --config "$conf"
+    grep -qF "note: the configuration lists no target" "$WERR" || fail "no note for an empty configuration"
+    printf '%s\n' "--to $D4 --name w" >"$conf"
+    kill -HUP "$WATCH_PID"
+    expect_line "target w: would create:"
+    rm -f -- "$conf"
+    stop_watch
+}
+
+# A MAC set by hand (a PERMANENT entry) is not an answer: the reason says so.
+case_watch_permanent_mac() {
+    start_watch --to "$D4" --name w
+    expect_line "target w: would create:"
+    ip -n "$NS_P" neigh replace "$R4A" dev pa lladdr 02:00:00:00:00:07 nud permanent
+    expect_line "target w: would change remote_mac $RA_MAC → 02:00:00:00:00:07 (the neighbour table's permanent entry for gateway $R4A, set by hand, has a new MAC)"
+    stop_watch
+}
+
+# An IPv6 target that cannot be resolved at first hears IPv6 routes: it is made as soon
+# as its route comes (not at the 1 s retry).
+case_watch_unresolved_v6_first() {
+    ip -n "$NS_P" -6 route del default
+    start_watch --to "$D6" --name w6
+    wait_for "$WERR" "w6: no route to $D6; the target is not made" || fail "no 'not made' warning"
+    sleep 0.2
+    ip -n "$NS_P" -6 route add default via "$R6A"
+    local ms
+    ms=$(wait_ms "$WOUT" "target w6: would create:" 500) ||
+        fail "the IPv6 route's return was not followed within 0.5 s"
+    echo "unresolved v6: made ${ms} ms after its route came"
+    stop_watch
+}
+
 case_watch_unnamed_first() {
     # Without --name the target is named after its resolution: the first one must
     # succeed, or watch exits 1 at once. With --name it starts and waits, retrying.
@@ -349,6 +417,170 @@ case_watch_sd_notify() {
     kill "$socat_pid" 2>/dev/null
     wait "$socat_pid" 2>/dev/null
     rm -f -- "$sock" "$got"
+}
+
+# --- Next hops that never answer (issue 20) -------------------------------------------
+
+# notify_listen FILE: systemd's side of NOTIFY_SOCKET, a datagram socket the test binds;
+# each message is written to FILE as "<ms since the epoch> <message>". Sets NOTIFY_PID,
+# NOTIFY_SOCK.
+notify_listen() {
+    NOTIFY_SOCK="$(mktemp -u)"
+    python3 - "$NOTIFY_SOCK" "$1" <<'PY' &
+import socket, sys, time
+sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+sock.bind(sys.argv[1])
+with open(sys.argv[2], "a") as out:
+    while True:
+        data = sock.recv(4096).decode(errors="replace")
+        for line in data.splitlines():
+            out.write("%d %s\n" % (time.time() * 1000, line))
+        out.flush()
+PY
+    NOTIFY_PID=$!
+    for _ in $(seq 40); do [ -S "$NOTIFY_SOCK" ] && return 0; sleep 0.05; done
+    fail "the notify socket was not bound"
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# wait_ms FILE TEXT MS: waits up to MS until FILE has TEXT; prints the ms waited.
+wait_ms() {
+    local start now
+    start=$(now_ms)
+    while :; do
+        now=$(now_ms)
+        grep -qF -- "$2" "$1" && { echo $((now - start)); return 0; }
+        [ $((now - start)) -ge "$3" ] && { echo $((now - start)); return 1; }
+        sleep 0.02
+    done
+}
+
+# wait_count FILE TEXT COUNT MS: waits up to MS until FILE has COUNT lines with TEXT;
+# prints the ms waited.
+wait_count() {
+    local start now
+    start=$(now_ms)
+    while :; do
+        now=$(now_ms)
+        [ "$(count_lines "$1" "$2")" -ge "$3" ] && { echo $((now - start)); return 0; }
+        [ $((now - start)) -ge "$4" ] && { echo $((now - start)); return 1; }
+        sleep 0.02
+    done
+}
+
+# dead_hops COUNT: COUNT routes 10.50.N.0/24 via 10.1.0.(100+N), an on-link next hop
+# nobody owns, and one configuration line each; prints the lines.
+dead_hops() {
+    local n
+    for n in $(seq "$1"); do
+        ip -n "$NS_P" route add "10.50.$n.0/24" via "10.1.0.$((100 + n))"
+        echo "--to 10.50.$n.5 --name dead$n"
+    done
+}
+
+# 20 targets whose next hop never answers ARP, then one healthy target: each is
+# resolved in the background, so the healthy one is planned at once, READY=1 comes once
+# the dead ones failed (their 3 s timeout), the watchdog is fed every second, a router's
+# new MAC is followed at once, and SIGTERM ends it at once, whatever the dead ones do.
+case_watch_dead_next_hops() {
+    no_locktime
+    local conf got start ms ready
+    conf="$(mktemp)" got="$(mktemp)"
+    { dead_hops 20; echo "--to $D4 --name w"; } >"$conf"
+    notify_listen "$got"
+    WOUT="$(mktemp)" WERR="$(mktemp)"
+    start=$(now_ms)
+    NOTIFY_SOCKET="$NOTIFY_SOCK" WATCHDOG_USEC=4000000 ip netns exec "$NS_P" "$BIN" -v watch \
+        --dry-run --config "$conf" >"$WOUT" 2>"$WERR" &
+    WATCH_PID=$!
+    ms=$(wait_ms "$WOUT" "target w: would create:" 2000) ||
+        fail "the healthy target was not planned within 2 s"
+    echo "dead next hops: the healthy target planned after ${ms} ms"
+    wait_ms "$got" "READY=1" 6000 >/dev/null || fail "no READY=1 within 6 s"
+    ready=$(sed -n 's/^\([0-9]*\) READY=1$/\1/p' "$got" | head -n1)
+    [ -n "$ready" ] && echo "dead next hops: READY=1 after $((ready - start)) ms"
+    [ -n "$ready" ] && [ $((ready - start)) -ge 2500 ] ||
+        fail "READY=1 came before the dead targets' first attempt ended"
+    grep -qF "dead20: next hop 10.1.0.120 did not answer on pa within 3 s" "$WERR" ||
+        fail "no warning for a dead target"
+    # The router's NIC is replaced while the dead targets are being retried.
+    sleep 1.2
+    ip -n "$NS_R" link set ra address 02:00:00:00:00:03
+    ip netns exec "$NS_R" arping -q -U -c 1 -I ra "$R4A"
+    ms=$(wait_ms "$WOUT" "target w: would change remote_mac $RA_MAC → 02:00:00:00:00:03" 1000) ||
+        fail "the router's new MAC was not followed within 1 s"
+    echo "dead next hops: the router's new MAC followed after ${ms} ms"
+    sleep 2.5
+    # The watchdog was fed at least every WATCHDOG_USEC/2 (2 s) from the start.
+    local gaps
+    gaps="$(awk -v s="$start" '/WATCHDOG=1$/ { if ($1 - last > max) max = $1 - last; last = $1 }
+        BEGIN { last = s; max = 0 } END { if (last == s) max = 999999; print max }' "$got")"
+    echo "dead next hops: longest wait for WATCHDOG=1 ${gaps} ms"
+    [ "$gaps" -le 2000 ] || fail "WATCHDOG=1 was not sent for ${gaps} ms"
+    start=$(now_ms)
+    kill -TERM "$WATCH_PID"
+    wait "$WATCH_PID"
+    local rc=$?
+    WATCH_PID=""
+    ms=$(($(now_ms) - start))
+    echo "dead next hops: SIGTERM ended it after ${ms} ms"
+    [ "$rc" -eq 0 ] || fail "watch exited $rc after SIGTERM"
+    [ "$ms" -le 1000 ] || fail "SIGTERM took ${ms} ms"
+    kill "$NOTIFY_PID" 2>/dev/null
+    wait "$NOTIFY_PID" 2>/dev/null
+    NOTIFY_PID=""
+    rm -f -- "$conf" "$got" "$NOTIFY_SOCK"
+}
+
+# A newer event supersedes a resolution in flight: the only target's next hop does not
+# answer; while it waits, its route moves to the live router, which is planned at once
+# (not after the dead next hop's timeout).
+case_watch_superseded() {
+    ip -n "$NS_P" route add 10.2.0.0/24 via 10.1.0.111
+    WOUT="$(mktemp)" WERR="$(mktemp)"
+    ip netns exec "$NS_P" "$BIN" -v watch --dry-run --to "$D4" --name w --timeout 5s \
+        >"$WOUT" 2>"$WERR" &
+    WATCH_PID=$!
+    local ms
+    sleep 0.5
+    ip -n "$NS_P" route del 10.2.0.0/24
+    ms=$(wait_ms "$WOUT" "target w: would create: dev_name pa, remote_ip $D4, local_ip $P4, remote_mac $RA_MAC" 1000) ||
+        fail "the new route was not planned within 1 s"
+    echo "superseded: planned ${ms} ms after the route changed"
+    stop_watch
+}
+
+# A DHCP renew to a new address, its steps in every order that keeps a route at the
+# end, at once and spread out: local_ip follows within a second each time.
+case_watch_address_renew() {
+    ip netns exec "$NS_P" sysctl -qw net.ipv4.conf.pa.promote_secondaries=1
+    start_watch --to "$D4" --name w
+    expect_line "target w: would create:"
+    local order gap old="$P4" new=10.1.0.9 step ms n=0
+    for gap in 0 0.05; do
+        for order in "add del route" "add route del" "route add del" "del add route"; do
+            for step in $order; do
+                case $step in
+                add) ip -n "$NS_P" addr add "$new/24" dev pa ;;
+                del) ip -n "$NS_P" addr del "$old/24" dev pa ;;
+                route) ip -n "$NS_P" route replace default via "$R4A" ;;
+                esac
+                sleep "$gap"
+            done
+            n=$((n + 1))
+            ms=$(wait_count "$WOUT" "would change local_ip" "$n" 1000) ||
+                fail "'$order' (gap $gap s): local_ip did not follow $old → $new within 1 s"
+            echo "address renew '$order' (gap $gap s): followed after ${ms} ms"
+            sleep 0.1
+            [ "$(grep -F "would change local_ip" "$WOUT" | tail -n 1)" = \
+              "target w: would change local_ip $old → $new (the source address changed)" ] &&
+                [ "$(count_lines "$WOUT" "would change local_ip")" -eq "$n" ] ||
+                fail "'$order' (gap $gap s): $(grep -F "would change local_ip" "$WOUT" | tail -n 2 | tr '\n' '|')"
+            step="$old" old="$new" new="$step"
+        done
+    done
+    stop_watch
 }
 
 topo_require

@@ -75,6 +75,18 @@ TEST_CASE("a new next-hop MAC: disable, remote_mac, enable, with the gateway as 
                                                "write w/enabled 1"});
 }
 
+TEST_CASE("a new MAC from a permanent entry is named as set by hand, not as an answer",
+          "[reconcile]") {
+    Applied a;
+    auto t = doctor();
+    t.remote_mac = MacAddress::parse("02:00:00:00:00:03");
+    auto w = wanted(t);
+    w.permanent_mac = true;
+    const auto p = reconcile::plan({w}, a.live());
+    CHECK(p.targets[0].changes.at(0).reason ==
+          "the neighbour table's permanent entry for gateway 192.0.2.1, set by hand, has a new MAC");
+}
+
 TEST_CASE("an on-link remote's new MAC names the remote, not a gateway", "[reconcile]") {
     Applied a;
     auto t = doctor();

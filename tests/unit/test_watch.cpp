@@ -125,3 +125,28 @@ TEST_CASE("rules of the family, overruns always; an unresolved target hears more
     CHECK(affects(link(9, "other"), w));
     CHECK_FALSE(affects(neighbour("10.1.0.9", 2, "02:00:00:00:00:03", ncs::k_nud_reachable), w));
 }
+
+TEST_CASE("an unresolved target hears its next hop answer, not its own failed probes",
+          "[watch]") {
+    auto w = routed();
+    w.resolved = false; // 10.1.0.1 did not answer on pa (ifindex 2)
+    CHECK(affects(neighbour("10.1.0.1", 2, "02:00:00:00:00:03", ncs::k_nud_stale), w));
+    CHECK(affects(neighbour("10.1.0.1", 2, "02:00:00:00:00:01", ncs::k_nud_reachable), w));
+    CHECK_FALSE(affects(neighbour("10.1.0.1", 2, nullptr, ncs::k_nud_incomplete), w));
+    CHECK_FALSE(affects(neighbour("10.1.0.1", 2, nullptr, ncs::k_nud_failed), w));
+    CHECK_FALSE(affects(neighbour("10.1.0.1", 3, "02:00:00:00:00:03", ncs::k_nud_stale), w));
+    auto removed = neighbour("10.1.0.1", 2, "02:00:00:00:00:03", ncs::k_nud_stale);
+    removed.removed = true;
+    CHECK_FALSE(affects(removed, w));
+}
+
+TEST_CASE("a target never resolved hears its remote's family, or every family for a host name",
+          "[watch]") {
+    Watched w; // before any resolution: only the remote is known
+    w.remote = IpAddress::parse("2001:db8:2::2");
+    CHECK(affects(route("::", 0, IpFamily::v6), w));
+    CHECK_FALSE(affects(route("0.0.0.0", 0), w));
+    w.remote = IpAddress::any(IpFamily::v4); // a host name: its family is not known yet
+    CHECK(affects(route("::", 0, IpFamily::v6), w));
+    CHECK(affects(route("0.0.0.0", 0), w));
+}
