@@ -63,7 +63,8 @@ if [[ -n ${NCS_CLI_IN_NETNS:-} ]]; then
 fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+reachable= # the unprivileged run's copy of the binary (below)
+trap 'rm -rf "$work" ${reachable:+"$reachable"}' EXIT
 
 root=$case_dir/root
 host=
@@ -85,8 +86,18 @@ while IFS= read -r line || [[ -n $line ]]; do
     args+=("${line//@HOST@/$host}")
 done < "$case_dir/args"
 
+program=$binary
+if [[ -f $case_dir/unprivileged ]]; then
+    # nobody may not reach the build's binary: a clone in /root (0700, as Debian
+    # makes it) gave "env: ...: Permission denied", exit 126. It runs a copy in a
+    # directory of its own that everyone may enter.
+    reachable=$(mktemp -d)
+    chmod 755 "$reachable"
+    program=$reachable/netconsole-setup
+    install -m 755 "$binary" "$program"
+fi
 # A bounded run: a read that blocks (a FIFO) fails the case instead of hanging it.
-run=(timeout --kill-after=5 60 env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin "$binary" "${args[@]}")
+run=(timeout --kill-after=5 60 env -i LC_ALL=C.UTF-8 PATH=/usr/bin:/bin "$program" "${args[@]}")
 if [[ -f $case_dir/unprivileged ]]; then
     run=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "${run[@]}")
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # package tier: builds the .deb with `cpack -G DEB` from a build directory, checks
-# its control fields and file list, then installs it with `dpkg --root` into a
+# its control fields and file list, runs lintian on it (any error or warning
+# fails), then installs it with `dpkg --root` into a
 # throwaway root that already holds a stand-in for Debian's `netconsole` package
 # (same /usr/sbin/netconsole-setup), which dpkg must remove in its favour, and
 # runs the installed binary.
@@ -22,7 +23,7 @@ fail() {
     exit 1
 }
 
-for tool in cpack dpkg dpkg-deb dpkg-shlibdeps groff; do
+for tool in cpack dpkg dpkg-deb dpkg-shlibdeps dpkg-parsechangelog groff lintian; do
     command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/install-deps)"
 done
 [[ $(id -u) == 0 ]] || skip "installing with dpkg --root needs root"
@@ -49,10 +50,15 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [[ $(field Section) == admin ]] || fail "Section is '$(field Section)', not admin"
 [[ -n $(field Maintainer) ]] || fail "no Maintainer"
 description=$(field Description)
-[[ $(head -n1 <<<"$description") == "Set up Linux netconsole on the host that sends the logs" ]] ||
+[[ $(head -n1 <<<"$description") == "Set up Linux netconsole and receive what it sends" ]] ||
     fail "the Description's summary line is '$(head -n1 <<<"$description")'"
-[[ $(sed -n 2p <<<"$description") == " netconsole-setup finds the interface"* ]] ||
+[[ $(sed -n 2p <<<"$description") == " On the host that sends the logs (the patient)"* ]] ||
     fail "the long Description does not follow the summary: $description"
+# It names both sides' commands and the units that run them.
+for word in print apply cmdline modprobe watch listen netconsole-setup.service \
+            netconsole-setup-watch.service netconsole-setup-listen.socket; do
+    grep -qw -- "$word" <<<"$description" || fail "the Description does not name $word"
+done
 [[ $(field Conflicts) == netconsole ]] || fail "Conflicts is '$(field Conflicts)', not netconsole"
 [[ $(field Replaces) == netconsole ]] || fail "Replaces is '$(field Replaces)', not netconsole"
 depends=$(field Depends)
@@ -71,11 +77,30 @@ for path in /usr/sbin/netconsole-setup \
             /usr/share/man/man8/netconsole-setup.8.gz \
             /usr/share/bash-completion/completions/netconsole-setup \
             /usr/share/zsh/site-functions/_netconsole-setup \
-            /usr/share/fish/vendor_completions.d/netconsole-setup.fish; do
+            /usr/share/fish/vendor_completions.d/netconsole-setup.fish \
+            /usr/share/doc/netconsole-setup/copyright \
+            /usr/share/doc/netconsole-setup/changelog.gz; do
     grep -qx -- "$path" "$work/files" || fail "the package lacks $path"
 done
 grep -qE '^/(usr/)?lib/systemd/system/netconsole-setup\.service$' "$work/files" ||
     fail "the package lacks the systemd unit netconsole-setup.service"
+
+# The changelog's latest entry is this version (a native package: no Debian revision).
+dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/doc/netconsole-setup/changelog.gz |
+    gunzip >"$work/changelog"
+logged=$(dpkg-parsechangelog -l "$work/changelog" -S Version)
+[[ $logged == "$version" ]] ||
+    fail "packaging/changelog's latest entry is $logged, not $version: add an entry for $version"
+
+# lintian: no error and no warning (info and pedantic tags are shown, not failed on).
+# It warns when run as root; that line is not about the package.
+if ! lintian --fail-on error,warning --display-info --tag-display-limit 0 "$deb" \
+    >"$work/lintian.log" 2>&1; then
+    grep -v 'running with root privileges' "$work/lintian.log"
+    fail "lintian reports errors or warnings on ${deb##*/}"
+fi
+grep -v 'running with root privileges' "$work/lintian.log" || true
+echo "lintian: no error, no warning"
 
 # A throwaway dpkg database, holding a stand-in for Debian's netconsole 0.3.1.
 root=$work/root
