@@ -122,6 +122,25 @@ cr_warning() {
     fi
 }
 
+# cr_status CHECK EXPECTED: `status` says for every target that a panic is lost
+# (EXPECTED yes) or reaches the doctor (no), and `status --check-panic` exits 1
+# or 0 accordingly, as a monitoring system would see it.
+cr_status() {
+    local out want rc bad
+    out=$(netconsole-setup status 2>/dev/null)
+    if [ "$2" = yes ]; then want="panic: lost (" rc=1; else want="panic: reaches the doctor" rc=0; fi
+    bad=$(printf '%s\n' "$out" | grep 'panic: ' | grep -vF "$want")
+    if ! printf '%s\n' "$out" | grep -q 'panic: '; then
+        result "$1" FAIL "no panic: line in status: $out"
+    elif [ -n "$bad" ]; then
+        result "$1" FAIL "expected '$want' for every target, got: $bad"
+    else
+        result "$1" PASS "$(printf '%s\n' "$out" | grep 'panic: ' | sort -u | tr '\n' ' ')"
+    fi
+    netconsole-setup status --check-panic >/dev/null 2>&1
+    same "$1-check-panic" "exit $?" "exit $rc"
+}
+
 cr_guest() {
     local port lost=no cause panic out
     port=$(cr_port "$VM_CASE")
@@ -149,6 +168,7 @@ cr_guest() {
     run_tool apply-extended apply --to "$DOCTOR_IP4" --port "$port" --extended --name crx
     cr_warning warning "$lost" "$cause"
     run_tool apply-plain apply --to "$DOCTOR_IP4" --port $((port + 1)) --name crp
+    cr_status status "$lost"
     if [ "$VM_CASE" = crashdelay ] && [ $lost = yes ]; then
         # The fix: it needs a hardware watchdog, so the driver is there first.
         modprobe i6300esb heartbeat=2
@@ -160,8 +180,14 @@ cr_guest() {
             else
                 result fix-dropin FAIL "no RuntimeWatchdogSec= in /etc/systemd/system.conf.d: $(ls /etc/systemd/system.conf.d 2>&1)"
             fi
+            # The remove form puts the recorded kernel.panic back, live; then the fix again.
+            run_tool fix-remove panic-watchdog --remove
+            same fix-removed-panic "$(cat /proc/sys/kernel/panic)" "$panic"
+            run_tool fix-again panic-watchdog
+            same fix-again-panic "$(cat /proc/sys/kernel/panic)" 0
             run_tool apply-after-fix apply --to "$DOCTOR_IP4" --port "$port" --extended --name crx
             cr_warning warning-after-fix no ""
+            cr_status status-after-fix no
             # No systemd in this guest: it arms the watchdog itself, as systemd would.
             [ "$(cat /proc/sys/kernel/panic)" = 0 ] && result fixed PASS "kernel.panic=0, watchdog armed"
         else

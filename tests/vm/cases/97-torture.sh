@@ -13,8 +13,8 @@
 # state is what the last commands asked: ta enabled on the port A applied last,
 # tb enabled, w1 and w2 enabled, both in the record, and a last message
 # reaches the doctor from every target.
-vm_case torture --listen doctor4:6711 --listen doctor4:6712 --listen doctor4:6713 \
-    --listen doctor4:6714 --listen doctor4:6715 --seconds 60
+vm_case torture --listen doctor4:6741 --listen doctor4:6742 --listen doctor4:6743 \
+    --listen doctor4:6744 --listen doctor4:6745 --seconds 60
 
 TT_SECONDS=12 TT_DIR=/tmp/torture
 
@@ -34,9 +34,9 @@ tt_run() {
 tt_going() { [ ! -e "$TT_DIR/stop" ]; }
 
 tt_loop_a() {
-    local port=6712
+    local port=6742
     while tt_going; do
-        port=$((13425 - port)) # 6713, 6712, ...
+        port=$((13485 - port)) # 6743, 6742, ...
         tt_run a apply --to "$DOCTOR_IP4" --port $port --name ta && echo $port >"$TT_DIR/ta.port"
     done
 }
@@ -44,7 +44,7 @@ tt_loop_b() { while tt_going; do tt_run b disable ta; tt_run b enable ta; done; 
 tt_loop_c() {
     while tt_going; do
         tt_run c remove tb
-        tt_run c apply --to "$DOCTOR_IP4" --port 6714 --name tb
+        tt_run c apply --to "$DOCTOR_IP4" --port 6744 --name tb
     done
 }
 tt_loop_d() { while tt_going; do tt_run d apply --config "$TT_DIR/conf"; done; }
@@ -79,11 +79,11 @@ torture_guest() {
     local wpid pids= l n fails reloads
     rm -rf $TT_DIR
     mkdir -p $TT_DIR
-    printf '%s\n' "--to $DOCTOR_IP4 --port 6711 --name w1" \
-        "--to $DOCTOR_IP4 --port 6715 --name w2" >$TT_DIR/conf
-    run_tool setup-ta apply --to "$DOCTOR_IP4" --port 6712 --name ta || return
-    echo 6712 >$TT_DIR/ta.port
-    run_tool setup-tb apply --to "$DOCTOR_IP4" --port 6714 --name tb || return
+    printf '%s\n' "--to $DOCTOR_IP4 --port 6741 --name w1" \
+        "--to $DOCTOR_IP4 --port 6745 --name w2" >$TT_DIR/conf
+    run_tool setup-ta apply --to "$DOCTOR_IP4" --port 6742 --name ta || return
+    echo 6742 >$TT_DIR/ta.port
+    run_tool setup-tb apply --to "$DOCTOR_IP4" --port 6744 --name tb || return
     netconsole-setup watch --config $TT_DIR/conf >$TT_DIR/watch.out 2>$TT_DIR/watch.err &
     wpid=$!
     if ! wait_for 30 grep -q "note: watching" $TT_DIR/watch.err; then
@@ -120,7 +120,7 @@ torture_guest() {
     wait_for 10 tt_is w1 enabled 1
     same final "$(for l in ta tb w1 w2; do
         printf '%s:%s:%s ' $l "$(cat $NC_DIR/$l/enabled 2>&1)" "$(cat $NC_DIR/$l/remote_port 2>&1)"
-    done)" "ta:1:$(cat $TT_DIR/ta.port) tb:1:6714 w1:1:6711 w2:1:6715 "
+    done)" "ta:1:$(cat $TT_DIR/ta.port) tb:1:6744 w1:1:6741 w2:1:6745 "
     same recorded "$(grep -v '^#' /run/netconsole-setup/config-targets | tr '\n' ' ')" "'w1' 'w2' "
     same watcher-quiet "$(grep -E 'warning|error' $TT_DIR/watch.err | tr '\n' '|')" ""
     if kill -0 $wpid 2>/dev/null; then
@@ -142,9 +142,9 @@ torture_guest() {
 torture_host() {
     local port
     port=$(guest_detail "$1" ta-port)
-    expect_received "$1" last-w1 doctor4:6711 "$(marker "$1" last)"
-    expect_received "$1" last-w2 doctor4:6715 "$(marker "$1" last)"
+    expect_received "$1" last-w1 doctor4:6741 "$(marker "$1" last)"
+    expect_received "$1" last-w2 doctor4:6745 "$(marker "$1" last)"
     expect_received "$1" last-ta "doctor4:$port" "$(marker "$1" last)"
-    expect_received "$1" last-tb doctor4:6714 "$(marker "$1" last)"
-    expect_received "$1" flow doctor4:6714 "$(marker "$1" flow-)"
+    expect_received "$1" last-tb doctor4:6744 "$(marker "$1" last)"
+    expect_received "$1" flow doctor4:6744 "$(marker "$1" flow-)"
 }
