@@ -151,6 +151,7 @@ Json summary_json(const receive::ReceiverStats& stats, const ListenCounts& count
     json["incomplete"] = stats.incomplete;
     json["duplicates"] = stats.duplicates;
     json["late"] = stats.late;
+    json["filled"] = stats.filled;
     json["restarts"] = stats.restarts;
     json["malformed"] = stats.malformed;
     json["dropped"] = stats.dropped;

@@ -66,6 +66,7 @@ void Receiver::evict(const SenderKey& sender) {
     m_evicted_lost += state.sequence.lost();
     m_evicted_duplicates += state.sequence.duplicates();
     m_evicted_late += state.sequence.late();
+    m_evicted_filled += state.sequence.filled();
     m_evicted_restarts += state.sequence.restarts();
     ++m_stats.evicted_senders;
     m_lru.erase(state.lru);
@@ -75,6 +76,7 @@ void Receiver::evict(const SenderKey& sender) {
 void Receiver::feed(const SenderKey& sender, std::string_view datagram, Clock::time_point now,
                     std::vector<Record>& out) {
     ++m_stats.datagrams;
+    m_now = std::max(m_now, now);
     if (datagram.empty()) {
         return;
     }
@@ -119,7 +121,8 @@ void Receiver::deliver(SenderState& state, Record record, std::vector<Record>& o
         counter = record.seq;
     }
     if (counter) {
-        const auto result = state.sequence.observe(*counter, record.ts_usec.value_or(0));
+        const auto result =
+            state.sequence.observe(*counter, record.ts_usec.value_or(0), m_now);
         if (result.verdict == SeqVerdict::duplicate) {
             return;
         }
@@ -315,6 +318,7 @@ void Receiver::flush_line(const SenderKey& sender, SenderState& state, std::vect
 }
 
 void Receiver::expire(Clock::time_point now, std::vector<Record>& out) {
+    m_now = std::max(m_now, now);
     for (auto& [sender, state] : m_senders) {
         for (auto it = state.pending.begin(); it != state.pending.end();) {
             if (now - it->second.created < m_limits.fragment_timeout) {
@@ -376,11 +380,13 @@ ReceiverStats Receiver::stats() const {
     stats.lost = m_evicted_lost;
     stats.duplicates = m_evicted_duplicates;
     stats.late = m_evicted_late;
+    stats.filled = m_evicted_filled;
     stats.restarts = m_evicted_restarts;
     for (const auto& [sender, state] : m_senders) {
         stats.lost += state.sequence.lost();
         stats.duplicates += state.sequence.duplicates();
         stats.late += state.sequence.late();
+        stats.filled += state.sequence.filled();
         stats.restarts += state.sequence.restarts();
     }
     return stats;

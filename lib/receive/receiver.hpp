@@ -38,10 +38,11 @@ struct ReceiverStats {
     std::uint64_t datagrams = 0;
     std::uint64_t records = 0;        ///< delivered
     std::uint64_t senders = 0;        ///< senders that delivered at least one record
-    std::uint64_t lost = 0;           ///< from sequence gaps
+    std::uint64_t lost = 0;           ///< from sequence gaps: sum of lost_before - filled
     std::uint64_t incomplete = 0;     ///< delivered with fragments missing
     std::uint64_t duplicates = 0;     ///< records dropped as seen already
-    std::uint64_t late = 0;           ///< records that filled a gap
+    std::uint64_t late = 0;           ///< records that arrived after a newer one
+    std::uint64_t filled = 0;         ///< late records that filled a gap counted in lost_before
     std::uint64_t restarts = 0;       ///< senders that started numbering again
     std::uint64_t malformed = 0;      ///< fragments with impossible offsets or lengths
     std::uint64_t dropped = 0;        ///< partial records dropped by a cap
@@ -125,9 +126,11 @@ private:
     std::list<SenderKey> m_lru; ///< most recently active first
     std::size_t m_pending_bytes = 0;
     ReceiverStats m_stats;
+    Clock::time_point m_now{}; ///< the latest time fed in (flush has none of its own)
     std::uint64_t m_evicted_lost = 0;
     std::uint64_t m_evicted_duplicates = 0;
     std::uint64_t m_evicted_late = 0;
+    std::uint64_t m_evicted_filled = 0;
     std::uint64_t m_evicted_restarts = 0;
 };
 

@@ -297,3 +297,18 @@ TEST_CASE("with sysdata msgid, losses count msgid gaps, not printk's skipped rec
     CHECK(out[2].lost_before == 1);
     CHECK(receiver.stats().lost == 1);
 }
+
+TEST_CASE("a forged sequence number near 2^63 is a restart, not 9.2e18 lost") {
+    Receiver receiver;
+    std::vector<Record> out;
+    std::uint64_t reported = 0;
+    for (const std::string seq : {"5", "9223372036854775807", "6", "18446744073709551615", "0"}) {
+        receiver.feed(sender(2), "6," + seq + ",100,-;a\n", t0 + 1ms, out);
+    }
+    for (const auto& record : out) {
+        reported += record.lost_before;
+    }
+    CHECK(receiver.stats().lost == 0);
+    CHECK(reported == 0);
+    CHECK(receiver.stats().restarts == 4);
+}
