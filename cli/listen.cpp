@@ -6,6 +6,7 @@
 #include "receive/receiver.hpp"
 #include "system/systemd.hpp"
 #include "system/udp.hpp"
+#include "target_options.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -242,17 +243,17 @@ std::vector<UdpSocket> open_sockets(const ListenOptions& options) {
     if (options.address) {
         address = IpAddress::parse(*options.address);
     }
-    auto ports = options.ports;
+    std::vector<std::uint16_t> ports;
+    for (const auto& text : options.ports) {
+        ports.push_back(parse_port(text, "--port"));
+    }
     if (ports.empty()) {
-        ports.push_back(6666);
+        ports.push_back(k_default_remote_port);
     }
     std::sort(ports.begin(), ports.end());
     ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
     std::vector<UdpSocket> sockets;
     for (const auto port : ports) {
-        if (port == 0) {
-            throw InputError("--port 0 is not a port", "netconsole's default is 6666");
-        }
         sockets.push_back(UdpSocket::bind(address, port, k_receive_buffer));
     }
     return sockets;
