@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <csignal>
 #include <filesystem>
 #include <memory>
@@ -190,16 +191,81 @@ private:
     int m_last_error = 0;
 };
 
+/// --journal: every record to journald. A failure is said once per cause (errno)
+/// with a hint, the records it did not take are counted, and its return is noted.
+class JournalSink {
+public:
+    JournalSink(Journal journal, Output& output, std::uint64_t& unwritten)
+        : m_journal(std::move(journal)), m_output(output), m_unwritten(unwritten) {}
+
+    void send(const receive::Record& record) {
+        try {
+            // Once failing, do not wait on each record: a stopped journald would
+            // stall receiving.
+            m_journal.send(journal_fields(record),
+                           m_error != 0 ? Journal::Wait::no : Journal::Wait::briefly);
+        } catch (const std::system_error& e) {
+            ++m_unwritten;
+            ++m_unwritten_here;
+            report(e.code().value());
+            return;
+        }
+        if (m_error != 0) {
+            m_output.note(fmt::format("the journal takes records again; {} record{} not "
+                                      "delivered to it meanwhile",
+                                      m_unwritten_here, m_unwritten_here == 1 ? " was" : "s were"));
+            m_error = 0;
+            m_unwritten_here = 0;
+        }
+    }
+
+private:
+    void report(int error) {
+        if (error == m_error) {
+            return;
+        }
+        m_error = error;
+        const char* name = ::strerrorname_np(error);
+        std::string hint;
+        switch (error) {
+        case ENOENT:
+            hint = fmt::format("no {}: is systemd-journald running? Records are counted as "
+                               "unwritten until it takes them",
+                               Journal::path());
+            break;
+        case ECONNREFUSED:
+            hint = "systemd-journald is stopped or restarting; records are counted as unwritten "
+                   "until it takes them";
+            break;
+        case EAGAIN:
+            hint = "systemd-journald is not keeping up; records it cannot take are counted as "
+                   "unwritten";
+            break;
+        default:
+            hint = "records it does not take are counted as unwritten; sending goes on";
+        }
+        m_output.warning({fmt::format("the journal does not take records: {} ({})",
+                                      std::generic_category().message(error),
+                                      name != nullptr ? name : std::to_string(error)),
+                          hint});
+    }
+
+    Journal m_journal;
+    Output& m_output;
+    std::uint64_t& m_unwritten;
+    std::uint64_t m_unwritten_here = 0; ///< since the failure began
+    int m_error = 0;                    ///< the failure said, 0 while the journal takes records
+};
+
 struct Sinks {
     bool json = false;
-    std::optional<Journal> journal;
-    int journal_error = 0; ///< the last error reported, so a stopped journald warns once
+    std::optional<JournalSink> journal;
     std::unique_ptr<SenderFiles> files;
     std::string stdout_buffer;
 };
 
 void write_record(Sinks& sinks, const receive::Record& record,
-                  std::chrono::system_clock::time_point received, Output& output) {
+                  std::chrono::system_clock::time_point received) {
     std::string* target = &sinks.stdout_buffer;
     if (sinks.files) {
         target = &sinks.files->buffer(record.sender.address_text());
@@ -216,18 +282,7 @@ void write_record(Sinks& sinks, const receive::Record& record,
         }
     }
     if (sinks.journal) {
-        try {
-            sinks.journal->send(journal_fields(record));
-            sinks.journal_error = 0;
-        } catch (const std::system_error& e) {
-            // journald is stopped or restarting: the record is dropped (journald drops
-            // what exceeds its own limits too); said once, not per record.
-            if (e.code().value() != sinks.journal_error) {
-                sinks.journal_error = e.code().value();
-                output.warning({fmt::format("the journal refused a record: {}", e.what()),
-                                "is systemd-journald running?"});
-            }
-        }
+        sinks.journal->send(record);
     }
 }
 
@@ -295,14 +350,14 @@ void run_listen(const ListenOptions& options, const Context& context) {
         }
         sinks.files = std::make_unique<SenderFiles>(*options.output, context.output);
     }
+    ListenCounts counts;
     if (options.journal) {
-        sinks.journal = Journal::open();
+        sinks.journal.emplace(Journal::open(), context.output, counts.unwritten_journal);
     }
     const auto sockets = open_sockets(options);
     SignalFd signals;
 
     receive::Receiver receiver;
-    ListenCounts counts;
     DatagramBatch batch;
     std::vector<receive::Record> records;
     std::vector<pollfd> polled;
@@ -315,7 +370,7 @@ void run_listen(const ListenOptions& options, const Context& context) {
     auto print_summary = [&] {
         const auto stats = receiver.stats();
         auto& status = context.output.status();
-        status << summary_line(stats) << '\n';
+        status << summary_line(stats, counts) << '\n';
         if (context.global.json) {
             status << summary_json(stats, counts).dump() << '\n';
         }
@@ -324,7 +379,7 @@ void run_listen(const ListenOptions& options, const Context& context) {
     // Returns false when stdout is gone.
     auto deliver = [&](std::chrono::system_clock::time_point received) {
         for (const auto& record : records) {
-            write_record(sinks, record, received, context.output);
+            write_record(sinks, record, received);
         }
         records.clear();
         if (!sinks.stdout_buffer.empty()) {

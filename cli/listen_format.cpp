@@ -136,10 +136,15 @@ std::vector<std::string> journal_fields(const receive::Record& record) {
     return fields;
 }
 
-std::string summary_line(const receive::ReceiverStats& stats) {
-    return fmt::format("received {} record{} from {} sender{}, {} lost", stats.records,
-                       stats.records == 1 ? "" : "s", stats.senders, stats.senders == 1 ? "" : "s",
-                       stats.lost);
+std::string summary_line(const receive::ReceiverStats& stats, const ListenCounts& counts) {
+    auto line = fmt::format("received {} record{} from {} sender{}, {} lost", stats.records,
+                            stats.records == 1 ? "" : "s", stats.senders,
+                            stats.senders == 1 ? "" : "s", stats.lost);
+    const auto unwritten = counts.unwritten_files + counts.unwritten_journal;
+    if (unwritten > 0) {
+        fmt::format_to(std::back_inserter(line), ", {} unwritten", unwritten);
+    }
+    return line;
 }
 
 Json summary_json(const receive::ReceiverStats& stats, const ListenCounts& counts) {
@@ -159,6 +164,9 @@ Json summary_json(const receive::ReceiverStats& stats, const ListenCounts& count
     json["refused"] = counts.refused;
     json["truncated"] = counts.truncated;
     json["acknowledged"] = counts.acknowledged;
+    json["unwritten"] = counts.unwritten_files + counts.unwritten_journal;
+    json["unwritten_files"] = counts.unwritten_files;
+    json["unwritten_journal"] = counts.unwritten_journal;
     return json;
 }
 

@@ -317,6 +317,57 @@ SH
     done
 }
 
+case_listen_journal_missing() {
+    command -v socat >/dev/null || topo_skip "socat is not installed"
+    # A private /run with no journal socket at first (sd_journal_sendv reports
+    # success then); socat takes journald's place when $WORK/start-journal appears.
+    cat >"$WORK/journal.sh" <<'SH'
+mount -t tmpfs tmpfs /run || exit 1
+mkdir -p /run/systemd/journal
+(
+    while [ ! -e "$1/start-journal" ]; do sleep 0.05; done
+    socat -u UNIX-RECV:/run/systemd/journal/socket OPEN:"$1/journal.txt",creat,append &
+    echo $! >"$1/socat.pid"
+    for _ in $(seq 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.05; done
+    touch "$1/journal-up"
+) &
+exec "$2" listen --journal --json
+SH
+    ip netns exec "$NS_D" unshare --mount --propagation private bash "$WORK/journal.sh" "$WORK" "$BIN" \
+        >"$WORK/listen.out" 2>"$WORK/listen.err" &
+    LISTENER=$!
+    for _ in $(seq 100); do
+        ip netns exec "$NS_D" ss -Hlun "sport = :6666" | grep -q . && break
+        sleep 0.05
+    done
+    patient "$LOADGEN" --to "$D4" --count 3 >/dev/null
+    sleep 0.5
+    grep -qF "warning: the journal does not take records: No such file or directory (ENOENT)" \
+        "$WORK/listen.err" || fail "no warning for a missing journal socket: $(cat "$WORK/listen.err")"
+    grep -qF "hint: no /run/systemd/journal/socket: is systemd-journald running?" "$WORK/listen.err" ||
+        fail "no hint for a missing journal socket"
+    touch "$WORK/start-journal"
+    for _ in $(seq 100); do [ -e "$WORK/journal-up" ] && break; sleep 0.05; done
+    patient "$LOADGEN" --to "$D4" --count 4 --source-port 7000 >/dev/null
+    sleep 0.5
+    grep -qF "note: the journal takes records again; 3 records were not delivered to it meanwhile" \
+        "$WORK/listen.err" || fail "resuming is not said"
+    # journald dies (its socket file stays, nobody is bound): ECONNREFUSED, said once.
+    kill -KILL "$(cat "$WORK/socat.pid")"
+    sleep 0.2
+    patient "$LOADGEN" --to "$D4" --count 2 --source-port 7001 >/dev/null
+    sleep 0.5
+    stop_listener
+    [ "$(grep -c "warning: the journal does not take records" "$WORK/listen.err")" -eq 2 ] ||
+        fail "not one warning per cause"
+    grep -qF "(ECONNREFUSED)" "$WORK/listen.err" || fail "no warning for a stopped journald"
+    expect_summary "received 9 records from 3 senders, 0 lost, 5 unwritten"
+    [ "$(summary_field unwritten_journal)" = 5 ] || fail "unwritten_journal is not 5"
+    [ "$(summary_field unwritten)" = 5 ] || fail "unwritten is not 5"
+    [ "$(grep -c "^MESSAGE=loadgen record" "$WORK/journal.txt")" -eq 4 ] ||
+        fail "the journal did not get the 4 records sent while it ran"
+}
+
 topo_require
 topo_up || exit 1
 trap cleanup EXIT

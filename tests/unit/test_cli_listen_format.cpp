@@ -96,7 +96,10 @@ TEST_CASE("the summary line", "[cli][listen]") {
     stats.senders = 1;
     stats.lost = 0;
     CHECK(summary_line(stats) == "received 1 record from 1 sender, 0 lost");
-    const auto json = summary_json(stats, {3, 0, 1});
+    CHECK(summary_line(stats, {0, 0, 0, 2, 1}) == "received 1 record from 1 sender, 0 lost, 3 unwritten");
+    const auto json = summary_json(stats, {3, 0, 1, 2, 1});
+    CHECK(json["unwritten"] == 3);
+    CHECK(json["unwritten_journal"] == 1);
     CHECK(json["refused"] == 3);
     CHECK(json["acknowledged"] == 1);
 }
