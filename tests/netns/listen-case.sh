@@ -54,6 +54,18 @@ stop_listener() {
     cat "$WORK/listen.err"
 }
 
+# start_private_mounts SCRIPT: SCRIPT WORK BINARY in the doctor namespace with its
+# own mounts (it execs the listener); waits until port 6666 is bound.
+start_private_mounts() {
+    ip netns exec "$NS_D" unshare --mount --propagation private bash "$1" "$WORK" "$BIN" \
+        >"$WORK/listen.out" 2>"$WORK/listen.err" &
+    LISTENER=$!
+    for _ in $(seq 100); do
+        ip netns exec "$NS_D" ss -Hlun "sport = :6666" | grep -q . && break
+        sleep 0.05
+    done
+}
+
 patient() { ip netns exec "$NS_P" "$@"; }
 
 expect_summary() {
@@ -296,13 +308,7 @@ echo $! >"$1/socat.pid"
 for _ in $(seq 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.05; done
 exec "$2" listen --journal
 SH
-    ip netns exec "$NS_D" unshare --mount --propagation private bash "$WORK/journal.sh" "$WORK" "$BIN" \
-        >"$WORK/listen.out" 2>"$WORK/listen.err" &
-    LISTENER=$!
-    for _ in $(seq 100); do
-        ip netns exec "$NS_D" ss -Hlun "sport = :6666" | grep -q . && break
-        sleep 0.05
-    done
+    start_private_mounts "$WORK/journal.sh"
     patient "$LOADGEN" --to "$D4" --count 3 --userdata 1 --release 6.12.117 >/dev/null
     sleep 0.5
     stop_listener
@@ -333,13 +339,7 @@ mkdir -p /run/systemd/journal
 ) &
 exec "$2" listen --journal --json
 SH
-    ip netns exec "$NS_D" unshare --mount --propagation private bash "$WORK/journal.sh" "$WORK" "$BIN" \
-        >"$WORK/listen.out" 2>"$WORK/listen.err" &
-    LISTENER=$!
-    for _ in $(seq 100); do
-        ip netns exec "$NS_D" ss -Hlun "sport = :6666" | grep -q . && break
-        sleep 0.05
-    done
+    start_private_mounts "$WORK/journal.sh"
     patient "$LOADGEN" --to "$D4" --count 3 >/dev/null
     sleep 0.5
     grep -qF "warning: the journal does not take records: No such file or directory (ENOENT)" \
