@@ -54,10 +54,10 @@ stop_listener() {
     cat "$WORK/listen.err"
 }
 
-# start_private_mounts SCRIPT: SCRIPT WORK BINARY in the doctor namespace with its
-# own mounts (it execs the listener); waits until port 6666 is bound.
+# start_private_mounts SCRIPT [ARGS]: SCRIPT WORK BINARY ARGS in the doctor namespace
+# with its own mounts (it execs the listener); waits until port 6666 is bound.
 start_private_mounts() {
-    ip netns exec "$NS_D" unshare --mount --propagation private bash "$1" "$WORK" "$BIN" \
+    ip netns exec "$NS_D" unshare --mount --propagation private bash "$1" "$WORK" "$BIN" "${@:2}" \
         >"$WORK/listen.out" 2>"$WORK/listen.err" &
     LISTENER=$!
     for _ in $(seq 100); do
@@ -167,7 +167,8 @@ case_listen_output_dir() {
     kill -USR1 "$LISTENER"
     sleep 0.2
     kill -0 "$LISTENER" || fail "SIGUSR1 stopped the listener"
-    grep -qxF "received 15 records from 3 senders, 0 lost" "$WORK/listen.err" ||
+    # The symlinked sender's 2 records could not be written.
+    grep -qxF "received 15 records from 3 senders, 0 lost, 2 unwritten" "$WORK/listen.err" ||
         fail "SIGUSR1 printed no summary"
     stop_listener
     [ "$(wc -l <"$WORK/rotated.log")" -eq 5 ] || fail "rotated file has not the 5 first records"
@@ -366,6 +367,97 @@ SH
     [ "$(summary_field unwritten)" = 5 ] || fail "unwritten is not 5"
     [ "$(grep -c "^MESSAGE=loadgen record" "$WORK/journal.txt")" -eq 4 ] ||
         fail "the journal did not get the 4 records sent while it ran"
+}
+
+# wait_for FILE: until FILE exists (5 s at most).
+wait_for() {
+    for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.05; done
+    fail "$1 did not appear"
+    return 1
+}
+
+# json_lines FILE: every line of FILE is one JSON object; prints how many.
+json_lines() {
+    python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1], "rb"):
+    json.loads(line)
+    n += 1
+print(n)' "$1"
+}
+
+case_listen_output_full() {
+    # --output on a 64 KiB tmpfs: the disk fills, then is freed. Files live in the
+    # listener's private mounts; copies come out through $WORK.
+    mkdir "$WORK/logs"
+    cat >"$WORK/full.sh" <<'SH'
+mount -t tmpfs -o size=64k tmpfs "$1/logs" || exit 1
+(
+    while [ ! -e "$1/free-disk" ]; do sleep 0.05; done
+    cp "$1/logs/$3.log" "$1/full.log"
+    : >"$1/logs/$3.log"
+    touch "$1/disk-freed"
+    while [ ! -e "$1/copy-again" ]; do sleep 0.05; done
+    cp "$1/logs/$3.log" "$1/after.log"
+    touch "$1/copied"
+) &
+exec "$2" listen --json --output "$1/logs"
+SH
+    start_private_mounts "$WORK/full.sh" "$P4"
+    patient "$LOADGEN" --to "$D4" --count 300 --text-bytes 500 --rate 5000 >/dev/null
+    sleep 0.5
+    touch "$WORK/free-disk"
+    wait_for "$WORK/disk-freed" || return
+    patient "$LOADGEN" --to "$D4" --count 20 --source-port 7000 >/dev/null
+    sleep 0.5
+    touch "$WORK/copy-again"
+    wait_for "$WORK/copied" || return
+    stop_listener
+    local full after
+    full="$(json_lines "$WORK/full.log")" || fail "a torn or glued line in the full file"
+    after="$(json_lines "$WORK/after.log")" || fail "a torn line after the disk was freed"
+    [ "$after" = 20 ] || fail "not the 20 records after the disk was freed: $after"
+    [ "$full" -gt 0 ] && [ "$full" -lt 300 ] || fail "the disk did not fill: $full records"
+    [ "$(grep -c "warning: cannot write $WORK/logs/$P4.log: No space left on device" "$WORK/listen.err")" = 1 ] ||
+        fail "not one warning for the full disk"
+    local unwritten=$((300 - full))
+    grep -qF "note: writing $WORK/logs/$P4.log again; $unwritten records of $P4 were not written to it" \
+        "$WORK/listen.err" || fail "resuming is not said with $unwritten unwritten"
+    expect_summary "received 320 records from 2 senders, 0 lost, $unwritten unwritten"
+    [ "$(summary_field unwritten_files)" = "$unwritten" ] || fail "unwritten_files is not $unwritten"
+    [ "$(summary_field unwritten_by_sender | tr -d "{}' ")" = "$P4:$unwritten" ] ||
+        fail "unwritten_by_sender is not $P4: $unwritten"
+}
+
+case_listen_output_unopenable() {
+    # Five senders whose files cannot be opened (a directory in the way): each is
+    # said, and every record counted.
+    mkdir "$WORK/logs"
+    local i senders=()
+    for i in 11 12 13 14 15; do
+        ip -n "$NS_P" addr add "10.1.0.$i/24" dev pa
+        mkdir "$WORK/logs/10.1.0.$i.log"
+        senders+=("10.1.0.$i")
+    done
+    start_listener --output "$WORK/logs" || return
+    patient python3 - "$D4" "${senders[@]}" <<'PY'
+import socket, sys, time
+for n in range(3):
+    for source in sys.argv[2:]:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind((source, 6665))
+        s.sendto(b"record %d from %s\n" % (n, source.encode()), (sys.argv[1], 6666))
+        s.close()
+    time.sleep(0.05)
+PY
+    sleep 0.5
+    stop_listener
+    for i in 11 12 13 14 15; do
+        grep -qF "warning: cannot write $WORK/logs/10.1.0.$i.log: Is a directory" "$WORK/listen.err" ||
+            fail "no warning for 10.1.0.$i"
+    done
+    expect_summary "received 15 records from 5 senders, 0 lost, 15 unwritten"
 }
 
 topo_require
