@@ -390,8 +390,7 @@ void write_record(Sinks& sinks, const receive::Record& record,
     if (sinks.files || !sinks.journal) {
         std::string& target = sinks.files ? sinks.scratch : sinks.stdout_buffer;
         if (sinks.json) {
-            target += record_json(record, received)
-                          .dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+            target += dump_line(record_json(record, received));
             target += '\n';
         } else {
             append_text_line(target, record);
@@ -497,7 +496,7 @@ void run_listen(const ListenOptions& options, const Context& context) {
             if (sinks.files) {
                 json["unwritten_by_sender"] = sinks.files->unwritten_by_sender();
             }
-            status << json.dump() << '\n';
+            status << dump_line(json) << '\n';
         }
         status.flush();
     };

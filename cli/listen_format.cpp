@@ -1,16 +1,13 @@
 #include "listen_format.hpp"
 
+#include "context.hpp"
+
 #include <fmt/format.h>
 
 #include <ctime>
 
 namespace ncs::cli {
 namespace {
-
-bool is_kernel_escape(std::string_view text, std::size_t at) {
-    auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
-    return at + 3 < text.size() && text[at + 1] == 'x' && hex(text[at + 2]) && hex(text[at + 3]);
-}
 
 std::string journal_name(std::string_view key) {
     std::string name = "NETCONSOLE_";
@@ -31,20 +28,6 @@ std::string journal_name(std::string_view key) {
 
 } // namespace
 
-std::string escape_control(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte < 0x20 || byte == 0x7f || (byte == '\\' && !is_kernel_escape(text, i))) {
-            out += fmt::format("\\x{:02x}", byte);
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
-}
-
 void append_text_line(std::string& out, const receive::Record& record) {
     const auto sender = record.sender.address_text();
     if (record.lost_before > 0) {
@@ -61,7 +44,7 @@ void append_text_line(std::string& out, const receive::Record& record) {
         out += receive::level_name(record.level);
     }
     out += ' ';
-    out += escape_control(record.text);
+    out += printable(record.text, Escapes::kernel);
     if (record.incomplete) {
         out += " [incomplete]";
     }

@@ -14,11 +14,8 @@
 
 namespace ncs::cli {
 
-/// text with bytes below 0x20, 0x7f and '\\' (only where not already a kernel
-/// "\xNN" escape) written as \xNN, so no sender can drive the terminal.
-std::string escape_control(std::string_view text);
-
-/// "SENDER [seconds.micros] LEVEL text\n" (the parts a plain record lacks left out),
+/// "SENDER [seconds.micros] LEVEL text\n" (the parts a plain record lacks left out;
+/// text through printable() in the kernel's \xNN style),
 /// preceded by "SENDER -- N records lost --\n" when some were lost just before.
 void append_text_line(std::string& out, const receive::Record& record);
 

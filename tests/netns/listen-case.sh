@@ -182,7 +182,7 @@ case_listen_bad_input() {
     patient python3 - "$D4" <<'PY'
 import os, socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-junk = [b"6,1,2,-,ncfrag=999/10;x", b"6,1,2,-,ncfrag=0/99999999;x", b"6,,,;", b";;;;",
+junk = [b"6,9,2,-;\xc2\x9b\xe2\x80\xae\xff\n", b"6,1,2,-,ncfrag=999/10;x", b"6,1,2,-,ncfrag=0/99999999;x", b"6,,,;", b";;;;",
         b"6,1,2,-,ncfrag=0/50000;" + b"a" * 900, b"\x00" * 1000, b"\x1b[2J\x07 bell\n"]
 for i in range(2000):
     s.sendto(junk[i % len(junk)], (sys.argv[1], 6666))
@@ -194,7 +194,50 @@ PY
     [ "$LISTENER_RC" -eq 0 ] || fail "listener exit $LISTENER_RC"
     [ "$(summary_field malformed)" -ge 500 ] || fail "malformed fragments not counted"
     grep -q $'\x1b' "$WORK/listen.out" && fail "a raw escape character reached the output"
-    :
+    no_unprintable "$WORK/listen.out"
+    json_lines "$WORK/listen.out" >/dev/null || fail "an invalid JSON line"
+}
+
+# no_unprintable FILE: no C1 control (raw or UTF-8), bidi override or invalid UTF-8 in FILE.
+no_unprintable() {
+    python3 - "$1" <<'PY' || fail "unprintable bytes reached $1"
+import re, sys
+data = open(sys.argv[1], "rb").read()
+text = data.decode("utf-8")  # invalid UTF-8 raises
+bad = re.search("[\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", text)
+assert bad is None, repr(text[max(0, bad.start() - 20):bad.end() + 20])
+PY
+}
+
+# send_unprintable PORT: plain and extended records with C1, bidi and invalid UTF-8.
+send_unprintable() {
+    patient python3 - "$D4" "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for payload in [b"plain \x9b31m raw C1 \xc2\x9b2J as U+009B \xe2\x80\xae evil \xff bad\n",
+                b"6,7,100,-;ext \x9b31m \xc2\x9b2J \xe2\x81\xa6 \xc3\xa9 \xfe\n"]:
+    s.sendto(payload, (sys.argv[1], int(sys.argv[2])))
+PY
+}
+
+case_listen_unprintable() {
+    # Text on stdout, then text files: C1, bidi and invalid UTF-8 escaped as \xNN.
+    start_listener || return
+    send_unprintable 6666
+    sleep 0.3
+    stop_listener
+    no_unprintable "$WORK/listen.out"
+    grep -qF 'raw C1 \xc2\x9b2J as U+009B \xe2\x80\xae evil \xff bad' "$WORK/listen.out" ||
+        fail "plain record not escaped as expected: $(cat "$WORK/listen.out")"
+    grep -qF $'ext \\x9b31m \\xc2\\x9b2J \\xe2\\x81\\xa6 \xc3\xa9 \\xfe' "$WORK/listen.out" ||
+        fail "extended record not escaped as expected"
+    mkdir "$WORK/logs"
+    start_listener --output "$WORK/logs" || return
+    send_unprintable 6666
+    sleep 0.3
+    stop_listener
+    no_unprintable "$WORK/logs/$P4.log"
+    [ "$(wc -l <"$WORK/logs/$P4.log")" -eq 2 ] || fail "not 2 lines in the file"
 }
 
 # A root tree whose target 'doctor' is enabled with local 10.1.0.2:6665, and a
