@@ -143,6 +143,7 @@ Json summary_json(const receive::ReceiverStats& stats, const ListenCounts& count
     json["restarts"] = stats.restarts;
     json["malformed"] = stats.malformed;
     json["dropped"] = stats.dropped;
+    json["duplicate_fragments"] = stats.duplicate_fragments;
     json["evicted_senders"] = stats.evicted_senders;
     json["refused"] = counts.refused;
     json["truncated"] = counts.truncated;
