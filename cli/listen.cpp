@@ -416,6 +416,13 @@ std::vector<UdpSocket> open_sockets(const ListenOptions& options) {
     std::optional<IpAddress> address;
     if (options.address) {
         address = IpAddress::parse(*options.address);
+        if (address->is_v4_mapped()) {
+            throw InputError(fmt::format("--address {} is an IPv4-mapped IPv6 address, which "
+                                         "no socket can be bound to",
+                                         *options.address),
+                             fmt::format("write the IPv4 address: --address {}",
+                                         address->mapped_v4()));
+        }
     }
     std::vector<std::uint16_t> ports;
     for (const auto& text : options.ports) {
@@ -457,7 +464,11 @@ Command setup_listen(CLI::App& app) {
 void run_listen(const ListenOptions& options, const Context& context) {
     std::vector<receive::Cidr> allow;
     for (const auto& text : options.allow) {
-        allow.push_back(receive::Cidr::parse(text));
+        auto cidr = receive::Cidr::parse(text);
+        if (!cidr.network.zone().empty()) {
+            cidr.scope = scope_id(cidr.network); // as --address takes a zone
+        }
+        allow.push_back(cidr);
     }
     Sinks sinks;
     sinks.json = context.global.json;

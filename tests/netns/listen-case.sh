@@ -123,7 +123,8 @@ case_listen_link_local() {
     # link-local address with its zone, a sender in the router.
     ip -n "$NS_D" addr add fe80::d/64 dev db nodad
     ip -n "$NS_R" addr add fe80::b/64 dev rb nodad
-    start_listener --address fe80::d%db --port 6670 || return
+    # --allow takes a zone as --address does: only fe80::b on link db.
+    start_listener --address fe80::d%db --port 6670 --allow fe80::b%db || return
     ip netns exec "$NS_R" "$LOADGEN" --to fe80::d%rb --port 6670 --count 4 >/dev/null || fail "loadgen failed"
     sleep 0.3
     stop_listener
