@@ -47,6 +47,8 @@ From netconsole-setup-listen.socket it uses the sockets systemd passes.)";
 
 /// Socket buffer asked for: a second of 100,000 records/s of kernel datagrams.
 constexpr std::size_t k_receive_buffer = std::size_t{64} << 20;
+/// The largest UDP payload (IPv6 without jumbograms: 65,535 - 8), rounded up.
+constexpr std::size_t k_max_datagram = 65536;
 /// Open per-sender files kept; more senders close the lot and reopen on demand.
 constexpr std::size_t k_max_open_files = 512;
 /// Senders whose unwritten records are counted by name; the rest as "other".
@@ -489,7 +491,9 @@ void run_listen(const ListenOptions& options, const Context& context) {
     SignalFd signals;
 
     receive::Receiver receiver;
-    DatagramBatch batch;
+    // Room for the largest UDP payload: no datagram is ever cut (an unfragmented
+    // record of 5,000 bytes is whole); 64 x 64 KiB, allocated once.
+    DatagramBatch batch(64, k_max_datagram);
     std::vector<receive::Record> records;
     std::vector<pollfd> polled;
     for (const auto& socket : sockets) {

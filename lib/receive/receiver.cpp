@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <utility>
 
 namespace ncs::receive {
@@ -121,7 +122,8 @@ void Receiver::deliver(SenderState& state, Record record, std::vector<Record>& o
     }
     if (counter) {
         const auto result =
-            state.sequence.observe(*counter, record.ts_usec.value_or(0), m_now);
+            state.sequence.observe(*counter, record.ts_usec.value_or(0), m_now,
+                                   std::hash<std::string>{}(record.text));
         if (result.verdict == SeqVerdict::duplicate) {
             return;
         }

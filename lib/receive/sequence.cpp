@@ -42,9 +42,15 @@ void SequenceTracker::start(std::uint64_t seq, std::uint64_t ts_usec) {
     m_newest = seq;
     m_last_ts = ts_usec;
     m_recent_ts.fill(0);
+    m_recent_fingerprint.fill(0);
     m_first = seq;
     m_first_ts = ts_usec;
+    remember(seq, ts_usec);
+}
+
+void SequenceTracker::remember(std::uint64_t seq, std::uint64_t ts_usec) {
     m_recent_ts[seq % k_window] = ts_usec;
+    m_recent_fingerprint[seq % k_window] = m_fingerprint;
 }
 
 SeqResult SequenceTracker::restart(std::uint64_t seq, std::uint64_t ts_usec) {
@@ -55,7 +61,8 @@ SeqResult SequenceTracker::restart(std::uint64_t seq, std::uint64_t ts_usec) {
 }
 
 SeqResult SequenceTracker::observe(std::uint64_t seq, std::uint64_t ts_usec,
-                                   Clock::time_point now) {
+                                   Clock::time_point now, std::uint64_t fingerprint) {
+    m_fingerprint = fingerprint;
     const auto since_last = now - m_last_time;
     m_last_time = std::max(m_last_time, now);
     if (!m_started) {
@@ -82,7 +89,7 @@ SeqResult SequenceTracker::observe(std::uint64_t seq, std::uint64_t ts_usec,
         }
         m_newest = seq;
         m_last_ts = std::max(m_last_ts, ts_usec);
-        m_recent_ts[seq % k_window] = ts_usec;
+        remember(seq, ts_usec);
         if (m_newest >= k_window) {
             commit_older_than(m_newest - k_window + 1);
         }
@@ -100,7 +107,7 @@ SeqResult SequenceTracker::observe(std::uint64_t seq, std::uint64_t ts_usec,
         --gap;
         ++m_late;
         ++m_filled;
-        m_recent_ts[seq % k_window] = ts_usec;
+        remember(seq, ts_usec);
         if (seq == gap->first) {
             ++gap->first;
         } else if (seq + 1 == gap->second) {
@@ -120,11 +127,13 @@ SeqResult SequenceTracker::observe(std::uint64_t seq, std::uint64_t ts_usec,
         // Sent before the first record this receiver saw, and overtaken by it.
         m_first = seq;
         ++m_late;
-        m_recent_ts[seq % k_window] = ts_usec;
+        remember(seq, ts_usec);
         return {SeqVerdict::late, 0};
     }
-    if (m_recent_ts[seq % k_window] != ts_usec) {
-        // Seen with another timestamp: a new boot counting up through the same numbers.
+    if (m_recent_ts[seq % k_window] != ts_usec ||
+        m_recent_fingerprint[seq % k_window] != fingerprint) {
+        // Seen with another timestamp or text: a new boot counting up through the
+        // same numbers (or a forged record), not a copy to drop.
         return restart(seq, ts_usec);
     }
     ++m_duplicates;

@@ -41,7 +41,10 @@ public:
 
     /// Classifies one record's sequence number (ts_usec tells a new boot; now,
     /// the receiver's clock, bounds how many records can have been missed).
-    SeqResult observe(std::uint64_t seq, std::uint64_t ts_usec, Clock::time_point now = {});
+    /// fingerprint (a hash of the text) tells a duplicate from another record that
+    /// carries the same number and timestamp.
+    SeqResult observe(std::uint64_t seq, std::uint64_t ts_usec, Clock::time_point now = {},
+                      std::uint64_t fingerprint = 0);
     /// The largest plausible gap after `elapsed` without a record from this sender.
     static std::uint64_t max_gap(Clock::duration elapsed);
     /// Records known lost: gaps older than the window, plus those still open.
@@ -57,6 +60,8 @@ private:
     void commit_all();
     SeqResult restart(std::uint64_t seq, std::uint64_t ts_usec);
     void start(std::uint64_t seq, std::uint64_t ts_usec);
+    void remember(std::uint64_t seq, std::uint64_t ts_usec);
+    std::uint64_t m_fingerprint = 0; ///< of the record being observed
 
     bool m_started = false;
     std::uint64_t m_newest = 0;
@@ -68,6 +73,7 @@ private:
     /// ts_usec of the last k_window sequence numbers, by seq % k_window: the same
     /// number with another timestamp is a new boot, not a duplicate.
     std::array<std::uint64_t, k_window> m_recent_ts{};
+    std::array<std::uint64_t, k_window> m_recent_fingerprint{}; ///< the same, of the text
     std::uint64_t m_committed = 0;
     std::uint64_t m_restarts = 0;
     std::uint64_t m_duplicates = 0;

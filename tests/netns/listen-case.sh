@@ -504,6 +504,25 @@ PY
     expect_summary "received 15 records from 5 senders, 0 lost, 15 unwritten"
 }
 
+case_listen_big_datagram() {
+    # An unfragmented extended record of 5,000 bytes (a sender that does not split
+    # at 1,000 as netconsole does): received whole, nothing cut.
+    start_listener --json || return
+    patient python3 - "$D4" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"6,1,100,-;" + b"z" * 5000 + b"\n", (sys.argv[1], 6666))
+PY
+    sleep 0.3
+    stop_listener
+    python3 -c '
+import json, sys
+r = json.loads(open(sys.argv[1]).readline())
+assert r["text"] == "z" * 5000 and not r["incomplete"], len(r["text"])' "$WORK/listen.out" ||
+        fail "the 5,000-byte record is not whole"
+    [ "$(summary_field truncated)" = 0 ] || fail "a datagram was cut"
+}
+
 topo_require
 topo_up || exit 1
 trap cleanup EXIT

@@ -378,3 +378,14 @@ TEST_CASE("a forged sequence number near 2^63 is a restart, not 9.2e18 lost") {
     CHECK(reported == 0);
     CHECK(receiver.stats().restarts == 4);
 }
+
+TEST_CASE("the same number and timestamp with another text is not a duplicate") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,7,100,-;first\n", t0, out);
+    receiver.feed(sender(2), "6,7,100,-;first\n", t0, out);
+    receiver.feed(sender(2), "6,7,100,-;other\n", t0, out);
+    REQUIRE(out.size() == 2);
+    CHECK(out[1].text == "other");
+    CHECK(receiver.stats().duplicates == 1);
+}
