@@ -385,6 +385,20 @@ struct Sinks {
     std::unique_ptr<SenderFiles> files;
     std::string stdout_buffer;
     std::string scratch; ///< one record on its way to a file
+    std::unordered_map<std::uint32_t, std::string> interfaces; ///< scope id -> name
+
+    /// A sender's file name: its address, with the interface's name (not its
+    /// number) for a link-local sender, as one writes the zone.
+    std::string file_name(const receive::SenderKey& sender) {
+        if (sender.v4 || sender.scope == 0) {
+            return sender.address_text();
+        }
+        auto found = interfaces.find(sender.scope);
+        if (found == interfaces.end()) {
+            found = interfaces.emplace(sender.scope, interface_name(sender.scope)).first;
+        }
+        return sender.ip().to_string() + "%" + found->second;
+    }
 };
 
 void write_record(Sinks& sinks, const receive::Record& record,
@@ -398,7 +412,7 @@ void write_record(Sinks& sinks, const receive::Record& record,
             append_text_line(target, record);
         }
         if (sinks.files) {
-            sinks.files->add(record.sender.address_text(), sinks.scratch);
+            sinks.files->add(sinks.file_name(record.sender), sinks.scratch);
             sinks.scratch.clear();
         }
     }

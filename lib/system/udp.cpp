@@ -240,4 +240,12 @@ bool DatagramBatch::truncated(std::size_t index) const {
     return (m_headers[index].msg_hdr.msg_flags & MSG_TRUNC) != 0;
 }
 
+std::string interface_name(std::uint32_t scope) {
+    char name[IF_NAMESIZE] = {};
+    if (::if_indextoname(scope, name) == nullptr) {
+        return std::to_string(scope);
+    }
+    return name;
+}
+
 } // namespace ncs

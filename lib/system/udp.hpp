@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -72,6 +73,10 @@ private:
     std::vector<iovec> m_iovecs;
     std::vector<mmsghdr> m_headers;
 };
+
+/// The name of the interface with index scope ("eth0"), or the number when there is
+/// none (it went away).
+std::string interface_name(std::uint32_t scope);
 
 /// The scope id of a link-local address's zone ("eth0" or "3"); 0 without one.
 /// Throws InputError for an unknown interface.

@@ -130,6 +130,13 @@ case_listen_link_local() {
     stop_listener
     expect_summary "received 4 records from 1 sender, 0 lost"
     grep -q "^fe80::b%[0-9]* \[" "$WORK/listen.out" || fail "sender is not fe80::b with its scope"
+    # --output names the file by the interface, as the zone is written.
+    mkdir "$WORK/logs"
+    start_listener --address fe80::d%db --port 6670 --output "$WORK/logs" || return
+    ip netns exec "$NS_R" "$LOADGEN" --to fe80::d%rb --port 6670 --count 2 >/dev/null || fail "loadgen failed"
+    sleep 0.3
+    stop_listener
+    [ "$(wc -l <"$WORK/logs/fe80::b%db.log")" -eq 2 ] || fail "no file fe80::b%db.log: $(ls "$WORK/logs")"
 }
 
 case_listen_allow() {
