@@ -519,14 +519,22 @@ case_listen_big_datagram() {
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.sendto(b"6,1,100,-;" + b"z" * 5000 + b"\n", (sys.argv[1], 6666))
+# A 50,000-byte record in five fragments of 10,000 bytes (were cut at 2,048).
+body = b"f" * 49999 + b"\n"
+for offset in range(0, 50000, 10000):
+    s.sendto(b"6,2,200,-,ncfrag=%d/50000;" % offset + body[offset:offset + 10000],
+             (sys.argv[1], 6666))
 PY
     sleep 0.3
     stop_listener
     python3 -c '
 import json, sys
-r = json.loads(open(sys.argv[1]).readline())
-assert r["text"] == "z" * 5000 and not r["incomplete"], len(r["text"])' "$WORK/listen.out" ||
-        fail "the 5,000-byte record is not whole"
+lines = open(sys.argv[1]).readlines()
+r = json.loads(lines[0])
+assert r["text"] == "z" * 5000 and not r["incomplete"], len(r["text"])
+r = json.loads(lines[1])
+assert r["text"] == "f" * 49999 and not r["incomplete"], len(r["text"])' "$WORK/listen.out" ||
+        fail "the 5,000- or 50,000-byte record is not whole"
     [ "$(summary_field truncated)" = 0 ] || fail "a datagram was cut"
 }
 
