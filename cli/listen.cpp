@@ -577,7 +577,7 @@ void run_listen(const ListenOptions& options, const Context& context) {
                     for (auto r = first; r < records.size(); ++r) {
                         const auto reply = receive::ack_reply(records[r]);
                         if (reply && receiver.take_ack_token(sender, now) &&
-                            sockets[i].send_to(sender, *reply)) {
+                            sockets[i].send_to(sender, *reply, batch.destination(d))) {
                             ++counts.acknowledged;
                         }
                     }

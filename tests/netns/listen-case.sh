@@ -538,6 +538,30 @@ assert r["text"] == "f" * 49999 and not r["incomplete"], len(r["text"])' "$WORK/
     [ "$(summary_field truncated)" = 0 ] || fail "a datagram was cut"
 }
 
+case_listen_ack_source() {
+    # The doctor has a second address on each family; a marker sent to it is
+    # answered from it, not from the address routing picks (the first).
+    ip -n "$NS_D" addr add 10.2.0.3/24 dev db
+    ip -n "$NS_D" -6 addr add 2001:db8:2::3/64 dev db nodad
+    start_listener || return
+    local to
+    for to in 10.2.0.3 2001:db8:2::3; do
+        patient python3 - "$to" <<'PY' || fail "the ack to $to did not come from $to"
+import socket, sys
+to = sys.argv[1]
+family = socket.AF_INET6 if ":" in to else socket.AF_INET
+s = socket.socket(family, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.sendto(b"12,1,1000,-;netconsole-setup: test message ncs-test-src-1796161268-73566c73\n",
+         (to, 6666))
+reply, source = s.recvfrom(2048)
+assert b"ncs-test-src-1796161268-73566c73" in reply, reply
+assert socket.inet_pton(family, source[0]) == socket.inet_pton(family, to), source
+PY
+    done
+    stop_listener
+}
+
 topo_require
 topo_up || exit 1
 trap cleanup EXIT
