@@ -48,6 +48,9 @@ void append_text_line(std::string& out, const receive::Record& record) {
     if (record.incomplete) {
         out += " [incomplete]";
     }
+    if (record.cut) {
+        out += " [cut]";
+    }
     out += '\n';
 }
 
@@ -86,6 +89,7 @@ Json record_json(const receive::Record& record, std::chrono::system_clock::time_
     json["received"] = rfc3339(received);
     json["lost_before"] = record.lost_before;
     json["incomplete"] = record.incomplete;
+    json["cut"] = record.cut;
     return json;
 }
 
@@ -137,6 +141,7 @@ Json summary_json(const receive::ReceiverStats& stats, const ListenCounts& count
     json["lost"] = stats.lost;
     json["datagrams"] = stats.datagrams;
     json["incomplete"] = stats.incomplete;
+    json["cut"] = stats.cut;
     json["duplicates"] = stats.duplicates;
     json["late"] = stats.late;
     json["filled"] = stats.filled;

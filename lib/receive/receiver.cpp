@@ -325,11 +325,12 @@ void Receiver::feed_plain(const SenderKey& sender, SenderState& state, std::stri
     }
     state.line.append(datagram);
     if (state.line.size() >= m_limits.max_line_bytes) {
-        flush_line(sender, state, out);
+        flush_line(sender, state, out, Cut::yes);
     }
 }
 
-void Receiver::flush_line(const SenderKey& sender, SenderState& state, std::vector<Record>& out) {
+void Receiver::flush_line(const SenderKey& sender, SenderState& state, std::vector<Record>& out,
+                          Cut cut) {
     if (state.line.empty() || state.line == "\r") {
         state.line.clear();
         return;
@@ -339,6 +340,11 @@ void Receiver::flush_line(const SenderKey& sender, SenderState& state, std::vect
     record.format = Format::plain;
     record.wire_bytes = state.line_wire;
     parse_plain_line(state.line, record);
+    if (cut == Cut::yes) {
+        // The line goes on in the next record: said, not silently split.
+        record.cut = true;
+        ++m_stats.cut;
+    }
     state.line.clear();
     state.line_wire = 0;
     deliver(state, std::move(record), out);

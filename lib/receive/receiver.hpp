@@ -46,6 +46,7 @@ struct ReceiverStats {
     std::uint64_t senders = 0;        ///< senders that delivered at least one record
     std::uint64_t lost = 0;           ///< from sequence gaps: sum of lost_before - filled
     std::uint64_t incomplete = 0;     ///< delivered with fragments missing
+    std::uint64_t cut = 0;            ///< plain lines delivered in pieces at max_line_bytes
     std::uint64_t duplicates = 0;     ///< records dropped as seen already
     std::uint64_t late = 0;           ///< records that arrived after a newer one
     std::uint64_t filled = 0;         ///< late records that filled a gap counted in lost_before
@@ -133,7 +134,10 @@ private:
                        std::size_t wire_bytes, Clock::time_point now, std::vector<Record>& out);
     void feed_plain(const SenderKey& sender, SenderState& state, std::string_view datagram,
                     Clock::time_point now, std::vector<Record>& out);
-    void flush_line(const SenderKey& sender, SenderState& state, std::vector<Record>& out);
+    /// Whether a plain line is delivered because it reached max_line_bytes.
+    enum class Cut { no, yes };
+    void flush_line(const SenderKey& sender, SenderState& state, std::vector<Record>& out,
+                    Cut cut = Cut::no);
     void deliver(SenderState& state, Record record, std::vector<Record>& out);
     Record complete(const SenderKey& sender, std::uint64_t seq, Pending& pending);
     void remember_delivered(SenderState& state, std::uint64_t seq, std::uint64_t ts_usec);

@@ -122,3 +122,14 @@ TEST_CASE("the summary line", "[cli][listen]") {
     CHECK(json["refused"] == 3);
     CHECK(json["acknowledged"] == 1);
 }
+
+TEST_CASE("a cut plain line is marked in text and JSON", "[cli][listen]") {
+    Record record;
+    record.sender = SenderKey::from(ncs::IpAddress::v4({10, 1, 0, 2}), 6665);
+    record.text = "long";
+    record.cut = true;
+    std::string out;
+    append_text_line(out, record);
+    CHECK(out == "10.1.0.2 long [cut]\n");
+    CHECK(record_json(record, {})["cut"] == true);
+}

@@ -389,3 +389,18 @@ TEST_CASE("the same number and timestamp with another text is not a duplicate") 
     CHECK(out[1].text == "other");
     CHECK(receiver.stats().duplicates == 1);
 }
+
+TEST_CASE("a plain line longer than the cap is delivered in marked pieces") {
+    ReceiverLimits limits;
+    limits.max_line_bytes = 100;
+    Receiver receiver(limits);
+    std::vector<Record> out;
+    receiver.feed(sender(2), std::string(150, 'p'), t0, out);
+    receiver.feed(sender(2), "q\n", t0, out);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].cut);
+    CHECK(out[0].text == std::string(150, 'p'));
+    CHECK_FALSE(out[1].cut);
+    CHECK(out[1].text == "q");
+    CHECK(receiver.stats().cut == 1);
+}
