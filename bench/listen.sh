@@ -22,21 +22,8 @@ PATIENTS=4
 command -v socat >/dev/null || topo_skip "socat is not installed"
 topo_require
 
-NS="ncs-bench-$TOPO_SUFFIX"
-WORK="$(mktemp -d)"
-RECEIVER=""
-cleanup() {
-    [ -n "$RECEIVER" ] && kill "$RECEIVER" 2>/dev/null
-    local p
-    for p in $(ip netns pids "$NS" 2>/dev/null); do kill "$p" 2>/dev/null; done
-    ip netns del "$NS" 2>/dev/null
-    rm -rf -- "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-ip netns add "$NS" || exit 1
-ip -n "$NS" link set lo up
-in_ns() { ip netns exec "$NS" "$@"; }
+# shellcheck source=bench-netns.sh
+. "$HERE/bench-netns.sh"
 
 NETCONSD=""
 if [ -n "$NETCONSD_SOURCE" ]; then

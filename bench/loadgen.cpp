@@ -5,7 +5,7 @@
 //
 //   ncs-loadgen --to ADDR [--port 6666] [--source-port 6665] [--senders K]
 //               [--count N] [--rate R] [--skip-every M] [--text-bytes B]
-//               [--userdata N] [--release STR] [--plain] [--marker MARKER [--raw]]
+//               [--userdata N] [--release STR] [--plain] [--partial] [--marker MARKER [--raw]]
 //
 // --count N sequence numbers per sender (0..N-1); --skip-every M leaves out
 // every seq with seq % M == M/2 (deliberate loss the receiver must count);
@@ -13,6 +13,8 @@
 // line `netconsole-setup test` writes and waits 2 s for the acknowledgment;
 // with --raw (IPv4) it sends that line from a raw socket, as netpoll does,
 // so `test --ack` can hold the source port, and does not wait.
+// --partial sends only the first fragment of each record (text over 1000 bytes),
+// the flood that fills a receiver's table of partial records (bench/listen-fragments.sh).
 // Prints "sent S records (D datagrams) from K senders, skipped L" on stdout.
 
 #include "model/ip_address.hpp"
@@ -50,6 +52,7 @@ struct Options {
     std::string release;
     bool plain = false;
     bool raw = false;
+    bool partial = false;
     std::string marker;
 };
 
@@ -62,8 +65,8 @@ Options parse(int argc, char** argv) {
     Options options;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        if (arg == "--plain" || arg == "--raw") {
-            (arg == "--plain" ? options.plain : options.raw) = true;
+        if (arg == "--plain" || arg == "--raw" || arg == "--partial") {
+            (arg == "--plain" ? options.plain : arg == "--raw" ? options.raw : options.partial) = true;
             continue;
         }
         if (i + 1 >= argc) {
@@ -221,8 +224,11 @@ int main(int argc, char** argv) {
         // ts_usec: microseconds since "boot", growing with seq.
         const auto header = release_prefix + "6," + std::to_string(seq) + "," +
                             std::to_string(1'000'000 + seq * 10) + ",-";
-        const auto pieces = options.plain ? std::vector<std::string>{body}
-                                          : ncs::receive::kernel_datagrams(header, body);
+        auto pieces = options.plain ? std::vector<std::string>{body}
+                                    : ncs::receive::kernel_datagrams(header, body);
+        if (options.partial) {
+            pieces.resize(1);
+        }
         for (const int fd : sockets) {
             for (const auto& piece : pieces) {
                 // A full receive buffer drops at the receiver (that is the loss the

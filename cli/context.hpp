@@ -27,11 +27,22 @@ struct GlobalOptions {
     std::string root = "/";
 };
 
-/// text as it may reach a terminal: control characters (newline, escape, C1), bytes
-/// that are not UTF-8, and the backslash written as \n, \t, \r, \\ or \xNN, so user
-/// text (an interface name, a value from a file) can neither break a line nor drive
-/// the terminal. Valid UTF-8 ("—") stays as it is.
-std::string printable(std::string_view text);
+/// How printable() writes what it escapes.
+enum class Escapes {
+    c_like, ///< \n, \t, \r, \\ and \xNN
+    kernel, ///< \xNN only, as the kernel escapes record text; its own "\xNN" kept
+};
+
+/// text as it may reach a terminal or a text file: control characters (newline,
+/// escape, C1 raw or as U+0080-U+009F), bidi controls (U+202E...), bytes that are
+/// not UTF-8, and the backslash escaped, so user or sender text (an interface name,
+/// a value from a file, a received record) can neither break a line, reorder it,
+/// nor drive the terminal. Valid UTF-8 ("—") stays as it is. The one rule.
+std::string printable(std::string_view text, Escapes style = Escapes::c_like);
+
+/// Whether a code point of U+0080 and up may reach a terminal as it is: not a C1
+/// control, a surrogate or a bidi control (printable()'s rule, for JSON too).
+bool is_printable_code_point(char32_t code);
 
 /// Binds GlobalOptions to the app.
 void add_global_options(CLI::App& app, GlobalOptions& options);

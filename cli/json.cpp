@@ -1,5 +1,9 @@
 #include "json.hpp"
 
+#include "context.hpp"
+
+#include <fmt/format.h>
+
 namespace ncs::cli {
 
 Json target_json(const Target& target, std::string_view source,
@@ -52,8 +56,47 @@ Json step_json(const Step& step, std::size_t target) {
     return json;
 }
 
+namespace {
+
+/// Rewrites the code points printable() would escape as JSON \u escapes. text is
+/// valid UTF-8 (dumped with replace), and outside strings JSON is ASCII, so every
+/// such sequence is inside a string.
+std::string escape_unprintable(std::string text) {
+    std::string out;
+    std::size_t copied = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t length = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+        if (length == 1 || i + length > text.size()) {
+            i += length;
+            continue;
+        }
+        char32_t code = lead & (length == 2 ? 0x1fU : length == 3 ? 0x0fU : 0x07U);
+        for (std::size_t k = 1; k < length; ++k) {
+            code = (code << 6U) | (static_cast<unsigned char>(text[i + k]) & 0x3fU);
+        }
+        if (!is_printable_code_point(code) && code <= 0xffff) {
+            out.append(text, copied, i - copied);
+            out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(code));
+            copied = i + length;
+        }
+        i += length;
+    }
+    if (copied == 0) {
+        return text;
+    }
+    out.append(text, copied);
+    return out;
+}
+
+} // namespace
+
 std::string dump(const Json& json) {
-    return json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+    return escape_unprintable(json.dump(2, ' ', false, Json::error_handler_t::replace)) + "\n";
+}
+
+std::string dump_line(const Json& json) {
+    return escape_unprintable(json.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 } // namespace ncs::cli

@@ -27,7 +27,11 @@ Json warning_json(const Warning& warning, std::optional<std::size_t> target);
 /// {"target": index, "text", "elapsed_us"}.
 Json step_json(const Step& step, std::size_t target);
 
-/// Pretty-printed, followed by a newline; invalid UTF-8 (interface names) replaced.
+/// Pretty-printed, followed by a newline; invalid UTF-8 (interface names) replaced
+/// by U+FFFD, C1 and bidi controls written as \u escapes (printable()'s rule), so
+/// the JSON stays valid and a terminal showing it is not driven by it.
 std::string dump(const Json& json);
+/// The same on one line, without the newline (one record of `listen --json`).
+std::string dump_line(const Json& json);
 
 } // namespace ncs::cli

@@ -14,7 +14,7 @@
 namespace ncs::cli {
 
 struct ListenOptions {
-    std::vector<std::uint16_t> ports;  ///< default 6666
+    std::vector<std::string> ports;     ///< as given (parse_port); default 6666
     std::optional<std::string> address; ///< default: every address, both families
     std::vector<std::string> allow;     ///< CIDRs; empty: everyone
     std::optional<std::string> output;  ///< a directory: one file per sender

@@ -1,16 +1,13 @@
 #include "listen_format.hpp"
 
+#include "context.hpp"
+
 #include <fmt/format.h>
 
 #include <ctime>
 
 namespace ncs::cli {
 namespace {
-
-bool is_kernel_escape(std::string_view text, std::size_t at) {
-    auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
-    return at + 3 < text.size() && text[at + 1] == 'x' && hex(text[at + 2]) && hex(text[at + 3]);
-}
 
 std::string journal_name(std::string_view key) {
     std::string name = "NETCONSOLE_";
@@ -31,20 +28,6 @@ std::string journal_name(std::string_view key) {
 
 } // namespace
 
-std::string escape_control(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const auto byte = static_cast<unsigned char>(text[i]);
-        if (byte < 0x20 || byte == 0x7f || (byte == '\\' && !is_kernel_escape(text, i))) {
-            out += fmt::format("\\x{:02x}", byte);
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
-}
-
 void append_text_line(std::string& out, const receive::Record& record) {
     const auto sender = record.sender.address_text();
     if (record.lost_before > 0) {
@@ -61,9 +44,12 @@ void append_text_line(std::string& out, const receive::Record& record) {
         out += receive::level_name(record.level);
     }
     out += ' ';
-    out += escape_control(record.text);
+    out += printable(record.text, Escapes::kernel);
     if (record.incomplete) {
         out += " [incomplete]";
+    }
+    if (record.cut) {
+        out += " [cut]";
     }
     out += '\n';
 }
@@ -103,6 +89,7 @@ Json record_json(const receive::Record& record, std::chrono::system_clock::time_
     json["received"] = rfc3339(received);
     json["lost_before"] = record.lost_before;
     json["incomplete"] = record.incomplete;
+    json["cut"] = record.cut;
     return json;
 }
 
@@ -136,10 +123,15 @@ std::vector<std::string> journal_fields(const receive::Record& record) {
     return fields;
 }
 
-std::string summary_line(const receive::ReceiverStats& stats) {
-    return fmt::format("received {} record{} from {} sender{}, {} lost", stats.records,
-                       stats.records == 1 ? "" : "s", stats.senders, stats.senders == 1 ? "" : "s",
-                       stats.lost);
+std::string summary_line(const receive::ReceiverStats& stats, const ListenCounts& counts) {
+    auto line = fmt::format("received {} record{} from {} sender{}, {} lost", stats.records,
+                            stats.records == 1 ? "" : "s", stats.senders,
+                            stats.senders == 1 ? "" : "s", stats.lost);
+    const auto unwritten = counts.unwritten_files + counts.unwritten_journal;
+    if (unwritten > 0) {
+        fmt::format_to(std::back_inserter(line), ", {} unwritten", unwritten);
+    }
+    return line;
 }
 
 Json summary_json(const receive::ReceiverStats& stats, const ListenCounts& counts) {
@@ -149,15 +141,21 @@ Json summary_json(const receive::ReceiverStats& stats, const ListenCounts& count
     json["lost"] = stats.lost;
     json["datagrams"] = stats.datagrams;
     json["incomplete"] = stats.incomplete;
+    json["cut"] = stats.cut;
     json["duplicates"] = stats.duplicates;
     json["late"] = stats.late;
+    json["filled"] = stats.filled;
     json["restarts"] = stats.restarts;
     json["malformed"] = stats.malformed;
     json["dropped"] = stats.dropped;
+    json["duplicate_fragments"] = stats.duplicate_fragments;
     json["evicted_senders"] = stats.evicted_senders;
     json["refused"] = counts.refused;
     json["truncated"] = counts.truncated;
     json["acknowledged"] = counts.acknowledged;
+    json["unwritten"] = counts.unwritten_files + counts.unwritten_journal;
+    json["unwritten_files"] = counts.unwritten_files;
+    json["unwritten_journal"] = counts.unwritten_journal;
     return json;
 }
 

@@ -14,11 +14,8 @@
 
 namespace ncs::cli {
 
-/// text with bytes below 0x20, 0x7f and '\\' (only where not already a kernel
-/// "\xNN" escape) written as \xNN, so no sender can drive the terminal.
-std::string escape_control(std::string_view text);
-
-/// "SENDER [seconds.micros] LEVEL text\n" (the parts a plain record lacks left out),
+/// "SENDER [seconds.micros] LEVEL text\n" (the parts a plain record lacks left out;
+/// text through printable() in the kernel's \xNN style),
 /// preceded by "SENDER -- N records lost --\n" when some were lost just before.
 void append_text_line(std::string& out, const receive::Record& record);
 
@@ -38,10 +35,13 @@ struct ListenCounts {
     std::uint64_t refused = 0;      ///< datagrams from outside --allow
     std::uint64_t truncated = 0;    ///< datagrams longer than the buffer
     std::uint64_t acknowledged = 0; ///< acknowledgments sent
+    std::uint64_t unwritten_files = 0;   ///< records --output could not write
+    std::uint64_t unwritten_journal = 0; ///< records journald did not take
 };
 
-/// "received N records from S senders, L lost".
-std::string summary_line(const receive::ReceiverStats& stats);
+/// "received N records from S senders, L lost" and ", U unwritten" when a sink
+/// (--output, --journal) could not take some.
+std::string summary_line(const receive::ReceiverStats& stats, const ListenCounts& counts = {});
 /// The same counts and the rest, as an object.
 Json summary_json(const receive::ReceiverStats& stats, const ListenCounts& counts);
 

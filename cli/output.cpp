@@ -9,8 +9,21 @@
 namespace ncs::cli {
 namespace {
 
+/// Unicode's bidirectional formatting characters (ALM, LRM, RLM, the embeddings and
+/// overrides U+202A-U+202E, the isolates U+2066-U+2069): invisible, they reorder
+/// what follows on the line, so a sender could make a line read otherwise.
+bool is_bidi_control(char32_t code) {
+    return code == 0x061c || code == 0x200e || code == 0x200f || (code >= 0x202a && code <= 0x202e) ||
+           (code >= 0x2066 && code <= 0x2069);
+}
+
+bool is_kernel_escape(std::string_view text) {
+    auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+    return text.size() >= 4 && text[1] == 'x' && hex(text[2]) && hex(text[3]);
+}
+
 /// The length of the UTF-8 sequence of a printable code point (U+00A0 and up, no
-/// surrogates, no overlong forms) at the start of text, or 0.
+/// surrogates, no overlong forms, no bidi controls) at the start of text, or 0.
 std::size_t utf8_printable_length(std::string_view text) {
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
     const unsigned char lead = byte(0);
@@ -38,30 +51,39 @@ std::size_t utf8_printable_length(std::string_view text) {
         code = (code << 6U) | (byte(i) & 0x3fU);
     }
     const char32_t smallest = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000;
-    if (code < smallest || code < 0xa0 || (code >= 0xd800 && code <= 0xdfff) ||
-        code > 0x10ffff) {
-        return 0; // overlong, a C1 control, a surrogate, beyond Unicode
+    if (code < smallest || !is_printable_code_point(code)) {
+        return 0; // overlong, a C1 control, a surrogate, beyond Unicode, bidi
     }
     return length;
 }
 
 } // namespace
 
-std::string printable(std::string_view text) {
+bool is_printable_code_point(char32_t code) {
+    return code >= 0xa0 && !(code >= 0xd800 && code <= 0xdfff) && code <= 0x10ffff &&
+           !is_bidi_control(code);
+}
+
+std::string printable(std::string_view text, Escapes style) {
     std::string out;
     out.reserve(text.size());
+    const bool kernel = style == Escapes::kernel;
     while (!text.empty()) {
         const auto c = static_cast<unsigned char>(text.front());
         std::size_t taken = 1;
-        if (c == '\\') {
+        if (c == '\\' && kernel && is_kernel_escape(text)) {
+            out += '\\'; // the kernel's own escape of a byte, kept as it came
+        } else if (c == '\\' && !kernel) {
             out += "\\\\";
+        } else if (kernel && c < 0x20) {
+            out += fmt::format("\\x{:02x}", c);
         } else if (c == '\n') {
             out += "\\n";
         } else if (c == '\t') {
             out += "\\t";
         } else if (c == '\r') {
             out += "\\r";
-        } else if (c >= 0x20 && c < 0x7f) {
+        } else if (c >= 0x20 && c < 0x7f && c != '\\') {
             out += static_cast<char>(c);
         } else if (const auto length = c >= 0x80 ? utf8_printable_length(text) : 0; length > 0) {
             out += text.substr(0, length);

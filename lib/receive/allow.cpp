@@ -14,7 +14,7 @@ Cidr Cidr::parse(std::string_view text) {
     const auto slash = text.find('/');
     const auto address_text = text.substr(0, slash);
     const auto address = IpAddress::try_parse(address_text);
-    if (!address || !address->zone().empty()) {
+    if (!address) {
         throw InputError(fmt::format("--allow '{}' is not an address or network", text),
                          "write a network as 10.0.0.0/8 or 2001:db8::/32");
     }
@@ -24,10 +24,22 @@ Cidr Cidr::parse(std::string_view text) {
         const auto prefix_text = text.substr(slash + 1);
         const auto* end = prefix_text.data() + prefix_text.size();
         const auto [ptr, ec] = std::from_chars(prefix_text.data(), end, prefix);
-        if (prefix_text.empty() || ec != std::errc() || ptr != end || prefix > bits) {
+        if (prefix_text.empty() || ec != std::errc() || ptr != end || prefix > bits ||
+            (prefix_text.size() > 1 && prefix_text.front() == '0')) {
             throw InputError(fmt::format("--allow '{}' has a bad prefix length", text),
-                             fmt::format("the prefix length is 0 to {}", bits));
+                             fmt::format("the prefix length is a decimal number from 0 to {}, "
+                                         "without leading zeros",
+                                         bits));
         }
+    }
+    if (address->is_v4_mapped()) {
+        // IPv4 senders reach a dual-stack socket as ::ffff:a.b.c.d but are kept as
+        // IPv4: a mapped network would never match one.
+        throw InputError(fmt::format("--allow '{}' is an IPv4-mapped IPv6 network, which "
+                                     "never matches: IPv4 senders are matched as IPv4",
+                                     text),
+                         fmt::format("write the IPv4 network, e.g. --allow {}/{}",
+                                     address->mapped_v4(), prefix > 96 ? prefix - 96 : 0));
     }
     Cidr cidr{*address, prefix};
     const auto bytes = address->bytes();
@@ -41,7 +53,7 @@ Cidr Cidr::parse(std::string_view text) {
 }
 
 bool Cidr::contains(const SenderKey& sender) const {
-    if (network.is_v4() != sender.v4) {
+    if (network.is_v4() != sender.v4 || (scope != 0 && scope != sender.scope)) {
         return false;
     }
     const auto bytes = network.bytes();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <utility>
 
 namespace ncs::receive {
@@ -59,13 +60,13 @@ void Receiver::evict(const SenderKey& sender) {
         return;
     }
     auto& state = found->second;
-    for (const auto& [seq, pending] : state.pending) {
-        m_pending_bytes -= pending.body.size();
-        ++m_stats.dropped;
+    while (!state.pending.empty()) {
+        drop_pending(state, state.pending.begin());
     }
     m_evicted_lost += state.sequence.lost();
     m_evicted_duplicates += state.sequence.duplicates();
     m_evicted_late += state.sequence.late();
+    m_evicted_filled += state.sequence.filled();
     m_evicted_restarts += state.sequence.restarts();
     ++m_stats.evicted_senders;
     m_lru.erase(state.lru);
@@ -75,6 +76,7 @@ void Receiver::evict(const SenderKey& sender) {
 void Receiver::feed(const SenderKey& sender, std::string_view datagram, Clock::time_point now,
                     std::vector<Record>& out) {
     ++m_stats.datagrams;
+    m_now = std::max(m_now, now);
     if (datagram.empty()) {
         return;
     }
@@ -119,7 +121,9 @@ void Receiver::deliver(SenderState& state, Record record, std::vector<Record>& o
         counter = record.seq;
     }
     if (counter) {
-        const auto result = state.sequence.observe(*counter, record.ts_usec.value_or(0));
+        const auto result =
+            state.sequence.observe(*counter, record.ts_usec.value_or(0), m_now,
+                                   std::hash<std::string>{}(record.text));
         if (result.verdict == SeqVerdict::duplicate) {
             return;
         }
@@ -164,7 +168,7 @@ void Receiver::feed_extended(const SenderKey& sender, SenderState& state,
     }
     auto it = state.pending.find(datagram.seq);
     if (it != state.pending.end() &&
-        (it->second.identity != datagram.identity || it->second.body.size() != fragment.total)) {
+        (it->second.identity != datagram.identity || it->second.total != fragment.total)) {
         // Same number, another record: the sender restarted mid-record, or garbage.
         drop_pending(state, it);
         it = state.pending.end();
@@ -173,16 +177,21 @@ void Receiver::feed_extended(const SenderKey& sender, SenderState& state,
         const Completed done{datagram.seq, datagram.ts_usec};
         if (std::find(state.completed.begin(), state.completed.end(), done) !=
             state.completed.end()) {
-            return; // a late copy of a fragment of a record delivered already
+            ++m_stats.duplicate_fragments; // a late copy of a record delivered already
+            return;
+        }
+        // Admission before any allocation: the header's cost must fit, after the
+        // sender's own least recently fed partial record and then everyone's make room.
+        const auto header_cost = ReceiverLimits::k_pending_overhead + datagram.identity.size() +
+                                 datagram.release.size() + datagram.caller.size();
+        if (header_cost + length > m_limits.max_pending_bytes) {
+            ++m_stats.dropped;
+            return;
         }
         if (state.pending.size() >= m_limits.max_pending_records) {
-            auto oldest = std::min_element(state.pending.begin(), state.pending.end(),
-                                           [](const auto& a, const auto& b) {
-                                               return a.second.created < b.second.created;
-                                           });
-            drop_pending(state, oldest);
+            drop_pending(state, state.pending.find(state.pending_order.front()));
         }
-        if (!make_room(fragment.total, sender)) {
+        if (!make_room(header_cost + length, m_pending_lru.end())) {
             ++m_stats.dropped;
             return;
         }
@@ -193,25 +202,39 @@ void Receiver::feed_extended(const SenderKey& sender, SenderState& state,
         pending.prefix = datagram.prefix;
         pending.ts_usec = datagram.ts_usec;
         pending.cont = datagram.cont;
-        pending.body.assign(fragment.total, '\0');
+        pending.total = fragment.total;
         pending.created = now;
-        m_pending_bytes += fragment.total;
+        pending.cost = header_cost;
+        m_pending_bytes += header_cost;
         it = state.pending.emplace(datagram.seq, std::move(pending)).first;
+        it->second.lru = m_pending_lru.insert(m_pending_lru.end(), {sender, datagram.seq});
+        it->second.sender_lru = state.pending_order.insert(state.pending_order.end(), datagram.seq);
     }
     auto& pending = it->second;
     const auto added = cover(pending.covered, fragment.offset, fragment.offset + length);
     if (added == 0) {
-        return; // a duplicate fragment
+        ++m_stats.duplicate_fragments;
+        return;
     }
-    // The first copy of a byte wins; a duplicate only fills what was missing.
-    std::copy(datagram.body.begin(), datagram.body.end(),
-              pending.body.begin() + static_cast<std::ptrdiff_t>(fragment.offset));
+    // Most recently fed now: eviction takes others first.
+    m_pending_lru.splice(m_pending_lru.end(), m_pending_lru, pending.lru);
+    state.pending_order.splice(state.pending_order.end(), state.pending_order, pending.sender_lru);
+    if (pending.cost + length > 2 * pending.total + m_limits.k_pending_overhead + 4096 ||
+        !make_room(length, pending.lru)) {
+        // Overlapping pieces beyond any honest sender's, or a record larger than the
+        // whole cap: the record goes.
+        drop_pending(state, it);
+        return;
+    }
+    pending.pieces.emplace_back(fragment.offset, datagram.body);
+    pending.cost += length;
+    m_pending_bytes += length;
     pending.received += added;
     pending.wire_bytes += wire_bytes;
-    if (pending.received == pending.body.size()) {
+    if (pending.received == pending.total) {
         remember_delivered(state, it->first, pending.ts_usec);
         auto record = complete(sender, it->first, pending);
-        drop_pending(state, it);
+        drop_pending(state, it, Drop::delivered);
         deliver(state, std::move(record), out);
     }
 }
@@ -232,9 +255,15 @@ Record Receiver::complete(const SenderKey& sender, std::uint64_t seq, Pending& p
     record.cont = pending.cont;
     record.caller = pending.caller;
     record.wire_bytes = pending.wire_bytes;
-    record.incomplete = pending.received != pending.body.size();
+    record.incomplete = pending.received != pending.total;
+    // The first copy of a byte wins: later pieces are laid down first.
+    std::string whole(pending.total, '\0');
+    for (auto piece = pending.pieces.rbegin(); piece != pending.pieces.rend(); ++piece) {
+        std::copy(piece->second.begin(), piece->second.end(),
+                  whole.begin() + static_cast<std::ptrdiff_t>(piece->first));
+    }
     if (!record.incomplete) {
-        parse_body(pending.body, record);
+        parse_body(whole, record);
         return record;
     }
     // What arrived, with "[...]" where pieces never came.
@@ -244,35 +273,36 @@ Record Receiver::complete(const SenderKey& sender, std::uint64_t seq, Pending& p
         if (first > position) {
             body += "[...]";
         }
-        body.append(pending.body, first, end - first);
+        body.append(whole, first, end - first);
         position = end;
     }
-    if (position < pending.body.size()) {
+    if (position < pending.total) {
         body += "[...]";
     }
     parse_body(body, record);
     return record;
 }
 
-void Receiver::drop_pending(SenderState& state, std::map<std::uint64_t, Pending>::iterator it) {
-    m_pending_bytes -= it->second.body.size();
-    if (it->second.received != it->second.body.size()) {
+void Receiver::drop_pending(SenderState& state, std::map<std::uint64_t, Pending>::iterator it,
+                            Drop why) {
+    m_pending_bytes -= it->second.cost;
+    if (why == Drop::counted && it->second.received != it->second.total) {
         ++m_stats.dropped;
     }
+    m_pending_lru.erase(it->second.lru);
+    state.pending_order.erase(it->second.sender_lru);
     state.pending.erase(it);
 }
 
-bool Receiver::make_room(std::size_t bytes, const SenderKey& keep) {
-    // Evict partial records of the least recently active senders first: a flood of
-    // spoofed senders pushes out its own oldest entries.
-    auto candidate = m_lru.rbegin();
-    while (m_pending_bytes + bytes > m_limits.max_pending_bytes && candidate != m_lru.rend()) {
-        auto& state = m_senders.find(*candidate)->second;
-        if (state.pending.empty() || *candidate == keep) {
-            ++candidate;
-            continue;
-        }
-        drop_pending(state, state.pending.begin());
+bool Receiver::make_room(std::size_t bytes, std::list<PendingRef>::iterator keep) {
+    // The least recently fed partial record goes first, whoever sent it: a flood
+    // of bogus fragments pushes out its own oldest entries, while a record being
+    // filled stays at the recent end.
+    while (m_pending_bytes + bytes > m_limits.max_pending_bytes && !m_pending_lru.empty() &&
+           m_pending_lru.begin() != keep) {
+        const auto& oldest = m_pending_lru.front();
+        auto& state = m_senders.find(oldest.sender)->second;
+        drop_pending(state, state.pending.find(oldest.seq));
     }
     return m_pending_bytes + bytes <= m_limits.max_pending_bytes;
 }
@@ -295,11 +325,12 @@ void Receiver::feed_plain(const SenderKey& sender, SenderState& state, std::stri
     }
     state.line.append(datagram);
     if (state.line.size() >= m_limits.max_line_bytes) {
-        flush_line(sender, state, out);
+        flush_line(sender, state, out, Cut::yes);
     }
 }
 
-void Receiver::flush_line(const SenderKey& sender, SenderState& state, std::vector<Record>& out) {
+void Receiver::flush_line(const SenderKey& sender, SenderState& state, std::vector<Record>& out,
+                          Cut cut) {
     if (state.line.empty() || state.line == "\r") {
         state.line.clear();
         return;
@@ -309,12 +340,18 @@ void Receiver::flush_line(const SenderKey& sender, SenderState& state, std::vect
     record.format = Format::plain;
     record.wire_bytes = state.line_wire;
     parse_plain_line(state.line, record);
+    if (cut == Cut::yes) {
+        // The line goes on in the next record: said, not silently split.
+        record.cut = true;
+        ++m_stats.cut;
+    }
     state.line.clear();
     state.line_wire = 0;
     deliver(state, std::move(record), out);
 }
 
 void Receiver::expire(Clock::time_point now, std::vector<Record>& out) {
+    m_now = std::max(m_now, now);
     for (auto& [sender, state] : m_senders) {
         for (auto it = state.pending.begin(); it != state.pending.end();) {
             if (now - it->second.created < m_limits.fragment_timeout) {
@@ -323,8 +360,7 @@ void Receiver::expire(Clock::time_point now, std::vector<Record>& out) {
             }
             remember_delivered(state, it->first, it->second.ts_usec);
             auto record = complete(sender, it->first, it->second);
-            m_pending_bytes -= it->second.body.size();
-            it = state.pending.erase(it);
+            drop_pending(state, it++, Drop::delivered);
             deliver(state, std::move(record), out);
         }
         if (!state.line.empty() && now - state.line_since >= m_limits.line_timeout) {
@@ -345,8 +381,7 @@ void Receiver::flush(std::vector<Record>& out) {
     for (auto& [sender, state] : m_senders) {
         for (auto it = state.pending.begin(); it != state.pending.end();) {
             auto record = complete(sender, it->first, it->second);
-            m_pending_bytes -= it->second.body.size();
-            it = state.pending.erase(it);
+            drop_pending(state, it++, Drop::delivered);
             deliver(state, std::move(record), out);
         }
         if (!state.line.empty()) {
@@ -376,11 +411,13 @@ ReceiverStats Receiver::stats() const {
     stats.lost = m_evicted_lost;
     stats.duplicates = m_evicted_duplicates;
     stats.late = m_evicted_late;
+    stats.filled = m_evicted_filled;
     stats.restarts = m_evicted_restarts;
     for (const auto& [sender, state] : m_senders) {
         stats.lost += state.sequence.lost();
         stats.duplicates += state.sequence.duplicates();
         stats.late += state.sequence.late();
+        stats.filled += state.sequence.filled();
         stats.restarts += state.sequence.restarts();
     }
     return stats;

@@ -4,7 +4,11 @@
 // never comes), plain text joined into lines, sequence numbers tracked. Every
 // table is bounded (senders, pending bytes, records in reassembly, line length)
 // and idle senders are evicted, so a flood of spoofed senders or bogus
-// fragment headers cannot grow memory without bound. Pure: time is passed in.
+// fragment headers cannot grow memory without bound. Partial records hold only
+// the bytes that came (not their announced total), their cost is checked before
+// anything is allocated, and eviction takes the least recently fed partial record
+// from a list in O(1), so a full table costs no more per fragment than an empty
+// one. Pure: time is passed in.
 
 #include "receive/record.hpp"
 #include "receive/sender.hpp"
@@ -25,9 +29,11 @@ namespace ncs::receive {
 
 struct ReceiverLimits {
     std::size_t max_senders = 4096;
-    std::size_t max_pending_bytes = std::size_t{64} << 20; ///< all senders' partial records
+    std::size_t max_pending_bytes = std::size_t{64} << 20; ///< all partial records' cost
     std::size_t max_pending_records = 64;                  ///< per sender
     std::size_t max_record_body = k_max_record_body;
+    /// What a partial record costs beyond its bytes (its header, its bookkeeping).
+    static constexpr std::size_t k_pending_overhead = 512;
     std::size_t max_line_bytes = 16384; ///< plain text without a newline yet
     std::chrono::milliseconds fragment_timeout{2000};
     std::chrono::milliseconds line_timeout{1000};
@@ -38,13 +44,16 @@ struct ReceiverStats {
     std::uint64_t datagrams = 0;
     std::uint64_t records = 0;        ///< delivered
     std::uint64_t senders = 0;        ///< senders that delivered at least one record
-    std::uint64_t lost = 0;           ///< from sequence gaps
+    std::uint64_t lost = 0;           ///< from sequence gaps: sum of lost_before - filled
     std::uint64_t incomplete = 0;     ///< delivered with fragments missing
+    std::uint64_t cut = 0;            ///< plain lines delivered in pieces at max_line_bytes
     std::uint64_t duplicates = 0;     ///< records dropped as seen already
-    std::uint64_t late = 0;           ///< records that filled a gap
+    std::uint64_t late = 0;           ///< records that arrived after a newer one
+    std::uint64_t filled = 0;         ///< late records that filled a gap counted in lost_before
     std::uint64_t restarts = 0;       ///< senders that started numbering again
     std::uint64_t malformed = 0;      ///< fragments with impossible offsets or lengths
     std::uint64_t dropped = 0;        ///< partial records dropped by a cap
+    std::uint64_t duplicate_fragments = 0; ///< fragments that brought no new byte
     std::uint64_t evicted_senders = 0;
 };
 
@@ -71,6 +80,11 @@ public:
     const ReceiverLimits& limits() const { return m_limits; }
 
 private:
+    /// Where a partial record is: its sender and sequence number.
+    struct PendingRef {
+        SenderKey sender;
+        std::uint64_t seq = 0;
+    };
     struct Pending {
         std::string identity;
         std::string release;
@@ -78,11 +92,17 @@ private:
         unsigned prefix = 0;
         std::uint64_t ts_usec = 0;
         bool cont = false;
-        std::string body;
+        std::size_t total = 0; ///< the body's announced length
+        /// The fragments' bodies at their offsets, in arrival order (the first copy of
+        /// a byte wins): memory by need, never the announced total up front.
+        std::vector<std::pair<std::size_t, std::string>> pieces;
         std::vector<std::pair<std::size_t, std::size_t>> covered; ///< sorted, merged
         std::size_t received = 0;
         std::size_t wire_bytes = 0;
+        std::size_t cost = 0; ///< counted in m_pending_bytes
         Clock::time_point created;
+        std::list<PendingRef>::iterator lru;           ///< in m_pending_lru
+        std::list<std::uint64_t>::iterator sender_lru; ///< in its sender's pending_order
     };
     /// A fragmented record delivered (whole or at its timeout): late copies of its
     /// fragments are dropped.
@@ -97,6 +117,7 @@ private:
         std::array<Completed, 16> completed{};
         std::size_t next_completed = 0;
         std::map<std::uint64_t, Pending> pending;
+        std::list<std::uint64_t> pending_order; ///< least recently fed first
         std::string line;
         std::size_t line_wire = 0;
         Clock::time_point line_since;
@@ -113,21 +134,33 @@ private:
                        std::size_t wire_bytes, Clock::time_point now, std::vector<Record>& out);
     void feed_plain(const SenderKey& sender, SenderState& state, std::string_view datagram,
                     Clock::time_point now, std::vector<Record>& out);
-    void flush_line(const SenderKey& sender, SenderState& state, std::vector<Record>& out);
+    /// Whether a plain line is delivered because it reached max_line_bytes.
+    enum class Cut { no, yes };
+    void flush_line(const SenderKey& sender, SenderState& state, std::vector<Record>& out,
+                    Cut cut = Cut::no);
     void deliver(SenderState& state, Record record, std::vector<Record>& out);
     Record complete(const SenderKey& sender, std::uint64_t seq, Pending& pending);
     void remember_delivered(SenderState& state, std::uint64_t seq, std::uint64_t ts_usec);
-    void drop_pending(SenderState& state, std::map<std::uint64_t, Pending>::iterator it);
-    bool make_room(std::size_t bytes, const SenderKey& keep);
+    /// Removes a partial record (its cost, its place in the LRU); counts it dropped
+    /// when it was not complete and why is Drop::counted.
+    enum class Drop { counted, delivered };
+    void drop_pending(SenderState& state, std::map<std::uint64_t, Pending>::iterator it,
+                      Drop why = Drop::counted);
+    /// Evicts least recently fed partial records until bytes more fit; false when
+    /// they cannot (bytes above the cap).
+    bool make_room(std::size_t bytes, std::list<PendingRef>::iterator keep);
 
     ReceiverLimits m_limits;
     std::unordered_map<SenderKey, SenderState, SenderKeyHash> m_senders;
     std::list<SenderKey> m_lru; ///< most recently active first
+    std::list<PendingRef> m_pending_lru; ///< least recently fed partial record first
     std::size_t m_pending_bytes = 0;
     ReceiverStats m_stats;
+    Clock::time_point m_now{}; ///< the latest time fed in (flush has none of its own)
     std::uint64_t m_evicted_lost = 0;
     std::uint64_t m_evicted_duplicates = 0;
     std::uint64_t m_evicted_late = 0;
+    std::uint64_t m_evicted_filled = 0;
     std::uint64_t m_evicted_restarts = 0;
 };
 

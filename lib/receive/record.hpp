@@ -62,6 +62,7 @@ struct Record {
     std::string text; ///< without the trailing newline, as the kernel escaped it
     std::vector<std::pair<std::string, std::string>> fields; ///< dictionary lines, in order
     bool incomplete = false;       ///< fragments were still missing at the timeout
+    bool cut = false;              ///< a plain line too long: it goes on in the next record
     std::uint64_t lost_before = 0; ///< sequence numbers skipped just before this one
     std::size_t wire_bytes = 0;    ///< datagram bytes that made this record
 };

@@ -24,49 +24,78 @@ void SequenceTracker::commit_all() {
     m_gaps.clear();
 }
 
+std::uint64_t SequenceTracker::max_gap(Clock::duration elapsed) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(elapsed).count();
+    if (seconds <= 0) {
+        return k_max_jump;
+    }
+    // Saturating: k_max_jump + k_max_rate * seconds, never past 2^64 - 1.
+    const auto whole = static_cast<std::uint64_t>(seconds);
+    constexpr auto k_limit = ~std::uint64_t{0};
+    if (whole > (k_limit - k_max_jump) / k_max_rate) {
+        return k_limit;
+    }
+    return k_max_jump + k_max_rate * whole;
+}
+
+void SequenceTracker::start(std::uint64_t seq, std::uint64_t ts_usec) {
+    m_newest = seq;
+    m_last_ts = ts_usec;
+    m_recent_ts.fill(0);
+    m_recent_fingerprint.fill(0);
+    m_first = seq;
+    m_first_ts = ts_usec;
+    remember(seq, ts_usec);
+}
+
+void SequenceTracker::remember(std::uint64_t seq, std::uint64_t ts_usec) {
+    m_recent_ts[seq % k_window] = ts_usec;
+    m_recent_fingerprint[seq % k_window] = m_fingerprint;
+}
+
 SeqResult SequenceTracker::restart(std::uint64_t seq, std::uint64_t ts_usec) {
     commit_all();
     ++m_restarts;
-    m_next = seq + 1;
-    m_last_ts = ts_usec;
-    m_recent_ts.fill(0);
-    m_first = seq;
-    m_first_ts = ts_usec;
-    m_recent_ts[seq % k_window] = ts_usec;
+    start(seq, ts_usec);
     return {SeqVerdict::restart, 0};
 }
 
-SeqResult SequenceTracker::observe(std::uint64_t seq, std::uint64_t ts_usec) {
+SeqResult SequenceTracker::observe(std::uint64_t seq, std::uint64_t ts_usec,
+                                   Clock::time_point now, std::uint64_t fingerprint) {
+    m_fingerprint = fingerprint;
+    const auto since_last = now - m_last_time;
+    m_last_time = std::max(m_last_time, now);
     if (!m_started) {
         m_started = true;
-        m_first = seq;
-        m_first_ts = ts_usec;
-        m_next = seq + 1;
-        m_last_ts = ts_usec;
-        m_recent_ts[seq % k_window] = ts_usec;
+        start(seq, ts_usec);
         return {SeqVerdict::first, 0};
     }
-    if (seq >= m_next) {
+    if (seq > m_newest) {
         // printk's clock never runs back by a second within one boot.
-        if (ts_usec + 1'000'000 < m_last_ts) {
+        if (m_last_ts > ts_usec && m_last_ts - ts_usec > 1'000'000) {
             return restart(seq, ts_usec);
         }
-        const auto skipped = seq - m_next;
+        const auto skipped = seq - m_newest - 1;
+        if (skipped > max_gap(since_last)) {
+            // More than the kernel could have printed since the last record: a
+            // new boot or a forged number, not loss.
+            return restart(seq, ts_usec);
+        }
         if (skipped > 0) {
-            m_gaps.emplace_back(m_next, seq);
+            m_gaps.emplace_back(m_newest + 1, seq);
             if (m_gaps.size() > k_max_gaps) {
                 commit_older_than(m_gaps[m_gaps.size() - k_max_gaps].first);
             }
         }
-        m_next = seq + 1;
+        m_newest = seq;
         m_last_ts = std::max(m_last_ts, ts_usec);
-        m_recent_ts[seq % k_window] = ts_usec;
-        if (m_next > k_window) {
-            commit_older_than(m_next - k_window);
+        remember(seq, ts_usec);
+        if (m_newest >= k_window) {
+            commit_older_than(m_newest - k_window + 1);
         }
         return {skipped > 0 ? SeqVerdict::gap : SeqVerdict::in_order, skipped};
     }
-    if (m_next - seq > k_window) {
+    if (m_newest - seq >= k_window) {
         // Far behind the newest: the sender rebooted (printk numbers from 0 again).
         return restart(seq, ts_usec);
     }
@@ -77,7 +106,8 @@ SeqResult SequenceTracker::observe(std::uint64_t seq, std::uint64_t ts_usec) {
     if (gap != m_gaps.begin() && seq < std::prev(gap)->second) {
         --gap;
         ++m_late;
-        m_recent_ts[seq % k_window] = ts_usec;
+        ++m_filled;
+        remember(seq, ts_usec);
         if (seq == gap->first) {
             ++gap->first;
         } else if (seq + 1 == gap->second) {
@@ -97,11 +127,13 @@ SeqResult SequenceTracker::observe(std::uint64_t seq, std::uint64_t ts_usec) {
         // Sent before the first record this receiver saw, and overtaken by it.
         m_first = seq;
         ++m_late;
-        m_recent_ts[seq % k_window] = ts_usec;
+        remember(seq, ts_usec);
         return {SeqVerdict::late, 0};
     }
-    if (m_recent_ts[seq % k_window] != ts_usec) {
-        // Seen with another timestamp: a new boot counting up through the same numbers.
+    if (m_recent_ts[seq % k_window] != ts_usec ||
+        m_recent_fingerprint[seq % k_window] != fingerprint) {
+        // Seen with another timestamp or text: a new boot counting up through the
+        // same numbers (or a forged record), not a copy to drop.
         return restart(seq, ts_usec);
     }
     ++m_duplicates;

@@ -3,6 +3,7 @@
 // when needed (SharedLibrary): sockets passed by a .socket unit (sd_listen_fds)
 // and the journal (sd_journal_sendv). The binary does not link libsystemd.
 
+#include "system/root.hpp"
 #include "system/shared_library.hpp"
 #include "system/udp.hpp"
 
@@ -26,17 +27,23 @@ std::vector<UdpSocket> activated_sockets();
 /// The systemd journal.
 class Journal {
 public:
-    /// Opens libsystemd.so.0. Throws OperationError when it is not installed.
+    /// How long send() may wait for a journald that is slow to read.
+    enum class Wait { briefly, no };
+
+    /// A socket for journald's native protocol (systemd.journal-fields(7)), written
+    /// here rather than through sd_journal_sendv, which returns success when the
+    /// socket is missing (ENOENT). Throws std::system_error.
     static Journal open();
-    /// One entry of "FIELD=value" strings (MESSAGE, PRIORITY, ...). Throws
-    /// std::system_error with sd_journal_sendv's error.
-    void send(const std::vector<std::string>& fields) const;
+    /// One entry of "FIELD=value" strings (MESSAGE, PRIORITY, ...): one datagram, or
+    /// a sealed memfd when too large for one. Throws std::system_error with the errno
+    /// (ENOENT: no journald; ECONNREFUSED: stopped; EAGAIN: not reading).
+    void send(const std::vector<std::string>& fields, Wait wait = Wait::briefly) const;
+    /// The socket path, /run/systemd/journal/socket.
+    static const char* path();
 
 private:
-    using SendFunction = int(const iovec*, int);
-    Journal(SharedLibrary library, SendFunction* function) : m_library(std::move(library)), m_send(function) {}
-    SharedLibrary m_library;
-    SendFunction* m_send;
+    explicit Journal(UniqueFd socket) : m_socket(std::move(socket)) {}
+    UniqueFd m_socket;
 };
 
 /// systemd's service notifications (sd_notify(3)) for a Type=notify service (watch):

@@ -54,6 +54,19 @@ receive::SenderKey key_of(const sockaddr_storage& storage) {
     return key;
 }
 
+/// Asks for the destination address of each datagram (to reply from it).
+void ask_destination(int fd, int family) {
+    const int one = 1;
+    if (family == AF_INET) {
+        ::setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+    } else {
+        // IPv4 on a dual-stack socket comes as an IPv4-mapped IPV6_PKTINFO.
+        ::setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+    }
+}
+
+constexpr std::size_t k_control_size = CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(in_pktinfo));
+
 } // namespace
 
 std::uint32_t scope_id(const IpAddress& address) {
@@ -147,6 +160,7 @@ UdpSocket UdpSocket::bind(const std::optional<IpAddress>& address, std::uint16_t
     socklen_t bound_length = sizeof bound;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_length);
     socket.m_port = key_of(bound).port;
+    ask_destination(fd, family);
     return socket;
 }
 
@@ -167,10 +181,12 @@ UdpSocket UdpSocket::adopt(int fd) {
     UdpSocket socket(fd);
     socket.m_family = bound.ss_family;
     socket.m_port = key_of(bound).port;
+    ask_destination(fd, bound.ss_family);
     return socket;
 }
 
-bool UdpSocket::send_to(const receive::SenderKey& sender, std::string_view payload) const {
+bool UdpSocket::send_to(const receive::SenderKey& sender, std::string_view payload,
+                        const std::optional<LocalAddress>& from) const {
     sockaddr_storage storage{};
     socklen_t length = 0;
     if (m_family == AF_INET) {
@@ -197,14 +213,50 @@ bool UdpSocket::send_to(const receive::SenderKey& sender, std::string_view paylo
         }
         length = sizeof in6;
     }
-    return ::sendto(m_fd, payload.data(), payload.size(), MSG_DONTWAIT,
-                    reinterpret_cast<sockaddr*>(&storage), length) ==
-           static_cast<ssize_t>(payload.size());
+    iovec vector{const_cast<char*>(payload.data()), payload.size()};
+    msghdr message{};
+    message.msg_name = &storage;
+    message.msg_namelen = length;
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    alignas(cmsghdr) char control[k_control_size] = {};
+    if (from && from->family == m_family) {
+        message.msg_control = control;
+        auto* header = reinterpret_cast<cmsghdr*>(control);
+        if (m_family == AF_INET) {
+            in_pktinfo info{};
+            std::memcpy(&info.ipi_spec_dst, from->address.data(), 4);
+            header->cmsg_level = IPPROTO_IP;
+            header->cmsg_type = IP_PKTINFO;
+            header->cmsg_len = CMSG_LEN(sizeof info);
+            std::memcpy(CMSG_DATA(header), &info, sizeof info);
+            message.msg_controllen = CMSG_SPACE(sizeof info);
+        } else {
+            // The kernel takes IPV6_PKTINFO with an IPv4-mapped source for an IPv4
+            // sender too; the interface only where a link-local address needs it.
+            in6_pktinfo info{};
+            std::memcpy(&info.ipi6_addr, from->address.data(), 16);
+            info.ipi6_ifindex = IN6_IS_ADDR_LINKLOCAL(&info.ipi6_addr) ? from->ifindex : 0;
+            header->cmsg_level = IPPROTO_IPV6;
+            header->cmsg_type = IPV6_PKTINFO;
+            header->cmsg_len = CMSG_LEN(sizeof info);
+            std::memcpy(CMSG_DATA(header), &info, sizeof info);
+            message.msg_controllen = CMSG_SPACE(sizeof info);
+        }
+        if (::sendmsg(m_fd, &message, MSG_DONTWAIT) == static_cast<ssize_t>(payload.size())) {
+            return true;
+        }
+        // A destination no reply can come from (a broadcast or multicast address):
+        // let routing choose.
+        message.msg_control = nullptr;
+        message.msg_controllen = 0;
+    }
+    return ::sendmsg(m_fd, &message, MSG_DONTWAIT) == static_cast<ssize_t>(payload.size());
 }
 
 DatagramBatch::DatagramBatch(std::size_t count, std::size_t size)
-    : m_size(size), m_buffers(count * size), m_addresses(count), m_iovecs(count), m_headers(count) {
-}
+    : m_size(size), m_buffers(count * size), m_addresses(count), m_iovecs(count),
+      m_control(count * k_control_size), m_headers(count) {}
 
 std::size_t DatagramBatch::receive(const UdpSocket& socket) {
     for (std::size_t i = 0; i < m_headers.size(); ++i) {
@@ -215,6 +267,8 @@ std::size_t DatagramBatch::receive(const UdpSocket& socket) {
         header.msg_namelen = sizeof(sockaddr_storage);
         header.msg_iov = &m_iovecs[i];
         header.msg_iovlen = 1;
+        header.msg_control = m_control.data() + i * k_control_size;
+        header.msg_controllen = k_control_size;
         m_headers[i].msg_len = 0;
     }
     const int received = ::recvmmsg(socket.fd(), m_headers.data(),
@@ -238,6 +292,39 @@ std::string_view DatagramBatch::payload(std::size_t index) const {
 
 bool DatagramBatch::truncated(std::size_t index) const {
     return (m_headers[index].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+}
+
+std::optional<LocalAddress> DatagramBatch::destination(std::size_t index) const {
+    auto& header = const_cast<msghdr&>(m_headers[index].msg_hdr);
+    for (auto* control = CMSG_FIRSTHDR(&header); control != nullptr;
+         control = CMSG_NXTHDR(&header, control)) {
+        LocalAddress local;
+        if (control->cmsg_level == IPPROTO_IP && control->cmsg_type == IP_PKTINFO) {
+            in_pktinfo info{};
+            std::memcpy(&info, CMSG_DATA(control), sizeof info);
+            local.family = AF_INET;
+            std::memcpy(local.address.data(), &info.ipi_addr, 4);
+            local.ifindex = static_cast<std::uint32_t>(info.ipi_ifindex);
+            return local;
+        }
+        if (control->cmsg_level == IPPROTO_IPV6 && control->cmsg_type == IPV6_PKTINFO) {
+            in6_pktinfo info{};
+            std::memcpy(&info, CMSG_DATA(control), sizeof info);
+            local.family = AF_INET6;
+            std::memcpy(local.address.data(), &info.ipi6_addr, 16);
+            local.ifindex = info.ipi6_ifindex;
+            return local;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string interface_name(std::uint32_t scope) {
+    char name[IF_NAMESIZE] = {};
+    if (::if_indextoname(scope, name) == nullptr) {
+        return std::to_string(scope);
+    }
+    return name;
 }
 
 } // namespace ncs

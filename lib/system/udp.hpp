@@ -5,9 +5,11 @@
 #include "model/ip_address.hpp"
 #include "receive/sender.hpp"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +17,14 @@
 #include <sys/socket.h>
 
 namespace ncs {
+
+/// The local address a datagram was sent to (IP_PKTINFO / IPV6_PKTINFO): where a
+/// reply should come from. IPv4 on a dual-stack socket is IPv4-mapped.
+struct LocalAddress {
+    int family = AF_UNSPEC;
+    std::array<std::uint8_t, 16> address{};
+    std::uint32_t ifindex = 0;
+};
 
 /// A bound UDP socket (non-blocking, close-on-exec); closed when destroyed.
 class UdpSocket {
@@ -40,8 +50,11 @@ public:
     int family() const { return m_family; }
     /// The port the socket is bound to.
     std::uint16_t local_port() const { return m_port; }
-    /// One datagram to sender; false (errno kept) when the kernel refused it.
-    bool send_to(const receive::SenderKey& sender, std::string_view payload) const;
+    /// One datagram to sender, from `from` when given (the address the sender
+    /// wrote to, not the one routing would pick); false (errno kept) when the
+    /// kernel refused it.
+    bool send_to(const receive::SenderKey& sender, std::string_view payload,
+                 const std::optional<LocalAddress>& from = std::nullopt) const;
 
 private:
     explicit UdpSocket(int fd);
@@ -64,14 +77,21 @@ public:
     std::string_view payload(std::size_t index) const;
     /// Whether datagram index was longer than the buffer (MSG_TRUNC).
     bool truncated(std::size_t index) const;
+    /// The local address datagram index was sent to, when the socket reports it.
+    std::optional<LocalAddress> destination(std::size_t index) const;
 
 private:
     std::size_t m_size;
     std::vector<char> m_buffers;
     std::vector<sockaddr_storage> m_addresses;
     std::vector<iovec> m_iovecs;
+    std::vector<char> m_control; ///< one pktinfo control buffer per datagram
     std::vector<mmsghdr> m_headers;
 };
+
+/// The name of the interface with index scope ("eth0"), or the number when there is
+/// none (it went away).
+std::string interface_name(std::uint32_t scope);
 
 /// The scope id of a link-local address's zone ("eth0" or "3"); 0 without one.
 /// Throws InputError for an unknown interface.

@@ -55,6 +55,18 @@ stop_listener() {
     cat "$WORK/listen.err"
 }
 
+# start_private_mounts SCRIPT [ARGS]: SCRIPT WORK BINARY ARGS in the doctor namespace
+# with its own mounts (it execs the listener); waits until port 6666 is bound.
+start_private_mounts() {
+    ip netns exec "$NS_D" unshare --mount --propagation private bash "$1" "$WORK" "$BIN" "${@:2}" \
+        >"$WORK/listen.out" 2>"$WORK/listen.err" &
+    LISTENER=$!
+    for _ in $(seq 100); do
+        ip netns exec "$NS_D" ss -Hlun "sport = :6666" | grep -q . && break
+        sleep 0.05
+    done
+}
+
 patient() { ip netns exec "$NS_P" "$@"; }
 
 expect_summary() {
@@ -112,12 +124,20 @@ case_listen_link_local() {
     # link-local address with its zone, a sender in the router.
     ip -n "$NS_D" addr add fe80::d/64 dev db nodad
     ip -n "$NS_R" addr add fe80::b/64 dev rb nodad
-    start_listener --address fe80::d%db --port 6670 || return
+    # --allow takes a zone as --address does: only fe80::b on link db.
+    start_listener --address fe80::d%db --port 6670 --allow fe80::b%db || return
     ip netns exec "$NS_R" "$LOADGEN" --to fe80::d%rb --port 6670 --count 4 >/dev/null || fail "loadgen failed"
     sleep 0.3
     stop_listener
     expect_summary "received 4 records from 1 sender, 0 lost"
     grep -q "^fe80::b%[0-9]* \[" "$WORK/listen.out" || fail "sender is not fe80::b with its scope"
+    # --output names the file by the interface, as the zone is written.
+    mkdir "$WORK/logs"
+    start_listener --address fe80::d%db --port 6670 --output "$WORK/logs" || return
+    ip netns exec "$NS_R" "$LOADGEN" --to fe80::d%rb --port 6670 --count 2 >/dev/null || fail "loadgen failed"
+    sleep 0.3
+    stop_listener
+    [ "$(wc -l <"$WORK/logs/fe80::b%db.log")" -eq 2 ] || fail "no file fe80::b%db.log: $(ls "$WORK/logs")"
 }
 
 case_listen_allow() {
@@ -156,7 +176,8 @@ case_listen_output_dir() {
     kill -USR1 "$LISTENER"
     sleep 0.2
     kill -0 "$LISTENER" || fail "SIGUSR1 stopped the listener"
-    grep -qxF "received 15 records from 3 senders, 0 lost" "$WORK/listen.err" ||
+    # The symlinked sender's 2 records could not be written.
+    grep -qxF "received 15 records from 3 senders, 0 lost, 2 unwritten" "$WORK/listen.err" ||
         fail "SIGUSR1 printed no summary"
     stop_listener
     [ "$(wc -l <"$WORK/rotated.log")" -eq 5 ] || fail "rotated file has not the 5 first records"
@@ -170,7 +191,7 @@ case_listen_bad_input() {
     patient python3 - "$D4" <<'PY'
 import os, socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-junk = [b"6,1,2,-,ncfrag=999/10;x", b"6,1,2,-,ncfrag=0/99999999;x", b"6,,,;", b";;;;",
+junk = [b"6,9,2,-;\xc2\x9b\xe2\x80\xae\xff\n", b"6,1,2,-,ncfrag=999/10;x", b"6,1,2,-,ncfrag=0/99999999;x", b"6,,,;", b";;;;",
         b"6,1,2,-,ncfrag=0/50000;" + b"a" * 900, b"\x00" * 1000, b"\x1b[2J\x07 bell\n"]
 for i in range(2000):
     s.sendto(junk[i % len(junk)], (sys.argv[1], 6666))
@@ -182,7 +203,50 @@ PY
     [ "$LISTENER_RC" -eq 0 ] || fail "listener exit $LISTENER_RC"
     [ "$(summary_field malformed)" -ge 500 ] || fail "malformed fragments not counted"
     grep -q $'\x1b' "$WORK/listen.out" && fail "a raw escape character reached the output"
-    :
+    no_unprintable "$WORK/listen.out"
+    json_lines "$WORK/listen.out" >/dev/null || fail "an invalid JSON line"
+}
+
+# no_unprintable FILE: no C1 control (raw or UTF-8), bidi override or invalid UTF-8 in FILE.
+no_unprintable() {
+    python3 - "$1" <<'PY' || fail "unprintable bytes reached $1"
+import re, sys
+data = open(sys.argv[1], "rb").read()
+text = data.decode("utf-8")  # invalid UTF-8 raises
+bad = re.search("[\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", text)
+assert bad is None, repr(text[max(0, bad.start() - 20):bad.end() + 20])
+PY
+}
+
+# send_unprintable PORT: plain and extended records with C1, bidi and invalid UTF-8.
+send_unprintable() {
+    patient python3 - "$D4" "$1" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for payload in [b"plain \x9b31m raw C1 \xc2\x9b2J as U+009B \xe2\x80\xae evil \xff bad\n",
+                b"6,7,100,-;ext \x9b31m \xc2\x9b2J \xe2\x81\xa6 \xc3\xa9 \xfe\n"]:
+    s.sendto(payload, (sys.argv[1], int(sys.argv[2])))
+PY
+}
+
+case_listen_unprintable() {
+    # Text on stdout, then text files: C1, bidi and invalid UTF-8 escaped as \xNN.
+    start_listener || return
+    send_unprintable 6666
+    sleep 0.3
+    stop_listener
+    no_unprintable "$WORK/listen.out"
+    grep -qF 'raw C1 \xc2\x9b2J as U+009B \xe2\x80\xae evil \xff bad' "$WORK/listen.out" ||
+        fail "plain record not escaped as expected: $(cat "$WORK/listen.out")"
+    grep -qF $'ext \\x9b31m \\xc2\\x9b2J \\xe2\\x81\\xa6 \xc3\xa9 \\xfe' "$WORK/listen.out" ||
+        fail "extended record not escaped as expected"
+    mkdir "$WORK/logs"
+    start_listener --output "$WORK/logs" || return
+    send_unprintable 6666
+    sleep 0.3
+    stop_listener
+    no_unprintable "$WORK/logs/$P4.log"
+    [ "$(wc -l <"$WORK/logs/$P4.log")" -eq 2 ] || fail "not 2 lines in the file"
 }
 
 # A root tree whose target 'doctor' is enabled with local 10.1.0.2:6665 (or
@@ -367,13 +431,7 @@ echo $! >"$1/socat.pid"
 for _ in $(seq 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.05; done
 exec "$2" listen --journal
 SH
-    ip netns exec "$NS_D" unshare --mount --propagation private bash "$WORK/journal.sh" "$WORK" "$BIN" \
-        >"$WORK/listen.out" 2>"$WORK/listen.err" &
-    LISTENER=$!
-    for _ in $(seq 100); do
-        ip netns exec "$NS_D" ss -Hlun "sport = :6666" | grep -q . && break
-        sleep 0.05
-    done
+    start_private_mounts "$WORK/journal.sh"
     patient "$LOADGEN" --to "$D4" --count 3 --userdata 1 --release 6.12.117 >/dev/null
     sleep 0.5
     stop_listener
@@ -386,6 +444,193 @@ SH
         NETCONSOLE_FIELD_KEY0=vvv NETCONSOLE_FIELD_TASKNAME=loadgen; do
         grep -qF -- "$field" "$WORK/journal.txt" || fail "the journal got no $field"
     done
+}
+
+case_listen_journal_missing() {
+    command -v socat >/dev/null || topo_skip "socat is not installed"
+    # A private /run with no journal socket at first (sd_journal_sendv reports
+    # success then); socat takes journald's place when $WORK/start-journal appears.
+    cat >"$WORK/journal.sh" <<'SH'
+mount -t tmpfs tmpfs /run || exit 1
+mkdir -p /run/systemd/journal
+(
+    while [ ! -e "$1/start-journal" ]; do sleep 0.05; done
+    socat -u UNIX-RECV:/run/systemd/journal/socket OPEN:"$1/journal.txt",creat,append &
+    echo $! >"$1/socat.pid"
+    for _ in $(seq 100); do [ -S /run/systemd/journal/socket ] && break; sleep 0.05; done
+    touch "$1/journal-up"
+) &
+exec "$2" listen --journal --json
+SH
+    start_private_mounts "$WORK/journal.sh"
+    patient "$LOADGEN" --to "$D4" --count 3 >/dev/null
+    sleep 0.5
+    grep -qF "warning: the journal does not take records: No such file or directory (ENOENT)" \
+        "$WORK/listen.err" || fail "no warning for a missing journal socket: $(cat "$WORK/listen.err")"
+    grep -qF "hint: no /run/systemd/journal/socket: is systemd-journald running?" "$WORK/listen.err" ||
+        fail "no hint for a missing journal socket"
+    touch "$WORK/start-journal"
+    for _ in $(seq 100); do [ -e "$WORK/journal-up" ] && break; sleep 0.05; done
+    patient "$LOADGEN" --to "$D4" --count 4 --source-port 7000 >/dev/null
+    sleep 0.5
+    grep -qF "note: the journal takes records again; 3 records were not delivered to it meanwhile" \
+        "$WORK/listen.err" || fail "resuming is not said"
+    # journald dies (its socket file stays, nobody is bound): ECONNREFUSED, said once.
+    kill -KILL "$(cat "$WORK/socat.pid")"
+    sleep 0.2
+    patient "$LOADGEN" --to "$D4" --count 2 --source-port 7001 >/dev/null
+    sleep 0.5
+    stop_listener
+    [ "$(grep -c "warning: the journal does not take records" "$WORK/listen.err")" -eq 2 ] ||
+        fail "not one warning per cause"
+    grep -qF "(ECONNREFUSED)" "$WORK/listen.err" || fail "no warning for a stopped journald"
+    expect_summary "received 9 records from 3 senders, 0 lost, 5 unwritten"
+    [ "$(summary_field unwritten_journal)" = 5 ] || fail "unwritten_journal is not 5"
+    [ "$(summary_field unwritten)" = 5 ] || fail "unwritten is not 5"
+    [ "$(grep -c "^MESSAGE=loadgen record" "$WORK/journal.txt")" -eq 4 ] ||
+        fail "the journal did not get the 4 records sent while it ran"
+}
+
+# wait_for FILE: until FILE exists (5 s at most).
+wait_for() {
+    for _ in $(seq 100); do [ -e "$1" ] && return 0; sleep 0.05; done
+    fail "$1 did not appear"
+    return 1
+}
+
+# json_lines FILE: every line of FILE is one JSON object; prints how many.
+json_lines() {
+    python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1], "rb"):
+    json.loads(line)
+    n += 1
+print(n)' "$1"
+}
+
+case_listen_output_full() {
+    # --output on a 64 KiB tmpfs: the disk fills, then is freed. Files live in the
+    # listener's private mounts; copies come out through $WORK.
+    mkdir "$WORK/logs"
+    cat >"$WORK/full.sh" <<'SH'
+mount -t tmpfs -o size=64k tmpfs "$1/logs" || exit 1
+(
+    while [ ! -e "$1/free-disk" ]; do sleep 0.05; done
+    cp "$1/logs/$3.log" "$1/full.log"
+    : >"$1/logs/$3.log"
+    touch "$1/disk-freed"
+    while [ ! -e "$1/copy-again" ]; do sleep 0.05; done
+    cp "$1/logs/$3.log" "$1/after.log"
+    touch "$1/copied"
+) &
+exec "$2" listen --json --output "$1/logs"
+SH
+    start_private_mounts "$WORK/full.sh" "$P4"
+    patient "$LOADGEN" --to "$D4" --count 300 --text-bytes 500 --rate 5000 >/dev/null
+    sleep 0.5
+    touch "$WORK/free-disk"
+    wait_for "$WORK/disk-freed" || return
+    patient "$LOADGEN" --to "$D4" --count 20 --source-port 7000 >/dev/null
+    sleep 0.5
+    touch "$WORK/copy-again"
+    wait_for "$WORK/copied" || return
+    stop_listener
+    local full after
+    full="$(json_lines "$WORK/full.log")" || fail "a torn or glued line in the full file"
+    after="$(json_lines "$WORK/after.log")" || fail "a torn line after the disk was freed"
+    [ "$after" = 20 ] || fail "not the 20 records after the disk was freed: $after"
+    [ "$full" -gt 0 ] && [ "$full" -lt 300 ] || fail "the disk did not fill: $full records"
+    [ "$(grep -c "warning: cannot write $WORK/logs/$P4.log: No space left on device" "$WORK/listen.err")" = 1 ] ||
+        fail "not one warning for the full disk"
+    local unwritten=$((300 - full))
+    grep -qF "note: writing $WORK/logs/$P4.log again; $unwritten records of $P4 were not written to it" \
+        "$WORK/listen.err" || fail "resuming is not said with $unwritten unwritten"
+    expect_summary "received 320 records from 2 senders, 0 lost, $unwritten unwritten"
+    [ "$(summary_field unwritten_files)" = "$unwritten" ] || fail "unwritten_files is not $unwritten"
+    [ "$(summary_field unwritten_by_sender | tr -d "{}' ")" = "$P4:$unwritten" ] ||
+        fail "unwritten_by_sender is not $P4: $unwritten"
+}
+
+case_listen_output_unopenable() {
+    # Five senders whose files cannot be opened (a directory in the way): each is
+    # said, and every record counted.
+    mkdir "$WORK/logs"
+    local i senders=()
+    for i in 11 12 13 14 15; do
+        ip -n "$NS_P" addr add "10.1.0.$i/24" dev pa
+        mkdir "$WORK/logs/10.1.0.$i.log"
+        senders+=("10.1.0.$i")
+    done
+    start_listener --output "$WORK/logs" || return
+    patient python3 - "$D4" "${senders[@]}" <<'PY'
+import socket, sys, time
+for n in range(3):
+    for source in sys.argv[2:]:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.bind((source, 6665))
+        s.sendto(b"record %d from %s\n" % (n, source.encode()), (sys.argv[1], 6666))
+        s.close()
+    time.sleep(0.05)
+PY
+    sleep 0.5
+    stop_listener
+    for i in 11 12 13 14 15; do
+        grep -qF "warning: cannot write $WORK/logs/10.1.0.$i.log: Is a directory" "$WORK/listen.err" ||
+            fail "no warning for 10.1.0.$i"
+    done
+    expect_summary "received 15 records from 5 senders, 0 lost, 15 unwritten"
+}
+
+case_listen_big_datagram() {
+    # An unfragmented extended record of 5,000 bytes (a sender that does not split
+    # at 1,000 as netconsole does): received whole, nothing cut.
+    start_listener --json || return
+    patient python3 - "$D4" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"6,1,100,-;" + b"z" * 5000 + b"\n", (sys.argv[1], 6666))
+# A 50,000-byte record in five fragments of 10,000 bytes (were cut at 2,048).
+body = b"f" * 49999 + b"\n"
+for offset in range(0, 50000, 10000):
+    s.sendto(b"6,2,200,-,ncfrag=%d/50000;" % offset + body[offset:offset + 10000],
+             (sys.argv[1], 6666))
+PY
+    sleep 0.3
+    stop_listener
+    python3 -c '
+import json, sys
+lines = open(sys.argv[1]).readlines()
+r = json.loads(lines[0])
+assert r["text"] == "z" * 5000 and not r["incomplete"], len(r["text"])
+r = json.loads(lines[1])
+assert r["text"] == "f" * 49999 and not r["incomplete"], len(r["text"])' "$WORK/listen.out" ||
+        fail "the 5,000- or 50,000-byte record is not whole"
+    [ "$(summary_field truncated)" = 0 ] || fail "a datagram was cut"
+}
+
+case_listen_ack_source() {
+    # The doctor has a second address on each family; a marker sent to it is
+    # answered from it, not from the address routing picks (the first).
+    ip -n "$NS_D" addr add 10.2.0.3/24 dev db
+    ip -n "$NS_D" -6 addr add 2001:db8:2::3/64 dev db nodad
+    start_listener || return
+    local to
+    for to in 10.2.0.3 2001:db8:2::3; do
+        patient python3 - "$to" <<'PY' || fail "the ack to $to did not come from $to"
+import socket, sys
+to = sys.argv[1]
+family = socket.AF_INET6 if ":" in to else socket.AF_INET
+s = socket.socket(family, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.sendto(b"12,1,1000,-;netconsole-setup: test message ncs-test-src-1796161268-73566c73\n",
+         (to, 6666))
+reply, source = s.recvfrom(2048)
+assert b"ncs-test-src-1796161268-73566c73" in reply, reply
+assert socket.inet_pton(family, source[0]) == socket.inet_pton(family, to), source
+PY
+    done
+    stop_listener
 }
 
 topo_require

@@ -71,3 +71,18 @@ TEST_CASE("networks of --allow") {
     CHECK_THROWS_AS(Cidr::parse("host.example/8"), ncs::InputError);
     CHECK_THROWS_AS(Cidr::parse("fe80::/10%eth0"), ncs::InputError);
 }
+
+TEST_CASE("allow refuses mapped networks and leading zeros and a scope limits a zoned network") {
+    CHECK_THROWS_AS(Cidr::parse("::ffff:10.5.0.0/120"), ncs::InputError);
+    CHECK_THROWS_AS(Cidr::parse("10.0.0.0/08"), ncs::InputError);
+    CHECK_THROWS_AS(Cidr::parse("2001:db8::/032"), ncs::InputError);
+    CHECK(Cidr::parse("0.0.0.0/0").prefix == 0);
+    auto zoned = Cidr::parse("fe80::a%3");
+    CHECK(zoned.network.zone() == "3");
+    zoned.scope = 3;
+    const auto on = [](std::uint32_t scope) {
+        return SenderKey::from(ncs::IpAddress::parse("fe80::a"), 6665, scope);
+    };
+    CHECK(zoned.contains(on(3)));
+    CHECK_FALSE(zoned.contains(on(4)));
+}

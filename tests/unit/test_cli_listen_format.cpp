@@ -1,4 +1,5 @@
 // cli/listen_format.cpp: the text line, JSON object, journal entry and summary of `listen`.
+#include "context.hpp"
 #include "listen_format.hpp"
 
 #include <catch2/catch.hpp>
@@ -31,10 +32,28 @@ TEST_CASE("the text line: sender, printk timestamp, level, text", "[cli][listen]
 }
 
 TEST_CASE("raw control characters never reach the terminal", "[cli][listen]") {
-    CHECK(escape_control("a\x1b[2Jb\tc") == "a\\x1b[2Jb\\x09c");
-    CHECK(escape_control("kernel \\x0a kept") == "kernel \\x0a kept");
-    CHECK(escape_control("lone \\ back") == "lone \\x5c back");
-    CHECK(escape_control("utf-8 \xc3\xa9") == "utf-8 \xc3\xa9");
+    using ncs::cli::Escapes;
+    using ncs::cli::printable;
+    CHECK(printable("a\x1b[2Jb\tc", Escapes::kernel) == "a\\x1b[2Jb\\x09c");
+    CHECK(printable("kernel \\x0a kept", Escapes::kernel) == "kernel \\x0a kept");
+    CHECK(printable("lone \\ back", Escapes::kernel) == "lone \\x5c back");
+    CHECK(printable("utf-8 \xc3\xa9", Escapes::kernel) == "utf-8 \xc3\xa9");
+    // C1 raw and as U+009B, invalid UTF-8, a bidi override.
+    CHECK(printable("\x9b" "31m \xc2\x9b" "2J \xff \xe2\x80\xae" "evil", Escapes::kernel) ==
+          "\\x9b31m \\xc2\\x9b2J \\xff \\xe2\\x80\\xae" "evil");
+}
+
+TEST_CASE("a record's text line and JSON line carry no C1, bidi or invalid UTF-8",
+          "[cli][listen]") {
+    Record record;
+    record.sender = SenderKey::from(ncs::IpAddress::v4({10, 1, 0, 2}), 6665);
+    record.text = "a\xc2\x9b" "31m b\xe2\x80\xae" "c \xff d\x1b";
+    std::string out;
+    append_text_line(out, record);
+    CHECK(out == "10.1.0.2 a\\xc2\\x9b31m b\\xe2\\x80\\xae" "c \\xff d\\x1b\n");
+    const auto line = ncs::cli::dump_line(record_json(record, {}));
+    CHECK(line.find("\"text\":\"a\\u009b31m b\\u202ec \xef\xbf\xbd d\\u001b\"") != std::string::npos);
+    CHECK(ncs::cli::Json::parse(line)["text"] == "a\xc2\x9b" "31m b\xe2\x80\xae" "c \xef\xbf\xbd d\x1b");
 }
 
 TEST_CASE("a plain record without timestamp or level; losses get a line", "[cli][listen]") {
@@ -96,7 +115,21 @@ TEST_CASE("the summary line", "[cli][listen]") {
     stats.senders = 1;
     stats.lost = 0;
     CHECK(summary_line(stats) == "received 1 record from 1 sender, 0 lost");
-    const auto json = summary_json(stats, {3, 0, 1});
+    CHECK(summary_line(stats, {0, 0, 0, 2, 1}) == "received 1 record from 1 sender, 0 lost, 3 unwritten");
+    const auto json = summary_json(stats, {3, 0, 1, 2, 1});
+    CHECK(json["unwritten"] == 3);
+    CHECK(json["unwritten_journal"] == 1);
     CHECK(json["refused"] == 3);
     CHECK(json["acknowledged"] == 1);
+}
+
+TEST_CASE("a cut plain line is marked in text and JSON", "[cli][listen]") {
+    Record record;
+    record.sender = SenderKey::from(ncs::IpAddress::v4({10, 1, 0, 2}), 6665);
+    record.text = "long";
+    record.cut = true;
+    std::string out;
+    append_text_line(out, record);
+    CHECK(out == "10.1.0.2 long [cut]\n");
+    CHECK(record_json(record, {})["cut"] == true);
 }

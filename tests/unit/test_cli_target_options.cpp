@@ -131,6 +131,11 @@ TEST_CASE("printable escapes what would break a line or drive the terminal") {
     CHECK(printable("\xc0\xaf") == "\\xc0\\xaf");
     CHECK(printable("\xe2\x80") == "\\xe2\\x80");
     CHECK(printable("\xed\xa0\x80") == "\\xed\\xa0\\x80"); // a surrogate
+    // Bidi controls reorder the line: RLO U+202E, LRI U+2066, RLM U+200F, ALM U+061C.
+    CHECK(printable("\xe2\x80\xae") == "\\xe2\\x80\\xae");
+    CHECK(printable("\xe2\x81\xa6") == "\\xe2\\x81\\xa6");
+    CHECK(printable("\xe2\x80\x8f") == "\\xe2\\x80\\x8f");
+    CHECK(printable("\xd8\x9c") == "\\xd8\\x9c");
 }
 
 TEST_CASE("several failing targets: one report each, exit 2 when any is bad input") {

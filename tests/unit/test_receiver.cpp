@@ -212,22 +212,70 @@ TEST_CASE("spoofed senders by the thousand stay within the sender cap") {
     CHECK(receiver.pending_bytes() <= 100 * 60000);
 }
 
-TEST_CASE("pending bytes stay under their cap; the oldest senders' partial records go first") {
+TEST_CASE("pending bytes stay under their cap; the least recently fed partial records go first") {
     ReceiverLimits limits;
-    limits.max_pending_bytes = 200000;
+    limits.max_pending_bytes = 20000;
     Receiver receiver(limits);
     std::vector<Record> out;
+    const std::string piece(1000, 'x');
+    // Each partial record costs its header and the 1000 bytes that came: 13 fit.
+    const auto cost = ReceiverLimits::k_pending_overhead + 7 + 1000;
     for (int i = 0; i < 50; ++i) {
-        receiver.feed(sender(static_cast<std::uint8_t>(i)), "6,1,2,-,ncfrag=0/60000;x", t0, out);
-        CHECK(receiver.pending_bytes() <= 200000);
+        receiver.feed(sender(static_cast<std::uint8_t>(i)), "6,1,2,-,ncfrag=0/60000;" + piece, t0,
+                      out);
+        CHECK(receiver.pending_bytes() <= 20000);
     }
-    CHECK(receiver.stats().dropped == 47);
+    CHECK(receiver.pending_bytes() == 13 * cost);
+    CHECK(receiver.stats().dropped == 37);
     // The newest sender still completes its record.
-    receiver.feed(sender(49), "6,1,2,-,ncfrag=1/60000;" + std::string(59999, 'y'), t0, out);
+    receiver.feed(sender(49), "6,1,2,-,ncfrag=1000/60000;" + std::string(59000, 'y'), t0, out);
     REQUIRE(out.size() == 1);
+    CHECK(out[0].text.size() == 60000);
 }
 
-TEST_CASE("records in reassembly per sender are capped") {
+TEST_CASE("a partial record costs what came, not the total it announces") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=0/70000;x", t0, out);
+    CHECK(receiver.pending_bytes() == ReceiverLimits::k_pending_overhead + 7 + 1);
+    // Overlapping copies that each add one byte cannot pile up beyond twice the total.
+    Receiver overlaps;
+    for (std::size_t offset = 0; offset < 200; ++offset) {
+        overlaps.feed(sender(3),
+                      "6,1,2,-,ncfrag=" + std::to_string(offset) + "/1200;" + std::string(1000, 'o'),
+                      t0, out);
+        CHECK(overlaps.pending_bytes() <= 2 * 1200 + ReceiverLimits::k_pending_overhead + 4096);
+    }
+    CHECK(overlaps.stats().dropped >= 1);
+}
+
+TEST_CASE("eviction takes the least recently fed partial record, whoever sent it") {
+    ReceiverLimits limits;
+    const auto cost = ReceiverLimits::k_pending_overhead + 7 + 10;
+    limits.max_pending_bytes = 3 * cost + 20; // three partial records and two more pieces
+    Receiver receiver(limits);
+    std::vector<Record> out;
+    const std::string ten(10, 'a');
+    for (const std::uint8_t s : {std::uint8_t{1}, std::uint8_t{2}, std::uint8_t{3}}) {
+        receiver.feed(sender(s), "6,1,2,-,ncfrag=0/30;" + ten, t0, out);
+    }
+    CHECK(receiver.stats().dropped == 0);
+    // Sender 1 is fed twice: sender 2's record is now the least recently fed.
+    receiver.feed(sender(1), "6,1,2,-,ncfrag=10/30;" + ten, t0, out);
+    CHECK(receiver.stats().dropped == 0);
+    receiver.feed(sender(4), "6,1,2,-,ncfrag=0/30;" + ten, t0, out);
+    CHECK(receiver.stats().dropped == 1); // sender 2's went
+    receiver.feed(sender(1), "6,1,2,-,ncfrag=20/30;" + ten, t0, out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].sender == sender(1));
+    CHECK(out[0].text == std::string(30, 'a'));
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=10/30;" + ten + ten, t0, out);
+    receiver.feed(sender(3), "6,1,2,-,ncfrag=10/30;" + ten + ten, t0, out);
+    REQUIRE(out.size() == 2); // sender 3's first piece stayed, sender 2's did not
+    CHECK(out[1].sender == sender(3));
+}
+
+TEST_CASE("records in reassembly per sender are capped, the least recently fed go first") {
     ReceiverLimits limits;
     limits.max_pending_records = 4;
     Receiver receiver(limits);
@@ -235,8 +283,26 @@ TEST_CASE("records in reassembly per sender are capped") {
     for (int seq = 0; seq < 10; ++seq) {
         receiver.feed(sender(2), "6," + std::to_string(seq) + ",2,-,ncfrag=0/100;x", t0, out);
     }
-    CHECK(receiver.pending_bytes() == 400);
+    CHECK(receiver.pending_bytes() == 4 * (ReceiverLimits::k_pending_overhead + 7 + 1));
     CHECK(receiver.stats().dropped == 6);
+    const std::string rest = ";" + std::string(99, 'y');
+    receiver.feed(sender(2), "6,6,2,-,ncfrag=1/100" + rest, t0, out);
+    REQUIRE(out.size() == 1);
+    CHECK(*out[0].seq == 6);
+    receiver.feed(sender(2), "6,5,2,-,ncfrag=1/100" + rest, t0, out);
+    CHECK(out.size() == 1); // seq 5 was dropped
+}
+
+TEST_CASE("a duplicate fragment, of a pending or a delivered record, is counted") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=0/4;ab", t0, out);
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=0/4;ab", t0, out);
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=2/4;cd", t0, out);
+    REQUIRE(out.size() == 1);
+    receiver.feed(sender(2), "6,1,2,-,ncfrag=2/4;cd", t0, out);
+    CHECK(out.size() == 1);
+    CHECK(receiver.stats().duplicate_fragments == 2);
 }
 
 TEST_CASE("idle senders are evicted, their losses kept in the totals") {
@@ -296,4 +362,45 @@ TEST_CASE("with sysdata msgid, losses count msgid gaps, not printk's skipped rec
     CHECK(out[1].lost_before == 0);
     CHECK(out[2].lost_before == 1);
     CHECK(receiver.stats().lost == 1);
+}
+
+TEST_CASE("a forged sequence number near 2^63 is a restart, not 9.2e18 lost") {
+    Receiver receiver;
+    std::vector<Record> out;
+    std::uint64_t reported = 0;
+    for (const std::string seq : {"5", "9223372036854775807", "6", "18446744073709551615", "0"}) {
+        receiver.feed(sender(2), "6," + seq + ",100,-;a\n", t0 + 1ms, out);
+    }
+    for (const auto& record : out) {
+        reported += record.lost_before;
+    }
+    CHECK(receiver.stats().lost == 0);
+    CHECK(reported == 0);
+    CHECK(receiver.stats().restarts == 4);
+}
+
+TEST_CASE("the same number and timestamp with another text is not a duplicate") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,7,100,-;first\n", t0, out);
+    receiver.feed(sender(2), "6,7,100,-;first\n", t0, out);
+    receiver.feed(sender(2), "6,7,100,-;other\n", t0, out);
+    REQUIRE(out.size() == 2);
+    CHECK(out[1].text == "other");
+    CHECK(receiver.stats().duplicates == 1);
+}
+
+TEST_CASE("a plain line longer than the cap is delivered in marked pieces") {
+    ReceiverLimits limits;
+    limits.max_line_bytes = 100;
+    Receiver receiver(limits);
+    std::vector<Record> out;
+    receiver.feed(sender(2), std::string(150, 'p'), t0, out);
+    receiver.feed(sender(2), "q\n", t0, out);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].cut);
+    CHECK(out[0].text == std::string(150, 'p'));
+    CHECK_FALSE(out[1].cut);
+    CHECK(out[1].text == "q");
+    CHECK(receiver.stats().cut == 1);
 }

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+
 using namespace ncs::receive;
 
 TEST_CASE("in-order records lose nothing") {
@@ -98,4 +100,63 @@ TEST_CASE("open gaps are capped") {
         tracker.observe(seq, seq);
     }
     CHECK(tracker.lost() == SequenceTracker::k_max_gaps + 10);
+}
+
+TEST_CASE("numbers at the ends of the range never wrap into a huge loss") {
+    // The sequence: 1, 2^64-1, 1, 2^64-1, 0, 10.
+    constexpr auto k_top = ~std::uint64_t{0};
+    SequenceTracker tracker;
+    std::uint64_t reported = 0;
+    for (const auto seq : {std::uint64_t{1}, k_top, std::uint64_t{1}, k_top, std::uint64_t{0},
+                           std::uint64_t{10}}) {
+        const auto result = tracker.observe(seq, 1000);
+        CHECK(result.lost_before <= 9);
+        reported += result.lost_before;
+    }
+    CHECK(tracker.lost() == 9);
+    CHECK(reported == tracker.lost());
+    CHECK(tracker.restarts() == 4);
+}
+
+TEST_CASE("a jump beyond what a kernel could print is a restart, not loss") {
+    using namespace std::chrono_literals;
+    const SequenceTracker::Clock::time_point t0{};
+    SequenceTracker tracker;
+    tracker.observe(5, 1000, t0);
+    CHECK(tracker.observe(std::uint64_t{1} << 63, 2000, t0 + 1ms).verdict == SeqVerdict::restart);
+    CHECK(tracker.lost() == 0);
+    // The real sender goes on: far behind the forged number, a restart again, no loss.
+    CHECK(tracker.observe(6, 3000, t0 + 2ms).verdict == SeqVerdict::restart);
+    CHECK(tracker.observe(7, 4000, t0 + 3ms).verdict == SeqVerdict::in_order);
+    CHECK(tracker.lost() == 0);
+
+    // Just at the bound is loss; one more is a restart.
+    SequenceTracker bounded;
+    bounded.observe(0, 1000, t0);
+    const auto max = SequenceTracker::max_gap(0s);
+    CHECK(bounded.observe(max + 1, 2000, t0).lost_before == max);
+    CHECK(bounded.observe(2 * max + 3, 3000, t0).verdict == SeqVerdict::restart);
+    // The bound grows with the receiver's time since the sender's last record.
+    SequenceTracker later;
+    later.observe(0, 1000, t0);
+    const auto gap = SequenceTracker::k_max_jump + 5 * SequenceTracker::k_max_rate;
+    CHECK(later.observe(gap + 1, 2000, t0 + 5s).lost_before == gap);
+    CHECK(SequenceTracker::max_gap(std::chrono::hours(24 * 365 * 100)) > gap);
+}
+
+TEST_CASE("lost is the sum of lost_before less the gaps filled late") {
+    SequenceTracker tracker;
+    std::uint64_t reported = 0;
+    std::mt19937_64 random(11);
+    std::uint64_t seq = 100;
+    for (int i = 0; i < 5000; ++i) {
+        const auto step = random() % 8;
+        if (step == 0 && seq > 4) {
+            reported += tracker.observe(seq - 2, seq * 10 - 20).lost_before; // late or duplicate
+            continue;
+        }
+        seq += step == 7 ? (random() % 1000) : 1;
+        reported += tracker.observe(seq, seq * 10).lost_before;
+    }
+    CHECK(tracker.lost() == reported - tracker.filled());
 }
