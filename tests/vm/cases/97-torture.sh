@@ -122,7 +122,10 @@ torture_guest() {
         printf '%s:%s:%s ' $l "$(cat $NC_DIR/$l/enabled 2>&1)" "$(cat $NC_DIR/$l/remote_port 2>&1)"
     done)" "ta:1:$(cat $TT_DIR/ta.port) tb:1:6744 w1:1:6741 w2:1:6745 "
     same recorded "$(grep -v '^#' /run/netconsole-setup/config-targets | tr '\n' ' ')" "'w1' 'w2' "
-    same watcher-quiet "$(grep -E 'warning|error' $TT_DIR/watch.err | tr '\n' '|')" ""
+    # (On 7.x the watcher warns once at start that a panic would be lost: the
+    # boot's panic=-1; that warning is the crash case's business.)
+    same watcher-quiet "$(grep -E 'warning|error' $TT_DIR/watch.err |
+        grep -v 'a panic will not reach the doctor' | tr '\n' '|')" ""
     if kill -0 $wpid 2>/dev/null; then
         result watcher-alive PASS "pid $wpid"
     else
