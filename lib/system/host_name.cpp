@@ -11,13 +11,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <system_error>
 #include <array>
+#include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <memory>
 #include <mutex>
-#include <csignal>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -138,7 +138,12 @@ int HostLookups::fd() const noexcept { return m_shared->event.get(); }
 HostLookups::Id HostLookups::start(const std::string& name) {
     const Id id = m_next++;
     m_queue.push_back({id, name});
-    launch();
+    try {
+        launch();
+    } catch (...) {
+        cancel(id); // no thread could be made: the caller hears it, nothing is left queued
+        throw;
+    }
     return id;
 }
 
