@@ -1,6 +1,7 @@
 # Every dependency comes from a Debian 12 package (scripts/debian-packages.txt).
 
 find_package(fmt REQUIRED)
+find_package(Threads REQUIRED) # HostLookups: getaddrinfo off the event loop
 # ncs_fmt: what project targets link for fmt: its header-only mode (FMT_HEADER_ONLY) in
 # every build. The formatting code the tool uses is compiled in, so a run maps no
 # libfmt.so.9 (one object, its relocations and page faults fewer: bench/startup.sh),

@@ -65,6 +65,7 @@ public:
         // the neighbour waits see every answer to what they trigger).
         EventLoop loop({SIGTERM, SIGINT, SIGHUP});
         loop.add(m_monitor.fd());
+        loop.add(m_lookups.fd());
         load();
         m_first = true;
         start_dirty(std::nullopt);
@@ -81,7 +82,20 @@ public:
                     reload();
                 }
             }
-            if (!wake.readable.empty()) {
+            const auto readable = [&](int fd) {
+                return std::find(wake.readable.begin(), wake.readable.end(), fd) !=
+                       wake.readable.end();
+            };
+            if (readable(m_lookups.fd())) {
+                for (const auto& completion : m_lookups.take()) {
+                    for (auto& e : m_entries) {
+                        if (e.pending && e.pending->lookup() == completion.id) {
+                            drive(e, [&](PendingResolution& p) { p.on_lookup(completion); });
+                        }
+                    }
+                }
+            }
+            if (readable(m_monitor.fd())) {
                 events.clear();
                 m_monitor.read(events);
                 for (const auto& e : events) {
@@ -123,6 +137,7 @@ private:
     const ConfigurationApplied& m_applied;
     NetlinkMonitor m_monitor;
     Netlink m_netlink;
+    HostLookups m_lookups; ///< before m_entries: their resolutions cancel lookups in it
     std::vector<Entry> m_entries;
     std::optional<Clock::time_point> m_burst;      ///< first event of the pending burst
     Clock::time_point m_burst_last;                ///< its latest event
@@ -321,8 +336,9 @@ private:
         return deadline;
     }
 
-    /// Starts a resolution for every dirty entry that has none in flight. The quick
-    /// part (host name, route, link) runs now; the neighbour wait goes on in the loop.
+    /// Starts a resolution for every dirty entry that has none in flight. A host name is
+    /// looked up off the loop (m_lookups); the quick part (route, link) runs now, or
+    /// once the name's addresses came; the neighbour wait goes on in the loop.
     /// since: the first event of the burst they answer (nullopt: none).
     void start_dirty(std::optional<Clock::time_point> since) {
         for (auto& e : m_entries) {
@@ -335,7 +351,8 @@ private:
             e.by_event = since.has_value();
             e.started = Clock::now();
             e.outcome.reset();
-            e.pending = std::make_unique<PendingResolution>(m_netlink, m_root, e.desired.request);
+            e.pending = std::make_unique<PendingResolution>(m_netlink, m_lookups, m_root,
+                                                            e.desired.request);
             drive(e, [](PendingResolution& p) { p.start(); });
         }
     }

@@ -4,11 +4,12 @@
 // a target only when an event can change its route, source, device or next-hop MAC
 // (affects(), pure), coalesces bursts with a debounce, resynchronises everything on
 // overrun, and retries unresolvable targets with backoff, never disabling them.
-// Resolutions run side by side in the one event loop: the route is a quick request,
-// the next hop's MAC a NeighbourWait fed by the monitor's neighbour events and its
-// timer, so a next hop that never answers delays no other target, no signal and no
-// watchdog ping; an event that concerns a target drops its resolution in flight and
-// starts it afresh.
+// Resolutions run side by side in the one event loop: a host name is looked up on a
+// thread of its own (HostLookups, its completion an fd in the loop), the route is a
+// quick request, the next hop's MAC a NeighbourWait fed by the monitor's neighbour
+// events and its timer, so a DNS server or a next hop that never answers delays no
+// other target, no signal and no watchdog ping; an event that concerns a target drops
+// its resolution in flight (a lookup's late answer is ignored) and starts it afresh.
 // Writes go through reconcile::plan/apply_plan; the library never prints: the
 // caller's WatchSink reports.
 

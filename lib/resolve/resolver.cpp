@@ -41,19 +41,39 @@ public:
     /// The one-shot resolution: begin(), the neighbour wait on Netlink's own events,
     /// end().
     Resolution run() {
+        if (const auto name = prepare()) {
+            const auto start = Clock::now();
+            named(lookup_host(*name), start);
+        }
         if (!begin(NeighbourEvents::subscribe)) {
             m_neighbour->wait();
         }
         return end();
     }
 
-    /// Everything before the next hop's MAC, and the start of its wait. True when the
-    /// MAC is known; false while neighbour() waits.
-    bool begin(NeighbourEvents events) {
+    /// The checks that need nothing from the system; the host name --to gives when it
+    /// must be looked up (then named() before begin()), nullopt when --to is an address.
+    std::optional<std::string> prepare() {
         if (m_request.mac && m_request.broadcast) {
             throw InputError("--mac and --broadcast contradict each other", "give one of them");
         }
-        const IpAddress remote = target_address();
+        m_remote = literal_address();
+        if (m_remote) {
+            return std::nullopt;
+        }
+        return m_request.to;
+    }
+
+    /// --to's host name looked up (since start): the address chosen among addresses.
+    void named(const std::vector<IpAddress>& addresses, Clock::time_point start) {
+        m_remote = chosen_address(addresses, start);
+    }
+
+    /// Everything before the next hop's MAC, and the start of its wait (after
+    /// prepare(), and named() when it gave a name). True when the MAC is known; false
+    /// while neighbour() waits.
+    bool begin(NeighbourEvents events) {
+        const IpAddress remote = *m_remote;
         check_target_address(remote);
         int oif = requested_interface(remote);
         if (remote.is_v6() && remote.is_link_local() && oif == 0) {
@@ -126,8 +146,8 @@ private:
         m_result.steps.push_back({std::move(text), since(start)});
     }
 
-    /// --to as an address, or its host name resolved through getaddrinfo.
-    IpAddress target_address() {
+    /// --to as an address, or nullopt when it is a host name to look up.
+    std::optional<IpAddress> literal_address() {
         if (m_request.to.empty()) {
             throw InputError("--to is empty", "give the receiver's IP address or host name");
         }
@@ -154,8 +174,12 @@ private:
                                          m_request.to, *legacy),
                              fmt::format("write --to {}", *legacy));
         }
-        const auto start = Clock::now();
-        const auto addresses = lookup_host(m_request.to);
+        return std::nullopt;
+    }
+
+    /// The address of --to's host name to use among addresses (lookup_host()'s, looked
+    /// up since start): the first of the family asked for; its step and warnings.
+    IpAddress chosen_address(const std::vector<IpAddress>& addresses, Clock::time_point start) {
         auto chosen = addresses.begin();
         if (m_request.family) {
             chosen = std::find_if(addresses.begin(), addresses.end(), [&](const IpAddress& a) {
@@ -614,6 +638,7 @@ private:
     const TargetRequest& m_request;
     Resolution m_result;
     std::optional<Link> m_link;
+    std::optional<IpAddress> m_remote; ///< --to's address, once known
     std::optional<NeighbourWait> m_neighbour;
 };
 
@@ -673,25 +698,58 @@ std::vector<Attempt> try_resolve_all(const std::vector<TargetRequest>& requests,
 }
 
 struct PendingResolution::State {
-    State(Netlink& netlink, const Root& root, TargetRequest request_in)
-        : request(std::move(request_in)), resolver(netlink, root, request) {}
+    State(Netlink& netlink, HostLookups& lookups_in, const Root& root, TargetRequest request_in)
+        : lookups(lookups_in), request(std::move(request_in)), resolver(netlink, root, request) {}
+    HostLookups& lookups;
     TargetRequest request;
     Resolver resolver;
+    std::optional<HostLookups::Id> lookup; ///< the host name's lookup in flight
+    Clock::time_point lookup_start;
     std::optional<Resolution> result;
+
+    /// The rest after --to's address is known: up to the MAC.
+    void begin() {
+        if (resolver.begin(NeighbourEvents::subscribed)) {
+            result = resolver.end();
+        }
+    }
 };
 
-PendingResolution::PendingResolution(Netlink& netlink, const Root& root,
+PendingResolution::PendingResolution(Netlink& netlink, HostLookups& lookups, const Root& root,
                                      const TargetRequest& request)
-    : m_state(std::make_unique<State>(netlink, root, request)) {}
+    : m_state(std::make_unique<State>(netlink, lookups, root, request)) {}
 
-PendingResolution::~PendingResolution() = default;
+PendingResolution::~PendingResolution() {
+    if (m_state->lookup) {
+        m_state->lookups.cancel(*m_state->lookup); // superseded: its late answer is dropped
+    }
+}
 
 void PendingResolution::start() {
     if (is_fully_explicit(m_state->request)) {
         m_state->result = resolve_explicit(m_state->request);
-    } else if (m_state->resolver.begin(NeighbourEvents::subscribed)) {
-        m_state->result = m_state->resolver.end();
+    } else if (const auto name = m_state->resolver.prepare()) {
+        m_state->lookup_start = Clock::now();
+        m_state->lookup = m_state->lookups.start(*name);
+    } else {
+        m_state->begin();
     }
+}
+
+std::optional<HostLookups::Id> PendingResolution::lookup() const noexcept {
+    return m_state->lookup;
+}
+
+void PendingResolution::on_lookup(const HostLookups::Completion& completion) {
+    if (!m_state->lookup || *m_state->lookup != completion.id) {
+        return;
+    }
+    m_state->lookup.reset();
+    if (completion.error) {
+        std::rethrow_exception(completion.error);
+    }
+    m_state->resolver.named(completion.addresses, m_state->lookup_start);
+    m_state->begin();
 }
 
 bool PendingResolution::done() const noexcept { return m_state->result.has_value(); }

@@ -5,6 +5,7 @@
 
 #include "resolve/neighbour.hpp"
 #include "resolve/request.hpp"
+#include "system/host_name.hpp"
 #include "system/root.hpp"
 
 #include <exception>
@@ -37,19 +38,29 @@ struct Attempt {
 std::vector<Attempt> try_resolve_all(const std::vector<TargetRequest>& requests, const Root& root);
 
 /// One resolution driven by an event loop (watch), with resolve()'s steps, warnings and
-/// errors: start() runs everything before the next hop's MAC (host name, route, link:
-/// quick requests) and starts its NeighbourWait, which the caller then feeds with
-/// the entry's neighbour events, overruns and its timer, from a socket subscribed to
-/// RTNLGRP_NEIGH before start(). Every call may throw as resolve() does.
+/// errors: start() runs everything before the next hop's MAC (route, link: quick
+/// requests) and starts its NeighbourWait, which the caller then feeds with the entry's
+/// neighbour events, overruns and its timer, from a socket subscribed to RTNLGRP_NEIGH
+/// before start(). A host name is first looked up on lookups (getaddrinfo may block for
+/// seconds): the caller hands its completion to on_lookup(), and the rest starts then.
+/// Destroyed before that (superseded), it cancels the lookup. Every call may throw as
+/// resolve() does.
 class PendingResolution {
 public:
-    PendingResolution(Netlink& netlink, const Root& root, const TargetRequest& request);
+    PendingResolution(Netlink& netlink, HostLookups& lookups, const Root& root,
+                      const TargetRequest& request);
     ~PendingResolution();
     PendingResolution(const PendingResolution&) = delete;
     PendingResolution& operator=(const PendingResolution&) = delete;
 
-    /// Resolves up to the MAC; may finish at once (a settled entry, --mac, explicit).
+    /// Starts the host name's lookup, or resolves up to the MAC; may finish at once (a
+    /// settled entry, --mac, explicit).
     void start();
+    /// The host name's lookup it waits for, or nullopt.
+    std::optional<HostLookups::Id> lookup() const noexcept;
+    /// A completion from lookups: when it is lookup()'s, resolves up to the MAC (or
+    /// throws what the lookup failed with).
+    void on_lookup(const HostLookups::Completion& completion);
     /// Whether take() has the resolution.
     bool done() const noexcept;
     /// The neighbour wait in progress (its entry and next_timer()), or nullptr.

@@ -4,14 +4,20 @@
 
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <system_error>
 #include <array>
+#include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <memory>
+#include <mutex>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -88,6 +94,137 @@ std::vector<IpAddress> lookup_host(const std::string& name) {
         throw InputError(fmt::format("host name '{}' has no IPv4 or IPv6 address", name));
     }
     return result;
+}
+
+namespace {
+
+/// Threads for one name: a fresh lookup (after an event) may start beside one that was
+/// superseded and still hangs, but storms of events queue instead of adding threads.
+constexpr std::size_t k_threads_per_name = 2;
+
+} // namespace
+
+struct HostLookups::Shared {
+    UniqueFd event;
+    std::mutex mutex;
+    std::vector<Completion> ended; ///< guarded by mutex
+};
+
+HostLookups::HostLookups(std::size_t max_threads)
+    : m_max_threads(std::max<std::size_t>(max_threads, 1)), m_shared(std::make_shared<Shared>()) {
+    m_shared->event = UniqueFd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!m_shared->event) {
+        throw std::system_error(errno, std::generic_category(), "eventfd");
+    }
+}
+
+HostLookups::~HostLookups() {
+    const std::lock_guard lock(m_shared->mutex);
+    for (const auto& c : m_shared->ended) {
+        if (auto it = m_threads.find(c.id); it != m_threads.end()) {
+            it->second.thread.join(); // it has ended: it only returns now
+            m_threads.erase(it);
+        }
+    }
+    for (auto& [id, running] : m_threads) {
+        // Still in getaddrinfo, which cannot be interrupted: waiting for it would hold
+        // the exit for resolv.conf's whole timeout. It touches only m_shared.
+        running.thread.detach();
+    }
+}
+
+int HostLookups::fd() const noexcept { return m_shared->event.get(); }
+
+HostLookups::Id HostLookups::start(const std::string& name) {
+    const Id id = m_next++;
+    m_queue.push_back({id, name});
+    try {
+        launch();
+    } catch (...) {
+        cancel(id); // no thread could be made: the caller hears it, nothing is left queued
+        throw;
+    }
+    return id;
+}
+
+void HostLookups::cancel(Id id) noexcept {
+    const auto queued = std::find_if(m_queue.begin(), m_queue.end(),
+                                     [&](const Queued& q) { return q.id == id; });
+    if (queued != m_queue.end()) {
+        m_queue.erase(queued);
+    } else if (auto it = m_threads.find(id); it != m_threads.end()) {
+        it->second.cancelled = true;
+    }
+}
+
+void HostLookups::launch() {
+    for (auto q = m_queue.begin(); q != m_queue.end() && m_threads.size() < m_max_threads;) {
+        const auto same_name = std::count_if(m_threads.begin(), m_threads.end(),
+                                             [&](const auto& r) { return r.second.name == q->name; });
+        if (static_cast<std::size_t>(same_name) >= k_threads_per_name) {
+            ++q;
+            continue;
+        }
+        // The thread starts with every signal blocked (it inherits this thread's
+        // mask): a SIGTERM must reach the loop's signalfd, never kill it here.
+        sigset_t all;
+        sigset_t old;
+        sigfillset(&all);
+        pthread_sigmask(SIG_SETMASK, &all, &old);
+        std::thread thread;
+        try {
+            thread = std::thread([shared = m_shared, id = q->id, name = q->name] {
+                Completion c;
+                c.id = id;
+                try {
+                    c.addresses = lookup_host(name);
+                } catch (...) {
+                    c.error = std::current_exception();
+                }
+                const std::lock_guard lock(shared->mutex);
+                shared->ended.push_back(std::move(c));
+                const std::uint64_t one = 1;
+                [[maybe_unused]] const auto n = ::write(shared->event.get(), &one, sizeof one);
+            });
+        } catch (...) {
+            pthread_sigmask(SIG_SETMASK, &old, nullptr);
+            throw;
+        }
+        pthread_sigmask(SIG_SETMASK, &old, nullptr);
+        m_threads.emplace(q->id, Running{q->name, std::move(thread), false});
+        q = m_queue.erase(q);
+    }
+}
+
+std::vector<HostLookups::Completion> HostLookups::take() {
+    std::uint64_t count = 0;
+    [[maybe_unused]] const auto n = ::read(m_shared->event.get(), &count, sizeof count);
+    std::vector<Completion> ended;
+    {
+        const std::lock_guard lock(m_shared->mutex);
+        ended.swap(m_shared->ended);
+    }
+    std::vector<Completion> result;
+    for (auto& c : ended) {
+        auto it = m_threads.find(c.id);
+        const bool cancelled = it == m_threads.end() || it->second.cancelled;
+        if (it != m_threads.end()) {
+            it->second.thread.join(); // it has ended: it only returns now
+            m_threads.erase(it);
+        }
+        if (!cancelled) {
+            result.push_back(std::move(c));
+        }
+    }
+    launch();
+    return result;
+}
+
+std::vector<HostLookups::Completion> HostLookups::wait() {
+    pollfd p{m_shared->event.get(), POLLIN, 0};
+    while (::poll(&p, 1, -1) < 0 && errno == EINTR) {
+    }
+    return take();
 }
 
 } // namespace ncs

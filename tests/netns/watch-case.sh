@@ -27,6 +27,10 @@ stop_watch() {
 }
 
 cleanup() {
+    if [ -n "${DNS_PID:-}" ]; then
+        kill "$DNS_PID" 2>/dev/null
+        wait "$DNS_PID" 2>/dev/null
+    fi
     if [ -n "${NOTIFY_PID:-}" ]; then
         kill "$NOTIFY_PID" 2>/dev/null
         wait "$NOTIFY_PID" 2>/dev/null
@@ -479,28 +483,58 @@ dead_hops() {
     done
 }
 
+# watch_notified CONF GOT USEC: watch -v --dry-run --config CONF in the patient, under
+# NOTIFY_SOCKET (its messages in GOT, notify_listen) and WATCHDOG_USEC=USEC. Sets
+# WATCH_PID, WOUT, WERR and START (ms).
+watch_notified() {
+    notify_listen "$2"
+    WOUT="$(mktemp)" WERR="$(mktemp)"
+    START=$(now_ms)
+    NOTIFY_SOCKET="$NOTIFY_SOCK" WATCHDOG_USEC="$3" ip netns exec "$NS_P" "$BIN" -v watch \
+        --dry-run --config "$1" >"$WOUT" 2>"$WERR" &
+    WATCH_PID=$!
+}
+
+# watchdog_fed GOT MS WHAT: WATCHDOG=1 came in GOT at least every MS since START.
+watchdog_fed() {
+    local gaps
+    gaps="$(awk -v s="$START" '/WATCHDOG=1$/ { if ($1 - last > max) max = $1 - last; last = $1 }
+        BEGIN { last = s; max = 0 } END { if (last == s) max = 999999; print max }' "$1")"
+    echo "$3: longest wait for WATCHDOG=1 ${gaps} ms"
+    [ "$gaps" -le "$2" ] || fail "WATCHDOG=1 was not sent for ${gaps} ms"
+}
+
+# term_at_once WHAT: SIGTERM ends watch with status 0 within 1 s.
+term_at_once() {
+    local start ms rc
+    start=$(now_ms)
+    kill -TERM "$WATCH_PID"
+    wait "$WATCH_PID"
+    rc=$?
+    WATCH_PID=""
+    ms=$(($(now_ms) - start))
+    echo "$1: SIGTERM ended it after ${ms} ms"
+    [ "$rc" -eq 0 ] || fail "watch exited $rc after SIGTERM"
+    [ "$ms" -le 1000 ] || fail "SIGTERM took ${ms} ms"
+}
+
 # 20 targets whose next hop never answers ARP, then one healthy target: each is
 # resolved in the background, so the healthy one is planned at once, READY=1 comes once
 # the dead ones failed (their 3 s timeout), the watchdog is fed every second, a router's
 # new MAC is followed at once, and SIGTERM ends it at once, whatever the dead ones do.
 case_watch_dead_next_hops() {
     no_locktime
-    local conf got start ms ready
+    local conf got ms ready
     conf="$(mktemp)" got="$(mktemp)"
     { dead_hops 20; echo "--to $D4 --name w"; } >"$conf"
-    notify_listen "$got"
-    WOUT="$(mktemp)" WERR="$(mktemp)"
-    start=$(now_ms)
-    NOTIFY_SOCKET="$NOTIFY_SOCK" WATCHDOG_USEC=4000000 ip netns exec "$NS_P" "$BIN" -v watch \
-        --dry-run --config "$conf" >"$WOUT" 2>"$WERR" &
-    WATCH_PID=$!
+    watch_notified "$conf" "$got" 4000000
     ms=$(wait_ms "$WOUT" "target w: would create:" 2000) ||
         fail "the healthy target was not planned within 2 s"
     echo "dead next hops: the healthy target planned after ${ms} ms"
     wait_ms "$got" "READY=1" 6000 >/dev/null || fail "no READY=1 within 6 s"
     ready=$(sed -n 's/^\([0-9]*\) READY=1$/\1/p' "$got" | head -n1)
-    [ -n "$ready" ] && echo "dead next hops: READY=1 after $((ready - start)) ms"
-    [ -n "$ready" ] && [ $((ready - start)) -ge 2500 ] ||
+    [ -n "$ready" ] && echo "dead next hops: READY=1 after $((ready - START)) ms"
+    [ -n "$ready" ] && [ $((ready - START)) -ge 2500 ] ||
         fail "READY=1 came before the dead targets' first attempt ended"
     grep -qF "dead20: next hop 10.1.0.120 did not answer on pa within 3 s" "$WERR" ||
         fail "no warning for a dead target"
@@ -513,24 +547,92 @@ case_watch_dead_next_hops() {
     echo "dead next hops: the router's new MAC followed after ${ms} ms"
     sleep 2.5
     # The watchdog was fed at least every WATCHDOG_USEC/2 (2 s) from the start.
-    local gaps
-    gaps="$(awk -v s="$start" '/WATCHDOG=1$/ { if ($1 - last > max) max = $1 - last; last = $1 }
-        BEGIN { last = s; max = 0 } END { if (last == s) max = 999999; print max }' "$got")"
-    echo "dead next hops: longest wait for WATCHDOG=1 ${gaps} ms"
-    [ "$gaps" -le 2000 ] || fail "WATCHDOG=1 was not sent for ${gaps} ms"
-    start=$(now_ms)
-    kill -TERM "$WATCH_PID"
-    wait "$WATCH_PID"
-    local rc=$?
-    WATCH_PID=""
-    ms=$(($(now_ms) - start))
-    echo "dead next hops: SIGTERM ended it after ${ms} ms"
-    [ "$rc" -eq 0 ] || fail "watch exited $rc after SIGTERM"
-    [ "$ms" -le 1000 ] || fail "SIGTERM took ${ms} ms"
+    watchdog_fed "$got" 2000 "dead next hops"
+    term_at_once "dead next hops"
     kill "$NOTIFY_PID" 2>/dev/null
     wait "$NOTIFY_PID" 2>/dev/null
     NOTIFY_PID=""
     rm -f -- "$conf" "$got" "$NOTIFY_SOCK"
+}
+
+# silent_dns QUERIES: the patient's resolver is a DNS server in the doctor that reads
+# queries (appended to QUERIES) and never answers: getaddrinfo of a name not in its
+# hosts file hangs for resolv.conf's 4 s x 2 attempts. Sets DNS_PID.
+silent_dns() {
+    topo_hosts "$NS_P" "$R4A router.test"
+    printf 'nameserver %s\noptions timeout:4 attempts:2\n' "$D4" >"/etc/netns/$NS_P/resolv.conf"
+    ip netns exec "$NS_D" socat -u "UDP4-RECV:53,bind=$D4" "OPEN:$1,append" &
+    DNS_PID=$!
+    for _ in $(seq 40); do
+        ip netns exec "$NS_D" ss -Hlun "sport = :53" | grep -q . && return 0
+        sleep 0.05
+    done
+    fail "the silent DNS server did not start"
+}
+
+# watch --config with `--to never.example` (its lookup hangs) before a healthy target,
+# under the NOTIFY_SOCKET/WATCHDOG_USEC protocol (watch_notified): the healthy target
+# is planned within 1 s.
+watch_beside_silent_dns() {
+    printf '%s\n' "--to never.example --name n" "--to $D4 --name w" >"$1"
+    watch_notified "$1" "$2" 2000000
+    local ms
+    ms=$(wait_ms "$WOUT" "target w: would create: dev_name pa, remote_ip $D4, local_ip $P4, remote_mac $RA_MAC" 1000) ||
+        fail "the healthy target was not planned within 1 s"
+    echo "unanswered DNS: the healthy target planned after ${ms} ms"
+}
+
+# The host name's lookup runs off the loop: the healthy target is planned at once,
+# WATCHDOG=1 keeps coming, events that supersede the hung lookup add no thread beyond
+# the bound, and SIGTERM ends watch at once while the lookup still hangs.
+case_watch_dns_unanswered() {
+    command -v socat >/dev/null || topo_skip "watch_dns_unanswered needs socat"
+    local conf got queries ms n threads
+    conf="$(mktemp)" got="$(mktemp)" queries="$(mktemp)"
+    silent_dns "$queries"
+    watch_beside_silent_dns "$conf" "$got"
+    sleep 0.5
+    [ -s "$queries" ] || fail "no DNS query reached the server: the lookup was not tried"
+    # Ten events, each its own burst, concern the unresolved target: each supersedes its
+    # lookup, and the threads stay within the bound (the loop, two lookups of the name).
+    for n in $(seq 10); do
+        ip -n "$NS_P" route add "10.60.$n.0/24" via "$R4A"
+        sleep 0.1
+    done
+    threads="$(ls "/proc/$WATCH_PID/task" | wc -l)"
+    echo "unanswered DNS: $threads threads after 10 superseded lookups"
+    [ "$threads" -le 3 ] || fail "$threads threads after 10 superseded lookups, expected at most 3"
+    sleep $(((3500 - ($(now_ms) - START)) / 1000)).5
+    grep -F "never.example" "$WERR" && fail "the lookup ended before its timeout"
+    # The watchdog (WATCHDOG_USEC/2 = 1 s) was fed every second or so, from the start.
+    watchdog_fed "$got" 1500 "unanswered DNS"
+    term_at_once "unanswered DNS (the lookup still hanging)"
+    rm -f -- "$conf" "$got" "$queries"
+}
+
+# An event supersedes a hung lookup: the name now in the hosts file, a route event
+# starts a fresh lookup beside the hung one, which answers at once; the hung one's late
+# failure (after 8 s) is ignored.
+case_watch_dns_superseded() {
+    command -v socat >/dev/null || topo_skip "watch_dns_superseded needs socat"
+    local conf got queries ms
+    conf="$(mktemp)" got="$(mktemp)" queries="$(mktemp)"
+    silent_dns "$queries"
+    watch_beside_silent_dns "$conf" "$got"
+    sleep 0.5
+    [ -s "$queries" ] || fail "no DNS query reached the server: the lookup was not tried"
+    printf '%s\n' "$R4B never.example" >>"/etc/netns/$NS_P/hosts"
+    ip -n "$NS_P" route add 10.60.0.0/24 via "$R4A"
+    ms=$(wait_ms "$WOUT" "target n: would create: dev_name pa, remote_ip $R4B, local_ip $P4, remote_mac $RA_MAC" 1000) ||
+        fail "the name, now in the hosts file, was not planned within 1 s of the event"
+    echo "superseded lookup: planned ${ms} ms after the event"
+    # The superseded lookup gives up at about 8 s; its failure must change nothing.
+    sleep $(((9000 - ($(now_ms) - START)) / 1000)).5
+    grep -F "could not resolve host name 'never.example'" "$WERR" &&
+        fail "the superseded lookup's late failure was reported"
+    [ "$(count_lines "$WOUT" "target n:")" -eq 1 ] || fail "n was planned again: $(grep -F "target n:" "$WOUT")"
+    stop_watch
+    rm -f -- "$conf" "$got" "$queries"
 }
 
 # A newer event supersedes a resolution in flight: the only target's next hop does not
