@@ -279,10 +279,12 @@ Live read_live_of(const ConfigfsFiles& files, const fs::path& dir, Wanted wanted
                 live.targets.push_back(read_target(files, dir, *it));
             }
             ++it;
-        } catch (const std::system_error&) {
-            // Removed by another command since listed (a `remove` while watch reads):
-            // absent. apply_plan reads again holding the writers' lock.
-            if (files.is_directory(dir / *it)) {
+        } catch (const std::system_error& e) {
+            // Removed by another writer since listed (a `remove` while watch reads), or
+            // being made by one (configfs shows a new directory before its attributes):
+            // absent for this plan. apply_plan reads again holding the writers' lock.
+            if (e.code() != std::errc::no_such_file_or_directory &&
+                files.is_directory(dir / *it)) {
                 throw;
             }
             it = present.erase(it);
@@ -294,10 +296,18 @@ Live read_live_of(const ConfigfsFiles& files, const fs::path& dir, Wanted wanted
     // made, and refuses there (rolling back) what this kernel really lacks.
     if (!live.targets.empty()) {
         live.features = live.targets.front().features;
-    } else if (!present.empty()) {
-        live.features = read_target(files, dir, present.front()).features;
     } else {
         live.features = all_features();
+        for (const auto& name : present) {
+            try {
+                live.features = read_target(files, dir, name).features;
+                break;
+            } catch (const std::system_error& e) {
+                if (e.code() != std::errc::no_such_file_or_directory) {
+                    throw;
+                }
+            }
+        }
     }
     return live;
 }

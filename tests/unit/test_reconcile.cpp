@@ -318,9 +318,11 @@ TEST_CASE("read_live of some names reads only those targets, features from any",
 namespace {
 
 /// The fake, where reading one target's attribute finds it removed by "another
-/// command" right after it was listed (a `remove` racing a watch's read), or, with
-/// Race::no, fails while it is still there.
-enum class Race { yes, no };
+/// command" right after it was listed (a `remove` racing a watch's read), with
+/// Race::making finds its directory without the attribute yet (another writer's
+/// mkdir, which configfs shows before the attributes), or, with Race::no, fails
+/// while it is still there.
+enum class Race { yes, making, no };
 class RemovedWhileRead final : public ncs::ConfigfsFiles {
 public:
     RemovedWhileRead(FakeConfigfs& fs, std::string name, Race race)
@@ -336,6 +338,9 @@ public:
         if (file.parent_path() == FakeConfigfs::k_dir / m_name) {
             if (m_race == Race::no) {
                 throw std::system_error(EIO, std::generic_category(), file.string());
+            }
+            if (m_race == Race::making) {
+                throw std::system_error(ENOENT, std::generic_category(), file.string());
             }
             if (m_fs.is_directory(file.parent_path())) {
                 ncs::apply::remove_target(m_fs, FakeConfigfs::k_dir, m_name);
@@ -370,4 +375,20 @@ TEST_CASE("read_live takes a target removed while it reads for absent", "[reconc
     REQUIRE(live.targets.size() == 1);
     CHECK(live.targets[0].name == "w");
     CHECK_FALSE(fs.is_directory(FakeConfigfs::k_dir / "gone"));
+}
+
+TEST_CASE("read_live takes a target another writer is making for absent", "[reconcile]") {
+    // The vm torture case: `apply tb` read while watch re-made w2 after a reload, and
+    // failed with "cannot read .../w2/enabled"; apply_plan reads again under the lock.
+    FakeConfigfs fs;
+    auto other = doctor();
+    other.name = "made";
+    other.remote_port = 6652;
+    ncs::apply::apply_targets(fs, FakeConfigfs::k_dir, {doctor(), other});
+    RemovedWhileRead making(fs, "made", Race::making);
+    const auto live = reconcile::read_live(making, FakeConfigfs::k_dir);
+    REQUIRE(live.targets.size() == 1);
+    CHECK(live.targets[0].name == "w");
+    // Only that target in flux: features come from nowhere else, so all are assumed.
+    CHECK(reconcile::read_live(making, FakeConfigfs::k_dir, {"made"}).features.userdata);
 }
