@@ -34,6 +34,44 @@ private:
     std::string m_at;
 };
 
+/// The field of a library request that a FieldError is about. The library names fields,
+/// never a CLI flag: the CLI phrases the flag (issue 21). Add a field when a request gains one.
+enum class Field {
+    destination,    ///< the doctor's address or host name
+    remote_port,    ///< the doctor's UDP port
+    local_port,     ///< the patient's UDP source port
+    local_address,  ///< the patient's source address
+    device,         ///< the patient's interface
+    remote_mac,     ///< the next hop's (or doctor's) MAC
+    broadcast,      ///< send to the broadcast MAC
+    name,           ///< the configfs target's name
+    console_level,  ///< a printk console level, 1-8
+    userdata,       ///< userdata entries
+    sysdata,        ///< sysdata fields
+    timeout,        ///< a wait, in seconds
+    config_file,    ///< a configuration file
+    listen_port,    ///< a port the doctor listens on
+    allow,          ///< an allowed sender network
+    output,         ///< an output file or directory
+    kernel_release, ///< a kernel release
+    watchdog,       ///< a watchdog timeout
+};
+
+/// A word for a field where no CLI phrases it ("remote port"), for library users' messages.
+const char* field_word(Field field) noexcept;
+
+/// Invalid input in one field of a request. what() is the message without the field's
+/// name in front; the CLI prefixes its flag ("--port: "), a library user field_word().
+class FieldError : public InputError {
+public:
+    FieldError(Field field, const std::string& message, std::string hint = {});
+    /// The request field at fault.
+    Field field() const noexcept { return m_field; }
+
+private:
+    Field m_field;
+};
+
 /// An operation on a valid request failed (no route, no neighbour answer, ...).
 class OperationError : public std::runtime_error {
 public:
