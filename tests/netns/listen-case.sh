@@ -157,6 +157,19 @@ case_listen_allow() {
     expect_summary "received 50 records from 1 sender, 0 lost"
 }
 
+# rotate_on_hup BEFORE AFTER: BEFORE records from the patient into $WORK/logs/$P4.log, the
+# file moved to $WORK/rotated.log (as logrotate does) and SIGHUP, then AFTER records from
+# another source port, which a reopened file gets.
+rotate_on_hup() {
+    patient "$LOADGEN" --to "$D4" --count "$1" >/dev/null
+    sleep 0.3
+    mv "$WORK/logs/$P4.log" "$WORK/rotated.log"
+    kill -HUP "$LISTENER"
+    sleep 0.2
+    patient "$LOADGEN" --to "$D4" --count "$2" --source-port 7000 >/dev/null
+    sleep 0.3
+}
+
 case_listen_output_dir() {
     mkdir "$WORK/logs"
     # Planted by someone else: a symlink for one sender, a FIFO for another.
@@ -168,13 +181,7 @@ case_listen_output_dir() {
     [ "$(cat "$WORK/precious")" = precious ] || fail "--output followed a planted symlink"
     grep -qF "warning: cannot write $WORK/logs/$P6.log: Too many levels of symbolic links" "$WORK/listen.err" ||
         fail "no warning about the symlink"
-    patient "$LOADGEN" --to "$D4" --count 5 >/dev/null
-    sleep 0.3
-    mv "$WORK/logs/$P4.log" "$WORK/rotated.log"
-    kill -HUP "$LISTENER"
-    sleep 0.2
-    patient "$LOADGEN" --to "$D4" --count 8 --source-port 7000 >/dev/null
-    sleep 0.3
+    rotate_on_hup 5 8
     kill -USR1 "$LISTENER"
     sleep 0.2
     kill -0 "$LISTENER" || fail "SIGUSR1 stopped the listener"
@@ -653,13 +660,7 @@ case_listen_ignored_signals() {
     ignoring INT TERM HUP || return
     mkdir "$WORK/logs"
     start_listener --output "$WORK/logs" || return
-    patient "$LOADGEN" --to "$D4" --count 5 >/dev/null
-    sleep 0.3
-    mv "$WORK/logs/$P4.log" "$WORK/rotated.log"
-    kill -HUP "$LISTENER"
-    sleep 0.2
-    patient "$LOADGEN" --to "$D4" --count 3 --source-port 7000 >/dev/null
-    sleep 0.3
+    rotate_on_hup 5 3
     stop_listener TERM
     [ "$LISTENER_RC" -eq 0 ] || fail "listener exit $LISTENER_RC after SIGTERM"
     expect_summary "received 8 records from 2 senders, 0 lost"
