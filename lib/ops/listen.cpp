@@ -289,6 +289,11 @@ ListenSummary listen(const ListenRequest& given, ListenSink& sink) {
         loop.add(socket.fd());
     }
     Worker worker(request, outputs);
+    std::vector<std::uint16_t> ports;
+    for (const auto& socket : sockets) {
+        ports.push_back(socket.local_port());
+    }
+    sink.ready(ports);
     auto next_expiry = EventLoop::Clock::now() + request.expire_every;
     for (bool running = true; running && worker.open();) {
         const auto wake = loop.wait(next_expiry);

@@ -86,6 +86,8 @@ struct ListenEvent {
 class ListenSink {
 public:
     virtual ~ListenSink() = default;
+    /// The sockets are bound (their ports, in order) and receiving begins.
+    virtual void ready(std::span<const std::uint16_t> ports) { (void)ports; }
     /// Appends record as whole lines ending in '\n' (text, JSON), for stdout or a file.
     virtual void render(const receive::Record& record,
                         std::chrono::system_clock::time_point received, std::string& out) = 0;
