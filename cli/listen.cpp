@@ -76,7 +76,7 @@ std::string journal_hint(const ops::ListenEvent& event) {
     case ENOENT:
         return fmt::format("no {}: is systemd-journald running? Records are counted as "
                            "unwritten until it takes them",
-                           printable(event.path.string()));
+                           event.path.string());
     case ECONNREFUSED:
         return "systemd-journald is stopped or restarting; records are counted as unwritten "
                "until it takes them";
@@ -115,7 +115,8 @@ public:
     void event(const ops::ListenEvent& event) override {
         using ListenEvent = ops::ListenEvent;
         auto& output = m_context.output;
-        const auto path = printable(event.path.string());
+        // Output::warning and note escape what they print (printable()).
+        const auto path = event.path.string();
         switch (event.kind) {
         case ListenEvent::Kind::file_failed:
             if (m_limiter.allow(output)) {
@@ -129,7 +130,7 @@ public:
             if (m_limiter.allow(output)) {
                 output.note(fmt::format("writing {} again; {} record{} of {} {} not written to it",
                                         path, event.unwritten, event.unwritten == 1 ? "" : "s",
-                                        printable(event.sender),
+                                        event.sender,
                                         event.unwritten == 1 ? "was" : "were"));
             }
             break;
