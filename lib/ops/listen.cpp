@@ -43,7 +43,7 @@ public:
         }
     }
     void count(ListenSummary&) const override {}
-    bool open() const override { return m_open; }
+    bool can_take() const override { return m_open; }
 
 private:
     ListenSink& m_sink;
@@ -155,7 +155,7 @@ public:
                 take(socket, d, now);
             }
             deliver(std::chrono::system_clock::now());
-            if (received < k_batch || !open()) {
+            if (received < k_batch || !can_take()) {
                 return;
             }
         }
@@ -171,10 +171,11 @@ public:
         deliver(std::chrono::system_clock::now());
     }
     /// Whether every output can still take records.
-    bool open() const {
+    bool can_take() const {
         return std::all_of(m_outputs.begin(), m_outputs.end(),
-                           [](const auto& output) { return output->open(); });
+                           [](const auto& output) { return output->can_take(); });
     }
+    /// The counts so far, with what each output could not deliver.
     ListenSummary summary() const {
         ListenSummary summary;
         summary.stats = m_receiver.stats();
@@ -295,10 +296,10 @@ ListenSummary listen(const ListenRequest& given, ListenSink& sink) {
     }
     sink.ready(ports);
     auto next_expiry = EventLoop::Clock::now() + request.expire_every;
-    for (bool running = true; running && worker.open();) {
+    for (bool running = true; running && worker.can_take();) {
         const auto wake = loop.wait(next_expiry);
         for (const auto& socket : sockets) {
-            if (wake.is_readable(socket.fd()) && worker.open()) {
+            if (wake.is_readable(socket.fd()) && worker.can_take()) {
                 worker.receive(socket);
             }
         }

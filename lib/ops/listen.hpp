@@ -115,7 +115,7 @@ public:
     /// Adds what it could not deliver to summary.
     virtual void count(ListenSummary& summary) const = 0;
     /// False once it can take nothing more and listening should stop (a closed stdout).
-    virtual bool open() const { return true; }
+    virtual bool can_take() const { return true; }
 };
 
 /// Checks request and binds its sockets, then receives until SIGINT or SIGTERM (SIGUSR1:
