@@ -10,9 +10,9 @@
 #include "modprobe.hpp"
 #include "panic_watchdog.hpp"
 #include "print.hpp"
+#include "probe.hpp"
 #include "status.hpp"
 #include "target_admin.hpp"
-#include "test_message.hpp"
 #include "watch.hpp"
 
 #include <fmt/format.h>

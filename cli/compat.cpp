@@ -5,11 +5,11 @@
 #include "crash_report.hpp"
 #include "grammar/netconsole_string.hpp"
 #include "json.hpp"
+#include "ops/probe.hpp"
 #include "reconcile_run.hpp"
 #include "resolve/resolver.hpp"
 #include "system/configfs.hpp"
 #include "target_options.hpp"
-#include "test_message.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -149,7 +149,7 @@ void run_compat(const std::vector<std::string>& words, const Context& context) {
     const auto dir = netconsole_dir(context.root);
     const auto reports =
         reconcile::apply_plan(files, dir, reconcile::plan(wanted, reconcile::read_live(files, dir)));
-    const auto message = send_test_message(kernel, context.root, "");
+    const auto message = ops::send_test_message(kernel, context.root, "");
 
     if (context.global.json) {
         Json json;

@@ -3,6 +3,7 @@
 // entry; and its summary. Pure, so the unit tests pin the shapes.
 
 #include "json.hpp"
+#include "ops/listen.hpp"
 #include "receive/receiver.hpp"
 #include "receive/record.hpp"
 
@@ -30,14 +31,8 @@ std::string rfc3339(std::chrono::system_clock::time_point time);
 /// NETCONSOLE_SENDER/PORT/SEQ/TS_USEC/RELEASE, and NETCONSOLE_<KEY> per field.
 std::vector<std::string> journal_fields(const receive::Record& record);
 
-/// Counts `listen` adds to the receiver's own.
-struct ListenCounts {
-    std::uint64_t refused = 0;      ///< datagrams from outside --allow
-    std::uint64_t truncated = 0;    ///< datagrams longer than the buffer
-    std::uint64_t acknowledged = 0; ///< acknowledgments sent
-    std::uint64_t unwritten_files = 0;   ///< records --output could not write
-    std::uint64_t unwritten_journal = 0; ///< records journald did not take
-};
+/// Counts `listen` adds to the receiver's own (lib/ops).
+using ops::ListenCounts;
 
 /// "received N records from S senders, L lost" and ", U unwritten" when a sink
 /// (--output, --journal) could not take some.

@@ -5,6 +5,7 @@
 // --allow-unconfirmed-mac, -4 | -6.
 
 #include "context.hpp"
+#include "options.hpp"
 #include "resolve/request.hpp"
 
 #include <optional>
@@ -42,9 +43,6 @@ std::vector<CLI::Option*> add_target_options(CLI::App& app, TargetOptions& optio
 /// One request per --to, the other options applying to each. Throws InputError naming
 /// the option when a value is invalid or options conflict.
 std::vector<TargetRequest> make_requests(const TargetOptions& options);
-
-/// A port number as the user writes it: decimal 1-65535. Throws InputError naming option.
-std::uint16_t parse_port(std::string_view text, std::string_view option);
 
 /// Resolves every request, even after one fails. When any fails: prints (under -v) the
 /// steps each completed, then throws the failure itself when there is one request, a

@@ -30,6 +30,7 @@ const char* field_word(Field field) noexcept {
     case Field::timeout: return "timeout";
     case Field::config_file: return "configuration file";
     case Field::listen_port: return "listen port";
+    case Field::listen_address: return "listen address";
     case Field::allow: return "allowed network";
     case Field::output: return "output";
     case Field::kernel_release: return "kernel release";

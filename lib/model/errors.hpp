@@ -51,6 +51,7 @@ enum class Field {
     timeout,        ///< a wait, in seconds
     config_file,    ///< a configuration file
     listen_port,    ///< a port the doctor listens on
+    listen_address, ///< the address the doctor listens on
     allow,          ///< an allowed sender network
     output,         ///< an output file or directory
     kernel_release, ///< a kernel release

@@ -4,9 +4,9 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
-#include <csignal>
 #include <system_error>
 
 namespace ncs {
@@ -23,27 +23,58 @@ EventLoop::EventLoop(std::initializer_list<int> signals) {
     if (m_epoll < 0) {
         fail("epoll_create1");
     }
+    if (signals.size() == 0) {
+        return;
+    }
     sigset_t set;
     sigemptyset(&set);
     for (const int s : signals) {
         sigaddset(&set, s);
     }
-    if (sigprocmask(SIG_BLOCK, &set, nullptr) != 0) {
-        fail("sigprocmask");
+    if (sigprocmask(SIG_BLOCK, &set, &m_old_mask) != 0) {
+        const int error = errno;
+        close(m_epoll);
+        throw std::system_error(error, std::generic_category(), "sigprocmask");
     }
+    // Blocked first, so a signal sent meanwhile waits in the signalfd rather than
+    // taking the default action.
+    for (const int s : signals) {
+        const Handler old = std::signal(s, SIG_DFL);
+        if (old == SIG_IGN) {
+            m_old_handlers.emplace_back(s, old);
+        } else {
+            std::signal(s, old); // a handler someone installed stays
+        }
+    }
+    m_old_handlers.emplace_back(SIGPIPE, std::signal(SIGPIPE, SIG_IGN));
     m_signals = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
     if (m_signals < 0) {
-        fail("signalfd");
+        const int error = errno;
+        release();
+        throw std::system_error(error, std::generic_category(), "signalfd");
     }
     add(m_signals);
 }
 
-EventLoop::~EventLoop() {
+EventLoop::~EventLoop() { release(); }
+
+void EventLoop::release() noexcept {
     if (m_signals >= 0) {
         close(m_signals);
+        m_signals = -1;
     }
     if (m_epoll >= 0) {
         close(m_epoll);
+        m_epoll = -1;
+    }
+    // The handlers before the mask: a signal still pending is then ignored again if
+    // it was inherited as ignored.
+    for (const auto& [signal, handler] : m_old_handlers) {
+        std::signal(signal, handler);
+    }
+    if (!m_old_handlers.empty()) {
+        sigprocmask(SIG_SETMASK, &m_old_mask, nullptr);
+        m_old_handlers.clear();
     }
 }
 
@@ -54,6 +85,10 @@ void EventLoop::add(int fd) {
     if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) != 0) {
         fail("epoll_ctl");
     }
+}
+
+bool EventLoop::Wake::is_readable(int fd) const {
+    return std::find(readable.begin(), readable.end(), fd) != readable.end();
 }
 
 EventLoop::Wake EventLoop::wait(std::optional<Clock::time_point> deadline) {

@@ -27,9 +27,11 @@ cleanup() {
 
 # start_listener ARGS...: `listen ARGS` in the doctor namespace, stdout and stderr
 # to $WORK/listen.out and .err; waits until its socket is bound.
+# LISTEN_WRAP (an array) goes before the binary: env --ignore-signal=... for one.
+LISTEN_WRAP=()
 start_listener() {
     local ns=${LISTEN_NS:-$NS_D}
-    ip netns exec "$ns" "$BIN" listen "$@" >"$WORK/listen.out" 2>"$WORK/listen.err" &
+    ip netns exec "$ns" "${LISTEN_WRAP[@]}" "$BIN" listen "$@" >"$WORK/listen.out" 2>"$WORK/listen.err" &
     LISTENER=$!
     local port=6666 arg prev=""
     for arg in "$@"; do
@@ -155,6 +157,19 @@ case_listen_allow() {
     expect_summary "received 50 records from 1 sender, 0 lost"
 }
 
+# rotate_on_hup BEFORE AFTER: BEFORE records from the patient into $WORK/logs/$P4.log, the
+# file moved to $WORK/rotated.log (as logrotate does) and SIGHUP, then AFTER records from
+# another source port, which a reopened file gets.
+rotate_on_hup() {
+    patient "$LOADGEN" --to "$D4" --count "$1" >/dev/null
+    sleep 0.3
+    mv "$WORK/logs/$P4.log" "$WORK/rotated.log"
+    kill -HUP "$LISTENER"
+    sleep 0.2
+    patient "$LOADGEN" --to "$D4" --count "$2" --source-port 7000 >/dev/null
+    sleep 0.3
+}
+
 case_listen_output_dir() {
     mkdir "$WORK/logs"
     # Planted by someone else: a symlink for one sender, a FIFO for another.
@@ -166,13 +181,7 @@ case_listen_output_dir() {
     [ "$(cat "$WORK/precious")" = precious ] || fail "--output followed a planted symlink"
     grep -qF "warning: cannot write $WORK/logs/$P6.log: Too many levels of symbolic links" "$WORK/listen.err" ||
         fail "no warning about the symlink"
-    patient "$LOADGEN" --to "$D4" --count 5 >/dev/null
-    sleep 0.3
-    mv "$WORK/logs/$P4.log" "$WORK/rotated.log"
-    kill -HUP "$LISTENER"
-    sleep 0.2
-    patient "$LOADGEN" --to "$D4" --count 8 --source-port 7000 >/dev/null
-    sleep 0.3
+    rotate_on_hup 5 8
     kill -USR1 "$LISTENER"
     sleep 0.2
     kill -0 "$LISTENER" || fail "SIGUSR1 stopped the listener"
@@ -631,6 +640,66 @@ assert socket.inet_pton(family, source[0]) == socket.inet_pton(family, to), sour
 PY
     done
     stop_listener
+}
+
+# ignoring SIGNAL...: env(1) that starts a command with each SIGNAL ignored, as a shell's
+# background job or nohup does; checked first, so the case does test an inheritance.
+ignoring() {
+    local signal ignored
+    ignored="$(env "${@/#/--ignore-signal=}" grep '^SigIgn:' /proc/self/status | awk '{print $2}')"
+    for signal in "$@"; do
+        (( (16#$ignored >> ($(kill -l "$signal") - 1)) & 1 )) ||
+            { fail "env --ignore-signal=$signal did not ignore it (SigIgn $ignored)"; return 1; }
+    done
+    LISTEN_WRAP=(env "${@/#/--ignore-signal=}")
+}
+
+case_listen_ignored_signals() {
+    # Started with SIGINT, SIGTERM and SIGHUP ignored: SIGHUP still reopens the files,
+    # SIGTERM still stops it with the summary (the loop takes them on its signalfd).
+    ignoring INT TERM HUP || return
+    mkdir "$WORK/logs"
+    start_listener --output "$WORK/logs" || return
+    rotate_on_hup 5 3
+    stop_listener TERM
+    [ "$LISTENER_RC" -eq 0 ] || fail "listener exit $LISTENER_RC after SIGTERM"
+    expect_summary "received 8 records from 2 senders, 0 lost"
+    [ "$(wc -l <"$WORK/rotated.log")" -eq 5 ] || fail "the moved file has not the 5 first records"
+    [ "$(wc -l <"$WORK/logs/$P4.log")" -eq 3 ] || fail "SIGHUP did not reopen: no new file with 3 records"
+    # SIGINT too, as a shell's background job gets it.
+    start_listener || return
+    stop_listener INT
+    [ "$LISTENER_RC" -eq 0 ] || fail "listener exit $LISTENER_RC after SIGINT"
+    expect_summary "received 0 records from 0 senders, 0 lost"
+}
+
+case_listen_closed_stdout() {
+    # `listen | head -n 1`: once head is gone, the next write is EPIPE (SIGPIPE is
+    # ignored): listen stops by itself, prints its summary and says why, exit 1.
+    ip netns exec "$NS_D" "$BIN" listen > >(head -n 1 >"$WORK/head.out") 2>"$WORK/listen.err" &
+    LISTENER=$!
+    for _ in $(seq 100); do
+        ip netns exec "$NS_D" ss -Hlun "sport = :6666" | grep -q . && break
+        sleep 0.05
+    done
+    patient "$LOADGEN" --to "$D4" --count 1 >/dev/null
+    for _ in $(seq 100); do [ -s "$WORK/head.out" ] && break; sleep 0.05; done
+    sleep 0.2 # head exits after its line
+    patient "$LOADGEN" --to "$D4" --count 2 --source-port 7000 >/dev/null
+    local rc=""
+    for _ in $(seq 100); do
+        kill -0 "$LISTENER" 2>/dev/null || { wait "$LISTENER"; rc=$?; break; }
+        sleep 0.05
+    done
+    LISTENER=""
+    cat "$WORK/listen.err"
+    [ -n "$rc" ] || { fail "listen did not stop when its stdout closed"; return; }
+    [ "$rc" -eq 1 ] || fail "listen exit $rc with a closed stdout, expected 1 (141: killed by SIGPIPE)"
+    grep -q "^$P4 " "$WORK/head.out" || fail "head did not get the first record"
+    grep -qE "^received [0-9]+ records? from [0-9]+ senders?, 0 lost\$" "$WORK/listen.err" ||
+        fail "no summary on stderr"
+    grep -qxF "netconsole-setup: error: cannot write the result to stdout: Broken pipe" \
+        "$WORK/listen.err" || fail "the closed stdout is not reported"
 }
 
 topo_require

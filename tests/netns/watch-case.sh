@@ -47,10 +47,12 @@ cleanup() {
 
 # start_watch ARGS...: netconsole-setup -v watch --dry-run ARGS in the patient
 # (under --root "$WATCH_ROOT" when that is set).
+# WATCH_WRAP (an array) goes before the binary: env --ignore-signal=... for one.
 WATCH_ROOT=""
+WATCH_WRAP=()
 start_watch() {
     WOUT="$(mktemp)" WERR="$(mktemp)"
-    ip netns exec "$NS_P" "$BIN" -v ${WATCH_ROOT:+--root "$WATCH_ROOT"} watch --dry-run "$@" \
+    ip netns exec "$NS_P" "${WATCH_WRAP[@]}" "$BIN" -v ${WATCH_ROOT:+--root "$WATCH_ROOT"} watch --dry-run "$@" \
         >"$WOUT" 2>"$WERR" &
     WATCH_PID=$!
     wait_for "$WERR" "note: watching" || fail "watch did not start"
@@ -687,6 +689,43 @@ case_watch_address_renew() {
 
 topo_require
 trap cleanup EXIT
+# --- The loop's signal set-up, shared with listen (issue 21) ----------------------------
+
+case_watch_ignored_signals() {
+    # Started with SIGTERM and SIGHUP ignored (nohup, a service manager): SIGHUP still
+    # reads the configuration again and SIGTERM still stops it (exit 0).
+    local ignored
+    ignored="$(env --ignore-signal=TERM --ignore-signal=HUP grep '^SigIgn:' /proc/self/status | awk '{print $2}')"
+    (( (16#$ignored >> 14) & 1 && (16#$ignored & 1) )) ||
+        { fail "env --ignore-signal did not ignore SIGTERM and SIGHUP (SigIgn $ignored)"; return; }
+    WATCH_WRAP=(env --ignore-signal=TERM --ignore-signal=HUP)
+    start_watch --to "$D4" --name w
+    expect_line "target w: would create:"
+    kill -HUP "$WATCH_PID"
+    wait_for "$WERR" "note: configuration read again" || fail "no reload note after SIGHUP"
+    stop_watch
+}
+
+case_watch_closed_stdout() {
+    # watch --dry-run prints its plan on stdout; a reader that is gone makes that write
+    # EPIPE (SIGPIPE ignored), not a silent death: watch goes on, and reports it at exit.
+    WOUT="$(mktemp)" WERR="$(mktemp)"
+    ip netns exec "$NS_P" "$BIN" -v watch --dry-run --to "$D4" --name w > >(true) 2>"$WERR" &
+    WATCH_PID=$!
+    wait_for "$WERR" "note: watching" || fail "watch did not start"
+    sleep 1
+    kill -0 "$WATCH_PID" 2>/dev/null || { fail "watch died when its stdout closed"; WATCH_PID=""; return; }
+    kill -HUP "$WATCH_PID"
+    wait_for "$WERR" "note: configuration read again" || fail "no reload note after SIGHUP"
+    kill -TERM "$WATCH_PID"
+    wait "$WATCH_PID"
+    local rc=$?
+    WATCH_PID=""
+    [ "$rc" -eq 1 ] || fail "watch exit $rc, expected 1 (its plan could not be written)"
+    grep -qxF "netconsole-setup: error: cannot write the result to stdout: Broken pipe" "$WERR" ||
+        fail "the closed stdout is not reported"
+}
+
 trap 'exit 130' INT TERM
 topo_up || { echo "FAIL: topology setup" >&2; exit 1; }
 trap cleanup EXIT

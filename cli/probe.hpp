@@ -1,6 +1,7 @@
 #pragma once
-// `test [NAME]`: write a uniquely marked line to /dev/kmsg at a level the
-// console log level lets through, and print the marker to look for at the doctor.
+// `test [NAME]` (the file is named for what it does, a delivery probe: `test` would
+// read as a unit test): binds the options, runs lib/ops's Probe, and prints the marker
+// to look for at the doctor and what came back.
 
 #include "context.hpp"
 
@@ -23,18 +24,5 @@ Command setup_test(CLI::App& app);
 /// --timeout with --ack). Throws InputError for a bad or unknown NAME, OperationError
 /// for a disabled target or (--ack) no acknowledgment, std::system_error.
 void run_test(const TestOptions& options, const Context& context);
-
-/// What `test` wrote: the marker and the level of the line.
-struct TestMessage {
-    std::string marker;
-    int level = 0;
-};
-
-/// Writes "<level>netconsole-setup: test message MARKER" to <root>/dev/kmsg, the level
-/// chosen from <root>/proc/sys/kernel/printk; name (may be empty) goes into the marker.
-/// Used by `test` and by the Debian compatible form. Writes to the running kernel, so
-/// it needs a LiveKernel (never under --root). Throws std::system_error.
-TestMessage send_test_message(const LiveKernel& kernel, const Root& root,
-                              std::string_view name);
 
 } // namespace ncs::cli

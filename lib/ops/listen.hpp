@@ -1,0 +1,129 @@
+#pragma once
+// `listen`, the doctor's side, as one use case: a typed request in, the counts out.
+// Receives netconsole on UDP (dual stack, several ports, or the sockets a systemd
+// .socket unit passes) on the library's one EventLoop, reassembles and tracks records
+// per sender (lib/receive), answers `test` markers, and hands every record to its
+// outputs: the caller's stdout (through the ListenSink, which renders), one file per
+// sender (lib/system's SenderFiles), the journal. Never prints: what there is to say
+// goes to the sink as typed events.
+//
+// Built to grow (issue 23): an output is a RecordOutput that takes a batch and must
+// never block receiving (a forwarder queues); the receiving state of one set of
+// sockets is a Worker, so N workers on SO_REUSEPORT sockets each run their own loop.
+
+#include "model/ip_address.hpp"
+#include "model/target.hpp"
+#include "receive/allow.hpp"
+#include "receive/receiver.hpp"
+#include "receive/record.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ncs::ops {
+
+/// Whether listen answers the markers of `test` (receive/ack).
+enum class Acks { answer, never };
+
+/// Where records go besides stdout.
+enum class JournalOutput { no, yes };
+
+struct ListenRequest {
+    std::vector<std::uint16_t> ports;    ///< empty: k_default_remote_port, where netconsole sends
+    std::optional<IpAddress> address;    ///< empty: every address, both families
+    std::vector<receive::Cidr> allow;    ///< empty: everyone
+    /// One file per sender in this directory instead of stdout.
+    std::optional<std::filesystem::path> output;
+    JournalOutput journal = JournalOutput::no; ///< every record to the journal (not stdout)
+    Acks acks = Acks::answer;
+    receive::ReceiverLimits limits;      ///< the receiver's caps and timeouts
+    /// Socket buffer asked for: a second of 100,000 records/s of kernel datagrams.
+    std::size_t receive_buffer = std::size_t{64} << 20;
+    /// How often what timed out is delivered (fragments, lines without a newline).
+    std::chrono::milliseconds expire_every{250};
+};
+
+/// Counts `listen` adds to the receiver's own.
+struct ListenCounts {
+    std::uint64_t refused = 0;           ///< datagrams from outside allow
+    std::uint64_t truncated = 0;         ///< datagrams longer than the buffer
+    std::uint64_t acknowledged = 0;      ///< acknowledgments sent
+    std::uint64_t unwritten_files = 0;   ///< records the per-sender files could not take
+    std::uint64_t unwritten_journal = 0; ///< records journald did not take
+};
+
+struct ListenSummary {
+    receive::ReceiverStats stats;
+    ListenCounts counts;
+    /// Records the per-sender files could not take, per sender (those that had some).
+    std::map<std::string, std::uint64_t> unwritten_by_sender;
+};
+
+/// A destination stopped or started taking records: said once per episode.
+struct ListenEvent {
+    enum class Kind {
+        file_failed,     ///< a sender's file cannot be written (error)
+        file_resumed,    ///< it can again; unwritten records of sender were lost meanwhile
+        journal_failed,  ///< the journal does not take records (error)
+        journal_resumed, ///< it does again; unwritten were lost meanwhile
+    };
+    Kind kind = Kind::file_failed;
+    std::string sender;          ///< the sender's name (file events)
+    std::filesystem::path path;  ///< the sender's file, or the journal's socket
+    int error = 0;               ///< errno (the failed kinds)
+    std::uint64_t unwritten = 0; ///< records not delivered during the episode (resumed)
+};
+
+/// What listen hands its caller, on the loop's thread: keep it quick (receiving waits).
+class ListenSink {
+public:
+    virtual ~ListenSink() = default;
+    /// The sockets are bound (their ports, in order) and receiving begins.
+    virtual void ready(std::span<const std::uint16_t> ports) { (void)ports; }
+    /// Appends record as whole lines ending in '\n' (text, JSON), for stdout or a file.
+    virtual void render(const receive::Record& record,
+                        std::chrono::system_clock::time_point received, std::string& out) = 0;
+    /// The journal entry of record ("FIELD=value" strings).
+    virtual std::vector<std::string> journal_entry(const receive::Record& record) = 0;
+    /// Rendered records for stdout; false when stdout cannot take them (a closed pipe:
+    /// listen stops, its caller reports it).
+    virtual bool write(std::string_view lines) = 0;
+    /// A destination stopped or started taking records.
+    virtual void event(const ListenEvent& event) = 0;
+    /// The counts so far (SIGUSR1).
+    virtual void summary(const ListenSummary& summary) = 0;
+};
+
+/// Where records go, besides the sink's stdout: per-sender files, the journal, later a
+/// forwarder. take() runs on the receiving loop and must never block it.
+class RecordOutput {
+public:
+    virtual ~RecordOutput() = default;
+    /// One batch of records received at received.
+    virtual void take(std::span<const receive::Record> records,
+                      std::chrono::system_clock::time_point received) = 0;
+    /// SIGHUP: let go of what logrotate may have moved.
+    virtual void reopen() {}
+    /// Adds what it could not deliver to summary.
+    virtual void count(ListenSummary& summary) const = 0;
+    /// False once it can take nothing more and listening should stop (a closed stdout).
+    virtual bool can_take() const { return true; }
+};
+
+/// Checks request and binds its sockets, then receives until SIGINT or SIGTERM (SIGUSR1:
+/// sink.summary(); SIGHUP: the per-sender files are reopened), or until stdout is
+/// closed; delivers what is still held and returns the counts. Throws FieldError (output
+/// not a directory; ports or address given with sockets systemd passes), InputError
+/// (an allowed network's unknown zone), std::system_error or OperationError (a socket
+/// cannot be bound, the journal's socket cannot be made).
+ListenSummary listen(const ListenRequest& request, ListenSink& sink);
+
+} // namespace ncs::ops

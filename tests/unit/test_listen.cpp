@@ -1,0 +1,181 @@
+// lib/ops/listen.cpp: the listen use case end to end on loopback (127.0.0.1, a port the
+// kernel picks), with a recording sink: records handed over, acknowledgments sent or
+// not, refused senders counted, and the two ways the loop ends (SIGTERM, a stdout that
+// is gone). Signals are raised in this thread, where the loop's signalfd takes them.
+#include "ops/listen.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+using namespace ncs;
+
+namespace {
+
+/// A UDP socket on 127.0.0.1 that sends to the listener and reads its replies.
+class Client {
+public:
+    Client() {
+        m_fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        REQUIRE(m_fd >= 0);
+        timeval timeout{0, 200'000};
+        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    }
+    ~Client() { ::close(m_fd); }
+    Client(const Client&) = delete;
+    Client& operator=(const Client&) = delete;
+
+    void send(std::uint16_t port, const std::string& payload) const {
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(port);
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::sendto(m_fd, payload.data(), payload.size(), 0,
+                         reinterpret_cast<const sockaddr*>(&to), sizeof to) ==
+                static_cast<ssize_t>(payload.size()));
+    }
+    /// The next reply, or nullopt after 200 ms.
+    std::optional<std::string> reply() const {
+        char buffer[2048];
+        const auto n = ::recv(m_fd, buffer, sizeof buffer, 0);
+        return n < 0 ? std::nullopt : std::optional<std::string>(std::string(buffer, static_cast<std::size_t>(n)));
+    }
+
+private:
+    int m_fd = -1;
+};
+
+/// Records what listen hands over; on ready, sends the datagrams and, when asked, stops
+/// listen (SIGTERM) once it has taken them.
+class RecordingSink : public ops::ListenSink {
+public:
+    RecordingSink(const Client& client, std::vector<std::string> datagrams)
+        : m_client(client), m_datagrams(std::move(datagrams)) {}
+
+    void ready(std::span<const std::uint16_t> ports) override {
+        REQUIRE(ports.size() == 1);
+        for (const auto& datagram : m_datagrams) {
+            m_client.send(ports[0], datagram);
+        }
+        // Loopback delivers at once: the loop's first wait sees the datagrams and then
+        // the signal.
+        std::raise(SIGTERM);
+    }
+    void render(const receive::Record& record, std::chrono::system_clock::time_point,
+                std::string& out) override {
+        texts.push_back(record.text);
+        out += record.text + "\n";
+    }
+    std::vector<std::string> journal_entry(const receive::Record&) override { return {}; }
+    bool write(std::string_view lines) override {
+        written += lines;
+        return stdout_open;
+    }
+    void event(const ops::ListenEvent& event) override { events.push_back(event); }
+    void summary(const ops::ListenSummary&) override { ++summaries; }
+
+    std::vector<std::string> texts;
+    std::string written;
+    std::vector<ops::ListenEvent> events;
+    int summaries = 0;
+    bool stdout_open = true;
+
+private:
+    const Client& m_client;
+    std::vector<std::string> m_datagrams;
+};
+
+ops::ListenRequest loopback_request() {
+    ops::ListenRequest request;
+    request.address = IpAddress::parse("127.0.0.1");
+    request.ports = {0}; // the kernel picks a free one
+    request.receive_buffer = 0;
+    return request;
+}
+
+const std::string k_marker = "ncs-test-unit-1796161268-73566c73";
+const std::string k_marker_record = "12,1,1000,-;netconsole-setup: test message " + k_marker + "\n";
+
+} // namespace
+
+TEST_CASE("listen hands every record to the sink, answers a test marker, stops on SIGTERM",
+          "[listen]") {
+    Client client;
+    RecordingSink sink(client, {"6,1,100,-;first\n", "6,2,200,-;second\n", k_marker_record});
+    const auto summary = ops::listen(loopback_request(), sink);
+    CHECK(sink.texts == std::vector<std::string>{"first", "second",
+                                                 "netconsole-setup: test message " + k_marker});
+    CHECK(sink.written == "first\nsecond\nnetconsole-setup: test message " + k_marker + "\n");
+    CHECK(summary.stats.records == 3);
+    CHECK(summary.stats.senders == 1);
+    CHECK(summary.counts.acknowledged == 1);
+    CHECK(summary.counts.refused == 0);
+    CHECK(client.reply() == "netconsole-setup ack " + k_marker);
+    CHECK(sink.events.empty());
+    CHECK(sink.summaries == 0); // the final counts are the return value
+}
+
+TEST_CASE("with acks off, listen takes a test marker as any record and answers nothing",
+          "[listen]") {
+    Client client;
+    RecordingSink sink(client, {k_marker_record});
+    auto request = loopback_request();
+    request.acks = ops::Acks::never;
+    const auto summary = ops::listen(request, sink);
+    CHECK(summary.stats.records == 1);
+    CHECK(summary.counts.acknowledged == 0);
+    CHECK_FALSE(client.reply());
+}
+
+TEST_CASE("senders outside the allowed networks are counted, never handed over", "[listen]") {
+    Client client;
+    RecordingSink sink(client, {"6,1,100,-;refused\n", k_marker_record});
+    auto request = loopback_request();
+    request.allow = {receive::Cidr::parse("10.0.0.0/8")};
+    const auto summary = ops::listen(request, sink);
+    CHECK(sink.texts.empty());
+    CHECK(summary.counts.refused == 2);
+    CHECK(summary.stats.records == 0);
+    CHECK_FALSE(client.reply());
+}
+
+TEST_CASE("a stdout that is gone ends listen with the counts, without a signal", "[listen]") {
+    Client client;
+    class ClosedStdout : public RecordingSink {
+    public:
+        using RecordingSink::RecordingSink;
+        void ready(std::span<const std::uint16_t> ports) override {
+            client_send(ports[0]);
+        }
+        std::function<void(std::uint16_t)> client_send;
+    };
+    ClosedStdout sink(client, {});
+    sink.stdout_open = false;
+    sink.client_send = [&](std::uint16_t port) { client.send(port, "6,1,100,-;lost\n"); };
+    const auto summary = ops::listen(loopback_request(), sink);
+    CHECK(sink.written == "lost\n");
+    CHECK(summary.stats.records == 1);
+}
+
+TEST_CASE("an output that is not a directory is the output field's error", "[listen]") {
+    Client client;
+    RecordingSink sink(client, {});
+    auto request = loopback_request();
+    request.output = "/nonexistent/ncs-listen";
+    try {
+        ops::listen(request, sink);
+        FAIL("no error");
+    } catch (const FieldError& e) {
+        CHECK(e.field() == Field::output);
+        CHECK(std::string(e.what()) == "'/nonexistent/ncs-listen' is not a directory");
+    }
+}
