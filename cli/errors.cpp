@@ -4,6 +4,7 @@
 #include "explain.hpp"
 #include "json.hpp"
 #include "model/errors.hpp"
+#include "target_options.hpp"
 
 #include <CLI/App.hpp>
 #include <CLI/Error.hpp>
@@ -75,6 +76,11 @@ ErrorReport describe_error(const std::exception& error) {
         return {k_exit_usage, fmt::format("couldn't parse config at '{}'", parse->at()),
                 fmt::format("at byte {} of the value{}{}", parse->offset() + 1,
                             parse->hint().empty() ? "" : ": ", parse->hint())};
+    }
+    if (const auto* field = dynamic_cast<const FieldError*>(&error)) {
+        // The library names the field; the command line's word for it is the flag.
+        return {k_exit_usage, fmt::format("{}: {}", flag_of(field->field()), field->what()),
+                field->hint()};
     }
     if (const auto* input = dynamic_cast<const InputError*>(&error)) {
         return {k_exit_usage, input->what(), input->hint()};

@@ -90,6 +90,7 @@ struct Warning {
         general,
         needs_newer_kernel, ///< a feature of a newer kernel than some have (check())
         panic_lost,         ///< a panic will not reach the doctor (crash_delivery)
+        not_extended,       ///< userdata or sysdata on a target that is not extended (check())
     };
     std::string message;
     std::string hint;
