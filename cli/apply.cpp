@@ -32,6 +32,48 @@ constexpr const char* k_examples = R"(Examples:
 A repeated apply with the same values writes nothing. userdata and sysdata are
 made exactly the ones given. When a write fails, every change is undone.)";
 
+/// What apply did: per target its outcome and the operations written (or "unchanged"),
+/// and the console level set.
+void print_reports(const ops::ApplyResult& result, const Context& context) {
+    const auto& reports = result.reports;
+    const auto& loglevel = result.console_level;
+    if (context.global.json) {
+        Json json;
+        json["targets"] = Json::array();
+        for (const auto& report : reports) {
+            Json target;
+            target["name"] = report.name;
+            target["outcome"] = apply::to_string(report.outcome);
+            target["changed"] = report.outcome != apply::Outcome::unchanged;
+            target["operations"] = Json::array();
+            for (const auto& op : report.operations) {
+                target["operations"].push_back(operation_json(op));
+            }
+            target["attributes"] = configfs_target_json(report.after);
+            json["targets"].push_back(std::move(target));
+        }
+        json["console_loglevel"] = loglevel ? Json(*loglevel) : Json(nullptr);
+        context.output.result() << dump(json);
+        return;
+    }
+    auto& out = context.output.result();
+    for (const auto& report : reports) {
+        if (report.operations.empty()) {
+            out << fmt::format("target {}: unchanged, nothing written\n", printable(report.name));
+            continue;
+        }
+        std::vector<std::string> done;
+        for (const auto& op : report.operations) {
+            done.push_back(describe(op, report.outcome));
+        }
+        out << fmt::format("target {}: {}: {}\n", printable(report.name),
+                           apply::to_string(report.outcome), fmt::join(done, ", "));
+    }
+    if (loglevel) {
+        out << fmt::format("console log level set to {}\n", *loglevel);
+    }
+}
+
 } // namespace
 
 Command setup_apply(CLI::App& app) {
@@ -97,42 +139,7 @@ void run_apply(const ApplyOptions& options, const Context& context) {
         print_plan(*result.plan, context);
         return;
     }
-    const auto& reports = result.reports;
-    if (context.global.json) {
-        Json json;
-        json["targets"] = Json::array();
-        for (const auto& report : reports) {
-            Json target;
-            target["name"] = report.name;
-            target["outcome"] = apply::to_string(report.outcome);
-            target["changed"] = report.outcome != apply::Outcome::unchanged;
-            target["operations"] = Json::array();
-            for (const auto& op : report.operations) {
-                target["operations"].push_back(operation_json(op));
-            }
-            target["attributes"] = configfs_target_json(report.after);
-            json["targets"].push_back(std::move(target));
-        }
-        json["console_loglevel"] = loglevel ? Json(*loglevel) : Json(nullptr);
-        context.output.result() << dump(json);
-        return;
-    }
-    auto& out = context.output.result();
-    for (const auto& report : reports) {
-        if (report.operations.empty()) {
-            out << fmt::format("target {}: unchanged, nothing written\n", printable(report.name));
-            continue;
-        }
-        std::vector<std::string> done;
-        for (const auto& op : report.operations) {
-            done.push_back(describe(op, report.outcome));
-        }
-        out << fmt::format("target {}: {}: {}\n", printable(report.name),
-                           apply::to_string(report.outcome), fmt::join(done, ", "));
-    }
-    if (loglevel) {
-        out << fmt::format("console log level set to {}\n", *loglevel);
-    }
+    print_reports(result, context);
 }
 
 void run_apply_config(const std::string& file, const Context& context, bool dry_run) {

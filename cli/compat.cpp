@@ -19,6 +19,47 @@
 namespace ncs::cli {
 using ops::parse_compat_target;
 
+namespace {
+
+/// Debian's words for what was done: per target where it sends now, then the marker of
+/// the test message.
+void print_reports(const ops::ApplyResult& result, const TestMessage& message,
+                   const Context& context) {
+    const auto& reports = result.reports;
+    if (context.global.json) {
+        Json json;
+        json["targets"] = Json::array();
+        for (std::size_t i = 0; i < reports.size(); ++i) {
+            Json target;
+            target["name"] = reports[i].name;
+            target["outcome"] = apply::to_string(reports[i].outcome);
+            target["changed"] = reports[i].outcome != apply::Outcome::unchanged;
+            target["line"] = grammar::format({*result.plan->targets[i].target});
+            json["targets"].push_back(std::move(target));
+        }
+        json["test_marker"] = message.marker;
+        json["test_level"] = message.level;
+        context.output.result() << dump(json);
+        return;
+    }
+    auto& out = context.output.result();
+    for (const auto& report : reports) {
+        if (report.outcome == apply::Outcome::unchanged) {
+            out << fmt::format("{}: already configured correctly\n", printable(report.name));
+            continue;
+        }
+        const auto& now = report.after; // read back: local_ip is the kernel's pick
+        out << fmt::format("{}: {}: sending logs to {} port {} via MAC {} from {} on "
+                           "interface '{}'\n",
+                           printable(report.name), apply::to_string(report.outcome),
+                           now.remote_ip, now.remote_port, now.remote_mac, now.local_ip,
+                           printable(now.dev_name));
+    }
+    out << fmt::format("test message sent: {}\n", message.marker);
+}
+
+} // namespace
+
 Command setup_compat(CLI::App& app, Command fallback,
                      std::function<std::string()> target_option_given) {
     auto words = std::make_shared<std::vector<std::string>>();
@@ -89,39 +130,9 @@ void run_compat(const std::vector<std::string>& words, const Context& context) {
     request.kernel = kernel;
     const auto result = ops::apply(request);
     report_progress(result, context);
-    const auto& reports = result.reports;
     const auto message = send_test_message(kernel, context.root, "");
 
-    if (context.global.json) {
-        Json json;
-        json["targets"] = Json::array();
-        for (std::size_t i = 0; i < reports.size(); ++i) {
-            Json target;
-            target["name"] = reports[i].name;
-            target["outcome"] = apply::to_string(reports[i].outcome);
-            target["changed"] = reports[i].outcome != apply::Outcome::unchanged;
-            target["line"] = grammar::format({*result.plan->targets[i].target});
-            json["targets"].push_back(std::move(target));
-        }
-        json["test_marker"] = message.marker;
-        json["test_level"] = message.level;
-        context.output.result() << dump(json);
-        return;
-    }
-    auto& out = context.output.result();
-    for (const auto& report : reports) {
-        if (report.outcome == apply::Outcome::unchanged) {
-            out << fmt::format("{}: already configured correctly\n", printable(report.name));
-            continue;
-        }
-        const auto& now = report.after; // read back: local_ip is the kernel's pick
-        out << fmt::format("{}: {}: sending logs to {} port {} via MAC {} from {} on "
-                           "interface '{}'\n",
-                           printable(report.name), apply::to_string(report.outcome),
-                           now.remote_ip, now.remote_port, now.remote_mac, now.local_ip,
-                           printable(now.dev_name));
-    }
-    out << fmt::format("test message sent: {}\n", message.marker);
+    print_reports(result, message, context);
 }
 
 } // namespace ncs::cli
