@@ -1,7 +1,6 @@
 #include "errors.hpp"
 
 #include "context.hpp"
-#include "explain.hpp"
 #include "json.hpp"
 #include "model/errors.hpp"
 #include "target_options.hpp"
