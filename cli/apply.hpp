@@ -1,10 +1,10 @@
 #pragma once
 // `apply --to ADDR [target options] [--name NAME] [--loglevel N] [--userdata K=V]...
-// [--sysdata LIST]`: get the kernel ready, resolve the targets and make configfs
-// hold them, idempotently and transactionally (lib/apply).
+// [--sysdata LIST]` and `apply --config FILE`: binds the options to an ops::ApplyRequest,
+// calls ops::apply (get the kernel ready, resolve, make configfs hold the targets,
+// idempotently and transactionally) and renders its result.
 
 #include "context.hpp"
-#include "model/target.hpp"
 #include "target_options.hpp"
 
 #include <optional>
@@ -19,7 +19,7 @@ struct ApplyOptions {
     std::optional<std::string> loglevel;
     std::vector<std::string> userdata;
     std::optional<std::string> sysdata;
-    std::optional<std::string> config; ///< --config FILE: cli/apply_config.hpp (issue 6)
+    std::optional<std::string> config; ///< --config FILE: the configuration (ops/config.hpp)
     bool dry_run = false;              ///< --dry-run: print the plan, change nothing
 };
 
@@ -30,23 +30,11 @@ Command setup_apply(CLI::App& app);
 /// OperationError (privileges, kernel, a refused write after rollback), std::system_error.
 void run_apply(const ApplyOptions& options, const Context& context);
 
-/// "KEY=VALUE" -> the entry (split at the first '='); throws InputError.
-UserdataEntry parse_userdata(std::string_view text);
-
-/// "cpu_nr,taskname,release,msgid" (any subset; "" for none) -> the switches; throws
-/// InputError naming an unknown one.
-Sysdata parse_sysdata(std::string_view text);
-
-/// Adds --userdata and --sysdata (what every extended message carries besides its
-/// text) to command, bound to userdata and sysdata: apply and watch share them.
-void add_message_data_options(CLI::App& command, std::vector<std::string>& userdata,
-                              std::optional<std::string>& sysdata);
-
-/// The right to act on the running kernel for verb: throws InputError under --root
-/// (Root::live_kernel), OperationError unless the process may change the kernel's
-/// configfs and modules (CAP_SYS_ADMIN). The hint repeats the command with sudo:
-/// "VERB ..." or, given, the arguments as typed.
-LiveKernel require_kernel_admin(const Context& context, std::string_view verb,
-                                std::string_view arguments = {});
+/// `apply --config FILE`: the boot-time path (netconsole-setup.service). Applies every
+/// target of the configuration (ops/config.hpp) in one transaction, then removes the
+/// targets an earlier one made that it no longer lists. dry_run: print the plan,
+/// change nothing, need no privileges. Throws InputError "FILE:LINE: ..." before
+/// touching anything, OperationError and std::system_error.
+void run_apply_config(const std::string& file, const Context& context, bool dry_run = false);
 
 } // namespace ncs::cli

@@ -1,6 +1,6 @@
 #include "crash_report.hpp"
 
-#include "system/crash_settings.hpp"
+#include "ops/crash.hpp"
 
 #include <fmt/format.h>
 
@@ -16,17 +16,6 @@ namespace {
 constexpr std::string_view k_panic_hint =
     "netconsole-setup panic-watchdog sets kernel.panic=0 and lets a hardware watchdog reboot "
     "the host";
-
-std::string_view fact_path(CrashFact fact) {
-    switch (fact) {
-    case CrashFact::kernel: return "the kernel version";
-    case CrashFact::panic_timeout: return k_panic_path;
-    case CrashFact::panic_on_oops: return k_panic_on_oops_path;
-    case CrashFact::crash_kernel_loaded: return k_crash_loaded_path;
-    case CrashFact::oops_only: break;
-    }
-    return k_oops_only_path;
-}
 
 } // namespace
 
@@ -49,7 +38,7 @@ std::string loss_text(const CrashVerdict& verdict) {
     case CrashLoss::none:
         return {};
     case CrashLoss::unknown:
-        return fmt::format("cannot read {}", fact_path(verdict.missing.value_or(CrashFact::kernel)));
+        return fmt::format("cannot read {}", ops::fact_source(verdict.missing.value_or(CrashFact::kernel)));
     case CrashLoss::target_disabled:
         return "the target is disabled";
     case CrashLoss::device_silent:
@@ -105,8 +94,8 @@ std::optional<Warning> panic_warning(const CrashVerdict& verdict) {
                    Warning::Kind::panic_lost};
 }
 
-void warn_if_panic_lost(const Context& context) {
-    if (const auto warning = panic_warning(panic_delivery(read_crash_settings(context.root)))) {
+void warn_if_panic_lost(const CrashVerdict& verdict, const Context& context) {
+    if (const auto warning = panic_warning(verdict)) {
         context.output.warning(*warning);
     }
 }

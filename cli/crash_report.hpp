@@ -38,8 +38,8 @@ Json crash_settings_json(const CrashSettings& settings);
 /// reboot). An unknown verdict warns of nothing: it is not known to be lost.
 std::optional<Warning> panic_warning(const CrashVerdict& verdict);
 
-/// Reads this host's crash settings (under --root too) and warns once when a panic will
-/// not reach the doctor: what apply and watch say before they set targets up.
-void warn_if_panic_lost(const Context& context);
+/// Warns once when verdict (ops::panic_verdict) loses a panic: what apply and watch say
+/// before they set targets up.
+void warn_if_panic_lost(const CrashVerdict& verdict, const Context& context);
 
 } // namespace ncs::cli

@@ -1,9 +1,9 @@
 #include "errors.hpp"
 
 #include "context.hpp"
-#include "explain.hpp"
 #include "json.hpp"
 #include "model/errors.hpp"
+#include "options.hpp"
 
 #include <CLI/App.hpp>
 #include <CLI/Error.hpp>
@@ -75,6 +75,11 @@ ErrorReport describe_error(const std::exception& error) {
         return {k_exit_usage, fmt::format("couldn't parse config at '{}'", parse->at()),
                 fmt::format("at byte {} of the value{}{}", parse->offset() + 1,
                             parse->hint().empty() ? "" : ": ", parse->hint())};
+    }
+    if (const auto* field = dynamic_cast<const FieldError*>(&error)) {
+        // The library names the field; the command line's word for it is the flag.
+        return {k_exit_usage, fmt::format("{}: {}", flag_of(field->field()), field->what()),
+                field->hint()};
     }
     if (const auto* input = dynamic_cast<const InputError*>(&error)) {
         return {k_exit_usage, input->what(), input->hint()};

@@ -249,10 +249,6 @@ void print_text(const std::vector<Explained>& explained, Output& output) {
 
 } // namespace
 
-SourcedParseError::SourcedParseError(const ParseError& error, std::string source)
-    : ParseError(error.what(), error.hint(), error.offset(), error.at()),
-      m_source(std::move(source)) {}
-
 std::vector<std::optional<std::size_t>> overridden_values(
     const std::vector<ConfiguredValue>& values) {
     std::vector<grammar::ValueStore> stores;

@@ -42,14 +42,4 @@ std::vector<std::optional<std::size_t>> overridden_values(
 /// The warning for value, which the kernel replaces by the later one, by.
 Warning overridden_warning(const ConfiguredValue& value, const ConfiguredValue& by);
 
-/// A ParseError in a value read from a file; source names the file ("/proc/cmdline").
-class SourcedParseError : public ParseError {
-public:
-    SourcedParseError(const ParseError& error, std::string source);
-    const std::string& source() const noexcept { return m_source; }
-
-private:
-    std::string m_source;
-};
-
 } // namespace ncs::cli

@@ -221,10 +221,7 @@ void run_listen(const ListenOptions& options, const Context& context) {
     if (request.output) {
         sink.with_files();
     }
-    const auto summary = phrase_field_errors({{Field::listen_port, "--port"},
-                                              {Field::listen_address, "--address"},
-                                              {Field::output, "--output"}},
-                                             [&] { return ops::listen(request, sink); });
+    const auto summary = ops::listen(request, sink);
     sink.summary(summary);
 }
 

@@ -5,35 +5,16 @@
 #include "model/errors.hpp"
 
 #include <cstdint>
-#include <initializer_list>
 #include <string_view>
-#include <utility>
 
 namespace ncs::cli {
 
 /// A port number as the user writes it: decimal 1-65535. Throws InputError naming option.
 std::uint16_t parse_port(std::string_view text, std::string_view option);
 
-/// Which option of a subcommand sets a library request's field.
-struct FieldFlag {
-    Field field;
-    std::string_view flag; ///< "--output"
-};
-
-/// Runs call; a FieldError it throws comes out as an InputError phrased with the flag
-/// that sets the field ("--output '/x' is not a directory"), its hint kept.
-template <typename Call>
-auto phrase_field_errors(std::initializer_list<FieldFlag> flags, Call&& call) {
-    try {
-        return std::forward<Call>(call)();
-    } catch (const FieldError& e) {
-        for (const auto& [field, flag] : flags) {
-            if (field == e.field()) {
-                throw InputError(std::string(flag) + " " + e.what(), e.hint());
-            }
-        }
-        throw;
-    }
-}
+/// The flag that sets field, as a message names it ("--port"): the one place where the
+/// library's request fields (FieldError) meet the command line's words; describe_error
+/// puts it before the FieldError's message.
+std::string_view flag_of(Field field) noexcept;
 
 } // namespace ncs::cli

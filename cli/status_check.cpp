@@ -2,9 +2,10 @@
 // resolves to now, for monitoring and configuration management's changed_when.
 #include "status.hpp"
 
-#include "apply_config.hpp"
 #include "json.hpp"
-#include "reconcile_run.hpp"
+#include "ops/apply.hpp"
+#include "plan_render.hpp"
+#include "target_options.hpp"
 
 #include <fmt/format.h>
 
@@ -13,13 +14,18 @@
 namespace ncs::cli {
 
 void run_status_check(const StatusOptions& options, const Context& context) {
-    const auto file = options.config ? *options.config : std::string(k_default_config_path);
-    const auto configuration = read_configuration(file, context);
+    const auto file = options.config ? *options.config : std::string(ops::k_default_config_path);
+    auto configuration = read_configuration(file, context.root);
+    // A dry run: resolved and planned against configfs, nothing written.
+    const auto request = ops::make_apply_request(std::move(configuration.targets), std::nullopt,
+                                                 context.root, ops::NameEach::always);
     if (!configuration.note.empty()) {
         context.output.note(configuration.note);
     }
-    const auto plan = reconcile::plan(resolve_desired(configuration.targets, context, true),
-                                      read_live_state(context));
+    auto result = ops::apply(request);
+    result.crash = {}; // status reports the crash verdict itself
+    report_progress(result, context);
+    const auto& plan = *result.plan;
     // Drift is an error (exit 1), and an error is one line: it names the first
     // difference; with none, the result is one line (or object) per target.
     using Kind = reconcile::TargetPlan::Kind;
@@ -32,7 +38,8 @@ void run_status_check(const StatusOptions& options, const Context& context) {
         if (drifted++ == 0) {
             first = t.kind == Kind::create || t.changes.empty()
                         ? fmt::format("target {} is missing from configfs", t.name)
-                        : fmt::format("target {} differs: {}", t.name, change_text(t.changes.front()));
+                        : fmt::format("target {} differs: {}", t.name,
+                                      change_text(t.changes.front()));
         }
     }
     if (drifted > 0) {

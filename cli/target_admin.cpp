@@ -1,9 +1,8 @@
 #include "target_admin.hpp"
 
-#include "apply.hpp"
-#include "apply/apply.hpp"
 #include "json.hpp"
-#include "system/configfs.hpp"
+#include "kernel_admin.hpp"
+#include "ops/targets.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -70,22 +69,17 @@ std::vector<Command> setup_target_admin(CLI::App& app) {
 void run_set_enabled(const TargetAdminOptions& options, bool enable, const Context& context) {
     // A target that does not exist is the same error under --root and on the system
     // (reading changes nothing); only then is acting on the kernel refused or done.
-    apply::require_target(SystemConfigfsFiles(context.root), netconsole_dir(context.root),
-                          options.name);
+    ops::require_target(context.root, options.name);
     const auto kernel = require_kernel_admin(context, enable ? "enable" : "disable");
-    SystemConfigfsFiles files(kernel);
-    const auto toggle =
-        apply::set_enabled(files, netconsole_dir(context.root), options.name, enable);
+    const auto toggle = ops::set_enabled(kernel, context.root, options.name, enable);
     report(context, options.name, enable ? "enabled" : "disabled",
            toggle == apply::Toggle::changed);
 }
 
 void run_remove(const TargetAdminOptions& options, const Context& context) {
-    apply::require_target(SystemConfigfsFiles(context.root), netconsole_dir(context.root),
-                          options.name);
+    ops::require_target(context.root, options.name);
     const auto kernel = require_kernel_admin(context, "remove");
-    SystemConfigfsFiles files(kernel);
-    apply::remove_target(files, netconsole_dir(context.root), options.name);
+    ops::remove_target(kernel, context.root, options.name);
     report(context, options.name, "removed", true);
 }
 

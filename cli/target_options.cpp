@@ -2,12 +2,12 @@
 
 #include "errors.hpp"
 #include "model/duration.hpp"
-#include "resolve/resolver.hpp"
+#include "persist/config_file.hpp"
 
 #include <CLI/App.hpp>
+#include <CLI/Config.hpp>
+#include <CLI/Formatter.hpp>
 #include <fmt/format.h>
-
-#include <charconv>
 
 namespace ncs::cli {
 namespace {
@@ -71,10 +71,6 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options) {
     if (options.to.empty()) {
         throw InputError("no target given", "add --to ADDR (the doctor's address)");
     }
-    if (options.mac && options.broadcast) {
-        throw InputError("--mac and --broadcast exclude each other",
-                         "--broadcast means --mac ff:ff:ff:ff:ff:ff");
-    }
     if (options.ipv4 && options.ipv6) {
         throw InputError("-4 and -6 exclude each other");
     }
@@ -103,6 +99,7 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options) {
         common.mac = with_option("--mac", [&] { return MacAddress::parse(*options.mac); });
     }
     common.broadcast = options.broadcast;
+    refuse_mac_with_broadcast(common);
     common.extended = options.extended;
     common.release = options.release;
     if (options.timeout) {
@@ -134,9 +131,8 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options) {
             if (request.family && address->family() != *request.family) {
                 throw InputError(fmt::format("--to {} is not an {} address", to, *request.family));
             }
-            if (request.src && request.src->family() != address->family()) {
-                throw InputError(fmt::format("--src {} and --to {} are of different families",
-                                             *options.src, to));
+            if (request.src) {
+                require_one_family(*request.src, *address);
             }
         }
         requests.push_back(std::move(request));
@@ -144,60 +140,37 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options) {
     return requests;
 }
 
-std::string request_label(const std::vector<TargetRequest>& requests, std::size_t index) {
-    if (requests.size() < 2) {
-        return {};
-    }
-    return fmt::format("target {} ({})", index + 1, requests[index].to);
-}
-
-void refuse_same_destination(const std::vector<Resolution>& resolutions,
-                             const std::vector<TargetRequest>& requests) {
-    for (std::size_t i = 0; i < resolutions.size(); ++i) {
-        for (std::size_t j = 0; j < i; ++j) {
-            const auto& a = resolutions[j].target;
-            const auto& b = resolutions[i].target;
-            if (a.remote_ip.without_zone() == b.remote_ip.without_zone() &&
-                a.remote_port == b.remote_port) {
-                throw InputError(
-                    fmt::format("{} and {} are the same target: {} port {}",
-                                request_label(requests, j), request_label(requests, i),
-                                b.remote_ip, b.remote_port),
-                    "give each --to once, or another --port");
-            }
-        }
-    }
-}
-
 std::vector<Resolution> resolve_every(const std::vector<TargetRequest>& requests,
                                       const Context& context) {
-    auto attempts = try_resolve_all(requests, context.root);
-    std::vector<TargetErrors::Failure> failures;
-    for (std::size_t i = 0; i < attempts.size(); ++i) {
-        if (attempts[i].error) {
-            failures.push_back({request_label(requests, i), attempts[i].error});
-        }
-    }
-    if (!failures.empty()) {
+    auto resolved = ops::resolve_requests(requests, context.root);
+    if (!resolved.failures.empty()) {
         // -v shows how far each got: the steps before the error are the diagnosis.
-        for (std::size_t i = 0; i < attempts.size(); ++i) {
-            const auto& steps = attempts[i].resolution ? attempts[i].resolution->steps
-                                                       : attempts[i].steps_before_error;
+        for (std::size_t i = 0; i < resolved.attempts.size(); ++i) {
+            const auto& attempt = resolved.attempts[i];
+            const auto& steps =
+                attempt.resolution ? attempt.resolution->steps : attempt.steps_before_error;
             for (const auto& step : steps) {
                 context.output.step(step, request_label(requests, i));
             }
         }
-        if (requests.size() == 1) {
-            std::rethrow_exception(failures.front().error);
-        }
-        throw TargetErrors(std::move(failures));
+        throw_failures(resolved.failures);
     }
     std::vector<Resolution> resolutions;
-    for (auto& attempt : attempts) {
+    for (auto& attempt : resolved.attempts) {
         resolutions.push_back(std::move(*attempt.resolution));
     }
-    refuse_same_destination(resolutions, requests);
     return resolutions;
+}
+
+void throw_failures(const std::vector<ops::RequestFailure>& failures) {
+    if (failures.size() == 1 && failures.front().label.empty()) {
+        std::rethrow_exception(failures.front().error);
+    }
+    std::vector<TargetErrors::Failure> reported;
+    for (const auto& failure : failures) {
+        reported.push_back({failure.label, failure.error});
+    }
+    throw TargetErrors(std::move(reported));
 }
 
 std::vector<Target> resolve_and_report(const std::vector<TargetRequest>& requests,
@@ -211,6 +184,133 @@ std::vector<Target> resolve_and_report(const std::vector<TargetRequest>& request
         targets.push_back(resolution.target);
     }
     return targets;
+}
+
+UserdataEntry parse_userdata(std::string_view text) {
+    const auto equals = text.find('=');
+    if (equals == std::string_view::npos || equals == 0) {
+        throw InputError(fmt::format("--userdata: '{}' is not KEY=VALUE", text),
+                         "for example --userdata host=web1");
+    }
+    return {std::string(text.substr(0, equals)), std::string(text.substr(equals + 1))};
+}
+
+Sysdata parse_sysdata(std::string_view text) {
+    Sysdata sysdata;
+    if (text.empty()) {
+        return sysdata;
+    }
+    while (true) {
+        const auto comma = text.find(',');
+        const auto item = text.substr(0, comma);
+        if (item == "cpu_nr") {
+            sysdata.cpu_nr = true;
+        } else if (item == "taskname") {
+            sysdata.taskname = true;
+        } else if (item == "release") {
+            sysdata.release = true;
+        } else if (item == "msgid") {
+            sysdata.msgid = true;
+        } else {
+            throw InputError(fmt::format("--sysdata: unknown switch '{}'", item),
+                             "the switches are cpu_nr, taskname, release and msgid");
+        }
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(comma + 1);
+    }
+    return sysdata;
+}
+
+void add_message_data_options(CLI::App& command, std::vector<std::string>& userdata,
+                              std::optional<std::string>& sysdata) {
+    command.add_option("--userdata", userdata,
+                       fmt::format("Extra KEY=VALUE line in every extended message (Linux {}+); "
+                                   "repeatable",
+                                   to_string(added_in::userdata)))
+        ->type_name("KEY=VALUE")
+        ->allow_extra_args(false);
+    command
+        .add_option_function<std::string>(
+            "--sysdata", [&sysdata](const std::string& v) { sysdata = v; },
+            fmt::format("Switches to turn on: cpu_nr,taskname,release (Linux {}+), msgid ({}+)",
+                        to_string(added_in::sysdata), to_string(added_in::msgid)))
+        ->type_name("LIST");
+}
+
+std::vector<reconcile::DesiredTarget> desired_from_options(
+    const TargetOptions& options, const std::optional<std::string>& name,
+    const std::vector<std::string>& userdata, const std::optional<std::string>& sysdata) {
+    const auto requests = make_requests(options);
+    if (name && requests.size() != 1) {
+        throw InputError("--name needs exactly one --to",
+                         "apply the targets one at a time to name each");
+    }
+    std::vector<reconcile::DesiredTarget> desired;
+    for (const auto& request : requests) {
+        reconcile::DesiredTarget d;
+        d.where = "command line";
+        d.request = request;
+        d.name = name;
+        for (const auto& text : userdata) {
+            d.userdata.push_back(parse_userdata(text));
+        }
+        if (sysdata) {
+            d.sysdata = parse_sysdata(*sysdata);
+        }
+        desired.push_back(std::move(d));
+    }
+    return desired;
+}
+
+namespace {
+
+// One line's words, parsed by the same target options as the command line.
+reconcile::DesiredTarget parse_line(const persist::ConfigLine& line, const std::string& file) {
+    reconcile::DesiredTarget configured;
+    configured.where = fmt::format("{}:{}", file, line.number);
+    TargetOptions target;
+    std::optional<std::string> name;
+    std::vector<std::string> userdata;
+    std::optional<std::string> sysdata;
+    CLI::App app("a line of the configuration file", "line");
+    add_target_options(app, target);
+    app.add_option("--name", name);
+    app.add_option("--userdata", userdata)->allow_extra_args(false);
+    app.add_option("--sysdata", sysdata);
+    app.set_help_flag();
+    try {
+        std::vector<std::string> args(line.words.rbegin(), line.words.rend());
+        app.parse(args);
+        if (target.to.size() != 1) {
+            throw InputError("one --to per line: each line is one target");
+        }
+        auto desired = desired_from_options(target, name, userdata, sysdata);
+        configured.request = std::move(desired.front().request);
+        configured.name = std::move(desired.front().name);
+        configured.userdata = std::move(desired.front().userdata);
+        configured.sysdata = desired.front().sysdata;
+    } catch (const CLI::Error& e) {
+        throw InputError(fmt::format("{}: {}", configured.where, e.what()),
+                         "a line holds the options of 'netconsole-setup apply', one --to");
+    } catch (const InputError& e) {
+        throw InputError(fmt::format("{}: {}", configured.where, e.what()), e.hint());
+    }
+    return configured;
+}
+
+} // namespace
+
+ops::Configuration read_configuration(const std::string& file, const Root& root) {
+    std::optional<std::vector<reconcile::DesiredTarget>> from_file;
+    if (const auto lines = ops::read_config_lines(file, root)) {
+        from_file.emplace();
+        for (const auto& line : *lines) {
+            from_file->push_back(parse_line(line, file));
+        }
+    }
+    return ops::configuration(file, std::move(from_file), root);
 }
 
 } // namespace ncs::cli

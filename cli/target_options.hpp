@@ -1,12 +1,16 @@
 #pragma once
-// The target options shared by every subcommand that builds targets
-// (print, and later cmdline, modprobe, apply): --to, --port, --src-port,
-// --dev, --src, --mac | --broadcast, --extended, --release, --timeout,
-// --allow-unconfirmed-mac, -4 | -6.
+// Option binding: the options shared by the subcommands that build targets (print,
+// cmdline, modprobe, apply, watch, and the lines of a configuration file): --to,
+// --port, --src-port, --dev, --src, --mac | --broadcast, --extended, --release,
+// --timeout, --allow-unconfirmed-mac, -4 | -6, --name, --userdata, --sysdata.
 
 #include "context.hpp"
 #include "options.hpp"
-#include "resolve/request.hpp"
+#include "model/errors.hpp"
+#include "model/port.hpp"
+#include "ops/apply.hpp"
+#include "ops/config.hpp"
+#include "ops/resolve.hpp"
 
 #include <optional>
 #include <string>
@@ -18,6 +22,8 @@ class Option;
 }
 
 namespace ncs::cli {
+
+using ops::request_label;
 
 /// The options as typed; make_requests() validates and converts them.
 struct TargetOptions {
@@ -44,6 +50,29 @@ std::vector<CLI::Option*> add_target_options(CLI::App& app, TargetOptions& optio
 /// the option when a value is invalid or options conflict.
 std::vector<TargetRequest> make_requests(const TargetOptions& options);
 
+/// "KEY=VALUE" -> the entry (split at the first '='); throws InputError.
+UserdataEntry parse_userdata(std::string_view text);
+
+/// "cpu_nr,taskname,release,msgid" (any subset; "" for none) -> the switches; throws
+/// InputError naming an unknown one.
+Sysdata parse_sysdata(std::string_view text);
+
+/// Adds --userdata and --sysdata (what every extended message carries besides its
+/// text) to command, bound to userdata and sysdata: apply and watch share them.
+void add_message_data_options(CLI::App& command, std::vector<std::string>& userdata,
+                              std::optional<std::string>& sysdata);
+
+/// The desired targets of the command line: one per --to, each with name, userdata
+/// (KEY=VALUE texts) and sysdata (a LIST text). Throws InputError; the request made of
+/// them checks the rest (ops::make_apply_request).
+std::vector<reconcile::DesiredTarget> desired_from_options(
+    const TargetOptions& options, const std::optional<std::string>& name,
+    const std::vector<std::string>& userdata, const std::optional<std::string>& sysdata);
+
+/// The configuration of FILE (one target per line, these options) and of Debian's and
+/// Red Hat's files (ops::configuration). Throws InputError "FILE:LINE: ...".
+ops::Configuration read_configuration(const std::string& file, const Root& root);
+
 /// Resolves every request, even after one fails. When any fails: prints (under -v) the
 /// steps each completed, then throws the failure itself when there is one request, a
 /// TargetErrors naming each failing one ("target 2 (TO)") when there are several.
@@ -52,13 +81,9 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options);
 std::vector<Resolution> resolve_every(const std::vector<TargetRequest>& requests,
                                       const Context& context);
 
-/// "target N (TO)" for the Nth of several requests, "" for the only one.
-std::string request_label(const std::vector<TargetRequest>& requests, std::size_t index);
-
-/// The one rule for a target given twice: two targets to the same remote IP and port
-/// would send every message twice (and apply would give both one name). Throws InputError.
-void refuse_same_destination(const std::vector<Resolution>& resolutions,
-                             const std::vector<TargetRequest>& requests);
+/// Throws the failures of several requests: the error itself for the only request, a
+/// TargetErrors naming each failing one ("target 2 (TO)") otherwise.
+[[noreturn]] void throw_failures(const std::vector<ops::RequestFailure>& failures);
 
 /// Resolves requests and reports each one's steps and warnings (named by remote IP
 /// when there are several). Returns the targets in order.

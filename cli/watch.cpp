@@ -1,13 +1,9 @@
 #include "watch.hpp"
 
-#include "apply.hpp"
-#include "apply_config.hpp"
 #include "crash_report.hpp"
-#include "reconcile_run.hpp"
-#include "reconcile/watch.hpp"
-#include "resolve/resolver.hpp"
-#include "system/configfs.hpp"
-#include "system/systemd.hpp"
+#include "kernel_admin.hpp"
+#include "ops/watch.hpp"
+#include "plan_render.hpp"
 #include "target_options.hpp"
 
 #include <CLI/App.hpp>
@@ -50,7 +46,8 @@ struct WatchOptions {
     std::optional<std::string> config;
 };
 
-class Sink final : public reconcile::WatchSink {
+/// Renders what the watch reports; hands readiness and liveness to systemd.
+class Sink final : public ops::WatchSink {
 public:
     Sink(const Context& context, bool dry_run, const ServiceNotifier& notifier)
         : m_context(context), m_dry_run(dry_run), m_notifier(notifier) {}
@@ -94,19 +91,8 @@ public:
         m_shown = std::move(shown);
         // Dry run: the plan is the command's result (stdout); otherwise a log on stderr.
         auto& out = m_dry_run ? m_context.output.result() : m_context.output.status();
-        const char* verb = m_dry_run ? "would " : "";
         for (const auto& t : plan.targets) {
-            using Kind = reconcile::TargetPlan::Kind;
-            if (t.kind == Kind::create) {
-                out << fmt::format("target {}: {}create: {}\n", printable(t.name), verb,
-                                   printable(created_text(t)));
-            } else if (t.kind == Kind::update) {
-                for (const auto& c : t.changes) {
-                    out << fmt::format("target {}: {}{}\n", printable(t.name),
-                                       m_dry_run ? "would change " : "",
-                                       printable(change_text(c)));
-                }
-            }
+            write_plan_lines(out, t, m_dry_run ? Tense::would : Tense::done);
         }
         out.flush();
         if (timing.elapsed.count() > 0 && m_context.global.verbose) {
@@ -138,6 +124,28 @@ public:
         }
     }
 
+    void crash(const CrashVerdict& verdict) override { warn_if_panic_lost(verdict, m_context); }
+
+    void prepared(const std::vector<std::string>& steps) override {
+        for (const auto& step : steps) {
+            m_context.output.step({step, {}});
+        }
+    }
+
+    void no_target() override {
+        m_context.output.note("the configuration lists no target; watching none until "
+                              "a SIGHUP reads some");
+    }
+
+    void removed(const std::vector<std::string>& names) override {
+        auto& out = m_dry_run ? m_context.output.result() : m_context.output.status();
+        for (const auto& name : names) {
+            out << fmt::format("target {}: {}removed (no longer in the configuration)\n",
+                               printable(name), m_dry_run ? "would be " : "");
+        }
+        out.flush();
+    }
+
 private:
     const Context& m_context;
     bool m_dry_run;
@@ -162,82 +170,37 @@ int parse_buffer(std::string_view text) {
 }
 
 void run_watch(const WatchOptions& options, const Context& context) {
-    reconcile::WatchOptions watch;
-    watch.dry_run = options.dry_run;
-    if (options.event_buffer) {
-        watch.receive_buffer = parse_buffer(*options.event_buffer);
-    }
     // Everything the user typed is checked before anything is touched.
-    reconcile::LoadDesired load;
-    // --config: whether the last read of it said which targets exist (removal needs it).
-    auto complete = std::make_shared<bool>(false);
+    ops::WatchRequest request;
+    request.root = &context.root;
+    request.options.dry_run = options.dry_run;
+    if (options.event_buffer) {
+        request.options.receive_buffer = parse_buffer(*options.event_buffer);
+    }
     if (options.config) {
         if (!options.target.to.empty() || options.name || !options.userdata.empty() ||
             options.sysdata) {
             throw InputError("--config takes the targets from the file only",
                              "put the options on the file's lines");
         }
-        const auto first = read_configuration(*options.config, context);
+        const auto first = read_configuration(*options.config, context.root);
         if (!first.note.empty()) {
             context.output.note(first.note);
         }
-        load = [file = *options.config, &context, complete] {
-            auto configuration = read_configuration(file, context);
-            *complete = configuration.complete;
-            if (configuration.targets.empty()) {
-                // Not an error: it keeps running, and a SIGHUP after the file gains a
-                // line adds its targets.
-                context.output.note("the configuration lists no target; watching none until "
-                                    "a SIGHUP reads some");
-            }
-            return std::move(configuration.targets);
+        request.configuration = [file = *options.config, &context] {
+            return read_configuration(file, context.root);
         };
     } else {
-        auto desired =
+        request.desired =
             desired_from_options(options.target, options.name, options.userdata, options.sysdata);
-        load = [desired] { return desired; };
     }
     // A dry run only reads configfs (under --root too); otherwise the kernel changes.
-    std::unique_ptr<SystemConfigfsFiles> files;
-    if (options.dry_run) {
-        warn_if_panic_lost(context);
-        files = std::make_unique<SystemConfigfsFiles>(context.root);
-    } else {
-        const auto kernel = require_kernel_admin(context, "watch");
-        warn_if_panic_lost(context);
-        prepare_kernel(kernel, context);
-        files = std::make_unique<SystemConfigfsFiles>(kernel);
+    if (!options.dry_run) {
+        request.kernel = require_kernel_admin(context, "watch");
     }
     const auto notifier = ServiceNotifier::from_environment();
     Sink sink(context, options.dry_run, notifier);
-    const auto dir = netconsole_dir(context.root);
-    reconcile::ConfigurationApplied applied;
-    if (options.config) {
-        // As apply --config: the targets it made (its record) that the file no longer
-        // lists are removed; those made by hand never are.
-        // A dry run keeps its own record, as the real run would write it.
-        auto record = std::make_shared<DryRunRecord>();
-        applied = [&context, &files, dir, complete, record, dry_run = options.dry_run](
-                      const std::vector<std::string>& listed, bool all_named,
-                      const std::vector<std::string>& made) {
-            const bool whole = *complete && all_named;
-            std::vector<std::string> removed;
-            if (dry_run) {
-                record->made = made;
-                removed = remove_unlisted(*files, dir, context, listed, whole, *record);
-            } else {
-                removed = remove_unlisted(*files, dir, context, listed, whole);
-            }
-            auto& out = dry_run ? context.output.result() : context.output.status();
-            for (const auto& name : removed) {
-                out << fmt::format("target {}: {}removed (no longer in the configuration)\n",
-                                   printable(name), dry_run ? "would be " : "");
-            }
-            out.flush();
-            return removed;
-        };
-    }
-    reconcile::watch(load, context.root, *files, dir, watch, sink, applied);
+    ops::watch(request, sink);
     notifier.notify("STOPPING=1");
 }
 

@@ -411,9 +411,8 @@ std::string format(const Target& target) {
     if (target.release && !target.extended) {
         throw InputError("release needs extended mode", "add --extended (the '+' prefix)");
     }
-    if (target.local_ip && target.local_ip->family() != target.family()) {
-        throw InputError(fmt::format("local IP {} and remote IP {} are of different families",
-                                     *target.local_ip, target.remote_ip));
+    if (target.local_ip) {
+        require_one_family(*target.local_ip, target.remote_ip);
     }
     const IpAddress local = target.local_ip.value_or(IpAddress::any(target.family()));
     return fmt::format("{}{}{}@{}/{},{}@{}/{}", target.extended ? "+" : "",

@@ -11,6 +11,10 @@ ParseError::ParseError(const std::string& message, std::string hint, std::size_t
                        std::string at)
     : InputError(message, std::move(hint)), m_offset(offset), m_at(std::move(at)) {}
 
+SourcedParseError::SourcedParseError(const ParseError& error, std::string source)
+    : ParseError(error.what(), error.hint(), error.offset(), error.at()),
+      m_source(std::move(source)) {}
+
 FieldError::FieldError(Field field, const std::string& message, std::string hint)
     : InputError(message, std::move(hint)), m_field(field) {}
 

@@ -34,6 +34,17 @@ private:
     std::string m_at;
 };
 
+/// A ParseError in a value read from a file; source names the file ("/proc/cmdline").
+class SourcedParseError : public ParseError {
+public:
+    SourcedParseError(const ParseError& error, std::string source);
+    /// The file the value was read from.
+    const std::string& source() const noexcept { return m_source; }
+
+private:
+    std::string m_source;
+};
+
 /// The field of a library request that a FieldError is about. The library names fields,
 /// never a CLI flag: the CLI phrases the flag (issue 21). Add a field when a request gains one.
 enum class Field {
@@ -91,6 +102,7 @@ struct Warning {
         general,
         needs_newer_kernel, ///< a feature of a newer kernel than some have (check())
         panic_lost,         ///< a panic will not reach the doctor (crash_delivery)
+        not_extended,       ///< userdata or sysdata on a target that is not extended (check())
     };
     std::string message;
     std::string hint;

@@ -11,6 +11,14 @@ std::string describe(const Device& device) {
     return fmt::format("the device with MAC {}", std::get<MacAddress>(device));
 }
 
+void require_one_family(const IpAddress& local, const IpAddress& remote) {
+    if (local.family() != remote.family()) {
+        throw InputError(fmt::format("local IP {} and remote IP {} are of different families",
+                                     local, remote),
+                         "give a source address of the target's family");
+    }
+}
+
 void validate(const Target& t) {
     if (const auto* name = t.device_name()) {
         if (name->empty()) {
@@ -33,9 +41,8 @@ void validate(const Target& t) {
         throw InputError("the remote IP is unspecified",
                          "the kernel would send to 0.0.0.0; give the doctor's address");
     }
-    if (t.local_ip && t.local_ip->family() != t.remote_ip.family()) {
-        throw InputError(fmt::format("local IP {} and remote IP {} are of different families",
-                                     *t.local_ip, t.remote_ip));
+    if (t.local_ip) {
+        require_one_family(*t.local_ip, t.remote_ip);
     }
     if (t.release && !t.extended) {
         throw InputError("release needs extended mode", "add --extended (the '+' prefix)");
@@ -82,7 +89,7 @@ std::vector<Warning> check(const Target& t) {
     }
     if ((!t.userdata.empty() || t.sysdata.any()) && !t.extended) {
         warnings.push_back({"userdata and sysdata are only sent by extended targets",
-                            "add --extended"});
+                            "add --extended", Warning::Kind::not_extended});
     }
     if (t.local_ip && t.local_ip->is_v6()) {
         // Linux up to 7.0 tests only the first 32 bits of the source for "unset",

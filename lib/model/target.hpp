@@ -71,6 +71,9 @@ struct Target {
 /// Throws InputError, naming the field, when the kernel could not use t as given.
 void validate(const Target& t);
 
+/// The one rule for a source and a remote address: one family. Throws InputError.
+void require_one_family(const IpAddress& local, const IpAddress& remote);
+
 /// Warnings about t: features that need a newer kernel, kernel quirks that bite.
 std::vector<Warning> check(const Target& t);
 

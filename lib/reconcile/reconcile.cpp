@@ -202,8 +202,7 @@ std::vector<TargetWarning> warnings_of(const DesiredTarget& desired, const Resol
         if (known) {
             continue;
         }
-        if ((!target.userdata.empty() || target.sysdata.any()) && !target.extended &&
-            w.hint == "add --extended") {
+        if (w.kind == Warning::Kind::not_extended) {
             result.push_back({WarningKind::userdata_not_extended, target.name, w});
         } else {
             add(w);

@@ -4,6 +4,13 @@
 
 namespace ncs {
 
+void refuse_mac_with_broadcast(const TargetRequest& request) {
+    if (request.mac && request.broadcast) {
+        throw InputError("--mac and --broadcast exclude each other",
+                         "--broadcast means --mac ff:ff:ff:ff:ff:ff");
+    }
+}
+
 void check_target_address(const IpAddress& remote) {
     if (remote.is_unspecified()) {
         throw InputError(fmt::format("--to {}: the unspecified address is no receiver", remote));

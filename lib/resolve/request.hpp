@@ -61,6 +61,9 @@ struct Resolution {
 /// multicast, broadcast, IPv4-mapped IPv6. Throws InputError.
 void check_target_address(const IpAddress& remote);
 
+/// The one rule for a MAC given with broadcast (broadcast is a MAC): throws InputError.
+void refuse_mac_with_broadcast(const TargetRequest& request);
+
 /// Builds the target from explicit fields only (--to as an address, --dev, --src,
 /// and --mac or --broadcast). Throws InputError naming the first field that would
 /// need resolution.

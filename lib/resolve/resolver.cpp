@@ -54,9 +54,7 @@ public:
     /// The checks that need nothing from the system; the host name --to gives when it
     /// must be looked up (then named() before begin()), nullopt when --to is an address.
     std::optional<std::string> prepare() {
-        if (m_request.mac && m_request.broadcast) {
-            throw InputError("--mac and --broadcast contradict each other", "give one of them");
-        }
+        refuse_mac_with_broadcast(m_request);
         m_remote = literal_address();
         if (m_remote) {
             return std::nullopt;
@@ -79,10 +77,8 @@ public:
         if (remote.is_v6() && remote.is_link_local() && oif == 0) {
             throw_link_local_needs_interface(remote);
         }
-        if (m_request.src && m_request.src->family() != remote.family()) {
-            throw InputError(fmt::format("--src {} is {} but the target {} is {}", *m_request.src,
-                                         m_request.src->family(), remote, remote.family()),
-                             "give a source address of the target's family");
+        if (m_request.src) {
+            require_one_family(*m_request.src, remote);
         }
 
         const Route route = lookup_route(remote, oif);

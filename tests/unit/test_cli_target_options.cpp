@@ -10,7 +10,9 @@
 #include <system_error>
 
 using ncs::cli::make_requests;
-using ncs::cli::parse_port;
+using ncs::parse_port;
+using ncs::cli::parse_sysdata;
+using ncs::cli::parse_userdata;
 using ncs::cli::TargetOptions;
 
 namespace {
@@ -81,7 +83,7 @@ TEST_CASE("conflicting or invalid target options name the option") {
     options = explicit_options();
     options.to = {"2001:db8::5"};
     CHECK(input_error_of(options) ==
-          "--src 192.0.2.10 and --to 2001:db8::5 are of different families");
+          "local IP 192.0.2.10 and remote IP 2001:db8::5 are of different families");
 
     options = explicit_options();
     options.ipv6 = true;
@@ -168,4 +170,21 @@ TEST_CASE("several failing targets: one report each, exit 2 when any is bad inpu
   "exit_code": 2
 }
 )json");
+}
+
+TEST_CASE("the --userdata option splits at the first '='", "[cli][apply]") {
+    CHECK(parse_userdata("host=web1") == ncs::UserdataEntry{"host", "web1"});
+    CHECK(parse_userdata("k=a=b") == ncs::UserdataEntry{"k", "a=b"});
+    CHECK(parse_userdata("k=") == ncs::UserdataEntry{"k", ""});
+    CHECK_THROWS_AS(parse_userdata("=v"), ncs::InputError);
+    CHECK_THROWS_AS(parse_userdata("novalue"), ncs::InputError);
+}
+
+TEST_CASE("the --sysdata option takes any subset of the four switches", "[cli][apply]") {
+    const auto all = parse_sysdata("cpu_nr,taskname,release,msgid");
+    CHECK((all.cpu_nr && all.taskname && all.release && all.msgid));
+    CHECK_FALSE(parse_sysdata("").any());
+    CHECK(parse_sysdata("msgid").msgid);
+    CHECK_THROWS_WITH(parse_sysdata("cpu"), "--sysdata: unknown switch 'cpu'");
+    CHECK_THROWS_AS(parse_sysdata("taskname,"), ncs::InputError);
 }

@@ -1,0 +1,52 @@
+#include "ops/resolve.hpp"
+
+#include "model/errors.hpp"
+
+#include <fmt/format.h>
+
+namespace ncs::ops {
+
+std::string request_label(const std::vector<TargetRequest>& requests, std::size_t index) {
+    if (requests.size() < 2) {
+        return {};
+    }
+    return fmt::format("target {} ({})", index + 1, requests[index].to);
+}
+
+void refuse_same_destination(const std::vector<Resolution>& resolutions,
+                             const std::vector<TargetRequest>& requests) {
+    for (std::size_t i = 0; i < resolutions.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            const auto& a = resolutions[j].target;
+            const auto& b = resolutions[i].target;
+            if (a.remote_ip.without_zone() == b.remote_ip.without_zone() &&
+                a.remote_port == b.remote_port) {
+                throw InputError(
+                    fmt::format("{} and {} are the same target: {} port {}",
+                                request_label(requests, j), request_label(requests, i),
+                                b.remote_ip, b.remote_port),
+                    "give each --to once, or another --port");
+            }
+        }
+    }
+}
+
+Attempts resolve_requests(const std::vector<TargetRequest>& requests, const Root& root) {
+    Attempts result;
+    result.attempts = try_resolve_all(requests, root);
+    for (std::size_t i = 0; i < result.attempts.size(); ++i) {
+        if (result.attempts[i].error) {
+            result.failures.push_back({request_label(requests, i), result.attempts[i].error});
+        }
+    }
+    if (result.failures.empty()) {
+        std::vector<Resolution> resolutions;
+        for (const auto& attempt : result.attempts) {
+            resolutions.push_back(*attempt.resolution);
+        }
+        refuse_same_destination(resolutions, requests);
+    }
+    return result;
+}
+
+} // namespace ncs::ops

@@ -1,0 +1,66 @@
+#include "ops/watch.hpp"
+
+#include "apply/prepare.hpp"
+#include "ops/crash.hpp"
+#include "system/configfs.hpp"
+#include "system/kmod.hpp"
+
+#include <memory>
+
+namespace ncs::ops {
+
+int watch(const WatchRequest& request, WatchSink& sink) {
+    const auto& root = *request.root;
+    const auto dir = netconsole_dir(root);
+    sink.crash(panic_verdict(root));
+    // A dry run only reads configfs (under any root); otherwise the kernel changes.
+    std::unique_ptr<SystemConfigfsFiles> files;
+    if (request.kernel) {
+        const SystemConfigfsFiles probe(*request.kernel);
+        SystemKernelModules modules(*request.kernel, root);
+        sink.prepared(apply::prepare_kernel(probe, modules, dir));
+        files = std::make_unique<SystemConfigfsFiles>(*request.kernel);
+    } else {
+        files = std::make_unique<SystemConfigfsFiles>(root);
+    }
+    if (!request.configuration) {
+        const auto desired = request.desired;
+        return reconcile::watch([desired] { return desired; }, root, *files, dir,
+                                request.options, sink);
+    }
+    // Whether the last read said which targets exist (removal needs it).
+    auto complete = std::make_shared<bool>(false);
+    const reconcile::LoadDesired load = [&request, &sink, complete] {
+        auto configuration = request.configuration();
+        *complete = configuration.complete;
+        if (configuration.targets.empty()) {
+            // Not an error: it keeps running, and a SIGHUP after the file gains a line
+            // adds its targets.
+            sink.no_target();
+        }
+        return std::move(configuration.targets);
+    };
+    // As apply's: the targets it made (its record) that the configuration no longer lists
+    // are removed; those made by hand never are. A dry run keeps its own record, as the
+    // real run would write it.
+    auto record = std::make_shared<DryRunRecord>();
+    const bool dry_run = !request.kernel;
+    const reconcile::ConfigurationApplied applied =
+        [&root, &files, &sink, dir, complete, record, dry_run](
+            const std::vector<std::string>& listed, bool all_named,
+            const std::vector<std::string>& made) {
+            const bool whole = *complete && all_named;
+            std::vector<std::string> removed;
+            if (dry_run) {
+                record->made = made;
+                removed = remove_unlisted(*files, dir, root, listed, whole, *record);
+            } else {
+                removed = remove_unlisted(*files, dir, root, listed, whole);
+            }
+            sink.removed(removed);
+            return removed;
+        };
+    return reconcile::watch(load, root, *files, dir, request.options, sink, applied);
+}
+
+} // namespace ncs::ops
