@@ -1,6 +1,7 @@
 #include "persist/persist.hpp"
 
 #include "grammar/netconsole_string.hpp"
+#include "model/console_level.hpp"
 #include "model/errors.hpp"
 
 #include <fmt/format.h>
@@ -28,13 +29,6 @@ std::string header(std::string_view what) {
 // The kernel's isspace() set, which next_arg splits at.
 bool is_kernel_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
-
-void check_loglevel(int level, std::string_view option) {
-    if (level < 1 || level > 8) {
-        throw InputError(fmt::format("{} {}: the console log level must be 1-8", option, level),
-                         "8 sends every message, 7 all but debug");
-    }
 }
 
 // Characters that neither the shell nor GRUB's parser treat specially.
@@ -80,7 +74,7 @@ std::string cmdline_fragment(std::span<const Target> targets, Build build,
     const auto name = build == Build::builtin ? "netconsole" : "netconsole.netconsole";
     auto fragment = kernel_param(name, grammar::format(targets));
     if (loglevel) {
-        check_loglevel(*loglevel, "--loglevel");
+        validate_console_level(*loglevel);
         fragment += fmt::format(" loglevel={}", *loglevel);
     }
     return fragment;
@@ -156,7 +150,7 @@ std::optional<std::string> sysctl_conf(const SysctlSettings& settings) {
                            : "The console log level at boot, and kernel.panic=0 so that "
                              "netconsole sends a panic (man sysctl.d).");
     if (const auto& p = settings.printk) {
-        check_loglevel((*p)[0], "--persist-loglevel");
+        validate_console_level((*p)[0]);
         text += fmt::format("kernel.printk = {} {} {} {}\n", (*p)[0], (*p)[1], (*p)[2], (*p)[3]);
     }
     if (settings.panic) {

@@ -70,7 +70,7 @@ struct SysctlSettings {
 SysctlSettings parse_sysctl_conf(std::string_view content);
 
 /// /etc/sysctl.d/90-netconsole.conf holding settings; nullopt when it sets nothing (the
-/// file goes). Throws InputError unless 1 <= console level <= 8.
+/// file goes). Throws FieldError unless 1 <= console level <= 8.
 std::optional<std::string> sysctl_conf(const SysctlSettings& settings);
 
 /// /etc/systemd/system.conf.d/90-netconsole-setup.conf: [Manager] RuntimeWatchdogSec=

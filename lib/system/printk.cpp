@@ -1,5 +1,6 @@
 #include "system/printk.hpp"
 
+#include "model/console_level.hpp"
 #include "model/errors.hpp"
 #include "system/atomic_file.hpp"
 
@@ -64,10 +65,7 @@ PrintkLevels read_printk_levels(const Root& root) {
 }
 
 void set_console_loglevel(const LiveKernel& /*kernel*/, int level) {
-    if (level < 1 || level > 8) {
-        throw InputError(fmt::format("console log level {} is out of range", level),
-                         "use 1 (emergencies only) to 8 (everything, including debug)");
-    }
+    validate_console_level(level);
     if (klogctl(k_syslog_action_console_level, nullptr, level) < 0) {
         const int err = errno;
         if (err == EPERM) {
