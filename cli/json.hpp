@@ -6,7 +6,7 @@
 #include "model/errors.hpp"
 #include "model/target.hpp"
 #include "ops/inspect.hpp"
-#include "resolve/request.hpp"
+#include "resolve/request.hpp" // Step
 
 #include <nlohmann/json.hpp>
 
