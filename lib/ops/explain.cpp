@@ -1,6 +1,6 @@
 #include "ops/explain.hpp"
 
-#include "grammar/cmdline.hpp"
+#include "grammar/boot_values.hpp"
 #include "ops/inspect.hpp"
 
 namespace ncs::ops {

@@ -1,6 +1,6 @@
 #include "ops/inspect.hpp"
 
-#include "grammar/cmdline.hpp"
+#include "grammar/boot_values.hpp"
 #include "system/crash_settings.hpp"
 #include "system/kmod.hpp"
 
