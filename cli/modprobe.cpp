@@ -88,7 +88,13 @@ ops::ModprobePlan plan(const ModprobeOptions& options, const Context& context) {
     if (options.persist_loglevel) {
         loglevel = parse_level_option(*options.persist_loglevel, "--persist-loglevel");
     }
-    ops::require_modular_netconsole(context.root, options.kernel);
+    try {
+        ops::require_modular_netconsole(context.root, options.kernel);
+    } catch (const ops::BuiltInNetconsoleError& error) {
+        throw OperationError(error.what(),
+                             "use the kernel command line instead: netconsole-setup cmdline "
+                             "--to ...");
+    }
     return ops::plan_modprobe(context.root,
                               {resolve_and_report(requests, context), options.load_at_boot,
                                loglevel, options.force ? ops::Force::yes : ops::Force::no});

@@ -139,6 +139,11 @@ void run_panic_watchdog(const PanicWatchdogOptions& options, const Context& cont
         plan = ops::plan_panic_watchdog(context.root, request);
     } catch (const FieldError& error) {
         throw flag_error(error, "--watchdog-sec");
+    } catch (const ops::NoHardwareWatchdogError& error) {
+        throw OperationError(error.what(),
+                             "--stay-down sets kernel.panic=0 anyway, and the host stays down "
+                             "after a panic until reset; without it nothing changes, and a "
+                             "panic is lost");
     }
     note_plan(plan, context.output);
     const bool changed = plan.changes();

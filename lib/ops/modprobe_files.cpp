@@ -9,13 +9,14 @@
 
 namespace ncs::ops {
 
+BuiltInNetconsoleError::BuiltInNetconsoleError(const std::string& release)
+    : OperationError(
+          fmt::format("netconsole is built into {}: modprobe.d options are not used", release)) {}
+
 void require_modular_netconsole(const Root& root, const std::optional<std::string>& kernel) {
     const auto state = read_module_state(root, "netconsole", kernel);
     if (state.kind() == ModuleKind::builtin) {
-        throw OperationError(
-            fmt::format("netconsole is built into {}: modprobe.d options are not used",
-                        state.release),
-            "use the kernel command line instead: netconsole-setup cmdline --to ...");
+        throw BuiltInNetconsoleError(state.release);
     }
 }
 

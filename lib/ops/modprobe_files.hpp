@@ -13,7 +13,14 @@
 
 namespace ncs::ops {
 
-/// Throws OperationError when netconsole is built into the kernel release (default: the
+/// netconsole is built into the kernel: modprobe.d options are not used (the kernel
+/// command line is what it reads).
+class BuiltInNetconsoleError : public OperationError {
+public:
+    explicit BuiltInNetconsoleError(const std::string& release);
+};
+
+/// Throws BuiltInNetconsoleError when netconsole is built into the kernel release (default: the
 /// running one) under root: a built-in netconsole never reads modprobe.d. Checked before
 /// the targets are resolved.
 void require_modular_netconsole(const Root& root, const std::optional<std::string>& kernel);

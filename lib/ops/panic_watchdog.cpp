@@ -48,11 +48,7 @@ void plan_setting(const Root& root, const PanicWatchdogRequest& request,
     }
     const auto hardware = hardware_watchdog(read_watchdogs(root));
     if (!hardware && request.stay_down == StayDown::no) {
-        throw OperationError(
-            "no hardware watchdog in /sys/class/watchdog to reboot a host that stays down "
-            "after a panic (softdog does not fire in a panicked kernel)",
-            "--stay-down sets kernel.panic=0 anyway, and the host stays down after a panic "
-            "until reset; without it nothing changes, and a panic is lost");
+        throw NoHardwareWatchdogError();
     }
     if (request.stay_down == StayDown::no) {
         plan.watchdog = hardware;
@@ -91,6 +87,10 @@ void plan_setting(const Root& root, const PanicWatchdogRequest& request,
 }
 
 } // namespace
+
+NoHardwareWatchdogError::NoHardwareWatchdogError()
+    : OperationError("no hardware watchdog in /sys/class/watchdog to reboot a host that stays "
+                     "down after a panic (softdog does not fire in a panicked kernel)") {}
 
 bool PanicWatchdogPlan::changes() const {
     return any_change(files) || kernel_panic.has_value();

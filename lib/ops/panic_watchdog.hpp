@@ -50,11 +50,18 @@ struct PanicWatchdogPlan {
     bool changes() const;
 };
 
+/// No hardware watchdog can reset a host that stays down after a panic (softdog cannot);
+/// StayDown::yes would set kernel.panic=0 anyway. Nothing has changed.
+class NoHardwareWatchdogError : public OperationError {
+public:
+    NoHardwareWatchdogError();
+};
+
 /// "30s", or "1500ms" when not whole seconds: RuntimeWatchdogSec='s value.
 std::string systemd_timespan(std::chrono::milliseconds duration);
 
 /// What request would change. Throws FieldError (a watchdog timeout under a second),
-/// OperationError (no hardware watchdog and StayDown::no; kernel.panic unreadable),
+/// NoHardwareWatchdogError (and StayDown::no), OperationError (kernel.panic unreadable),
 /// OwnedFileError; nothing has changed by then.
 PanicWatchdogPlan plan_panic_watchdog(const Root& root, const PanicWatchdogRequest& request);
 
