@@ -6,12 +6,15 @@
 #include "model/errors.hpp"
 #include "model/target.hpp"
 #include "ops/inspect.hpp"
-#include "resolve/request.hpp" // Step
 
 #include <nlohmann/json.hpp>
 
 #include <span>
 #include <string_view>
+
+namespace ncs {
+struct Step;
+} // namespace ncs
 
 namespace ncs::cli {
 
