@@ -175,9 +175,12 @@ void print_target(const TargetInspection& part, std::optional<KernelVersion> ker
 }
 
 void print_status(const Status& status, std::ostream& out) {
-    const auto unknown = [](const std::string& error) { return "unknown (" + error + ")"; };
+    // An error names paths under --root, and a release comes from a directory's name.
+    const auto unknown = [](const std::string& error) {
+        return "unknown (" + printable(error) + ")";
+    };
     out << fmt::format("netconsole:       {}\n", status.module.value
-                                                     ? module_text(*status.module.value)
+                                                     ? printable(module_text(*status.module.value))
                                                      : unknown(status.module.error));
     out << fmt::format("configfs:         {}\n",
                        !status.configfs_mounted.value ? unknown(status.configfs_mounted.error)
