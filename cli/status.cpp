@@ -61,12 +61,11 @@ void add_target_warnings(const Status& status, std::vector<Warning>& warnings) {
 /// The warnings status gives: what stops netconsole from sending, and the console level.
 std::vector<Warning> status_warnings(const Status& status) {
     std::vector<Warning> warnings;
-    if (status.module.value && status.module.value->kind() == ModuleKind::absent &&
-        status.module.value->index_found) {
+    if (status.no_netconsole) {
         warnings.push_back({"this kernel has no netconsole", "install a kernel built with "
                                                              "CONFIG_NETCONSOLE"});
     }
-    if (status.configfs_mounted.value && !*status.configfs_mounted.value) {
+    if (status.configfs_unmounted) {
         warnings.push_back({"configfs is not mounted on /sys/kernel/config",
                             "'netconsole-setup apply' mounts it"});
     }

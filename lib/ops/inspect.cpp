@@ -147,6 +147,11 @@ Status read_status(const Root& root) {
         status.overridden = overridden_values(*status.configured.value);
     }
     status.lost_panic = lost_panic(status);
+    status.no_netconsole = status.module.value &&
+                           status.module.value->kind() == ModuleKind::absent &&
+                           status.module.value->index_found;
+    status.configfs_unmounted =
+        status.configfs_mounted.value && !*status.configfs_mounted.value;
     return status;
 }
 

@@ -88,6 +88,10 @@ struct Status {
     CrashSettings crash;          ///< what the host does when it crashes
     /// The host's verdict when it loses (or cannot tell) the panic of an enabled target.
     std::optional<CrashVerdict> lost_panic;
+    /// The kernel's module index knows no netconsole (neither built in nor a module).
+    bool no_netconsole = false;
+    /// configfs is known not to be mounted (netconsole's targets cannot be made).
+    bool configfs_unmounted = false;
 };
 
 /// Reads the status under root; a part that cannot be read is recorded, never thrown.

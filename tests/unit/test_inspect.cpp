@@ -87,3 +87,17 @@ TEST_CASE("status records what it cannot read and names the values the kernel ov
     CHECK(status.overridden == std::vector<std::optional<std::size_t>>{1, std::nullopt});
     CHECK_FALSE(status.lost_panic); // no enabled target
 }
+
+TEST_CASE("status says when the kernel has no netconsole and configfs is not mounted",
+          "[ops][inspect]") {
+    TempTree tree;
+    const std::string dir = "/lib/modules/6.12.48+deb13-amd64";
+    tree.write(dir + "/modules.builtin", "kernel/fs/ext4/ext4.ko\n");
+    tree.write(dir + "/modules.dep", "kernel/drivers/net/dummy.ko:\n");
+    tree.write("/proc/self/mounts", "proc /proc proc rw 0 0\n");
+    const auto status = ncs::ops::read_status(ncs::Root(tree.dir()));
+    REQUIRE(status.module.value);
+    CHECK(status.no_netconsole);
+    REQUIRE(status.configfs_mounted.value);
+    CHECK(status.configfs_unmounted);
+}
