@@ -1,14 +1,13 @@
 #include "cmdline.hpp"
 
 #include "json.hpp"
+#include "level_option.hpp"
+#include "ops/kernel_cmdline.hpp"
 #include "owned_files.hpp"
-#include "persist/persist.hpp"
-#include "system/module_state.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
 
-#include <charconv>
 #include <memory>
 #include <ostream>
 #include <utility>
@@ -31,17 +30,6 @@ The fragment is for the kernel's command line, where ';' needs no quotes; in a
 shell, quote it. It is at most 255 characters, the kernel's limit.)";
 
 } // namespace
-
-int parse_level_option(std::string_view text, std::string_view option) {
-    int value = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc{} || ptr != end || value < 1 || value > 8) {
-        throw InputError(fmt::format("{}: '{}' is not a console log level", option, text),
-                         "a level from 1 to 8; messages below it reach the console (8: all)");
-    }
-    return value;
-}
 
 Command setup_cmdline(CLI::App& app) {
     auto options = std::make_shared<CmdlineOptions>();
@@ -72,7 +60,11 @@ Command setup_cmdline(CLI::App& app) {
     return {cmd, [options](const Context& c) { run_cmdline(*options, c); }};
 }
 
-void run_cmdline(const CmdlineOptions& options, const Context& context) {
+namespace {
+
+/// The rules between the flags, in words: CLI11's excludes()/needs() print "Excludes:
+/// --module" where help shows the description.
+void check_flags(const CmdlineOptions& options) {
     if (options.builtin && options.module) {
         throw InputError("--builtin and --module exclude each other",
                          "give the one that matches the kernel, or neither to read it");
@@ -84,71 +76,103 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
                              fmt::format("{} cmdline ... --write-grub {}", k_program, name));
         }
     }
+}
+
+std::optional<persist::Build> chosen_build(const CmdlineOptions& options) {
+    if (options.builtin) {
+        return persist::Build::builtin;
+    }
+    if (options.module) {
+        return persist::Build::module;
+    }
+    return std::nullopt;
+}
+
+/// Why the fragment is spelled as it is: "netconsole is built into 6.12.48+deb13-amd64"
+/// (raw: Output escapes it).
+std::string build_why(const ops::CmdlineBuild& build) {
+    switch (build.reason) {
+    case ops::BuildReason::chosen:
+        return build.build == persist::Build::builtin ? "--builtin" : "--module";
+    case ops::BuildReason::built_in:
+        return fmt::format("netconsole is built into {}", build.release);
+    case ops::BuildReason::module:
+        return fmt::format("netconsole is a module in {}", build.release);
+    case ops::BuildReason::no_module:
+    case ops::BuildReason::no_modules:
+        break;
+    }
+    return fmt::format("cannot tell how netconsole is built in {}", build.release);
+}
+
+/// The warning when the kernel cannot tell how netconsole is built; nullopt otherwise.
+std::optional<Warning> build_warning(const ops::CmdlineBuild& build) {
+    if (build.reason != ops::BuildReason::no_module &&
+        build.reason != ops::BuildReason::no_modules) {
+        return std::nullopt;
+    }
+    return Warning{build.reason == ops::BuildReason::no_module
+                       ? fmt::format("{} has no netconsole (not in modules.builtin or modules.dep)",
+                                     build.release)
+                       : fmt::format("no /lib/modules/{} to tell how netconsole is built",
+                                     build.release),
+                   "netconsole.netconsole= works either way; --builtin or --module to choose"};
+}
+
+void print_result(const ops::CmdlinePlan& plan, persist::Build build, const CmdlineOptions& options,
+                  const Context& context) {
+    if (context.global.json) {
+        Json json;
+        json["fragment"] = plan.fragment;
+        json["build"] = build == persist::Build::builtin ? "builtin" : "module";
+        json["files"] = plans_json(plan.files);
+        json["dry_run"] = options.dry_run;
+        context.output.result() << dump(json);
+    } else {
+        context.output.result() << printable(plan.fragment) << '\n';
+        print_diffs(plan.files, context.output.result());
+    }
+}
+
+void note_grub(const CmdlineOptions& options, bool changed, Output& output) {
+    if (!options.write_grub) {
+        return;
+    }
+    if (options.dry_run) {
+        note_outcome(ops::DryRun::yes, changed, {}, output);
+    } else if (changed) {
+        output.note(fmt::format("wrote {}", persist::k_grub_path),
+                    "run update-grub to put it into /boot/grub/grub.cfg");
+    } else {
+        output.note(fmt::format("{} is unchanged", persist::k_grub_path));
+    }
+}
+
+} // namespace
+
+void run_cmdline(const CmdlineOptions& options, const Context& context) {
+    check_flags(options);
     const auto requests = make_requests(options.target);
     std::optional<int> loglevel;
     if (options.loglevel) {
         loglevel = parse_level_option(*options.loglevel, "--loglevel");
     }
-
-    persist::Build build = persist::Build::module;
-    std::string why;
-    if (options.builtin || options.module) {
-        build = options.builtin ? persist::Build::builtin : persist::Build::module;
-        why = options.builtin ? "--builtin" : "--module";
-    } else {
-        const auto state = read_module_state(context.root, "netconsole", options.kernel);
-        switch (state.kind()) {
-        case ModuleKind::builtin:
-            build = persist::Build::builtin;
-            why = fmt::format("netconsole is built into {}", state.release);
-            break;
-        case ModuleKind::loaded:
-        case ModuleKind::loadable:
-            why = fmt::format("netconsole is a module in {}", state.release);
-            break;
-        case ModuleKind::absent:
-            // netconsole.netconsole= is read by a built-in netconsole too (generic
-            // module parameters), so it is the spelling that cannot be wrong.
-            why = fmt::format("cannot tell how netconsole is built in {}", state.release);
-            context.output.warning(
-                {state.index_found
-                     ? fmt::format("{} has no netconsole (not in modules.builtin or modules.dep)",
-                                   state.release)
-                     : fmt::format("no /lib/modules/{} to tell how netconsole is built",
-                                   state.release),
-                 "netconsole.netconsole= works either way; --builtin or --module to choose"});
-            break;
-        }
+    const auto build = ops::cmdline_build(context.root, chosen_build(options), options.kernel);
+    if (const auto warning = build_warning(build)) {
+        context.output.warning(*warning);
     }
-
-    const auto targets = resolve_and_report(requests, context);
-    const auto fragment = persist::cmdline_fragment(targets, build, loglevel);
-
-    std::vector<FilePlan> plans;
-    if (options.write_grub) {
-        plans.push_back(plan_write(context, persist::k_grub_path, persist::grub_dropin(fragment),
-                                   options.force ? Force::yes : Force::no));
-    }
+    const auto plan = ops::plan_cmdline(
+        context.root, {resolve_and_report(requests, context), build.build, loglevel,
+                       options.write_grub, options.force ? ops::Force::yes : ops::Force::no});
 
     // Written before anything is printed: a failure leaves stdout empty.
-    const bool changed = any_change(plans);
+    const bool changed = ops::any_change(plan.files);
     if (options.write_grub && !options.dry_run && changed) {
-        carry_out(context, plans);
+        ops::carry_out(context.root, plan.files);
     }
-    if (context.global.json) {
-        Json json;
-        json["fragment"] = fragment;
-        json["build"] = build == persist::Build::builtin ? "builtin" : "module";
-        json["files"] = plans_json(plans);
-        json["dry_run"] = options.dry_run;
-        context.output.result() << dump(json);
-    } else {
-        context.output.result() << fragment << '\n';
-        for (const auto& plan : plans) {
-            context.output.result() << plan.diff;
-        }
-    }
-    if (build == persist::Build::module) {
+    print_result(plan, build.build, options, context);
+    const auto why = build_why(build);
+    if (build.build == persist::Build::module) {
         context.output.note(
             fmt::format("{}: netconsole.netconsole= takes effect when the module loads", why),
             "load it at boot: netconsole-setup modprobe --load-at-boot, or add netconsole to "
@@ -156,18 +180,7 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
     } else if (!context.global.json) {
         context.output.step({fmt::format("{}: netconsole=", why), {}});
     }
-
-    if (!options.write_grub) {
-        return;
-    }
-    if (options.dry_run) {
-        context.output.note(changed ? "--dry-run: nothing written" : "nothing would change");
-    } else if (changed) {
-        context.output.note(fmt::format("wrote {}", persist::k_grub_path),
-                            "run update-grub to put it into /boot/grub/grub.cfg");
-    } else {
-        context.output.note(fmt::format("{} is unchanged", persist::k_grub_path));
-    }
+    note_grub(options, changed, context.output);
 }
 
 } // namespace ncs::cli

@@ -30,7 +30,4 @@ Command setup_cmdline(CLI::App& app);
 /// std::system_error.
 void run_cmdline(const CmdlineOptions& options, const Context& context);
 
-/// A console log level option's text as a number; throws InputError naming option.
-int parse_level_option(std::string_view text, std::string_view option);
-
 } // namespace ncs::cli

@@ -4,6 +4,8 @@
 #include "json.hpp"
 #include "model/errors.hpp"
 #include "options.hpp"
+#include "ops/explain.hpp"
+#include "ops/owned_files.hpp"
 
 #include <CLI/App.hpp>
 #include <CLI/Error.hpp>
@@ -64,8 +66,15 @@ ErrorReport extras(const CLI::App& app) {
 
 } // namespace
 
+InputError flag_error(const FieldError& error, std::string_view flag) {
+    if (flag.empty()) {
+        return InputError(error.what(), error.hint());
+    }
+    return InputError(fmt::format("{}: {}", flag, error.what()), error.hint());
+}
+
 ErrorReport describe_error(const std::exception& error) {
-    if (const auto* sourced = dynamic_cast<const SourcedParseError*>(&error)) {
+    if (const auto* sourced = dynamic_cast<const ops::SourcedParseError*>(&error)) {
         return {k_exit_usage, fmt::format("couldn't parse config at '{}'", sourced->at()),
                 fmt::format("at byte {} of the value in {}{}{}", sourced->offset() + 1,
                             sourced->source(), sourced->hint().empty() ? "" : ": ",
@@ -83,6 +92,12 @@ ErrorReport describe_error(const std::exception& error) {
     }
     if (const auto* input = dynamic_cast<const InputError*>(&error)) {
         return {k_exit_usage, input->what(), input->hint()};
+    }
+    if (const auto* owned = dynamic_cast<const ops::OwnedFileError*>(&error)) {
+        return {k_exit_failed, owned->what(),
+                owned->kind() == ops::OwnedFileError::Kind::foreign
+                    ? "move it away, or add --force to replace it"
+                    : "run the command again"};
     }
     if (const auto* operation = dynamic_cast<const OperationError*>(&error)) {
         return {k_exit_failed, operation->what(), operation->hint()};

@@ -12,6 +12,11 @@ class App;
 class Error;
 }
 
+namespace ncs {
+class FieldError;
+class InputError;
+} // namespace ncs
+
 namespace ncs::cli {
 
 inline constexpr int k_exit_ok = 0;
@@ -39,6 +44,10 @@ public:
 private:
     std::vector<Failure> m_failures;
 };
+
+/// A library FieldError as the CLI says it: "FLAG: message" (the request field phrased as
+/// the option that gave it), its hint kept; flag "" (a positional) keeps the message.
+InputError flag_error(const FieldError& error, std::string_view flag);
 
 /// Maps a library or OS exception to its report (InputError 2, everything else 1).
 /// A ParseError reports its position 1-based ("at byte 1" is the first byte).

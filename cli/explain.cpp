@@ -1,7 +1,8 @@
 #include "explain.hpp"
 
-#include "grammar/cmdline.hpp"
 #include "json.hpp"
+#include "ops/explain.hpp"
+#include "target_words.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -25,19 +26,6 @@ constexpr const char* k_examples = R"(Examples:
   netconsole-setup explain --json 'netconsole.netconsole=6665@192.0.2.10/eth0,6666@192.0.2.5/52:54:00:12:34:56'
   # two targets; the bare value works too
   netconsole-setup explain '@/,@10.0.0.2/;+r@/eth1,514@10.0.0.3/')";
-
-constexpr std::string_view k_argument = "argument";
-
-/// One value to explain and where it came from.
-struct Input {
-    std::string source;
-    std::string value;
-};
-
-struct Explained {
-    std::string source;
-    grammar::ParseResult result;
-};
 
 bool defaulted(const grammar::ParsedTarget& target, Field field) {
     return std::find(target.defaulted.begin(), target.defaulted.end(), field) !=
@@ -92,41 +80,7 @@ std::string explain_remote_mac(const grammar::ParsedTarget& parsed) {
                        t.remote_mac);
 }
 
-/// The values to explain, and the configured ones the kernel never reads (each with
-/// its warning and the value that replaces it).
-struct Inputs {
-    std::vector<Input> values;
-    struct Overridden {
-        ConfiguredValue value;
-        ConfiguredValue by;
-    };
-    std::vector<Overridden> overridden;
-};
-
-Inputs collect_inputs(const ExplainOptions& options, const Context& context) {
-    Inputs inputs;
-    if (options.value) {
-        inputs.values.push_back(
-            {std::string(k_argument), std::string(grammar::strip_parameter_name(*options.value))});
-        return inputs;
-    }
-    std::vector<Warning> skipped;
-    const auto found = find_configured_values(context.root, &skipped);
-    const auto overridden = overridden_values(found);
-    for (std::size_t i = 0; i < found.size(); ++i) {
-        if (overridden[i]) {
-            inputs.overridden.push_back({found[i], found[*overridden[i]]});
-        } else {
-            inputs.values.push_back({found[i].source, found[i].value});
-        }
-    }
-    for (const auto& warning : skipped) {
-        context.output.warning(warning);
-    }
-    return inputs;
-}
-
-Json overridden_json(const Inputs::Overridden& overridden) {
+Json overridden_json(const ops::OverriddenValue& overridden) {
     return {{"source", overridden.value.source},
             {"parameter", overridden.value.parameter},
             {"value", overridden.value.value},
@@ -135,73 +89,25 @@ Json overridden_json(const Inputs::Overridden& overridden) {
                                {"value", overridden.by.value}}}};
 }
 
-std::vector<Explained> parse_all(const std::vector<Input>& inputs) {
-    std::vector<Explained> explained;
-    for (const auto& input : inputs) {
-        try {
-            explained.push_back({input.source, grammar::parse(input.value)});
-        } catch (const ParseError& e) {
-            if (input.source == k_argument) {
-                throw;
-            }
-            throw SourcedParseError(e, input.source);
-        }
-    }
-    return explained;
-}
-
-/// The warnings of one value: per target (check()), and those of the parser that
-/// belong to no single target. A parser warning that check() repeats for a target is
-/// given once, on that target, keeping the parser's hint.
-struct ValueWarnings {
-    std::vector<Warning> value;
-    std::vector<std::vector<Warning>> targets;
-};
-
-ValueWarnings warnings_of(const grammar::ParseResult& result) {
-    ValueWarnings warnings;
-    for (const auto& parsed : result.targets) {
-        warnings.targets.push_back(check(parsed.target));
-    }
-    for (const auto& warning : result.warnings) {
-        bool repeated = false;
-        for (auto& target : warnings.targets) {
-            for (auto& own : target) {
-                if (own.message == warning.message) {
-                    repeated = true;
-                    if (own.hint.empty()) {
-                        own.hint = warning.hint;
-                    }
-                }
-            }
-        }
-        if (!repeated) {
-            warnings.value.push_back(warning);
-        }
-    }
-    return warnings;
-}
-
-void print_json(const std::vector<Explained>& explained, const Inputs& inputs, Output& output) {
+void print_json(const ops::Explanation& explanation, Output& output) {
     Json json;
     json["targets"] = Json::array();
     json["warnings"] = Json::array();
     json["overridden"] = Json::array();
-    for (const auto& overridden : inputs.overridden) {
+    for (const auto& overridden : explanation.overridden) {
         json["overridden"].push_back(overridden_json(overridden));
         json["warnings"].push_back(
             warning_json(overridden_warning(overridden.value, overridden.by), std::nullopt));
     }
     std::size_t index = 0;
-    for (const auto& value : explained) {
-        const auto warnings = warnings_of(value.result);
-        for (const auto& warning : warnings.value) {
+    for (const auto& value : explanation.values) {
+        for (const auto& warning : value.warnings) {
             json["warnings"].push_back(warning_json(warning, std::nullopt));
         }
         for (std::size_t i = 0; i < value.result.targets.size(); ++i, ++index) {
             const auto& parsed = value.result.targets[i];
             json["targets"].push_back(target_json(parsed.target, value.source, parsed.defaulted));
-            for (const auto& warning : warnings.targets[i]) {
+            for (const auto& warning : value.target_warnings[i]) {
                 json["warnings"].push_back(warning_json(warning, index));
             }
         }
@@ -209,7 +115,7 @@ void print_json(const std::vector<Explained>& explained, const Inputs& inputs, O
     output.result() << dump(json);
 }
 
-void print_text(const std::vector<Explained>& explained, Output& output) {
+void print_text(const std::vector<ops::ExplainedValue>& explained, Output& output) {
     std::size_t count = 0;
     for (const auto& value : explained) {
         count += value.result.targets.size();
@@ -233,11 +139,10 @@ void print_text(const std::vector<Explained>& explained, Output& output) {
     }
     number = 0;
     for (const auto& value : explained) {
-        const auto warnings = warnings_of(value.result);
-        for (const auto& warning : warnings.value) {
-            output.warning(warning, value.source == k_argument ? "" : value.source);
+        for (const auto& warning : value.warnings) {
+            output.warning(warning, value.source == ops::k_given_value ? "" : value.source);
         }
-        for (const auto& target : warnings.targets) {
+        for (const auto& target : value.target_warnings) {
             ++number;
             const auto where = count > 1 ? fmt::format("target {}", number) : std::string();
             for (const auto& warning : target) {
@@ -248,26 +153,6 @@ void print_text(const std::vector<Explained>& explained, Output& output) {
 }
 
 } // namespace
-
-std::vector<std::optional<std::size_t>> overridden_values(
-    const std::vector<ConfiguredValue>& values) {
-    std::vector<grammar::ValueStore> stores;
-    for (const auto& value : values) {
-        stores.push_back(value.source == "/proc/cmdline" ? grammar::ValueStore::kernel_cmdline
-                                                         : grammar::ValueStore::module_options);
-    }
-    return grammar::overridden_by(stores);
-}
-
-Warning overridden_warning(const ConfiguredValue& value, const ConfiguredValue& by) {
-    const bool cmdline = value.source == "/proc/cmdline";
-    return {fmt::format("{}: {}={} has no effect: the kernel keeps only the last value of {}, "
-                        "{}={}{}",
-                        value.source, value.parameter, value.value,
-                        cmdline ? "the command line" : "the module options", by.parameter,
-                        by.value, by.source == value.source ? "" : " in " + by.source),
-            "give every target in one value, separated by ';'"};
-}
 
 std::vector<FieldExplanation> explain_fields(const grammar::ParsedTarget& parsed) {
     const Target& t = parsed.target;
@@ -319,15 +204,21 @@ Command setup_explain(CLI::App& app) {
 }
 
 void run_explain(const ExplainOptions& options, const Context& context) {
-    const auto inputs = collect_inputs(options, context);
-    const auto explained = parse_all(inputs.values);
+    const auto explanation = ops::explain(context.root, {options.value});
+    for (const auto& warning : explanation.skipped) {
+        context.output.warning(warning);
+    }
+    if (explanation.rejected) {
+        throw *explanation.rejected;
+    }
     if (context.global.json) {
-        print_json(explained, inputs, context.output);
+        print_json(explanation, context.output);
         return;
     }
-    for (const auto& overridden : inputs.overridden) {
+    for (const auto& overridden : explanation.overridden) {
         context.output.warning(overridden_warning(overridden.value, overridden.by));
     }
+    const auto& explained = explanation.values;
     if (explained.empty()) {
         context.output.result()
             << "no netconsole value in /proc/cmdline or /etc/modprobe.d/*.conf\n";

@@ -4,7 +4,6 @@
 
 #include "context.hpp"
 #include "grammar/netconsole_string.hpp"
-#include "system/config_sources.hpp"
 
 #include <optional>
 #include <string>
@@ -21,7 +20,7 @@ struct ExplainOptions {
 Command setup_explain(CLI::App& app);
 
 /// Explains options.value, or the values found under context.root. Throws ParseError
-/// (a SourcedParseError for values read from files).
+/// (ops::SourcedParseError for values read from files).
 void run_explain(const ExplainOptions& options, const Context& context);
 
 /// One line of the explanation: a field's label and what the kernel makes of it.
@@ -32,14 +31,5 @@ struct FieldExplanation {
 
 /// The fields of target as the kernel will use them, kernel defaults marked.
 std::vector<FieldExplanation> explain_fields(const grammar::ParsedTarget& target);
-
-/// For configured values in reading order: the index of the later value the kernel
-/// keeps instead of each (the last of its store: /proc/cmdline, or all of modprobe.d
-/// together), nullopt for the values it uses.
-std::vector<std::optional<std::size_t>> overridden_values(
-    const std::vector<ConfiguredValue>& values);
-
-/// The warning for value, which the kernel replaces by the later one, by.
-Warning overridden_warning(const ConfiguredValue& value, const ConfiguredValue& by);
 
 } // namespace ncs::cli

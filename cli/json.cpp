@@ -40,6 +40,43 @@ Json target_json(const Target& target, std::string_view source,
     return json;
 }
 
+Json configfs_target_json(const ConfigfsTarget& target) {
+    Json json;
+    json["name"] = target.name;
+    json["enabled"] = target.enabled;
+    json["extended"] = target.extended;
+    json["release"] = target.release ? Json(*target.release) : Json(nullptr);
+    json["local_port"] = target.local_port;
+    json["local_ip"] =
+        target.local_ip.is_unspecified() ? Json(nullptr) : Json(target.local_ip.to_string());
+    json["dev_name"] = target.dev_name;
+    json["local_mac"] = target.local_mac.to_string();
+    json["remote_port"] = target.remote_port;
+    json["remote_ip"] = target.remote_ip.to_string();
+    json["remote_mac"] = target.remote_mac.to_string();
+    json["transmit_errors"] =
+        target.transmit_errors ? Json(*target.transmit_errors) : Json(nullptr);
+    if (target.features.userdata) {
+        Json userdata = Json::object();
+        for (const auto& entry : target.userdata) {
+            userdata[entry.key] = entry.value;
+        }
+        json["userdata"] = std::move(userdata);
+    } else {
+        json["userdata"] = nullptr;
+    }
+    Json sysdata = Json::object();
+    for (const auto& s : k_sysdata_switches) {
+        if (target.features.*s.feature) {
+            auto key = std::string(s.file);
+            key.erase(key.rfind("_enabled"));
+            sysdata[key] = target.sysdata.*s.value;
+        }
+    }
+    json["sysdata"] = sysdata.empty() ? Json(nullptr) : std::move(sysdata);
+    return json;
+}
+
 Json warning_json(const Warning& warning, std::optional<std::size_t> target) {
     Json json;
     json["target"] = target ? Json(*target) : Json(nullptr);

@@ -5,12 +5,16 @@
 #include "grammar/netconsole_string.hpp"
 #include "model/errors.hpp"
 #include "model/target.hpp"
-#include "resolve/request.hpp"
+#include "ops/inspect.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <span>
 #include <string_view>
+
+namespace ncs {
+struct Step;
+} // namespace ncs
 
 namespace ncs::cli {
 
@@ -20,6 +24,12 @@ using Json = nlohmann::ordered_json;
 /// "remote_ip", "remote_mac", "source", "defaults"}.
 Json target_json(const Target& target, std::string_view source,
                  std::span<const grammar::Field> defaulted);
+
+/// {"name", "enabled", "extended", "release", "local_port", "local_ip", "dev_name",
+/// "local_mac", "remote_port", "remote_ip", "remote_mac", "transmit_errors", "userdata",
+/// "sysdata"}: the attribute names as keys (explain's keys); null for an attribute this
+/// kernel does not have, and local_ip null while unset.
+Json configfs_target_json(const ConfigfsTarget& target);
 
 /// {"target": index or null, "message", "hint" (null when there is none)}.
 Json warning_json(const Warning& warning, std::optional<std::size_t> target);

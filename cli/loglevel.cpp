@@ -1,12 +1,12 @@
 #include "loglevel.hpp"
 
 #include "json.hpp"
-#include "system/printk.hpp"
+#include "level_option.hpp"
+#include "ops/printk_levels.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
 
-#include <charconv>
 #include <memory>
 #include <ostream>
 
@@ -35,9 +35,10 @@ std::string passes(int console_loglevel) {
                        loglevel_name(highest));
 }
 
-void print_levels(const PrintkLevels& levels, std::optional<int> previous,
+void print_levels(const ops::PrintkReport& report, std::optional<int> previous,
                   const Context& context) {
-    const auto warnings = check_console_loglevel(levels.console_loglevel);
+    const auto& levels = report.levels;
+    const auto& warnings = report.warnings;
     if (context.global.json) {
         Json json;
         json["console_loglevel"] = levels.console_loglevel;
@@ -76,17 +77,6 @@ void print_levels(const PrintkLevels& levels, std::optional<int> previous,
 
 } // namespace
 
-int parse_console_loglevel(std::string_view text) {
-    int value = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc{} || ptr != end || value < 1 || value > 8) {
-        throw InputError(fmt::format("'{}' is not a console log level", text),
-                         "use 1 (emergencies only) to 8 (everything, debug included)");
-    }
-    return value;
-}
-
 Command setup_loglevel(CLI::App& app) {
     auto options = std::make_shared<LoglevelOptions>();
     auto* loglevel = app.add_subcommand("loglevel", k_description);
@@ -101,22 +91,20 @@ Command setup_loglevel(CLI::App& app) {
 
 void run_loglevel(const LoglevelOptions& options, const Context& context) {
     if (!options.level) {
-        print_levels(read_printk_levels(context.root), std::nullopt, context);
+        print_levels(ops::read_printk_report(context.root), std::nullopt, context);
         return;
     }
-    const int level = parse_console_loglevel(*options.level);
-    const auto kernel = context.root.live_kernel("'loglevel N'");
-    const auto before = read_printk_levels(context.root);
-    set_console_loglevel(kernel, level);
-    const auto after = read_printk_levels(context.root);
-    if (after.console_loglevel != level) {
+    const int level = parse_level_option(*options.level, "");
+    const auto change =
+        ops::set_console_level(context.root.live_kernel("'loglevel N'"), context.root, level);
+    if (change.raised()) {
         // syslog(2) raises a level below minimum_console_loglevel to that minimum.
-        context.output.warning(
-            {fmt::format("the kernel set the console log level to {}, not {}",
-                         after.console_loglevel, level),
-             fmt::format("minimum_console_loglevel is {}", after.minimum_console_loglevel)});
+        context.output.warning({fmt::format("the kernel set the console log level to {}, not {}",
+                                            change.after.levels.console_loglevel, level),
+                                fmt::format("minimum_console_loglevel is {}",
+                                            change.after.levels.minimum_console_loglevel)});
     }
-    print_levels(after, before.console_loglevel, context);
+    print_levels(change.after, change.before.console_loglevel, context);
 }
 
 } // namespace ncs::cli

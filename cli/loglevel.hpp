@@ -20,7 +20,4 @@ Command setup_loglevel(CLI::App& app);
 /// outside 1-8 or when setting under --root; OperationError, std::system_error.
 void run_loglevel(const LoglevelOptions& options, const Context& context);
 
-/// "8" -> 8; throws InputError unless the text is a decimal from 1 to 8.
-int parse_console_loglevel(std::string_view text);
-
 } // namespace ncs::cli

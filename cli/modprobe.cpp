@@ -1,10 +1,9 @@
 #include "modprobe.hpp"
 
-#include "cmdline.hpp"
+#include "json.hpp"
+#include "level_option.hpp"
+#include "ops/modprobe_files.hpp"
 #include "owned_files.hpp"
-#include "persist/persist.hpp"
-#include "system/module_state.hpp"
-#include "system/printk.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -71,97 +70,73 @@ Command setup_modprobe(CLI::App& app) {
             }};
 }
 
-void run_modprobe(const ModprobeOptions& options, const Context& context) {
-    std::vector<FilePlan> plans;
-    std::vector<Warning> warnings; // shown once the files are written: an error comes alone
+namespace {
+
+/// The plan of the files, or of their removal; the targets are resolved (and their steps
+/// and warnings shown) between the kernel check and the plan.
+ops::ModprobePlan plan(const ModprobeOptions& options, const Context& context) {
     if (options.remove) {
         if (options.load_at_boot || options.persist_loglevel) {
             throw InputError("--remove removes every file netconsole-setup wrote",
                              "leave out --load-at-boot and --persist-loglevel");
         }
-        for (const auto path : {persist::k_modprobe_path, persist::k_modules_load_path}) {
-            plans.push_back(plan_remove(context, path));
-        }
-        // kernel.panic there is panic-watchdog's: only the printk line is modprobe's.
-        plans.push_back(plan_sysctl(
-            context, [](persist::SysctlSettings& s) { s.printk.reset(); }, Force::no));
-    } else {
-        // Everything the user typed is checked before anything is read or written.
-        const auto requests = make_requests(options.target);
-        std::optional<int> loglevel;
-        if (options.persist_loglevel) {
-            loglevel = parse_level_option(*options.persist_loglevel, "--persist-loglevel");
-        }
-        const auto state = read_module_state(context.root, "netconsole", options.kernel);
-        if (state.kind() == ModuleKind::builtin) {
-            // A built-in netconsole never reads modprobe.d: the file would do nothing.
-            throw OperationError(
-                fmt::format("netconsole is built into {}: modprobe.d options are not used",
-                            state.release),
-                "use the kernel command line instead: netconsole-setup cmdline --to ...");
-        }
-
-        const auto targets = resolve_and_report(requests, context);
-        const auto force = options.force ? Force::yes : Force::no;
-        plans.push_back(
-            plan_write(context, persist::k_modprobe_path, persist::modprobe_conf(targets), force));
-        if (options.load_at_boot) {
-            plans.push_back(plan_write(context, persist::k_modules_load_path,
-                                       persist::modules_load_conf(), force));
-        }
-        if (loglevel) {
-            // Keep the other three values as they are now; the kernel's defaults
-            // (CONSOLE_LOGLEVEL_DEFAULT 7, MESSAGE_LOGLEVEL_DEFAULT 4, minimum 1)
-            // when /proc cannot be read.
-            PrintkLevels now{*loglevel, 4, 1, 7};
-            try {
-                now = read_printk_levels(context.root);
-            } catch (const std::exception&) {
-                context.output.note(
-                    fmt::format("cannot read {}; keeping the kernel's defaults 4 1 7",
-                                context.root.path("/proc/sys/kernel/printk").string()));
-            }
-            plans.push_back(plan_sysctl(
-                context,
-                [&](persist::SysctlSettings& s) {
-                    s.printk = std::array{*loglevel, now.default_message_loglevel,
-                                          now.minimum_console_loglevel,
-                                          now.default_console_loglevel};
-                },
-                force));
-        }
-        warnings.push_back(
-            {fmt::format("at boot the module can load before the network is up, and then fails "
-                         "(\"no IP address for {}, aborting\", or no such device yet)",
-                         !targets.empty() && targets.front().device_name() != nullptr
-                             ? *targets.front().device_name()
-                             : std::string("the device")),
-             "netconsole-setup.service resolves and applies /etc/netconsole-setup.conf after "
-             "network-online.target: systemctl enable netconsole-setup.service"});
+        return ops::plan_modprobe_removal(context.root);
     }
-
-    const bool changed = any_change(plans);
-    if (!options.dry_run && changed) {
-        carry_out(context, plans);
+    // Everything the user typed is checked before anything is read or written.
+    const auto requests = make_requests(options.target);
+    std::optional<int> loglevel;
+    if (options.persist_loglevel) {
+        loglevel = parse_level_option(*options.persist_loglevel, "--persist-loglevel");
     }
-    for (const auto& warning : warnings) {
-        context.output.warning(warning);
+    try {
+        ops::require_modular_netconsole(context.root, options.kernel);
+    } catch (const ops::BuiltInNetconsoleError& error) {
+        throw OperationError(error.what(),
+                             "use the kernel command line instead: netconsole-setup cmdline "
+                             "--to ...");
+    }
+    return ops::plan_modprobe(context.root,
+                              {resolve_and_report(requests, context), options.load_at_boot,
+                               loglevel, options.force ? ops::Force::yes : ops::Force::no});
+}
+
+/// Shown once the files are written: an error comes alone.
+Warning boot_warning(const std::string& device) {
+    return {fmt::format("at boot the module can load before the network is up, and then fails "
+                        "(\"no IP address for {}, aborting\", or no such device yet)",
+                        device.empty() ? std::string("the device") : device),
+            "netconsole-setup.service resolves and applies /etc/netconsole-setup.conf after "
+            "network-online.target: systemctl enable netconsole-setup.service"};
+}
+
+} // namespace
+
+void run_modprobe(const ModprobeOptions& options, const Context& context) {
+    const auto plan = cli::plan(options, context);
+    note_left_files(plan.files, context.output);
+    if (plan.printk_unread) {
+        context.output.note(
+            fmt::format("cannot read {}; keeping the kernel's defaults 4 1 7",
+                        context.root.path("/proc/sys/kernel/printk").string()));
+    }
+    const bool changed = ops::any_change(plan.files);
+    const auto dry_run = options.dry_run ? ops::DryRun::yes : ops::DryRun::no;
+    if (dry_run == ops::DryRun::no && changed) {
+        ops::carry_out(context.root, plan.files);
+    }
+    if (!options.remove) {
+        context.output.warning(boot_warning(plan.boot_device));
     }
     if (context.global.json) {
         Json json;
         json["dry_run"] = options.dry_run;
-        json["files"] = plans_json(plans);
+        json["files"] = plans_json(plan.files);
         context.output.result() << dump(json);
     } else {
-        for (const auto& plan : plans) {
-            context.output.result() << plan.diff;
-        }
+        print_diffs(plan.files, context.output.result());
     }
-    if (options.dry_run) {
-        context.output.note(changed ? "--dry-run: nothing written" : "nothing would change");
-    } else if (!changed) {
-        context.output.note("nothing changed; the files already hold this");
-    }
+    note_outcome(dry_run, changed, "nothing changed; the files already hold this",
+                 context.output);
 }
 
 } // namespace ncs::cli

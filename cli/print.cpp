@@ -2,7 +2,6 @@
 
 #include "grammar/netconsole_string.hpp"
 #include "json.hpp"
-#include "resolve/resolver.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>

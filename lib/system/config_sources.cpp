@@ -1,6 +1,6 @@
 #include "system/config_sources.hpp"
 
-#include "grammar/cmdline.hpp"
+#include "grammar/boot_values.hpp"
 #include "system/atomic_file.hpp"
 
 #include <fmt/format.h>

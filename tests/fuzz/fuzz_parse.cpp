@@ -5,7 +5,7 @@
 //  - a ParseError points inside the input, at exactly its `at` text;
 //  - only over-long values or a NUL give a plain InputError;
 //  - an address parse_ip accepts comes back equal from its own to_string().
-#include "grammar/cmdline.hpp"
+#include "grammar/boot_values.hpp"
 #include "grammar/kernel_text.hpp"
 #include "grammar/netconsole_string.hpp"
 

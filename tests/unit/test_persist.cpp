@@ -3,7 +3,7 @@
 // and kmod rules are pinned by (lib/grammar).
 #include "persist/persist.hpp"
 
-#include "grammar/cmdline.hpp"
+#include "grammar/boot_values.hpp"
 #include "grammar/netconsole_string.hpp"
 #include "model/errors.hpp"
 

@@ -1,6 +1,6 @@
-// Finding netconsole values on the kernel command line (next_arg rules) and in
-// modprobe.d files (kmod rules).
-#include "grammar/cmdline.hpp"
+// lib/grammar/boot_values: finding netconsole values on the kernel command line
+// (next_arg rules) and in modprobe.d files (kmod rules).
+#include "grammar/boot_values.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "grammar/cmdline.hpp"
+#include "grammar/boot_values.hpp"
 
 #include <optional>
 

@@ -1,0 +1,36 @@
+#include "ops/kernel_cmdline.hpp"
+
+#include "system/module_state.hpp"
+
+namespace ncs::ops {
+
+CmdlineBuild cmdline_build(const Root& root, std::optional<persist::Build> build,
+                           const std::optional<std::string>& kernel) {
+    if (build) {
+        return {*build, BuildReason::chosen, {}};
+    }
+    const auto state = read_module_state(root, "netconsole", kernel);
+    switch (state.kind()) {
+    case ModuleKind::builtin:
+        return {persist::Build::builtin, BuildReason::built_in, state.release};
+    case ModuleKind::loaded:
+    case ModuleKind::loadable:
+        return {persist::Build::module, BuildReason::module, state.release};
+    case ModuleKind::absent:
+        break;
+    }
+    return {persist::Build::module,
+            state.index_found ? BuildReason::no_module : BuildReason::no_modules, state.release};
+}
+
+CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request) {
+    CmdlinePlan plan;
+    plan.fragment = persist::cmdline_fragment(request.targets, request.build, request.console_level);
+    if (request.write_grub) {
+        plan.files.push_back(plan_write(root, persist::k_grub_path,
+                                        persist::grub_dropin(plan.fragment), request.force));
+    }
+    return plan;
+}
+
+} // namespace ncs::ops

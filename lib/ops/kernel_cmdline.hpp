@@ -1,0 +1,58 @@
+#pragma once
+// `cmdline`'s use case (issue 21): the kernel command-line fragment for resolved targets,
+// spelled for how netconsole is built in the kernel that boots, and the grub.d drop-in
+// that carries it. Two steps around the resolution the caller does: which spelling
+// (cmdline_build), then the fragment and the file plan (plan_cmdline); carry_out writes.
+
+#include "model/target.hpp"
+#include "ops/owned_files.hpp"
+#include "persist/persist.hpp"
+#include "system/root.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ncs::ops {
+
+/// How the spelling was decided.
+enum class BuildReason {
+    chosen,     ///< the request said (build given)
+    built_in,   ///< the kernel's modules.builtin lists netconsole
+    module,     ///< the kernel has netconsole as a module
+    no_module,  ///< the kernel's module index knows no netconsole: module spelling
+    no_modules, ///< no module index for the kernel: module spelling
+};
+
+/// The spelling for the kernel that boots, and why.
+struct CmdlineBuild {
+    persist::Build build = persist::Build::module;
+    BuildReason reason = BuildReason::chosen;
+    std::string release; ///< the kernel looked at ("" when chosen)
+};
+
+/// The spelling: build when given, else from <root>/lib/modules/<kernel or the running
+/// release>. netconsole.netconsole= is read by a built-in netconsole too (generic module
+/// parameters), so it is the spelling that cannot be wrong when the kernel cannot tell.
+CmdlineBuild cmdline_build(const Root& root, std::optional<persist::Build> build,
+                           const std::optional<std::string>& kernel);
+
+/// What `cmdline` makes of resolved targets.
+struct CmdlineRequest {
+    std::vector<Target> targets;
+    persist::Build build = persist::Build::module;
+    std::optional<int> console_level; ///< loglevel=N appended (validated: 1-8)
+    bool write_grub = false;          ///< plan /etc/default/grub.d/netconsole.cfg
+    Force force = Force::no;
+};
+
+struct CmdlinePlan {
+    std::string fragment;        ///< for the kernel's parser, not for a shell
+    std::vector<FilePlan> files; ///< the grub.d drop-in when asked
+};
+
+/// The fragment and the drop-in's plan. Throws FieldError (a console level outside 1-8),
+/// InputError (a fragment over the kernel's 255), OwnedFileError, OperationError.
+CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request);
+
+} // namespace ncs::ops
