@@ -10,10 +10,15 @@
 #           and a message arrives from the new address each time (listen:6752);
 #           SIGHUP re-reads the configuration (a second target, listen:6753);
 #           stopping it leaves the targets.
+#   listensvc netconsole-setup-listen.socket (the service DynamicUser=yes) with a
+#           drop-in for --journal receives ncs-loadgen's fragmented records from
+#           the router namespace; journalctl -o json shows each whole, with its
+#           sender, sequence number and priority.
 # The cases share one boot sequence (one disk): units reboots once, watchsvc
 # switches the services over and reboots again.
 vm_case units --guest installed --listen listen:6751 --seconds 240
 vm_case watchsvc --guest installed --listen listen:6752 --listen listen:6753 --seconds 300
+vm_case listensvc --guest installed --seconds 60
 
 NC_CONFIGFS=/sys/kernel/config/netconsole
 
@@ -103,14 +108,20 @@ watchsvc_guest() {
     # watcher sends after its first apply: the target is there by then.
     after_online after-online netconsole-setup-watch.service
     same ready-target "$(cat $NC_CONFIGFS/w4/remote_ip 2>&1)" "$DOCTOR_IP4"
+    same notify "$(unit_prop netconsole-setup-watch.service Type)" notify
     same watchdog "$(unit_prop netconsole-setup-watch.service WatchdogUSec)" 30s
     same inactive-oneshot "$(unit_prop netconsole-setup.service ActiveState)" inactive
     same no-boot-target "$(ls $NC_CONFIGFS)" w4
     kmsg "$(marker start)"
 
     # DHCP hands out another address on renewal.
+    # networkctl renew would not do: networkd's renewing client listens on a
+    # socket bound to its leased address, so it never hears the server's
+    # broadcast DHCPNAK and learns of the change only when it rebinds (at T2,
+    # 105 s into dnsmasq's shortest lease, 120 s). reconfigure restarts the
+    # client, whose DISCOVER the server answers with the new address.
     host_do dhcp "$GUEST2_IP4" "$ROUTER_IP4" || result address-host FAIL "host_do dhcp: $?"
-    networkctl renew "$dev"
+    networkctl reconfigure "$dev"
     nc_expect address 30 w4 local_ip "$GUEST2_IP4"
     result address-ip PASS "$(ip -4 -o addr show dev "$dev" | awk '{print $4}' | tr '\n' ' ')"
     kmsg "$(marker address)"
@@ -147,4 +158,66 @@ watchsvc_host() {
     expect_line "$1" from-new-address listen:6752 "\"sender\":\"$GUEST2_IP4\".*$(marker "$1" address)"
     expect_line "$1" through-gw2 listen:6752 "\"sender\":\"$GUEST2_IP4\".*$(marker "$1" gateway)"
     expect_received "$1" reload-second listen:6753 "$(marker "$1" reload)"
+}
+
+# --- listensvc ------------------------------------------------------------------
+LS_TEXT=2500    # bytes of text per record: three fragments each
+
+# ls_journaled N: the journal holds N entries from listen (for wait_for).
+ls_journaled() { [ "$(journalctl -q -o cat SYSLOG_IDENTIFIER=netconsole | wc -l)" -ge "$1" ]; }
+
+listensvc_guest() {
+    local addr pid user
+    mkdir -p /etc/systemd/system/netconsole-setup-listen.service.d
+    printf '[Service]\nExecStart=\nExecStart=/usr/sbin/netconsole-setup listen --journal\n' \
+        >/etc/systemd/system/netconsole-setup-listen.service.d/journal.conf
+    systemctl daemon-reload
+    systemctl start netconsole-setup-listen.socket
+    unit_clean socket netconsole-setup-listen.socket active
+    addr=$(ip -4 -o addr show dev "$(iface)" | awk '{print $4; exit}')
+    addr=${addr%/*}
+    host_do send "$addr" || result send FAIL "host_do send: $?"
+    # The socket started the service for the first datagram.
+    wait_for 20 ls_journaled 3
+    unit_clean service netconsole-setup-listen.service active
+    same dynamic-user "$(unit_prop netconsole-setup-listen.service DynamicUser)" yes
+    pid=$(unit_prop netconsole-setup-listen.service MainPID)
+    user=$(ps -o user= -p "$pid")
+    if [ -n "$user" ] && [ "$user" != root ]; then
+        result not-root PASS "listen (pid $pid) runs as $user"
+    else
+        result not-root FAIL "listen (pid $pid) runs as '$user'"
+    fi
+    journalctl -o json --output-fields=MESSAGE,PRIORITY,SYSLOG_FACILITY,SYSLOG_IDENTIFIER,NETCONSOLE_SENDER,NETCONSOLE_PORT,NETCONSOLE_SEQ,_SYSTEMD_UNIT \
+        SYSLOG_IDENTIFIER=netconsole | sed 's/^/NCS-JOURNAL-JSON /'
+}
+
+# listensvc_do_send ADDRESS: three records of LS_TEXT bytes (fragmented as the
+# kernel fragments them) from the router namespace to the guest's port 6666.
+listensvc_do_send() {
+    [[ $1 == "$GUEST_IP4" || $1 == "$GUEST2_IP4" ]] || return 2
+    ip netns exec "$ns_router" "$build/bench/ncs-loadgen" --to "$1" --port 6666 --count 3 \
+        --text-bytes "$LS_TEXT"
+}
+
+listensvc_host() {
+    local out
+    out=$(grep -ao 'NCS-JOURNAL-JSON .*' "$dir/serial.txt" | cut -d' ' -f2- |
+          python3 -c '
+import json, sys
+want_sender, size = sys.argv[1], int(sys.argv[2])
+seqs = []
+for line in sys.stdin:
+    e = json.loads(line)
+    m = e.get("MESSAGE", "")
+    ok = (e.get("NETCONSOLE_SENDER") == want_sender and e.get("PRIORITY") == "6"
+          and m.startswith("loadgen record ") and len(m) == size
+          and m.split()[2] == e.get("NETCONSOLE_SEQ"))
+    if not ok:
+        print("FAIL unexpected entry: %s" % json.dumps(e)[:300]); sys.exit()
+    seqs.append(e["NETCONSOLE_SEQ"])
+print(("PASS" if seqs == ["0", "1", "2"] else "FAIL") +
+      " journal entries from %s, priority 6, %d-byte messages whole, seq %s" % (want_sender, size, ",".join(seqs)))
+' "$ROUTER_IP4" "$LS_TEXT")
+    check "$1.journal" "${out%% *}" "${out#* }"
 }
