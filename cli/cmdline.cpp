@@ -3,6 +3,7 @@
 #include "json.hpp"
 #include "owned_files.hpp"
 #include "persist/persist.hpp"
+#include "system/initramfs.hpp"
 #include "system/module_state.hpp"
 
 #include <CLI/App.hpp>
@@ -20,7 +21,8 @@ constexpr const char* k_description =
     "Print the kernel command-line fragment that sets up netconsole at boot";
 
 constexpr const char* k_examples = R"(Examples:
-  # spelled for the running kernel: netconsole= built in, netconsole.netconsole= module
+  # spelled for the running kernel: netconsole= built in or loaded by initramfs-tools,
+  # netconsole.netconsole= module otherwise
   netconsole-setup cmdline --to 192.0.2.5 --loglevel 8
   # for the kernel that will boot, read from /lib/modules/<release>/modules.builtin
   netconsole-setup cmdline --to 192.0.2.5 --kernel 6.12.48+deb13-amd64
@@ -92,11 +94,13 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
 
     persist::Build build = persist::Build::module;
     std::string why;
+    std::string release = options.kernel.value_or("RELEASE");
     if (options.builtin || options.module) {
         build = options.builtin ? persist::Build::builtin : persist::Build::module;
         why = options.builtin ? "--builtin" : "--module";
     } else {
         const auto state = read_module_state(context.root, "netconsole", options.kernel);
+        release = state.release;
         switch (state.kind()) {
         case ModuleKind::builtin:
             build = persist::Build::builtin;
@@ -121,8 +125,17 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
         }
     }
 
+    // A module is loaded from the kernel command line before the root is mounted
+    // only by initramfs-tools' init, and only for a plain netconsole=
+    // (`modprobe netconsole netconsole=<value>`); netconsole.netconsole= waits for
+    // whatever loads the module after the root is mounted (systemd-modules-load).
+    // --module asks for the latter spelling.
+    const bool initramfs_loads = build == persist::Build::module && !options.module &&
+                                 initramfs_generator(context.root) ==
+                                     InitramfsGenerator::initramfs_tools;
     const auto targets = resolve_and_report(requests, context);
-    const auto fragment = persist::cmdline_fragment(targets, build, loglevel);
+    const auto fragment = persist::cmdline_fragment(
+        targets, initramfs_loads ? persist::Build::builtin : build, loglevel);
 
     std::vector<FilePlan> plans;
     if (options.write_grub) {
@@ -139,6 +152,9 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
         Json json;
         json["fragment"] = fragment;
         json["build"] = build == persist::Build::builtin ? "builtin" : "module";
+        json["loaded_by"] = build == persist::Build::builtin ? "kernel"
+                            : initramfs_loads                ? "initramfs-tools"
+                                                             : "module loader";
         json["files"] = plans_json(plans);
         json["dry_run"] = options.dry_run;
         context.output.result() << dump(json);
@@ -148,7 +164,16 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
             context.output.result() << plan.diff;
         }
     }
-    if (build == persist::Build::module) {
+    if (initramfs_loads) {
+        context.output.note(
+            fmt::format("{}: initramfs-tools' init loads it with netconsole= before the root "
+                        "is mounted",
+                        why),
+            fmt::format("its image must hold netconsole.ko and the NIC's driver (MODULES=most "
+                        "puts them in; lsinitramfs /boot/initrd.img-{} lists it); --module "
+                        "spells netconsole.netconsole=",
+                        release));
+    } else if (build == persist::Build::module) {
         context.output.note(
             fmt::format("{}: netconsole.netconsole= takes effect when the module loads", why),
             "load it at boot: netconsole-setup modprobe --load-at-boot, or add netconsole to "

@@ -39,6 +39,11 @@ std::vector<FieldExplanation> explain_fields(const grammar::ParsedTarget& target
 std::vector<std::optional<std::size_t>> overridden_values(
     const std::vector<ConfiguredValue>& values);
 
+/// The part of boot that acts on value's parameter name (netconsole= or
+/// netconsole.netconsole=, on the kernel command line), in a sentence; empty for a
+/// bare value.
+std::string boot_stage(std::string_view value);
+
 /// The warning for value, which the kernel replaces by the later one, by.
 Warning overridden_warning(const ConfiguredValue& value, const ConfiguredValue& by);
 
