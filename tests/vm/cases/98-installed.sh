@@ -14,11 +14,17 @@
 #           drop-in for --journal receives ncs-loadgen's fragmented records from
 #           the router namespace; journalctl -o json shows each whole, with its
 #           sender, sequence number and priority.
+#   panicdog `panic-watchdog` as users run it (kernel.panic=0, systemd's
+#           RuntimeWatchdogSec= driving QEMU's i6300esb): `echo c >
+#           /proc/sysrq-trigger` reaches the doctor whole (listen:6757), the
+#           hardware watchdog resets the guest, which comes back and sends
+#           again (the watcher's target, listen:6752).
 # The cases share one boot sequence (one disk): units reboots once, watchsvc
-# switches the services over and reboots again.
+# switches the services over and reboots again, panicdog panics once.
 vm_case units --guest installed --listen listen:6751 --seconds 240
 vm_case watchsvc --guest installed --listen listen:6752 --listen listen:6753 --seconds 300
 vm_case listensvc --guest installed --seconds 60
+vm_case panicdog --guest installed --listen listen:6757 --seconds 150
 
 NC_CONFIGFS=/sys/kernel/config/netconsole
 
@@ -220,4 +226,58 @@ print(("PASS" if seqs == ["0", "1", "2"] else "FAIL") +
       " journal entries from %s, priority 6, %d-byte messages whole, seq %s" % (want_sender, size, ",".join(seqs)))
 ' "$ROUTER_IP4" "$LS_TEXT")
     check "$1.journal" "${out%% *}" "${out#* }"
+}
+
+# --- panicdog -------------------------------------------------------------------
+panicdog_guest() {
+    if [ ! -e /var/lib/ncs-vm/panicked ]; then
+        run_tool setup panic-watchdog --watchdog-sec 10
+        systemctl daemon-reexec
+        same runtime-watchdog "$(systemctl show -p RuntimeWatchdogUSec --value)" 10s
+        same kernel-panic "$(cat /proc/sys/kernel/panic)" 0
+        run_tool target apply --to "$DOCTOR_IP4" --port 6757 --name pd --extended
+        run_tool check-panic status --check-panic
+        echo "$VM_BOOT_NO" >/var/lib/ncs-vm/panicked
+        sync
+        kmsg "$(marker before)"
+        sleep 1
+        echo "NCS-PANIC $VM_CASE"
+        sleep 0.3
+        echo c >/proc/sysrq-trigger
+        sleep infinity
+    fi
+    # The boot after the watchdog's reset.
+    result back PASS "boot $VM_BOOT_NO; boot $(cat /var/lib/ncs-vm/panicked) panicked"
+    same runtime-watchdog-back "$(systemctl show -p RuntimeWatchdogUSec --value)" 10s
+    nc_expect back-target 30 w4 enabled 1
+    kmsg "$(marker back)"
+}
+
+panicdog_host() {
+    local out
+    out=$(python3 - "$dir/serial.txt" "$(recv_file listen:6757)" <<'PY'
+import json, re, sys
+serial = [re.sub(r"^\[ *[0-9.]+\] ", "", l.rstrip("\n")) for l in open(sys.argv[1], errors="replace")]
+got = [json.loads(l)["text"] for l in open(sys.argv[2]) if l.startswith("{")]
+def panic(lines):
+    start = next((i for i, l in enumerate(lines) if l.startswith("sysrq: Trigger a crash")), None)
+    end = next((i for i, l in enumerate(lines) if start is not None and i >= start and "end Kernel panic" in l), None)
+    return None if end is None else lines[start:end + 1]
+want, have = panic(serial), panic(got)
+if want is None:
+    print("FAIL no panic from 'sysrq: Trigger a crash' to 'end Kernel panic' on the serial console")
+elif have != want:
+    print("FAIL the doctor got %s of the panic's %d lines" % (len(have) if have else 0, len(want)))
+else:
+    print("PASS all %d lines from '%s' to '%s' arrived, in order" % (len(want), want[0], want[-1]))
+PY
+)
+    check "$1.panic-whole" "${out%% *}" "${out#* }"
+    if grep -aq 'end Kernel panic' "$dir/serial.txt" &&
+       sed -n '/end Kernel panic/,$p' "$dir/serial.txt" | grep -aq 'Linux version'; then
+        check "$1.reset" PASS "the kernel booted again after the panic (the watchdog's reset)"
+    else
+        check "$1.reset" FAIL "no boot after the panic on the serial console"
+    fi
+    expect_received "$1" back listen:6752 "$(marker "$1" back)"
 }
