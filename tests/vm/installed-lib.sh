@@ -93,7 +93,9 @@ EOF
 # installed_media DIR "CASE..." EXTRA: the boot's disk image, made from the run's
 # root with the boot's /vm/env and what the cases' <case>_root add; sets
 # installed_args to QEMU's arguments for it (the kernel and initramfs from the
-# root's /boot) and the hardware watchdog systemd drives (panicdog).
+# root's /boot) and the hardware watchdog systemd drives (panicdog), in the last
+# PCI slot so that the e1000 keeps its slot and udev's name for it (ens2, which
+# the boot-time target of firstline names).
 installed_media() {
     local dir=$1 cases=$2 extra=$3 root=$work/root c
     cp "$dir/overlay/vm/env" "$root/vm/env"
@@ -110,7 +112,7 @@ installed_media() {
                     -kernel "$root/boot/vmlinuz-$kver" -initrd "$root/boot/initrd.img-$kver"
                     -append "$INSTALLED_CMDLINE $extra"
                     -drive "file=$dir/disk.img,format=raw,if=virtio"
-                    -device i6300esb -action watchdog=reset)
+                    -device i6300esb,addr=0x1f -action watchdog=reset)
 }
 
 # dhcp_server_up: dnsmasq on tap0 in the router namespace, DHCP only (no DNS):
