@@ -1,5 +1,5 @@
 # Host side of the vm tier (bash), sourced by run.sh. Globals set by run.sh:
-# tool kernel kver kroot work run_id here.
+# tool kernel kver kroot work run_id here, guest (busybox when unset) and build.
 
 # Addresses of the topology (documentation ranges; they only exist inside the
 # namespaces this run creates).
@@ -106,7 +106,7 @@ select_cases() {
     boot_names=() boot_cmdlines=() boot_cases=() boot_qemu=() boot_memory=() boot_crash=()
     for c in "${case_order[@]}"; do
         if (($#)) && [[ " $* " != *" $c "* ]]; then continue; fi
-        [[ ${case_guest[$c]} == "$guest" ]] || continue
+        [[ ${case_guest[$c]} == "${guest:-busybox}" ]] || continue
         if [[ -n ${case_kernels[$c]} && " ${case_kernels[$c]} " != *" $k "* ]]; then continue; fi
         found=
         for i in "${!boot_cmdlines[@]}"; do
@@ -468,7 +468,7 @@ boot() {
         echo "VM_CASES='$cases'"
     } >"$dir/overlay/vm/env"
     local media=()
-    if [[ $guest == installed ]]; then
+    if [[ ${guest:-} == installed ]]; then
         installed_media "$dir" "$cases" "$extra" || fatal "$name: the installed guest's disk failed"
         media=("${installed_args[@]}")
     else

@@ -279,5 +279,5 @@ PY
     else
         check "$1.reset" FAIL "no boot after the panic on the serial console"
     fi
-    expect_received "$1" back listen:6752 "$(marker "$1" back)"
+    expect_received "$1" back-arrived listen:6752 "$(marker "$1" back)"
 }
