@@ -19,7 +19,8 @@ constexpr const char* k_description =
     "Print the kernel command-line fragment that sets up netconsole at boot";
 
 constexpr const char* k_examples = R"(Examples:
-  # spelled for the running kernel: netconsole= built in, netconsole.netconsole= module
+  # spelled for the running kernel: netconsole= built in or loaded by initramfs-tools,
+  # netconsole.netconsole= module otherwise
   netconsole-setup cmdline --to 192.0.2.5 --loglevel 8
   # for the kernel that will boot, read from /lib/modules/<release>/modules.builtin
   netconsole-setup cmdline --to 192.0.2.5 --kernel 6.12.48+deb13-amd64

@@ -233,6 +233,30 @@ void run_explain(const ExplainOptions& options, const Context& context) {
         return;
     }
     print_text(explained, context.output);
+    if (options.value && !boot_stage(*options.value).empty()) {
+        context.output.result() << '\n' << boot_stage(*options.value) << '\n';
+    }
+}
+
+std::string boot_stage(std::string_view value) {
+    // Which part of boot acts on each spelling of the parameter on the kernel
+    // command line (initramfs-tools' init: `modprobe netconsole netconsole=<value>`
+    // for a plain netconsole=; kmod reads only <module>.<parameter>= from
+    // /proc/cmdline).
+    if (value.starts_with("netconsole.netconsole=")) {
+        return "netconsole.netconsole= on the kernel command line: a built-in netconsole "
+               "reads it as the kernel boots; the module takes it when something loads it "
+               "(modprobe reads it from /proc/cmdline), usually systemd-modules-load after "
+               "the root is mounted; initramfs-tools' init does not act on it (it does on "
+               "netconsole=)";
+    }
+    if (value.starts_with("netconsole=")) {
+        return "netconsole= on the kernel command line: a built-in netconsole reads it as the "
+               "kernel boots; the module gets it only from initramfs-tools' init (modprobe "
+               "netconsole netconsole=...), before the root is mounted; a module loaded later, "
+               "or by dracut, does not see it (it takes netconsole.netconsole=)";
+    }
+    return {};
 }
 
 } // namespace ncs::cli

@@ -32,4 +32,9 @@ struct FieldExplanation {
 /// The fields of target as the kernel will use them, kernel defaults marked.
 std::vector<FieldExplanation> explain_fields(const grammar::ParsedTarget& target);
 
+/// The part of boot that acts on value's parameter name (netconsole= or
+/// netconsole.netconsole=, on the kernel command line), in a sentence; empty for a
+/// bare value.
+std::string boot_stage(std::string_view value);
+
 } // namespace ncs::cli

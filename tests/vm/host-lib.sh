@@ -1,5 +1,5 @@
 # Host side of the vm tier (bash), sourced by run.sh. Globals set by run.sh:
-# tool kernel kver kroot work run_id here.
+# tool kernel kver kroot work run_id here, guest (busybox when unset) and build.
 
 # Addresses of the topology (documentation ranges; they only exist inside the
 # namespaces this run creates).
@@ -43,7 +43,7 @@ fatal() { echo "run.sh: $*" >&2; exit 1; }
 
 # --- Case registry ------------------------------------------------------------
 # vm_case NAME [--listen SPEC]... [--kernels "LABEL..."] [--cmdline "ARGS"] [--seconds N]
-#         [--qemu "ARGS"] [--memory SIZE] [--crash]
+#         [--qemu "ARGS"] [--memory SIZE] [--crash] [--guest busybox|installed]
 #   SPEC is doctor4:PORT, doctor6:PORT, link4:PORT or link6:PORT (UDP
 #   payloads), listen:PORT (the tool's own receiver) or tap (every frame the
 #   guest puts on its link, raw).
@@ -55,7 +55,10 @@ fatal() { echo "run.sh: $*" >&2; exit 1; }
 #   --crash: the case ends its boot with a crash (crash_now in the guest), so
 #   it gets a boot of its own that ends in a panic, a reset or a kexec instead
 #   of a poweroff; see boot() for how the harness stops it.
-declare -A case_cmdline case_kernels case_seconds case_qemu case_memory case_crash listener_case
+#   --guest: which guest runs the case: the busybox initramfs the tier builds
+#   (default), or an installed Debian booted from its disk (installed-lib.sh);
+#   run.sh --guest selects the cases of one kind.
+declare -A case_cmdline case_kernels case_seconds case_qemu case_memory case_crash case_guest listener_case
 case_order=() listeners=()
 
 # add_listener CASE SPEC: cases may share a receiver, but two receivers in the
@@ -78,9 +81,10 @@ vm_case() {
     shift
     case_order+=("$name")
     case_cmdline[$name]= case_kernels[$name]= case_seconds[$name]=$BOOT_TIMEOUT_PER_CASE
-    case_qemu[$name]= case_memory[$name]=$QEMU_MEMORY case_crash[$name]=
+    case_qemu[$name]= case_memory[$name]=$QEMU_MEMORY case_crash[$name]= case_guest[$name]=busybox
     while (($#)); do
         case $1 in
+            --guest) case_guest[$name]=$2; shift 2 ;;
             --qemu) case_qemu[$name]=$2; shift 2 ;;
             --memory) case_memory[$name]=$2; shift 2 ;;
             --crash) case_crash[$name]=1; shift ;;
@@ -93,7 +97,7 @@ vm_case() {
     done
 }
 
-# select_cases KERNEL [ONLY...]: fill boot_names/boot_cmdlines/boot_cases,
+# select_cases KERNEL [ONLY...]: for the guest kind $guest, fill boot_names/boot_cmdlines/boot_cases,
 # boot_qemu/boot_memory (the QEMU arguments and RAM of each boot) and
 # boot_crash (1: the boot's one case ends it with a crash).
 select_cases() {
@@ -102,6 +106,7 @@ select_cases() {
     boot_names=() boot_cmdlines=() boot_cases=() boot_qemu=() boot_memory=() boot_crash=()
     for c in "${case_order[@]}"; do
         if (($#)) && [[ " $* " != *" $c "* ]]; then continue; fi
+        [[ ${case_guest[$c]} == "${guest:-busybox}" ]] || continue
         if [[ -n ${case_kernels[$c]} && " ${case_kernels[$c]} " != *" $k "* ]]; then continue; fi
         found=
         for i in "${!boot_cmdlines[@]}"; do
@@ -462,22 +467,27 @@ boot() {
         echo "VM_BOOT=$name"
         echo "VM_CASES='$cases'"
     } >"$dir/overlay/vm/env"
-    for c in $cases; do
-        if declare -F "${c}_initramfs" >/dev/null; then
-            "${c}_initramfs" "$dir/overlay" || fatal "$c: its initramfs part failed"
-        fi
-    done
-    (cd "$dir/overlay" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$dir/boot.cpio.gz"
-    cat "$work/base.cpio.gz" "$dir/boot.cpio.gz" >"$dir/initrd.gz"
+    local media=()
+    if [[ ${guest:-} == installed ]]; then
+        installed_media "$dir" "$cases" "$extra" || fatal "$name: the installed guest's disk failed"
+        media=("${installed_args[@]}")
+    else
+        for c in $cases; do
+            if declare -F "${c}_initramfs" >/dev/null; then
+                "${c}_initramfs" "$dir/overlay" || fatal "$c: its initramfs part failed"
+            fi
+        done
+        (cd "$dir/overlay" && find . -print0 | cpio --null -o -H newc --quiet | gzip -1) >"$dir/boot.cpio.gz"
+        cat "$work/base.cpio.gz" "$dir/boot.cpio.gz" >"$dir/initrd.gz"
+        media=(-no-reboot -kernel "$(kernel_image)" -initrd "$dir/initrd.gz" -append "$BASE_CMDLINE $extra")
+    fi
     start_director "$dir" || fatal "no control channel for $name"
     : >"$dir/serial.log"
     start=$(date +%s.%N)
     # shellcheck disable=SC2086 # qemu_args: the case's words
     timeout --kill-after=5 "$limit" ip netns exec "$ns_router" \
         qemu-system-x86_64 -accel tcg -m "$memory" -smp 1 -nodefaults -display none \
-            -no-reboot -serial "file:$dir/serial.log" -serial "pipe:$dir/ctl" \
-            -kernel "$(kernel_image)" -initrd "$dir/initrd.gz" \
-            -append "$BASE_CMDLINE $extra" \
+            -serial "file:$dir/serial.log" -serial "pipe:$dir/ctl" "${media[@]}" \
             -netdev tap,id=n0,ifname=tap0,script=no,downscript=no \
             -device "e1000,netdev=n0,mac=$GUEST_MAC,autonegotiation=off" $qemu_args \
         >"$dir/qemu.out" 2>&1 &

@@ -3,6 +3,13 @@
 # netconsole-setup prints delivers kernel messages to a doctor.
 #
 #   run.sh --tool PATH --cache DIR --work DIR --kernel debian12|debian13|unstable [--case NAME]...
+#   run.sh --guest installed --build BUILD_DIR --tool PATH --cache DIR --work DIR --kernel debian12 [--case NAME]...
+#
+# The default guest is a busybox initramfs the tier builds around the kernel.
+# --guest installed boots a Debian root made by debootstrap (debian-root.sh)
+# from its disk, with the project's .deb (cpack from BUILD_DIR) installed in it:
+# systemd, systemd-networkd with DHCP from dnsmasq in the router namespace, the
+# units; see installed-lib.sh.
 #
 # Topology (names unique per run, all removed on exit):
 #
@@ -21,7 +28,7 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-tool= cache= work= kernel= only_cases=()
+tool= cache= work= kernel= only_cases=() guest=busybox build=
 while (($#)); do
     case $1 in
         --tool) tool=$2; shift 2 ;;
@@ -29,6 +36,8 @@ while (($#)); do
         --work) work=$2; shift 2 ;;
         --kernel) kernel=$2; shift 2 ;;
         --case) only_cases+=("$2"); shift 2 ;;
+        --guest) guest=$2; shift 2 ;;
+        --build) build=$2; shift 2 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -36,6 +45,9 @@ done
     { echo "usage: run.sh --tool PATH --cache DIR --work DIR --kernel LABEL [--case NAME]..." >&2; exit 2; }
 
 . "$here/host-lib.sh"
+. "$here/installed-lib.sh"
+[[ $guest == busybox || ( $guest == installed && -n $build ) ]] ||
+    { echo "run.sh: --guest busybox, or --guest installed with --build BUILD_DIR" >&2; exit 2; }
 
 # --- Can this machine run the tier? -----------------------------------------
 ((EUID == 0)) || skip "needs root (network namespaces, tap device)"
@@ -47,7 +59,14 @@ done
 [[ -c /dev/net/tun ]] || skip "/dev/net/tun missing (no tap devices)"
 [[ -x $tool ]] || { echo "run.sh: tool $tool not built" >&2; exit 1; }
 
-fetched=$("$here/fetch-kernels.sh" "$cache" "$kernel") || { rc=$?; ((rc == 77)) && skip "kernel download failed"; exit 1; }
+if [[ $guest == installed ]]; then
+    for cmd in debootstrap dnsmasq mke2fs chroot cpack; do
+        command -v "$cmd" >/dev/null || skip "$cmd not installed (see scripts/debian-packages.txt)"
+    done
+    fetched=$("$here/debian-root.sh" "$cache" "$kernel") || { rc=$?; ((rc == 77)) && skip "no Debian root"; exit 1; }
+else
+    fetched=$("$here/fetch-kernels.sh" "$cache" "$kernel") || { rc=$?; ((rc == 77)) && skip "kernel download failed"; exit 1; }
+fi
 read -r _ kver kroot < <(grep "^$kernel " <<<"$fetched") ||
     { echo "run.sh: no kernel labelled $kernel" >&2; exit 2; }
 
@@ -63,7 +82,12 @@ trap 'exit 130' INT TERM
 network_up "$run_id" || fatal "network setup failed"
 for spec in "${listeners[@]}"; do listen "$spec" || fatal "receiver $spec failed"; done
 
-build_base_initramfs "$kroot" "$kver" "$work/base.cpio.gz" || fatal "initramfs build failed"
+if [[ $guest == installed ]]; then
+    install_root "$kroot" "$work/root" || fatal "installing the package in the Debian root failed"
+    dhcp_server_up || fatal "dnsmasq failed"
+else
+    build_base_initramfs "$kroot" "$kver" "$work/base.cpio.gz" || fatal "initramfs build failed"
+fi
 
 for i in "${!boot_names[@]}"; do
     boot "${boot_names[i]}" "${boot_cmdlines[i]}" "${boot_cases[i]}" "${boot_qemu[i]}" "${boot_memory[i]}" "${boot_crash[i]}"
