@@ -2,7 +2,6 @@
 
 #include "json.hpp"
 #include "kernel_admin.hpp"
-#include "list.hpp"
 #include "model/console_level.hpp"
 #include "ops/apply.hpp"
 #include "plan_render.hpp"
