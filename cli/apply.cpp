@@ -2,8 +2,7 @@
 
 #include "json.hpp"
 #include "kernel_admin.hpp"
-#include "list.hpp"
-#include "model/console_level.hpp"
+#include "level_option.hpp"
 #include "ops/apply.hpp"
 #include "plan_render.hpp"
 
@@ -120,7 +119,7 @@ void run_apply(const ApplyOptions& options, const Context& context) {
         desired_from_options(options.target, options.name, options.userdata, options.sysdata);
     std::optional<int> loglevel;
     if (options.loglevel) {
-        loglevel = parse_console_level(*options.loglevel);
+        loglevel = parse_level_option(*options.loglevel, "--loglevel");
         if (options.dry_run) {
             throw InputError("--dry-run shows the targets' plan; --loglevel would change the "
                              "kernel",

@@ -3,7 +3,7 @@
 // the one object through which cli/ writes to stdout and stderr.
 
 #include "model/errors.hpp"
-#include "resolve/request.hpp"
+#include "model/target_request.hpp"
 #include "system/root.hpp"
 
 #include <functional>

@@ -72,8 +72,8 @@ Command setup_modprobe(CLI::App& app) {
 
 namespace {
 
-/// The plan of the files, or of their removal; the targets are resolved (and their steps
-/// and warnings shown) between the kernel check and the plan.
+/// The plan of the files, or of their removal (one library call each); the resolutions'
+/// steps and warnings are shown before the plan's error, if any.
 ops::ModprobePlan plan(const ModprobeOptions& options, const Context& context) {
     if (options.remove) {
         if (options.load_at_boot || options.persist_loglevel) {
@@ -89,15 +89,16 @@ ops::ModprobePlan plan(const ModprobeOptions& options, const Context& context) {
         loglevel = parse_level_option(*options.persist_loglevel, "--persist-loglevel");
     }
     try {
-        ops::require_modular_netconsole(context.root, options.kernel);
+        return report_resolved(ops::plan_modprobe(context.root,
+                                                  {requests, options.kernel, options.load_at_boot,
+                                                   loglevel,
+                                                   options.force ? ops::Force::yes : ops::Force::no}),
+                               requests, context);
     } catch (const ops::BuiltInNetconsoleError& error) {
         throw OperationError(error.what(),
                              "use the kernel command line instead: netconsole-setup cmdline "
                              "--to ...");
     }
-    return ops::plan_modprobe(context.root,
-                              {resolve_and_report(requests, context), options.load_at_boot,
-                               loglevel, options.force ? ops::Force::yes : ops::Force::no});
 }
 
 /// Shown once the files are written: an error comes alone.

@@ -3,14 +3,15 @@
 // verb binds and turns into a library request. Not a verb: any verb may include it.
 
 #include "model/errors.hpp"
+#include "model/port.hpp"
 
 #include <cstdint>
 #include <string_view>
 
 namespace ncs::cli {
 
-/// A port number as the user writes it: decimal 1-65535. Throws InputError naming option.
-std::uint16_t parse_port(std::string_view text, std::string_view option);
+// parse_port (model/port.hpp) is the one port parser: decimal 1-65535, an InputError
+// naming the option ("--port: '0' is not a port number").
 
 /// The flag that sets field, as a message names it ("--port"): the one place where the
 /// library's request fields (FieldError) meet the command line's words; describe_error

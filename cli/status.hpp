@@ -16,10 +16,6 @@ struct StatusOptions {
     std::optional<std::string> config; ///< --config FILE for --check
 };
 
-/// `status --check`: resolves the configuration now and compares it with configfs;
-/// prints each difference; throws OperationError (exit 1) when any.
-void run_status_check(const StatusOptions& options, const Context& context);
-
 /// Registers `status` on app.
 Command setup_status(CLI::App& app);
 

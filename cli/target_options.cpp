@@ -142,7 +142,12 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options) {
 
 std::vector<Resolution> resolve_every(const std::vector<TargetRequest>& requests,
                                       const Context& context) {
-    auto resolved = ops::resolve_requests(requests, context.root);
+    return resolutions_of(ops::resolve_requests(requests, context.root), requests, context);
+}
+
+std::vector<Resolution> resolutions_of(ops::Attempts resolved,
+                                       const std::vector<TargetRequest>& requests,
+                                       const Context& context) {
     if (!resolved.failures.empty()) {
         // -v shows how far each got: the steps before the error are the diagnosis.
         for (std::size_t i = 0; i < resolved.attempts.size(); ++i) {
@@ -162,6 +167,14 @@ std::vector<Resolution> resolve_every(const std::vector<TargetRequest>& requests
     return resolutions;
 }
 
+void report_resolutions(const std::vector<Resolution>& resolutions, const Context& context) {
+    for (const auto& resolution : resolutions) {
+        context.output.resolution(resolution, resolutions.size() > 1
+                                                  ? resolution.target.remote_ip.to_string()
+                                                  : std::string());
+    }
+}
+
 void throw_failures(const std::vector<ops::RequestFailure>& failures) {
     if (failures.size() == 1 && failures.front().label.empty()) {
         std::rethrow_exception(failures.front().error);
@@ -176,11 +189,9 @@ void throw_failures(const std::vector<ops::RequestFailure>& failures) {
 std::vector<Target> resolve_and_report(const std::vector<TargetRequest>& requests,
                                        const Context& context) {
     const auto resolutions = resolve_every(requests, context);
+    report_resolutions(resolutions, context);
     std::vector<Target> targets;
     for (const auto& resolution : resolutions) {
-        context.output.resolution(resolution, resolutions.size() > 1
-                                                  ? resolution.target.remote_ip.to_string()
-                                                  : std::string());
         targets.push_back(resolution.target);
     }
     return targets;

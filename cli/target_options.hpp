@@ -81,6 +81,27 @@ ops::Configuration read_configuration(const std::string& file, const Root& root)
 std::vector<Resolution> resolve_every(const std::vector<TargetRequest>& requests,
                                       const Context& context);
 
+/// resolve_every() for attempts the library already made (ops::resolve_requests,
+/// ops::resolve_then): the failures shown and thrown, or the resolutions.
+std::vector<Resolution> resolutions_of(ops::Attempts resolved,
+                                       const std::vector<TargetRequest>& requests,
+                                       const Context& context);
+
+/// Each resolution's steps (-v) and warnings, named by remote IP when there are several.
+void report_resolutions(const std::vector<Resolution>& resolutions, const Context& context);
+
+/// The plan of a use case that resolved its targets first (ops::resolve_then): reports
+/// the resolutions as resolve_and_report() does, then returns the plan or throws its error.
+template <class Plan>
+Plan report_resolved(ops::Resolved<Plan> resolved, const std::vector<TargetRequest>& requests,
+                     const Context& context) {
+    report_resolutions(resolutions_of(std::move(resolved.attempts), requests, context), context);
+    if (resolved.error) {
+        std::rethrow_exception(resolved.error);
+    }
+    return std::move(*resolved.plan);
+}
+
 /// Throws the failures of several requests: the error itself for the only request, a
 /// TargetErrors naming each failing one ("target 2 (TO)") otherwise.
 [[noreturn]] void throw_failures(const std::vector<ops::RequestFailure>& failures);

@@ -170,12 +170,12 @@ int parse_buffer(std::string_view text) {
 }
 
 void run_watch(const WatchOptions& options, const Context& context) {
-    // Everything the user typed is checked before anything is touched.
+    // Everything the user typed is checked before anything is touched, and before root
+    // is asked for: a bad name is exit 2 as any user.
     ops::WatchRequest request;
-    request.root = &context.root;
-    request.options.dry_run = options.dry_run;
+    std::optional<int> event_buffer;
     if (options.event_buffer) {
-        request.options.receive_buffer = parse_buffer(*options.event_buffer);
+        event_buffer = parse_buffer(*options.event_buffer);
     }
     if (options.config) {
         if (!options.target.to.empty() || options.name || !options.userdata.empty() ||
@@ -187,12 +187,18 @@ void run_watch(const WatchOptions& options, const Context& context) {
         if (!first.note.empty()) {
             context.output.note(first.note);
         }
+        request.root = &context.root;
         request.configuration = [file = *options.config, &context] {
             return read_configuration(file, context.root);
         };
     } else {
-        request.desired =
-            desired_from_options(options.target, options.name, options.userdata, options.sysdata);
+        request = ops::make_watch_request(
+            desired_from_options(options.target, options.name, options.userdata, options.sysdata),
+            context.root);
+    }
+    request.options.dry_run = options.dry_run;
+    if (event_buffer) {
+        request.options.receive_buffer = *event_buffer;
     }
     // A dry run only reads configfs (under --root too); otherwise the kernel changes.
     if (!options.dry_run) {

@@ -38,10 +38,6 @@ void add_warnings(ExplainedValue& explained) {
 
 } // namespace
 
-SourcedParseError::SourcedParseError(const ParseError& error, std::string source)
-    : ParseError(error.what(), error.hint(), error.offset(), error.at()),
-      m_source(std::move(source)) {}
-
 Explanation explain(const Root& root, const ExplainRequest& request) {
     Explanation explanation;
     std::vector<Input> inputs;

@@ -14,15 +14,8 @@
 
 namespace ncs::ops {
 
-/// A ParseError in a value read from a file; source names the file ("/proc/cmdline").
-class SourcedParseError : public ParseError {
-public:
-    SourcedParseError(const ParseError& error, std::string source);
-    const std::string& source() const noexcept { return m_source; }
-
-private:
-    std::string m_source;
-};
+/// model/errors.hpp's SourcedParseError, by the name cli/ knows it from this use case.
+using SourcedParseError = ncs::SourcedParseError;
 
 /// The source of a value given on the command line rather than read from a file.
 inline constexpr std::string_view k_given_value = "argument";

@@ -53,6 +53,14 @@ ModprobePlan plan_modprobe(const Root& root, const ModprobeRequest& request) {
     return plan;
 }
 
+Resolved<ModprobePlan> plan_modprobe(const Root& root, const ModprobeTargetsRequest& request) {
+    require_modular_netconsole(root, request.kernel);
+    return resolve_then(request.targets, root, [&](std::vector<Target> targets) {
+        return plan_modprobe(root, {std::move(targets), request.load_at_boot,
+                                    request.console_level, request.force});
+    });
+}
+
 ModprobePlan plan_modprobe_removal(const Root& root) {
     ModprobePlan plan;
     for (const auto path : {persist::k_modprobe_path, persist::k_modules_load_path}) {

@@ -5,6 +5,7 @@
 
 #include "model/target.hpp"
 #include "ops/owned_files.hpp"
+#include "ops/resolve.hpp"
 #include "system/root.hpp"
 
 #include <optional>
@@ -44,6 +45,19 @@ struct ModprobePlan {
 
 /// The files for request. Throws OwnedFileError, OperationError; nothing written.
 ModprobePlan plan_modprobe(const Root& root, const ModprobeRequest& request);
+
+/// `modprobe` as one call: the target requests as given, and what to write with them.
+struct ModprobeTargetsRequest {
+    std::vector<TargetRequest> targets;
+    std::optional<std::string> kernel; ///< the release to check (default: the running one)
+    bool load_at_boot = false;
+    std::optional<int> console_level;
+    Force force = Force::no;
+};
+
+/// require_modular_netconsole() (throws BuiltInNetconsoleError before anything is
+/// resolved), then the targets resolved and the files planned (resolve_then). Nothing written.
+Resolved<ModprobePlan> plan_modprobe(const Root& root, const ModprobeTargetsRequest& request);
 
 /// The removal of the files modprobe wrote (and only those; sysctl.d keeps
 /// panic-watchdog's kernel.panic). Throws OperationError; nothing written.

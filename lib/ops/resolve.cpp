@@ -31,6 +31,14 @@ void refuse_same_destination(const std::vector<Resolution>& resolutions,
     }
 }
 
+std::vector<Target> targets_of(const Attempts& attempts) {
+    std::vector<Target> targets;
+    for (const auto& attempt : attempts.attempts) {
+        targets.push_back(attempt.resolution->target);
+    }
+    return targets;
+}
+
 Attempts resolve_requests(const std::vector<TargetRequest>& requests, const Root& root) {
     Attempts result;
     result.attempts = try_resolve_all(requests, root);

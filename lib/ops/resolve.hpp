@@ -7,6 +7,7 @@
 #include "system/root.hpp"
 
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,38 @@ struct Attempts {
 /// Resolves every request (one netlink session), even after one fails; when none
 /// failed, refuse_same_destination() (it throws).
 Attempts resolve_requests(const std::vector<TargetRequest>& requests, const Root& root);
+
+/// What a use case that needs its targets resolved returns: every attempt (the CLI shows
+/// their steps and warnings), then the plan made from the targets, or the error that made
+/// it fail. No plan and no error when a request failed (attempts.failures says which).
+template <class Plan>
+struct Resolved {
+    Attempts attempts;
+    std::optional<Plan> plan;
+    std::exception_ptr error; ///< the plan's own failure, after every target resolved
+};
+
+/// The resolved targets of attempts that all succeeded, in order.
+std::vector<Target> targets_of(const Attempts& attempts);
+
+/// The entry point of a use case whose request starts with target requests (modprobe,
+/// cmdline): resolves them (resolve_requests), and when none failed makes the plan with
+/// make_plan(targets), one library call for the CLI. Throws nothing make_plan throws.
+template <class MakePlan>
+auto resolve_then(const std::vector<TargetRequest>& requests, const Root& root,
+                  MakePlan&& make_plan)
+    -> Resolved<decltype(make_plan(std::vector<Target>{}))> {
+    Resolved<decltype(make_plan(std::vector<Target>{}))> result;
+    try {
+        result.attempts = resolve_requests(requests, root);
+        if (result.attempts.failures.empty()) {
+            result.plan = make_plan(targets_of(result.attempts));
+        }
+    } catch (...) {
+        result.error = std::current_exception();
+    }
+    return result;
+}
 
 /// The one rule for a target given twice: two targets to the same remote IP and port
 /// would send every message twice (and apply would give both one name). Throws InputError.

@@ -2,12 +2,21 @@
 
 #include "apply/prepare.hpp"
 #include "ops/crash.hpp"
+#include "reconcile/reconcile.hpp"
 #include "system/configfs.hpp"
 #include "system/kmod.hpp"
 
 #include <memory>
 
 namespace ncs::ops {
+
+WatchRequest make_watch_request(std::vector<reconcile::DesiredTarget> desired, const Root& root) {
+    reconcile::validate(desired);
+    WatchRequest request;
+    request.desired = std::move(desired);
+    request.root = &root;
+    return request;
+}
 
 int watch(const WatchRequest& request, WatchSink& sink) {
     const auto& root = *request.root;

@@ -30,6 +30,10 @@ struct WatchRequest {
     const Root* root = nullptr;
 };
 
+/// A watch of the command line's targets, validated now (reconcile::validate), before
+/// anything needs root or the kernel: bad input is reported first. Throws InputError.
+WatchRequest make_watch_request(std::vector<reconcile::DesiredTarget> desired, const Root& root);
+
 /// What a watch reports besides the loop's reports.
 class WatchSink : public reconcile::WatchSink {
 public:
