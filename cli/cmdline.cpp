@@ -120,12 +120,26 @@ std::optional<Warning> build_warning(const ops::CmdlineBuild& build) {
                    "netconsole.netconsole= works either way; --builtin or --module to choose"};
 }
 
-void print_result(const ops::CmdlinePlan& plan, persist::Build build, const CmdlineOptions& options,
+const char* loaded_by_name(ops::LoadedBy loaded_by) {
+    switch (loaded_by) {
+    case ops::LoadedBy::kernel:
+        return "kernel";
+    case ops::LoadedBy::initramfs_tools:
+        return "initramfs-tools";
+    case ops::LoadedBy::module_loader:
+        break;
+    }
+    return "module loader";
+}
+
+void print_result(const ops::CmdlinePlan& plan, const ops::CmdlineBuild& build,
+                  const CmdlineOptions& options,
                   const Context& context) {
     if (context.global.json) {
         Json json;
         json["fragment"] = plan.fragment;
-        json["build"] = build == persist::Build::builtin ? "builtin" : "module";
+        json["build"] = build.build == persist::Build::builtin ? "builtin" : "module";
+        json["loaded_by"] = loaded_by_name(build.loaded_by);
         json["files"] = plans_json(plan.files);
         json["dry_run"] = options.dry_run;
         context.output.result() << dump(json);
@@ -163,7 +177,7 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
         context.output.warning(*warning);
     }
     const auto plan = ops::plan_cmdline(
-        context.root, {resolve_and_report(requests, context), build.build, loglevel,
+        context.root, {resolve_and_report(requests, context), build.spelling(), loglevel,
                        options.write_grub, options.force ? ops::Force::yes : ops::Force::no});
 
     // Written before anything is printed: a failure leaves stdout empty.
@@ -171,9 +185,18 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
     if (options.write_grub && !options.dry_run && changed) {
         ops::carry_out(context.root, plan.files);
     }
-    print_result(plan, build.build, options, context);
+    print_result(plan, build, options, context);
     const auto why = build_why(build);
-    if (build.build == persist::Build::module) {
+    if (build.loaded_by == ops::LoadedBy::initramfs_tools) {
+        context.output.note(
+            fmt::format("{}: initramfs-tools' init loads it with netconsole= before the root "
+                        "is mounted",
+                        why),
+            fmt::format("its image must hold netconsole.ko and the NIC's driver (MODULES=most "
+                        "puts them in; lsinitramfs /boot/initrd.img-{} lists it); --module "
+                        "spells netconsole.netconsole=",
+                        build.release));
+    } else if (build.build == persist::Build::module) {
         context.output.note(
             fmt::format("{}: netconsole.netconsole= takes effect when the module loads", why),
             "load it at boot: netconsole-setup modprobe --load-at-boot, or add netconsole to "

@@ -1,11 +1,14 @@
 #include "ops/kernel_cmdline.hpp"
 
+#include "system/initramfs.hpp"
 #include "system/module_state.hpp"
 
 namespace ncs::ops {
+namespace {
 
-CmdlineBuild cmdline_build(const Root& root, std::optional<persist::Build> build,
-                           const std::optional<std::string>& kernel) {
+/// How the kernel has netconsole and why, before asking what loads it.
+CmdlineBuild kernel_build(const Root& root, std::optional<persist::Build> build,
+                          const std::optional<std::string>& kernel) {
     if (build) {
         return {*build, BuildReason::chosen, {}};
     }
@@ -21,6 +24,20 @@ CmdlineBuild cmdline_build(const Root& root, std::optional<persist::Build> build
     }
     return {persist::Build::module,
             state.index_found ? BuildReason::no_module : BuildReason::no_modules, state.release};
+}
+
+} // namespace
+
+CmdlineBuild cmdline_build(const Root& root, std::optional<persist::Build> build,
+                           const std::optional<std::string>& kernel) {
+    auto result = kernel_build(root, build, kernel);
+    if (result.build == persist::Build::builtin) {
+        result.loaded_by = LoadedBy::kernel;
+    } else if (result.reason != BuildReason::chosen &&
+               initramfs_generator(root) == InitramfsGenerator::initramfs_tools) {
+        result.loaded_by = LoadedBy::initramfs_tools;
+    }
+    return result;
 }
 
 CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request) {

@@ -24,16 +24,34 @@ enum class BuildReason {
     no_modules, ///< no module index for the kernel: module spelling
 };
 
-/// The spelling for the kernel that boots, and why.
+/// What acts on the fragment at boot, which decides its spelling.
+enum class LoadedBy {
+    kernel,          ///< built in: the kernel parses netconsole= itself
+    initramfs_tools, ///< initramfs-tools' init: `modprobe netconsole netconsole=<value>`
+    module_loader,   ///< whatever loads the module after the root is mounted
+};
+
+/// How netconsole is built in the kernel that boots, what loads it, and why.
 struct CmdlineBuild {
-    persist::Build build = persist::Build::module;
+    persist::Build build = persist::Build::module; ///< how the kernel has netconsole
     BuildReason reason = BuildReason::chosen;
     std::string release; ///< the kernel looked at ("" when chosen)
+    LoadedBy loaded_by = LoadedBy::module_loader;
+
+    /// The fragment's spelling: plain netconsole= unless only a module loader acts on it.
+    [[nodiscard]] persist::Build spelling() const {
+        return loaded_by == LoadedBy::module_loader ? persist::Build::module
+                                                    : persist::Build::builtin;
+    }
 };
 
 /// The spelling: build when given, else from <root>/lib/modules/<kernel or the running
 /// release>. netconsole.netconsole= is read by a built-in netconsole too (generic module
 /// parameters), so it is the spelling that cannot be wrong when the kernel cannot tell.
+/// A module not chosen with Build::module is loaded by initramfs-tools when the root's
+/// initramfs is built by it: its init runs `modprobe netconsole netconsole=<value>` for a
+/// plain netconsole= before the root is mounted, while netconsole.netconsole= waits for
+/// systemd-modules-load after it.
 CmdlineBuild cmdline_build(const Root& root, std::optional<persist::Build> build,
                            const std::optional<std::string>& kernel);
 

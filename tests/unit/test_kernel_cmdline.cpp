@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 using ncs::ops::BuildReason;
+using ncs::ops::LoadedBy;
 using ncs::persist::Build;
 using ncs::test::TempTree;
 
@@ -30,6 +31,28 @@ TEST_CASE("the spelling follows the kernel's module index", "[ops][kernel_cmdlin
     CHECK(ncs::ops::cmdline_build(root, std::nullopt, release).reason == BuildReason::no_module);
     tree.write(dir + "/modules.dep", "kernel/drivers/net/netconsole.ko:\n");
     CHECK(ncs::ops::cmdline_build(root, std::nullopt, release).reason == BuildReason::module);
+}
+
+TEST_CASE("a module initramfs-tools loads is spelled netconsole=", "[ops][kernel_cmdline]") {
+    TempTree tree;
+    const ncs::Root root(tree.dir());
+    const std::string release = "6.1.0-test";
+    const auto dir = "/lib/modules/" + release;
+    tree.write(dir + "/modules.builtin", "");
+    tree.write(dir + "/modules.dep", "kernel/drivers/net/netconsole.ko:\n");
+    const auto loader = ncs::ops::cmdline_build(root, std::nullopt, release);
+    CHECK(loader.loaded_by == LoadedBy::module_loader);
+    CHECK(loader.spelling() == Build::module);
+    tree.write("/usr/share/initramfs-tools/init", "#!/bin/sh\n");
+    const auto initramfs = ncs::ops::cmdline_build(root, std::nullopt, release);
+    CHECK(initramfs.build == Build::module);
+    CHECK(initramfs.loaded_by == LoadedBy::initramfs_tools);
+    CHECK(initramfs.spelling() == Build::builtin);
+    // Build::module asked: netconsole.netconsole=, for the loader after the root is mounted
+    const auto chosen = ncs::ops::cmdline_build(root, Build::module, release);
+    CHECK(chosen.loaded_by == LoadedBy::module_loader);
+    CHECK(chosen.spelling() == Build::module);
+    CHECK(ncs::ops::cmdline_build(root, Build::builtin, release).loaded_by == LoadedBy::kernel);
 }
 
 TEST_CASE("plan_cmdline: the fragment, loglevel checked, and the drop-in when asked",
