@@ -54,9 +54,14 @@ Command setup_cmdline(CLI::App& app) {
         ->type_name("RELEASE");
     cmd->add_flag("--write-grub", options->write_grub,
                   "Write /etc/default/grub.d/netconsole.cfg (then run update-grub)");
-    cmd->add_flag("--dry-run", options->dry_run, "With --write-grub: show the diff, write nothing");
+    cmd->add_flag("--write-initramfs-config", options->write_initramfs_config,
+                  "List netconsole and the device's driver for the initramfs generator: "
+                  "/etc/initramfs-tools/modules or /etc/dracut.conf.d/90-netconsole-setup.conf");
+    cmd->add_flag("--dry-run", options->dry_run,
+                  "With --write-grub or --write-initramfs-config: show the diff, write nothing");
     cmd->add_flag("--force", options->force,
-                  "With --write-grub: replace the file even if netconsole-setup did not write it");
+                  "With --write-grub or --write-initramfs-config: replace the file even if "
+                  "netconsole-setup did not write it");
     cmd->footer(k_examples);
     return {cmd, [options](const Context& c) { run_cmdline(*options, c); }};
 }
@@ -72,8 +77,9 @@ void check_flags(const CmdlineOptions& options) {
     }
     for (const auto& [given, name] : {std::pair{options.dry_run, "--dry-run"},
                                       std::pair{options.force, "--force"}}) {
-        if (given && !options.write_grub) {
-            throw InputError(fmt::format("{} needs --write-grub", name),
+        if (given && !options.write_grub && !options.write_initramfs_config) {
+            throw InputError(fmt::format("{} needs --write-grub or --write-initramfs-config",
+                                         name),
                              fmt::format("{} cmdline ... --write-grub {}", k_program, name));
         }
     }
@@ -132,34 +138,54 @@ const char* loaded_by_name(ops::LoadedBy loaded_by) {
     return "module loader";
 }
 
-void print_result(const ops::CmdlinePlan& plan, const ops::CmdlineBuild& build,
-                  const CmdlineOptions& options,
+void print_result(const std::string& fragment, const std::vector<ops::FilePlan>& files,
+                  const ops::CmdlineBuild& build, const CmdlineOptions& options,
                   const Context& context) {
     if (context.global.json) {
         Json json;
-        json["fragment"] = plan.fragment;
+        json["fragment"] = fragment;
         json["build"] = build.build == persist::Build::builtin ? "builtin" : "module";
         json["loaded_by"] = loaded_by_name(build.loaded_by);
-        json["files"] = plans_json(plan.files);
+        json["files"] = plans_json(files);
         json["dry_run"] = options.dry_run;
         context.output.result() << dump(json);
     } else {
-        context.output.result() << printable(plan.fragment) << '\n';
-        print_diffs(plan.files, context.output.result());
+        context.output.result() << printable(fragment) << '\n';
+        print_diffs(files, context.output.result());
     }
 }
 
-void note_grub(const CmdlineOptions& options, bool changed, Output& output) {
-    if (!options.write_grub) {
+/// The grub.d drop-in's and the initramfs file's outcome, with the command that uses each.
+void note_files(const std::vector<ops::FilePlan>& plans, const CmdlineOptions& options,
+                Output& output) {
+    if (plans.empty()) {
         return;
     }
     if (options.dry_run) {
-        note_outcome(ops::DryRun::yes, changed, {}, output);
-    } else if (changed) {
-        output.note(fmt::format("wrote {}", persist::k_grub_path),
-                    "run update-grub to put it into /boot/grub/grub.cfg");
-    } else {
-        output.note(fmt::format("{} is unchanged", persist::k_grub_path));
+        note_outcome(ops::DryRun::yes, ops::any_change(plans), {}, output);
+        return;
+    }
+    for (const auto& plan : plans) {
+        const bool grub = plan.path == persist::k_grub_path;
+        if (ops::file_action(plan) == ops::FileAction::unchanged) {
+            output.note(fmt::format("{} is unchanged", plan.path));
+        } else {
+            output.note(fmt::format("wrote {}", plan.path),
+                        grub ? "run update-grub to put it into /boot/grub/grub.cfg"
+                        : plan.path == persist::k_dracut_conf_path
+                            ? "run dracut -f to build the image with them"
+                            : "run update-initramfs -u to build the image with them");
+        }
+    }
+}
+
+/// Warnings for the devices whose driver sysfs under the root does not show.
+void warn_unknown_drivers(const ops::InitramfsModules& modules, const Context& context) {
+    for (const auto& dev : modules.unknown_drivers) {
+        context.output.warning(
+            {fmt::format("no driver for {} in /sys/class/net/{}/device/driver{}", dev, dev,
+                         context.root.is_system_root() ? "" : " under the root"),
+             "only netconsole is listed; add the driver of the device by hand"});
     }
 }
 
@@ -176,16 +202,24 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
     if (const auto warning = build_warning(build)) {
         context.output.warning(*warning);
     }
+    const auto force = options.force ? ops::Force::yes : ops::Force::no;
+    const auto targets = resolve_and_report(requests, context);
     const auto plan = ops::plan_cmdline(
-        context.root, {resolve_and_report(requests, context), build.spelling(), loglevel,
-                       options.write_grub, options.force ? ops::Force::yes : ops::Force::no});
+        context.root, {targets, build.spelling(), loglevel, options.write_grub, force});
 
-    // Written before anything is printed: a failure leaves stdout empty.
-    const bool changed = ops::any_change(plan.files);
-    if (options.write_grub && !options.dry_run && changed) {
-        ops::carry_out(context.root, plan.files);
+    auto files = plan.files;
+    if (options.write_initramfs_config) {
+        const auto modules = ops::initramfs_modules(context.root, targets);
+        files.push_back(ops::plan_initramfs_config(
+            context.root, initramfs_generator(context.root), modules.modules, force));
+        warn_unknown_drivers(modules, context);
     }
-    print_result(plan, build, options, context);
+    // Written before anything is printed: a failure leaves stdout empty.
+    const bool changed = ops::any_change(files);
+    if (!options.dry_run && changed) {
+        ops::carry_out(context.root, files);
+    }
+    print_result(plan.fragment, files, build, options, context);
     const auto why = build_why(build);
     if (build.loaded_by == ops::LoadedBy::initramfs_tools) {
         context.output.note(
@@ -204,7 +238,7 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
     } else if (!context.global.json) {
         context.output.step({fmt::format("{}: netconsole=", why), {}});
     }
-    note_grub(options, changed, context.output);
+    note_files(files, options, context.output);
 }
 
 } // namespace ncs::cli

@@ -18,6 +18,7 @@ struct CmdlineOptions {
     bool module = false;
     std::optional<std::string> kernel;
     bool write_grub = false;
+    bool write_initramfs_config = false;
     bool dry_run = false;
     bool force = false;
 };

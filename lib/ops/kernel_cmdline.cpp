@@ -2,6 +2,9 @@
 
 #include "system/initramfs.hpp"
 #include "system/module_state.hpp"
+#include "system/sysfs_net.hpp"
+
+#include <algorithm>
 
 namespace ncs::ops {
 namespace {
@@ -48,6 +51,45 @@ CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request) {
                                         persist::grub_dropin(plan.fragment), request.force));
     }
     return plan;
+}
+
+InitramfsModules initramfs_modules(const Root& root, const std::vector<Target>& targets) {
+    InitramfsModules result;
+    result.modules.emplace_back("netconsole");
+    for (const auto& target : targets) {
+        const auto* dev = target.device_name();
+        if (dev == nullptr) {
+            continue;
+        }
+        const auto module = interface_driver_module(root, *dev);
+        if (!module) {
+            if (std::find(result.unknown_drivers.begin(), result.unknown_drivers.end(), *dev) ==
+                result.unknown_drivers.end()) {
+                result.unknown_drivers.push_back(*dev);
+            }
+        } else if (std::find(result.modules.begin(), result.modules.end(), *module) ==
+                   result.modules.end()) {
+            result.modules.push_back(*module);
+        }
+    }
+    return result;
+}
+
+FilePlan plan_initramfs_config(const Root& root, InitramfsGenerator generator,
+                               const std::vector<std::string>& modules, Force force) {
+    switch (generator) {
+    case InitramfsGenerator::initramfs_tools:
+        return plan_write(root, persist::k_initramfs_tools_modules_path,
+                          persist::initramfs_tools_modules(modules), force);
+    case InitramfsGenerator::dracut:
+        return plan_write(root, persist::k_dracut_conf_path, persist::dracut_conf(modules),
+                          force);
+    case InitramfsGenerator::none:
+        break;
+    }
+    throw OperationError("neither initramfs-tools nor dracut builds this system's initramfs",
+                         "list netconsole and the device's driver in its generator's "
+                         "configuration");
 }
 
 } // namespace ncs::ops

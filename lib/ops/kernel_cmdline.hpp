@@ -7,6 +7,7 @@
 #include "model/target.hpp"
 #include "ops/owned_files.hpp"
 #include "persist/persist.hpp"
+#include "system/initramfs.hpp"
 #include "system/root.hpp"
 
 #include <optional>
@@ -72,5 +73,21 @@ struct CmdlinePlan {
 /// The fragment and the drop-in's plan. Throws FieldError (a console level outside 1-8),
 /// InputError (a fragment over the kernel's 255), OwnedFileError, OperationError.
 CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request);
+
+/// The modules an initramfs needs for netconsole= to act before the root is mounted.
+struct InitramfsModules {
+    std::vector<std::string> modules;       ///< netconsole, then each device's driver module
+    std::vector<std::string> unknown_drivers; ///< devices whose driver sysfs does not show
+};
+
+/// netconsole and the driver module of each target's device, read from
+/// <root>/sys/class/net/<dev>/device/driver (a device given as a MAC is not looked up).
+InitramfsModules initramfs_modules(const Root& root, const std::vector<Target>& targets);
+
+/// The plan of the generator's file listing modules: /etc/initramfs-tools/modules or
+/// /etc/dracut.conf.d/90-netconsole-setup.conf. Throws OperationError for
+/// InitramfsGenerator::none, OwnedFileError as plan_write.
+FilePlan plan_initramfs_config(const Root& root, InitramfsGenerator generator,
+                               const std::vector<std::string>& modules, Force force);
 
 } // namespace ncs::ops
