@@ -24,6 +24,9 @@ constexpr const char* k_examples = R"(Examples:
   netconsole-setup cmdline --to 192.0.2.5 --loglevel 8
   # for the kernel that will boot, read from /lib/modules/<release>/modules.builtin
   netconsole-setup cmdline --to 192.0.2.5 --kernel 6.12.48+deb13-amd64
+  # does the initramfs hold netconsole.ko and the NIC's driver? if not, list them
+  netconsole-setup cmdline --to 192.0.2.5 --check-initramfs
+  netconsole-setup cmdline --to 192.0.2.5 --write-initramfs-config && update-initramfs -u
   # Debian/Ubuntu: the /etc/default/grub.d drop-in, then update-grub
   netconsole-setup cmdline --to 192.0.2.5 --write-grub && update-grub
 
@@ -54,6 +57,9 @@ Command setup_cmdline(CLI::App& app) {
         ->type_name("RELEASE");
     cmd->add_flag("--write-grub", options->write_grub,
                   "Write /etc/default/grub.d/netconsole.cfg (then run update-grub)");
+    cmd->add_flag("--check-initramfs", options->check_initramfs,
+                  "Check that /boot/initrd.img-RELEASE (--kernel, default: the running one) "
+                  "holds netconsole and the device's driver");
     cmd->add_flag("--write-initramfs-config", options->write_initramfs_config,
                   "List netconsole and the device's driver for the initramfs generator: "
                   "/etc/initramfs-tools/modules or /etc/dracut.conf.d/90-netconsole-setup.conf");
@@ -138,11 +144,105 @@ const char* loaded_by_name(ops::LoadedBy loaded_by) {
     return "module loader";
 }
 
+const char* in_image_name(ops::InImage where) {
+    switch (where) {
+    case ops::InImage::image:
+        return "image";
+    case ops::InImage::built_in:
+        return "built in";
+    case ops::InImage::missing:
+        break;
+    }
+    return "missing";
+}
+
+/// "netconsole.ko and e1000.ko" (raw: Output escapes it).
+std::string module_files(const std::vector<std::string>& modules) {
+    std::string text;
+    for (std::size_t i = 0; i < modules.size(); ++i) {
+        text += (i == 0 ? "" : i + 1 == modules.size() ? " and " : ", ") + modules[i] + ".ko";
+    }
+    return text;
+}
+
+/// The modules of check found in where.
+std::vector<std::string> modules_in(const ops::InitramfsCheck& check, ops::InImage where) {
+    std::vector<std::string> names;
+    for (const auto& [name, found] : check.modules) {
+        if (found == where) {
+            names.push_back(name);
+        }
+    }
+    return names;
+}
+
+/// How to put modules in the image, for the system's generator.
+std::string initramfs_fix(const ops::InitramfsCheck& check, InitramfsGenerator generator) {
+    std::string names;
+    for (const auto& [name, found] : check.modules) {
+        names += name + ' ';
+    }
+    switch (generator) {
+    case InitramfsGenerator::initramfs_tools:
+        return fmt::format("list them in {} (cmdline --write-initramfs-config writes it), then "
+                           "update-initramfs -u -k {}",
+                           persist::k_initramfs_tools_modules_path, check.release);
+    case InitramfsGenerator::dracut:
+        return fmt::format("force_drivers+=\" {}\" in {} (cmdline --write-initramfs-config "
+                           "writes it), then dracut -f --kver {}",
+                           names, persist::k_dracut_conf_path, check.release);
+    case InitramfsGenerator::none:
+        break;
+    }
+    return "put them in the image with the program that builds it";
+}
+
+/// The check's verdict: an error unless the image holds every module, a warning instead
+/// when the file that adds them is being written (the image is rebuilt after).
+void report_initramfs(const ops::InitramfsCheck& check, const CmdlineOptions& options,
+                      const Context& context) {
+    const auto generator = initramfs_generator(context.root);
+    if (!check.image_found) {
+        throw OperationError(fmt::format("no {} to check", check.image),
+                             "--kernel names the release whose image to check");
+    }
+    const auto missing = modules_in(check, ops::InImage::missing);
+    if (missing.empty()) {
+        return;
+    }
+    auto message = fmt::format("{} has no {}", check.image, module_files(missing));
+    if (!options.write_initramfs_config) {
+        throw OperationError(message, initramfs_fix(check, generator));
+    }
+    context.output.warning({std::move(message), "rebuild the image once the file is written"});
+}
+
+void note_initramfs(const ops::InitramfsCheck& check, Output& output) {
+    const auto held = modules_in(check, ops::InImage::image);
+    const auto built_in = modules_in(check, ops::InImage::built_in);
+    if (!held.empty()) {
+        output.note(fmt::format("{} holds {}", check.image, module_files(held)));
+    }
+    for (const auto& name : built_in) {
+        output.note(fmt::format("{} is built into {}", name, check.release));
+    }
+}
+
 void print_result(const std::string& fragment, const std::vector<ops::FilePlan>& files,
-                  const ops::CmdlineBuild& build, const CmdlineOptions& options,
-                  const Context& context) {
+                  const ops::CmdlineBuild& build, const std::optional<ops::InitramfsCheck>& check,
+                  const CmdlineOptions& options, const Context& context) {
     if (context.global.json) {
         Json json;
+        if (check) {
+            Json modules = Json::object();
+            for (const auto& [name, found] : check->modules) {
+                modules[name] = in_image_name(found);
+            }
+            json["initramfs"] = {{"image", check->image},
+                                 {"release", check->release},
+                                 {"modules", modules},
+                                 {"complete", check->complete()}};
+        }
         json["fragment"] = fragment;
         json["build"] = build.build == persist::Build::builtin ? "builtin" : "module";
         json["loaded_by"] = loaded_by_name(build.loaded_by);
@@ -185,7 +285,7 @@ void warn_unknown_drivers(const ops::InitramfsModules& modules, const Context& c
         context.output.warning(
             {fmt::format("no driver for {} in /sys/class/net/{}/device/driver{}", dev, dev,
                          context.root.is_system_root() ? "" : " under the root"),
-             "only netconsole is listed; add the driver of the device by hand"});
+             "the device's driver is left out: name it yourself"});
     }
 }
 
@@ -208,18 +308,25 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
         context.root, {targets, build.spelling(), loglevel, options.write_grub, force});
 
     auto files = plan.files;
-    if (options.write_initramfs_config) {
+    std::optional<ops::InitramfsCheck> check;
+    if (options.write_initramfs_config || options.check_initramfs) {
         const auto modules = ops::initramfs_modules(context.root, targets);
-        files.push_back(ops::plan_initramfs_config(
-            context.root, initramfs_generator(context.root), modules.modules, force));
+        if (options.write_initramfs_config) {
+            files.push_back(ops::plan_initramfs_config(
+                context.root, initramfs_generator(context.root), modules.modules, force));
+        }
         warn_unknown_drivers(modules, context);
+        if (options.check_initramfs) {
+            check = ops::check_initramfs(context.root, options.kernel, modules.modules);
+            report_initramfs(*check, options, context);
+        }
     }
     // Written before anything is printed: a failure leaves stdout empty.
     const bool changed = ops::any_change(files);
     if (!options.dry_run && changed) {
         ops::carry_out(context.root, files);
     }
-    print_result(plan.fragment, files, build, options, context);
+    print_result(plan.fragment, files, build, check, options, context);
     const auto why = build_why(build);
     if (build.loaded_by == ops::LoadedBy::initramfs_tools) {
         context.output.note(
@@ -237,6 +344,9 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
             "/etc/modules-load.d");
     } else if (!context.global.json) {
         context.output.step({fmt::format("{}: netconsole=", why), {}});
+    }
+    if (check) {
+        note_initramfs(*check, context.output);
     }
     note_files(files, options, context.output);
 }

@@ -1,6 +1,7 @@
 #include "ops/kernel_cmdline.hpp"
 
 #include "system/initramfs.hpp"
+#include "system/initramfs_image.hpp"
 #include "system/module_state.hpp"
 #include "system/sysfs_net.hpp"
 
@@ -73,6 +74,65 @@ InitramfsModules initramfs_modules(const Root& root, const std::vector<Target>& 
         }
     }
     return result;
+}
+
+namespace {
+
+/// The module a member of the image is, "" for none: "…/net/e1000e/e1000e.ko.zst" is
+/// e1000e; '-' read as '_' as kmod does (snd-hda-intel.ko is snd_hda_intel).
+std::string module_of_member(std::string_view member) {
+    auto name = member.substr(member.rfind('/') + 1);
+    bool module = false;
+    for (const std::string_view suffix : {".ko", ".ko.xz", ".ko.zst", ".ko.gz"}) {
+        if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) {
+            name.remove_suffix(suffix.size());
+            module = true;
+            break;
+        }
+    }
+    if (!module) {
+        return {};
+    }
+    std::string result(name);
+    std::replace(result.begin(), result.end(), '-', '_');
+    return result;
+}
+
+} // namespace
+
+bool InitramfsCheck::complete() const {
+    return image_found && std::none_of(modules.begin(), modules.end(), [](const auto& module) {
+               return module.second == InImage::missing;
+           });
+}
+
+InitramfsCheck check_initramfs(const Root& root, const std::optional<std::string>& kernel,
+                               const std::vector<std::string>& modules) {
+    InitramfsCheck check;
+    check.release = kernel ? *kernel : read_module_state(root, "netconsole").release;
+    check.image = "/boot/initrd.img-" + check.release;
+    const auto members = initramfs_members(root, check.image);
+    check.image_found = members.has_value();
+    std::vector<std::string> held;
+    if (members) {
+        for (const auto& member : *members) {
+            if (auto module = module_of_member(member); !module.empty()) {
+                held.push_back(std::move(module));
+            }
+        }
+    }
+    for (const auto& module : modules) {
+        std::string wanted = module;
+        std::replace(wanted.begin(), wanted.end(), '-', '_');
+        auto where = InImage::missing;
+        if (std::find(held.begin(), held.end(), wanted) != held.end()) {
+            where = InImage::image;
+        } else if (read_module_state(root, module, check.release).kind() == ModuleKind::builtin) {
+            where = InImage::built_in;
+        }
+        check.modules.emplace_back(module, where);
+    }
+    return check;
 }
 
 FilePlan plan_initramfs_config(const Root& root, InitramfsGenerator generator,

@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ncs::ops {
@@ -83,6 +84,28 @@ struct InitramfsModules {
 /// netconsole and the driver module of each target's device, read from
 /// <root>/sys/class/net/<dev>/device/driver (a device given as a MAC is not looked up).
 InitramfsModules initramfs_modules(const Root& root, const std::vector<Target>& targets);
+
+/// Where a module the initramfs needs was found.
+enum class InImage {
+    image,    ///< a member of the image (<name>.ko, .ko.xz, .ko.zst, .ko.gz)
+    built_in, ///< built into the kernel (modules.builtin): the image needs no file
+    missing,  ///< neither
+};
+
+/// What an initramfs image holds of the modules netconsole needs before the root.
+struct InitramfsCheck {
+    std::string release;    ///< the kernel whose image was read
+    std::string image;      ///< "/boot/initrd.img-<release>"
+    bool image_found = false;
+    std::vector<std::pair<std::string, InImage>> modules; ///< in the order asked
+    /// Whether every module is there (in the image or built in); false without an image.
+    [[nodiscard]] bool complete() const;
+};
+
+/// Reads <root>/boot/initrd.img-<kernel or the running release> (system/initramfs_image)
+/// for modules. Throws OperationError when the image cannot be read.
+InitramfsCheck check_initramfs(const Root& root, const std::optional<std::string>& kernel,
+                               const std::vector<std::string>& modules);
 
 /// The plan of the generator's file listing modules: /etc/initramfs-tools/modules or
 /// /etc/dracut.conf.d/90-netconsole-setup.conf. Throws OperationError for
