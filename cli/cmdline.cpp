@@ -184,9 +184,9 @@ std::string initramfs_fix(const ops::InitramfsCheck& check, InitramfsGenerator g
     }
     switch (generator) {
     case InitramfsGenerator::initramfs_tools:
-        return fmt::format("list them in {} (cmdline --write-initramfs-config writes it), then "
+        return fmt::format("list {}in {} (cmdline --write-initramfs-config writes it), then "
                            "update-initramfs -u -k {}",
-                           persist::k_initramfs_tools_modules_path, check.release);
+                           names, persist::k_initramfs_tools_modules_path, check.release);
     case InitramfsGenerator::dracut:
         return fmt::format("force_drivers+=\" {}\" in {} (cmdline --write-initramfs-config "
                            "writes it), then dracut -f --kver {}",
@@ -194,7 +194,7 @@ std::string initramfs_fix(const ops::InitramfsCheck& check, InitramfsGenerator g
     case InitramfsGenerator::none:
         break;
     }
-    return "put them in the image with the program that builds it";
+    return fmt::format("put {}in the image with the program that builds it", names);
 }
 
 /// The check's verdict: an error unless the image holds every module, a warning instead
