@@ -25,8 +25,9 @@ constexpr const char* k_examples = R"(Examples:
   # for the kernel that will boot, read from /lib/modules/<release>/modules.builtin
   netconsole-setup cmdline --to 192.0.2.5 --kernel 6.12.48+deb13-amd64
   # does the initramfs hold netconsole.ko and the NIC's driver? if not, list them
+  # (--force: Debian ships /etc/initramfs-tools/modules, comments only)
   netconsole-setup cmdline --to 192.0.2.5 --check-initramfs
-  netconsole-setup cmdline --to 192.0.2.5 --write-initramfs-config && update-initramfs -u
+  netconsole-setup cmdline --to 192.0.2.5 --write-initramfs-config --force && update-initramfs -u
   # Debian/Ubuntu: the /etc/default/grub.d drop-in, then update-grub
   netconsole-setup cmdline --to 192.0.2.5 --write-grub && update-grub
 
