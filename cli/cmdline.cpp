@@ -282,10 +282,15 @@ void note_files(const std::vector<ops::FilePlan>& plans, const CmdlineOptions& o
 
 /// Warnings for the devices whose driver sysfs under the root does not show.
 void warn_unknown_drivers(const ops::InitramfsModules& modules, const Context& context) {
-    for (const auto& dev : modules.unknown_drivers) {
+    for (const auto& device : modules.unknown_drivers) {
+        const auto* dev = std::get_if<std::string>(&device);
         context.output.warning(
-            {fmt::format("no driver for {} in /sys/class/net/{}/device/driver{}", dev, dev,
-                         context.root.is_system_root() ? "" : " under the root"),
+            {dev != nullptr
+                 ? fmt::format("no driver for {} in /sys/class/net/{}/device/driver{}", *dev, *dev,
+                               context.root.is_system_root() ? "" : " under the root")
+                 : fmt::format("the driver of the device {} is not looked up (a MAC names no "
+                               "interface)",
+                               std::get<MacAddress>(device)),
              "the device's driver is left out: name it yourself"});
     }
 }

@@ -58,15 +58,13 @@ InitramfsModules initramfs_modules(const Root& root, const std::vector<Target>& 
     InitramfsModules result;
     result.modules.emplace_back("netconsole");
     for (const auto& target : targets) {
+        // A device given as a MAC names no interface to look up: its driver is unknown.
         const auto* dev = target.device_name();
-        if (dev == nullptr) {
-            continue;
-        }
-        const auto module = interface_driver_module(root, *dev);
+        const auto module = dev != nullptr ? interface_driver_module(root, *dev) : std::nullopt;
         if (!module) {
-            if (std::find(result.unknown_drivers.begin(), result.unknown_drivers.end(), *dev) ==
-                result.unknown_drivers.end()) {
-                result.unknown_drivers.push_back(*dev);
+            if (std::find(result.unknown_drivers.begin(), result.unknown_drivers.end(),
+                          target.device) == result.unknown_drivers.end()) {
+                result.unknown_drivers.push_back(target.device);
             }
         } else if (std::find(result.modules.begin(), result.modules.end(), *module) ==
                    result.modules.end()) {

@@ -78,11 +78,13 @@ CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request);
 /// The modules an initramfs needs for netconsole= to act before the root is mounted.
 struct InitramfsModules {
     std::vector<std::string> modules;       ///< netconsole, then each device's driver module
-    std::vector<std::string> unknown_drivers; ///< devices whose driver sysfs does not show
+    std::vector<Device> unknown_drivers; ///< devices whose driver is not known (by name: sysfs
+                                         ///< does not show it; by MAC: not looked up)
 };
 
 /// netconsole and the driver module of each target's device, read from
-/// <root>/sys/class/net/<dev>/device/driver (a device given as a MAC is not looked up).
+/// <root>/sys/class/net/<dev>/device/driver (a device given as a MAC is not looked up:
+/// unknown).
 InitramfsModules initramfs_modules(const Root& root, const std::vector<Target>& targets);
 
 /// Where a module the initramfs needs was found.

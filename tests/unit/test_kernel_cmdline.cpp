@@ -88,7 +88,7 @@ TEST_CASE("initramfs_modules: netconsole and each device's driver module, from s
     // No sysfs under the root: only netconsole, eth0's driver unknown.
     auto modules = ncs::ops::initramfs_modules(root, targets);
     CHECK(modules.modules == std::vector<std::string>{"netconsole"});
-    CHECK(modules.unknown_drivers == std::vector<std::string>{"eth0"});
+    CHECK(modules.unknown_drivers == std::vector<ncs::Device>{std::string("eth0")});
     // A driver's name need not be its module's: the driver's module link wins, and
     // the driver's name is the fallback when there is none.
     tree.mkdir("/sys/class/net/eth0/device");
@@ -103,6 +103,13 @@ TEST_CASE("initramfs_modules: netconsole and each device's driver module, from s
     modules = ncs::ops::initramfs_modules(root, targets);
     CHECK(modules.modules == std::vector<std::string>{"netconsole", "e1000"});
     CHECK(modules.unknown_drivers.empty());
+    // A device given as a MAC (6.15+) names no interface: its driver is unknown, said so.
+    const auto by_mac = ncs::grammar::parse("6665@192.0.2.10/02:00:00:00:00:01,6666@192.0.2.5/"
+                                            "52:54:00:12:34:56");
+    modules = ncs::ops::initramfs_modules(root, {by_mac.targets.at(0).target});
+    CHECK(modules.modules == std::vector<std::string>{"netconsole"});
+    REQUIRE(modules.unknown_drivers.size() == 1);
+    CHECK(std::holds_alternative<ncs::MacAddress>(modules.unknown_drivers[0]));
 }
 
 TEST_CASE("plan_initramfs_config: each generator's file, none refused", "[ops][kernel_cmdline]") {
