@@ -18,6 +18,8 @@ struct CmdlineOptions {
     bool module = false;
     std::optional<std::string> kernel;
     bool write_grub = false;
+    bool write_initramfs_config = false;
+    bool check_initramfs = false;
     bool dry_run = false;
     bool force = false;
 };

@@ -122,6 +122,8 @@ _netconsole_setup_surface=(
     'cmdline --module flag'
     'cmdline --kernel kernel'
     'cmdline --write-grub flag'
+    'cmdline --check-initramfs flag'
+    'cmdline --write-initramfs-config flag'
     'cmdline --dry-run flag'
     'cmdline --force flag'
     'modprobe --help flag'

@@ -89,6 +89,26 @@ std::string modules_load_conf() {
     return header("Loads netconsole at boot (man modules-load.d).") + "netconsole\n";
 }
 
+std::string initramfs_tools_modules(std::span<const std::string> modules) {
+    std::string text = header("Modules initramfs-tools puts in the image, so that netconsole= "
+                              "acts before\n# the root is mounted (man initramfs-tools; then "
+                              "update-initramfs -u).");
+    for (const auto& module : modules) {
+        text += module + '\n';
+    }
+    return text;
+}
+
+std::string dracut_conf(std::span<const std::string> modules) {
+    std::string list;
+    for (const auto& module : modules) {
+        list += module + ' ';
+    }
+    return header("Modules dracut loads from the image, so that netconsole starts before\n"
+                  "# the root is mounted (man dracut.conf; then dracut -f).") +
+           fmt::format("force_drivers+=\" {}\"\n", list);
+}
+
 SysctlSettings parse_sysctl_conf(std::string_view content) {
     SysctlSettings settings;
     std::size_t pos = 0;

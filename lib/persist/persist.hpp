@@ -27,6 +27,11 @@ inline constexpr std::string_view k_modules_load_path = "/etc/modules-load.d/net
 /// After procps' and Debian's 10-*.conf, before a local 99-*.conf.
 inline constexpr std::string_view k_sysctl_path = "/etc/sysctl.d/90-netconsole.conf";
 inline constexpr std::string_view k_grub_path = "/etc/default/grub.d/netconsole.cfg";
+/// initramfs-tools' list of modules to put in the image (a conffile of initramfs-tools:
+/// the tool only rewrites it when it wrote it, or with Force).
+inline constexpr std::string_view k_initramfs_tools_modules_path = "/etc/initramfs-tools/modules";
+/// dracut's drop-in directory (man dracut.conf).
+inline constexpr std::string_view k_dracut_conf_path = "/etc/dracut.conf.d/90-netconsole-setup.conf";
 /// systemd's manager settings drop-in (man systemd-system.conf).
 inline constexpr std::string_view k_system_conf_path =
     "/etc/systemd/system.conf.d/90-netconsole-setup.conf";
@@ -76,6 +81,14 @@ std::optional<std::string> sysctl_conf(const SysctlSettings& settings);
 /// /etc/systemd/system.conf.d/90-netconsole-setup.conf: [Manager] RuntimeWatchdogSec=
 /// timeout ("30s"), so that systemd drives the hardware watchdog named in its comment.
 std::string watchdog_dropin(std::string_view timeout, std::string_view watchdog);
+
+/// /etc/initramfs-tools/modules: one module name a line (man initramfs-tools), then
+/// update-initramfs -u.
+std::string initramfs_tools_modules(std::span<const std::string> modules);
+
+/// /etc/dracut.conf.d/90-netconsole-setup.conf: force_drivers+=" m1 m2 " (man
+/// dracut.conf; loaded early, before the root is mounted), then dracut -f.
+std::string dracut_conf(std::span<const std::string> modules);
 
 /// /etc/default/grub.d/netconsole.cfg, which update-grub sources after
 /// /etc/default/grub: appends the fragment to GRUB_CMDLINE_LINUX_DEFAULT. Each

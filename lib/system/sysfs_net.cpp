@@ -2,6 +2,7 @@
 
 #include "system/atomic_file.hpp"
 
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -38,6 +39,29 @@ bool is_wireless_interface(const Root& root, std::string_view name, int ifindex)
         }
     }
     return false;
+}
+
+std::optional<std::string> interface_driver_module(const Root& root, std::string_view name) {
+    if (name.empty() || name.find('/') != std::string_view::npos || name == "." ||
+        name == "..") {
+        return std::nullopt;
+    }
+    // The links are relative (../../../bus/pci/drivers/e1000): their last part is the
+    // name, whatever the root.
+    const auto link_name = [](const std::filesystem::path& link) -> std::optional<std::string> {
+        std::error_code error;
+        const auto target = std::filesystem::read_symlink(link, error);
+        if (error || target.filename().empty()) {
+            return std::nullopt;
+        }
+        return target.filename().string();
+    };
+    const auto driver = root.path("/sys/class/net/" + std::string(name) + "/device/driver");
+    const auto driver_name = link_name(driver);
+    if (!driver_name) {
+        return std::nullopt;
+    }
+    return link_name(driver / "module").value_or(*driver_name);
 }
 
 } // namespace ncs

@@ -3,6 +3,8 @@
 
 #include "system/root.hpp"
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace ncs {
@@ -13,5 +15,10 @@ namespace ncs {
 /// only believed when its ifindex file reads ifindex. Read inside root, regular files
 /// only (a FIFO in a --root tree never blocks). Never throws.
 bool is_wireless_interface(const Root& root, std::string_view name, int ifindex);
+
+/// The kernel module of interface name's driver: the name <root>/sys/class/net/<name>/
+/// device/driver/module links to, else the driver's own name; nullopt when sysfs has no
+/// driver for it (virtual, not there, or no sysfs under root). Never throws.
+std::optional<std::string> interface_driver_module(const Root& root, std::string_view name);
 
 } // namespace ncs

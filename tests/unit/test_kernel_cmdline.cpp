@@ -7,7 +7,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 using ncs::ops::BuildReason;
+using ncs::ops::LoadedBy;
 using ncs::persist::Build;
 using ncs::test::TempTree;
 
@@ -32,6 +35,28 @@ TEST_CASE("the spelling follows the kernel's module index", "[ops][kernel_cmdlin
     CHECK(ncs::ops::cmdline_build(root, std::nullopt, release).reason == BuildReason::module);
 }
 
+TEST_CASE("a module initramfs-tools loads is spelled netconsole=", "[ops][kernel_cmdline]") {
+    TempTree tree;
+    const ncs::Root root(tree.dir());
+    const std::string release = "6.1.0-test";
+    const auto dir = "/lib/modules/" + release;
+    tree.write(dir + "/modules.builtin", "");
+    tree.write(dir + "/modules.dep", "kernel/drivers/net/netconsole.ko:\n");
+    const auto loader = ncs::ops::cmdline_build(root, std::nullopt, release);
+    CHECK(loader.loaded_by == LoadedBy::module_loader);
+    CHECK(loader.spelling() == Build::module);
+    tree.write("/usr/share/initramfs-tools/init", "#!/bin/sh\n");
+    const auto initramfs = ncs::ops::cmdline_build(root, std::nullopt, release);
+    CHECK(initramfs.build == Build::module);
+    CHECK(initramfs.loaded_by == LoadedBy::initramfs_tools);
+    CHECK(initramfs.spelling() == Build::builtin);
+    // Build::module asked: netconsole.netconsole=, for the loader after the root is mounted
+    const auto chosen = ncs::ops::cmdline_build(root, Build::module, release);
+    CHECK(chosen.loaded_by == LoadedBy::module_loader);
+    CHECK(chosen.spelling() == Build::module);
+    CHECK(ncs::ops::cmdline_build(root, Build::builtin, release).loaded_by == LoadedBy::kernel);
+}
+
 TEST_CASE("plan_cmdline: the fragment, loglevel checked, and the drop-in when asked",
           "[ops][kernel_cmdline]") {
     TempTree tree;
@@ -51,4 +76,68 @@ TEST_CASE("plan_cmdline: the fragment, loglevel checked, and the drop-in when as
     CHECK(grub.files[0].path == ncs::persist::k_grub_path);
     request.console_level = 9;
     CHECK_THROWS_AS(ncs::ops::plan_cmdline(root, request), ncs::FieldError);
+}
+
+TEST_CASE("initramfs_modules: netconsole and each device's driver module, from sysfs",
+          "[ops][kernel_cmdline]") {
+    TempTree tree;
+    const ncs::Root root(tree.dir());
+    const auto parsed = ncs::grammar::parse("+6665@192.0.2.10/eth0,6666@192.0.2.5/"
+                                            "52:54:00:12:34:56");
+    std::vector<ncs::Target> targets{parsed.targets.at(0).target};
+    // No sysfs under the root: only netconsole, eth0's driver unknown.
+    auto modules = ncs::ops::initramfs_modules(root, targets);
+    CHECK(modules.modules == std::vector<std::string>{"netconsole"});
+    CHECK(modules.unknown_drivers == std::vector<ncs::Device>{std::string("eth0")});
+    // A driver's name need not be its module's: the driver's module link wins, and
+    // the driver's name is the fallback when there is none.
+    tree.mkdir("/sys/class/net/eth0/device");
+    tree.mkdir("/sys/bus/pci/drivers/Intel PRO-1000");
+    std::filesystem::create_symlink("../../../../bus/pci/drivers/Intel PRO-1000",
+                                    tree.dir() / "sys/class/net/eth0/device/driver");
+    modules = ncs::ops::initramfs_modules(root, targets);
+    CHECK(modules.modules == std::vector<std::string>{"netconsole", "Intel PRO-1000"});
+    std::filesystem::create_symlink("../../../../module/e1000",
+                                    tree.dir() / "sys/bus/pci/drivers/Intel PRO-1000/module");
+    targets.push_back(targets.front()); // the same device twice: listed once
+    modules = ncs::ops::initramfs_modules(root, targets);
+    CHECK(modules.modules == std::vector<std::string>{"netconsole", "e1000"});
+    CHECK(modules.unknown_drivers.empty());
+    // A device given as a MAC (6.15+) names no interface: its driver is unknown, said so.
+    const auto by_mac = ncs::grammar::parse("6665@192.0.2.10/02:00:00:00:00:01,6666@192.0.2.5/"
+                                            "52:54:00:12:34:56");
+    modules = ncs::ops::initramfs_modules(root, {by_mac.targets.at(0).target});
+    CHECK(modules.modules == std::vector<std::string>{"netconsole"});
+    REQUIRE(modules.unknown_drivers.size() == 1);
+    CHECK(std::holds_alternative<ncs::MacAddress>(modules.unknown_drivers[0]));
+}
+
+TEST_CASE("plan_initramfs_config: each generator's file, none refused", "[ops][kernel_cmdline]") {
+    TempTree tree;
+    const ncs::Root root(tree.dir());
+    const std::vector<std::string> modules{"netconsole", "e1000"};
+    const auto tools = ncs::ops::plan_initramfs_config(
+        root, ncs::InitramfsGenerator::initramfs_tools, modules, ncs::ops::Force::no);
+    CHECK(tools.path == ncs::persist::k_initramfs_tools_modules_path);
+    REQUIRE(tools.new_content);
+    CHECK(ncs::persist::is_owned(*tools.new_content));
+    CHECK(tools.new_content->find("\nnetconsole\ne1000\n") != std::string::npos);
+    const auto dracut = ncs::ops::plan_initramfs_config(root, ncs::InitramfsGenerator::dracut,
+                                                        modules, ncs::ops::Force::no);
+    CHECK(dracut.path == ncs::persist::k_dracut_conf_path);
+    REQUIRE(dracut.new_content);
+    CHECK(dracut.new_content->find("\nforce_drivers+=\" netconsole e1000 \"\n") !=
+          std::string::npos);
+    CHECK_THROWS_AS(ncs::ops::plan_initramfs_config(root, ncs::InitramfsGenerator::none, modules,
+                                                    ncs::ops::Force::no),
+                    ncs::OperationError);
+    // Debian's own file is not the tool's: refused unless forced.
+    tree.write(std::string(ncs::persist::k_initramfs_tools_modules_path),
+               "# List of modules that you want to include in your initramfs.\n");
+    CHECK_THROWS_AS(ncs::ops::plan_initramfs_config(root, ncs::InitramfsGenerator::initramfs_tools,
+                                                    modules, ncs::ops::Force::no),
+                    ncs::ops::OwnedFileError);
+    CHECK(ncs::ops::plan_initramfs_config(root, ncs::InitramfsGenerator::initramfs_tools, modules,
+                                          ncs::ops::Force::yes)
+              .foreign);
 }

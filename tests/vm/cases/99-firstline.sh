@@ -44,6 +44,17 @@ firstline_guest() {
     else
         result image FAIL "/boot/initrd.img-$(uname -r) has no netconsole.ko"
     fi
+    # The tool's own check, from the .deb, on the image update-initramfs built: both
+    # netconsole and the NIC's driver (e1000, read from sysfs) in it, read without
+    # lsinitramfs (Debian 12's image: an early cpio, then the zstd-compressed one).
+    local check
+    check=$(/usr/sbin/netconsole-setup cmdline --to "$DOCTOR_IP4" --port "$FL_PORT" --dev ens2 \
+        --src "$GUEST_IP4" --mac "$ROUTER_MAC" --check-initramfs 2>&1)
+    if grep -qxF "netconsole-setup: note: /boot/initrd.img-$(uname -r) holds netconsole.ko and e1000.ko" <<<"$check"; then
+        result check-initramfs PASS "cmdline --check-initramfs: $(grep -F 'holds' <<<"$check")"
+    else
+        result check-initramfs FAIL "cmdline --check-initramfs: $(tr '\n' '|' <<<"$check")"
+    fi
     echo 6 >/proc/sys/kernel/printk
     kmsg "$(marker booted)"
 }
