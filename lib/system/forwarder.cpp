@@ -146,7 +146,7 @@ Forwarder::Forwarder(ForwarderOptions options) : m_options(std::move(options)) {
         }
         if (rc < 0 || (rc == 0 && files.verify == Verify::yes)) {
             throw OperationError(
-                fmt_trust_error(files.ca_file.empty() ? "the system's trust store"
+                trust_error(files.ca_file.empty() ? "the system's trust store"
                                                        : files.ca_file.string(),
                                 rc < 0 ? tls.error_text(rc) : "no certificate in it"));
         }
@@ -179,7 +179,7 @@ Forwarder::Forwarder(ForwarderOptions options) : m_options(std::move(options)) {
     }
 }
 
-std::string Forwarder::fmt_trust_error(const std::string& where, const std::string& why) {
+std::string Forwarder::trust_error(const std::string& where, const std::string& why) {
     return "TLS trust anchors from " + where + ": " + why;
 }
 

@@ -110,7 +110,7 @@ private:
     void refill_from_spool();
     bool spool_append(std::string_view frame);
     std::string frame(std::string_view message) const;
-    static std::string fmt_trust_error(const std::string& where, const std::string& why);
+    static std::string trust_error(const std::string& where, const std::string& why);
 
     ForwarderOptions m_options;
     int m_fd = -1;
