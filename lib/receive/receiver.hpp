@@ -29,7 +29,10 @@
 namespace ncs::receive {
 
 struct ReceiverLimits {
-    std::size_t max_senders = 4096;
+    /// Streams tracked at once: a fleet of 10,000 patients fits (at 4,096 each round
+    /// of a 10,000-patient fleet evicted every stream, forgetting its numbers:
+    /// bench/fleet.sh). About 5 KiB each when full.
+    std::size_t max_senders = 16384;
     std::size_t max_pending_bytes = std::size_t{64} << 20; ///< all partial records' cost
     std::size_t max_pending_records = 64;                  ///< per sender
     std::size_t max_record_body = k_max_record_body;

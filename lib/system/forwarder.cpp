@@ -73,7 +73,7 @@ struct Forwarder::Tls {
     decltype(&gnutls_record_recv) recv;
     decltype(&gnutls_strerror) strerror;
     decltype(&gnutls_error_is_fatal) is_fatal;
-    decltype(&gnutls_session_get_verify_cert_status) verify_status;
+    decltype(&gnutls_record_get_direction) direction;
     gnutls_certificate_credentials_t credentials = nullptr;
     gnutls_session_t session = nullptr;
 
@@ -102,8 +102,8 @@ struct Forwarder::Tls {
         recv = library.function<decltype(gnutls_record_recv)>("gnutls_record_recv");
         strerror = library.function<decltype(gnutls_strerror)>("gnutls_strerror");
         is_fatal = library.function<decltype(gnutls_error_is_fatal)>("gnutls_error_is_fatal");
-        verify_status = library.function<decltype(gnutls_session_get_verify_cert_status)>(
-            "gnutls_session_get_verify_cert_status");
+        direction =
+            library.function<decltype(gnutls_record_get_direction)>("gnutls_record_get_direction");
     }
     ~Tls() {
         end_session();
@@ -275,8 +275,11 @@ void Forwarder::refill_from_spool() {
 }
 
 bool Forwarder::wants_write() const {
-    return m_fd >= 0 && (m_state == State::connecting || m_state == State::handshaking ||
-                         m_written < m_queue.size());
+    if (m_state == State::handshaking) {
+        // The handshake waits for the server most of the time: writable is no news.
+        return m_tls->direction(m_tls->session) == 1;
+    }
+    return m_fd >= 0 && (m_state == State::connecting || m_written < m_queue.size());
 }
 
 std::optional<Forwarder::Clock::time_point> Forwarder::deadline() const {
