@@ -5,11 +5,13 @@
 // (lib/system), driven by a poll(2) loop as an event loop would drive it.
 //
 //   ncs-forward-driver --url URL [--ca FILE] [--server-name NAME] [--no-verify]
-//       [--queue N] [--spool DIR] [--wait SECONDS] --records N [--hold-after K --sync DIR]
+//       [--queue N] [--spool DIR] [--wait SECONDS] [--paced MS] --records N
+//       [--hold-after K --sync DIR]
 //
 // With --hold-after K: after K records are acknowledged it writes DIR/held and
 // waits (still polling) for DIR/go, then submits the rest: the test stops the
-// target in between, then starts it again. At the end it prints its counts,
+// target in between, then starts it again. With --paced MS it submits one record
+// every MS milliseconds (the test restarts the target meanwhile). At the end it prints its counts,
 // one `key=value` a line.
 
 #include "forward/syslog.hpp"
@@ -88,6 +90,7 @@ int main(int argc, char** argv) {
     int hold_after = -1;
     std::filesystem::path sync;
     int wait_seconds = 20;
+    int paced_ms = 0;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&]() -> std::string {
@@ -112,6 +115,8 @@ int main(int argc, char** argv) {
             records = std::stoi(value());
         } else if (arg == "--hold-after") {
             hold_after = std::stoi(value());
+        } else if (arg == "--paced") {
+            paced_ms = std::stoi(value());
         } else if (arg == "--wait") {
             wait_seconds = std::stoi(value());
         } else if (arg == "--sync") {
@@ -150,7 +155,16 @@ int main(int argc, char** argv) {
             return stats.queued == 0 && stats.spool_bytes == 0;
         };
         const int first_part = hold_after >= 0 ? std::min(hold_after, records) : records;
-        submit(1, first_part);
+        if (paced_ms > 0) {
+            // One record every paced_ms, the forwarder polled in between: the test
+            // restarts the target while records are in flight.
+            for (int i = 1; i <= first_part; ++i) {
+                submit(i, i);
+                drive(forwarder, std::chrono::milliseconds(paced_ms), [] { return false; });
+            }
+        } else {
+            submit(1, first_part);
+        }
         bool ok = drive(forwarder, std::chrono::seconds(wait_seconds), drained);
         if (hold_after >= 0) {
             std::ofstream(sync / "held") << "held\n";
