@@ -7,6 +7,11 @@
 # records sent and received, its own lost count, CPU seconds (utime + stime from
 # /proc), peak memory (VmHWM) and memory per patient. Only namespaces made here.
 #   bench/fleet.sh [BINARY] [LOADGEN] [NETCONSD_SOURCE] [PATIENTS] [RECORDS] [RATE]
+#                  [TEXT_BYTES] [SKIP_EVERY]
+# TEXT_BYTES over 1000 makes every record fragmented (a stack trace's long lines);
+# SKIP_EVERY M leaves out one sequence number in M per patient: the real loss, which
+# the receiver's own lost count must equal. A burst: 1000 60 60 1200 (1,000 patients
+# x 60 fragmented records within a second).
 # NETCONSD_SOURCE (e.g. ../shared/peers/netconsd) is built in a temporary
 # directory; without it the netconsd row is skipped. Prints a markdown table.
 set -u
@@ -17,6 +22,8 @@ NETCONSD_SOURCE="${3:-}"
 PATIENTS="${4:-10000}"
 RECORDS="${5:-5}"
 RATE="${6:-2}"
+TEXT_BYTES="${7:-40}"
+SKIP_EVERY="${8:-0}"
 # shellcheck source=../tests/netns/topology.sh
 . "$HERE/../tests/netns/topology.sh"
 [ -x "$BIN" ] || { echo "no binary at $BIN (build it first)" >&2; exit 1; }
@@ -34,7 +41,7 @@ cleanup() {
         for p in $(ip netns pids "$ns" 2>/dev/null); do kill "$p" 2>/dev/null; done
         ip netns del "$ns" 2>/dev/null
     done
-    rm -rf -- "$WORK"
+    if [ -n "${NCS_KEEP_WORK:-}" ]; then echo "work kept in $WORK" >&2; else rm -rf -- "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -89,13 +96,17 @@ load() {
     local start end
     start=$(date +%s%N)
     ip netns exec "$NS_PAT" "$LOADGEN" --to 10.64.0.1 --port "$1" --from 10.64.16.0 \
-        --from-count "$P4" --count "$RECORDS" --rate "$RATE" --userdata 1 >"$WORK/load4.txt" &
+        --from-count "$P4" --count "$RECORDS" --rate "$RATE" --userdata 1 \
+        --text-bytes "$TEXT_BYTES" --skip-every "$SKIP_EVERY" >"$WORK/load4.txt" &
     local pid4=$!
     ip netns exec "$NS_PAT" "$LOADGEN" --to 2001:db8:64::1 --port "$1" --from 2001:db8:64::1:0 \
-        --from-count "$P6" --count "$RECORDS" --rate "$RATE" --userdata 1 >"$WORK/load6.txt"
+        --from-count "$P6" --count "$RECORDS" --rate "$RATE" --userdata 1 \
+        --text-bytes "$TEXT_BYTES" --skip-every "$SKIP_EVERY" >"$WORK/load6.txt"
     wait "$pid4"
     end=$(date +%s%N)
-    SENT=$((PATIENTS * RECORDS))
+    # "sent S records (D datagrams) from K senders, skipped L"
+    SENT=$(cat "$WORK/load4.txt" "$WORK/load6.txt" | awk '{s += $2} END {print s}')
+    SKIPPED=$(cat "$WORK/load4.txt" "$WORK/load6.txt" | awk '{s += $NF} END {print s}')
     LOAD_SECONDS=$(echo "scale=2; ($end - $start) / 1000000000" | bc)
 }
 
@@ -119,16 +130,16 @@ finish() {
     printf '| %s | %d | %d | %d | %s | %s | %s | %s MiB | %s KiB |\n' "$1" "$PATIENTS" "$SENT" \
         "$("$2")" "$("$3")" "$LOAD_SECONDS" "$cpu" "$((peak / 1024))" "$(echo "scale=1; $peak / $PATIENTS" | bc)"
 }
-none() { echo -; }
+none() { echo "- ($SKIPPED)"; }
 
-echo "| receiver | patients | sent | received | own lost count | load s | CPU s | peak RSS | RSS per patient |"
+echo "| receiver | patients | sent | received | own lost count (real) | load s | CPU s | peak RSS | RSS per patient |"
 echo "|---|---|---|---|---|---|---|---|---|"
 
 ip netns exec "$NS_DOC" "$BIN" listen --port 6666 >"$WORK/listen.out" 2>"$WORK/listen.err" &
 RECEIVER=$!
 wait_bound 6666 && load 6666 && sleep 1
 listen_received() { grep -vc ' lost --$' "$WORK/listen.out"; }
-listen_lost() { sed -n 's/.*, \([0-9]*\) lost.*/\1/p' "$WORK/listen.err"; }
+listen_lost() { echo "$(sed -n 's/.*, \([0-9]*\) lost.*/\1/p' "$WORK/listen.err") ($SKIPPED)"; }
 finish "netconsole-setup listen" listen_received listen_lost
 echo "listen's summary: $(cat "$WORK/listen.err")" >&2
 
