@@ -68,28 +68,12 @@ ip -n "$NS_DOC" link set fd up
 ip -n "$NS_PAT" link set fp up
 topo_wait_link_local "$NS_DOC" fd && topo_wait_link_local "$NS_PAT" fp || exit 1
 
+# shellcheck source=peers.sh
+. "$HERE/peers.sh"
 NETCONSD=""
-if [ -n "$NETCONSD_SOURCE" ]; then
-    # Built from its own source in a scratch directory; nothing of it enters the project.
-    mkdir -p "$WORK/netconsd-src"
-    cp -a "$(realpath "$NETCONSD_SOURCE")/." "$WORK/netconsd-src/"
-    make -s -k -C "$WORK/netconsd-src" netconsd mods >"$WORK/netconsd-build.log" 2>&1
-    if [ -x "$WORK/netconsd-src/netconsd" ] && [ -f "$WORK/netconsd-src/modules/printer.so" ]; then
-        NETCONSD="$WORK/netconsd-src/netconsd"
-    else
-        echo "netconsd did not build; see its log:" >&2
-        tail -n 5 "$WORK/netconsd-build.log" >&2
-    fi
-fi
+[ -n "$NETCONSD_SOURCE" ] && build_netconsd "$NETCONSD_SOURCE" "$WORK"
 
-wait_bound() {
-    for _ in $(seq 200); do
-        ip netns exec "$NS_DOC" ss -Hlun "sport = :$1" | grep -q . && return 0
-        sleep 0.05
-    done
-    echo "nothing bound port $1" >&2
-    return 1
-}
+wait_bound() { wait_udp_bound "$NS_DOC" "$1"; }
 
 # load PORT: both families at once; sets SENT and LOAD_SECONDS.
 load() {

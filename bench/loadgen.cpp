@@ -301,27 +301,17 @@ int main(int argc, char** argv) {
         if (options.partial) {
             pieces.resize(1);
         }
-        for (const auto& source : sources) {
-            for (const auto& piece : pieces) {
-                while (!send_from(sockets[0], source, piece, destination, to_length)) {
-                    if (errno != ENOBUFS && errno != EAGAIN) {
-                        std::perror("ncs-loadgen: sendmsg");
-                        return 1;
-                    }
-                    std::this_thread::yield();
-                }
-                ++datagrams;
-            }
-            ++sent;
-        }
-        for (const int fd : sources.empty() ? sockets : std::vector<int>{}) {
+        for (std::size_t s = 0; s < (sources.empty() ? sockets.size() : sources.size()); ++s) {
+            const int fd = sources.empty() ? sockets[s] : sockets[0];
             for (const auto& piece : pieces) {
                 // A full receive buffer drops at the receiver (that is the loss the
                 // receiver counts); a full send queue (ENOBUFS) is retried here.
-                while (::sendto(fd, piece.data(), piece.size(), 0,
-                                reinterpret_cast<const sockaddr*>(&destination), to_length) < 0) {
+                while (!(sources.empty() ? ::sendto(fd, piece.data(), piece.size(), 0,
+                                                    reinterpret_cast<const sockaddr*>(&destination),
+                                                    to_length) >= 0
+                                         : send_from(fd, sources[s], piece, destination, to_length))) {
                     if (errno != ENOBUFS && errno != EAGAIN) {
-                        std::perror("ncs-loadgen: sendto");
+                        std::perror("ncs-loadgen: send");
                         return 1;
                     }
                     std::this_thread::yield();
