@@ -17,6 +17,7 @@
 #include <linux/sockios.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -171,10 +172,26 @@ Forwarder::Forwarder(ForwarderOptions options) : m_options(std::move(options)) {
             throw InputError("spool " + m_spool_path.string() + ": " + errno_text(errno),
                              "give a directory this user can write");
         }
+        if (::flock(m_spool_fd, LOCK_EX | LOCK_NB) != 0) {
+            // Two writers would interleave their messages and take each other's back.
+            ::close(m_spool_fd);
+            m_spool_fd = -1;
+            throw InputError("spool " + m_spool_path.string() + " is in use by another process",
+                             "give each listen its own spool directory");
+        }
         struct stat status {};
         if (::fstat(m_spool_fd, &status) == 0) {
-            // What a previous run left is sent first.
+            // What a previous run left is sent first; a torn tail (a crash mid-write)
+            // is cut off now, before anything is appended behind it.
             m_spool_size = static_cast<std::uint64_t>(status.st_size);
+            const auto whole = whole_spool_bytes();
+            if (whole < m_spool_size) {
+                ++m_stats.dropped;
+                m_stats.last_error = "spool " + m_spool_path.string() + ": a torn message dropped";
+                if (::ftruncate(m_spool_fd, static_cast<off_t>(whole)) == 0) {
+                    m_spool_size = whole;
+                }
+            }
         }
     }
 }
@@ -236,25 +253,48 @@ bool Forwarder::spool_append(std::string_view message) {
     return false;
 }
 
+std::optional<std::pair<std::uint64_t, std::size_t>> Forwarder::spool_entry(std::uint64_t at) const {
+    char head[24];
+    const auto got = ::pread(m_spool_fd, head, sizeof head, static_cast<off_t>(at));
+    if (got <= 0) {
+        return std::nullopt;
+    }
+    const auto space = std::find(head, head + got, ' ');
+    std::size_t length = 0;
+    const auto [ptr, ec] = std::from_chars(head, space, length);
+    const auto start = at + static_cast<std::uint64_t>(space - head) + 1;
+    if (space == head + got || ec != std::errc() || ptr != space || start + length > m_spool_size) {
+        return std::nullopt;
+    }
+    return std::pair{start, length};
+}
+
+std::uint64_t Forwarder::whole_spool_bytes() const {
+    std::uint64_t at = 0;
+    while (at < m_spool_size) {
+        const auto entry = spool_entry(at);
+        if (!entry) {
+            break;
+        }
+        at = entry->first + entry->second;
+    }
+    return at;
+}
+
 void Forwarder::refill_from_spool() {
     // Taken back while the memory queue is at most half full, in order.
     while (m_spool_read < m_spool_size && m_queue.size() < m_options.max_queue_messages / 2 &&
            m_queue_bytes < m_options.max_queue_bytes / 2) {
-        char head[24];
-        const auto got = ::pread(m_spool_fd, head, sizeof head, static_cast<off_t>(m_spool_read));
-        std::size_t length = 0;
-        const auto space = got > 0 ? std::find(head, head + got, ' ') : head;
-        const auto [ptr, ec] = std::from_chars(head, space, length);
-        if (got <= 0 || space == head + got || ec != std::errc() || ptr != space ||
-            m_spool_read + static_cast<std::uint64_t>(space - head) + 1 + length > m_spool_size) {
-            // A torn tail (a crash mid-write in a previous run): the rest is dropped.
+        const auto entry = spool_entry(m_spool_read);
+        if (!entry) {
+            // Cut short after it was opened (another writer, a full disk): the rest goes.
             ++m_stats.dropped;
             m_stats.last_error = "spool " + m_spool_path.string() + ": a torn message dropped";
             m_spool_read = m_spool_size;
             break;
         }
+        const auto [offset, length] = *entry;
         std::string message(length, '\0');
-        const auto offset = m_spool_read + static_cast<std::uint64_t>(space - head) + 1;
         if (::pread(m_spool_fd, message.data(), length, static_cast<off_t>(offset)) !=
             static_cast<ssize_t>(length)) {
             ++m_stats.dropped;

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace ncs {
 
@@ -109,6 +110,11 @@ private:
     bool peer_closed();
     void refill_from_spool();
     bool spool_append(std::string_view frame);
+    /// The spool message at offset at: where its text starts and its length;
+    /// nullopt when no whole message is there.
+    std::optional<std::pair<std::uint64_t, std::size_t>> spool_entry(std::uint64_t at) const;
+    /// The spool's bytes up to the end of its last whole message.
+    std::uint64_t whole_spool_bytes() const;
     std::string frame(std::string_view message) const;
     static std::string trust_error(const std::string& where, const std::string& why);
 

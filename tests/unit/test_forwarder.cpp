@@ -2,11 +2,13 @@
 // the spool, and a listener that goes away and comes back.
 #include "system/forwarder.hpp"
 
+#include "model/errors.hpp"
 #include "temp_tree.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <charconv>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -211,4 +213,65 @@ TEST_CASE("forwarder: a listener restarted between messages loses none of them")
     CHECK(next == 40);
     CHECK(forwarder.stats().dropped == 0);
     CHECK(forwarder.stats().connections == 2);
+}
+
+TEST_CASE("forwarder: a spool a previous run left is sent first; a torn last message is dropped and counted") {
+    Collector collector;
+    test::TempTree tree;
+    auto options = options_for(collector.port());
+    options.spool_directory = tree.dir();
+    {
+        // Two whole messages, then one cut short by a crash mid-write.
+        std::ofstream spool(tree.dir() / ("tcp___127.0.0.1_" + std::to_string(collector.port()) +
+                                          ".spool"),
+                            std::ios::binary);
+        spool << "5 first" << "6 second" << "40 torn";
+    }
+    Forwarder forwarder(options);
+    CHECK(forwarder.stats().spool_bytes > 0);
+    forwarder.submit("third");
+    run_until(forwarder, collector, 3);
+    REQUIRE(collector.messages.size() == 3);
+    CHECK(collector.messages[0] == "first");
+    CHECK(collector.messages[1] == "second");
+    CHECK(collector.messages[2] == "third");
+    CHECK(forwarder.stats().dropped == 1);
+    CHECK_THAT(forwarder.stats().last_error, Catch::Contains("torn"));
+}
+
+TEST_CASE("forwarder: UDP sends one message a datagram, unframed") {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    socklen_t length = sizeof address;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    auto options = options_for(ntohs(address.sin_port));
+    options.url.transport = forward::Transport::udp;
+    Forwarder forwarder(options);
+    forwarder.submit(numbered(1));
+    forwarder.submit(numbered(2));
+    forwarder.poll(Forwarder::Clock::now());
+    std::vector<std::string> received;
+    char buffer[2048];
+    pollfd wait{fd, POLLIN, 0};
+    while (received.size() < 2 && ::poll(&wait, 1, 2000) > 0) {
+        const auto got = ::recv(fd, buffer, sizeof buffer, 0);
+        received.emplace_back(buffer, static_cast<std::size_t>(got));
+    }
+    ::close(fd);
+    REQUIRE(received.size() == 2);
+    CHECK(received[0] == numbered(1));
+    CHECK(received[1] == numbered(2));
+    CHECK(forwarder.stats().sent == 2);
+    CHECK(forwarder.stats().queued == 0);
+}
+
+TEST_CASE("forwarder: one spool file has one writer") {
+    test::TempTree tree;
+    auto options = options_for(9);
+    options.spool_directory = tree.dir();
+    Forwarder first(options);
+    CHECK_THROWS_AS(Forwarder(options), InputError);
 }
