@@ -9,6 +9,14 @@
 // anything is allocated, and eviction takes the least recently fed partial record
 // from a list in O(1), so a full table costs no more per fragment than an empty
 // one. Pure: time is passed in.
+//
+// Against netconsd's ncrx (issue 23; the man page's draft says the same): records are
+// delivered at once, never held for reordering (ncrx: 8192 slots, a gap lost after
+// 30 s); a gap is lost at once and taken back when its record comes late within
+// SequenceTracker::k_window; restarts are decided per record (ncrx: 19 of the last
+// 32 out of order); with msgid (6.17+) loss is msgid gaps and printk's other skips
+// are `unsent`; LOG_CONT '+' pieces (4.4-4.8 only) are merged into their 'c' record
+// within continuation_timeout (ncrx: 10 s).
 
 #include "receive/record.hpp"
 #include "receive/sender.hpp"
