@@ -25,27 +25,12 @@ topo_require
 # shellcheck source=bench-netns.sh
 . "$HERE/bench-netns.sh"
 
+# shellcheck source=peers.sh
+. "$HERE/peers.sh"
 NETCONSD=""
-if [ -n "$NETCONSD_SOURCE" ]; then
-    # Built from its own source in a scratch directory; nothing of it enters the project.
-    cp -a "$(realpath "$NETCONSD_SOURCE")/." "$WORK/netconsd-src/"
-    make -s -k -C "$WORK/netconsd-src" netconsd mods >"$WORK/netconsd-build.log" 2>&1
-    if [ -x "$WORK/netconsd-src/netconsd" ] && [ -f "$WORK/netconsd-src/modules/printer.so" ]; then
-        NETCONSD="$WORK/netconsd-src/netconsd"
-    else
-        echo "netconsd did not build; see its log:" >&2
-        tail -n 5 "$WORK/netconsd-build.log" >&2
-    fi
-fi
+[ -n "$NETCONSD_SOURCE" ] && build_netconsd "$NETCONSD_SOURCE" "$WORK"
 
-wait_bound() {
-    for _ in $(seq 200); do
-        in_ns ss -Hlun "sport = :$1" | grep -q . && return 0
-        sleep 0.05
-    done
-    echo "nothing bound port $1" >&2
-    return 1
-}
+wait_bound() { wait_udp_bound "$NS" "$1"; }
 
 # load PORT RATE: $PATIENTS load generators at once; sets SENT and LOAD_SECONDS.
 load() {
