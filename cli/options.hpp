@@ -14,6 +14,10 @@ namespace ncs::cli {
 /// A port number as the user writes it: decimal 1-65535. Throws InputError naming option.
 std::uint16_t parse_port(std::string_view text, std::string_view option);
 
+/// A count as the user writes it: decimal, at least 1 (workers, queued records).
+/// Throws InputError naming option.
+unsigned parse_count(std::string_view text, std::string_view option);
+
 /// Which option of a subcommand sets a library request's field.
 struct FieldFlag {
     Field field;

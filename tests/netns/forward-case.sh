@@ -5,7 +5,10 @@
 # (lib/receive -> lib/forward -> the Forwarder, as `listen --forward` does) sends
 # from the patient namespace through the router. rsyslog writes each message as
 # one line (it escapes the MSG's newlines as #012).
-#   forward-case.sh CASE /path/to/ncs-forward-driver
+#   forward-case.sh CASE /path/to/ncs-forward-driver [/path/to/netconsole-setup]
+# The listen_forward_* cases run the real thing instead: `netconsole-setup listen
+# --forward` in the doctor namespace, the driver (--send-to) as the patient sending
+# netconsole datagrams to it.
 # Exit 0 pass, 1 fail, 77 skip (1 under CI=true).
 set -u
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -15,18 +18,22 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CASE="${1:?usage: forward-case.sh CASE DRIVER}"
 DRIVER="${2:?usage: forward-case.sh CASE DRIVER}"
 [ -x "$DRIVER" ] || { echo "FAIL: no driver at $DRIVER" >&2; exit 1; }
+TOOL="${3:-}"
 
 FAILED=0
 WORK="$(mktemp -d)"
 RSYSLOG=""
+LISTEN=""
 fail() { echo "FAIL [$CASE]: $*" >&2; FAILED=1; }
 
 cleanup() {
+    stop_listen
     stop_rsyslog
     # NCS_KEEP_OUTPUT=DIR: rsyslog's output and the driver's counts are copied there.
     if [ -n "${NCS_KEEP_OUTPUT:-}" ]; then
         cp -- "$WORK/out.log" "$NCS_KEEP_OUTPUT/$CASE.out.log" 2>/dev/null
         cp -- "$WORK/driver.out" "$NCS_KEEP_OUTPUT/$CASE.driver.out" 2>/dev/null
+        cp -- "$WORK/listen.err" "$NCS_KEEP_OUTPUT/$CASE.listen.err" 2>/dev/null
     fi
     topo_cleanup
     rm -rf -- "$WORK"
@@ -108,6 +115,43 @@ stop_rsyslog() {
         wait "$RSYSLOG" 2>/dev/null
         RSYSLOG=""
     fi
+}
+
+# start_listen ARGS...: `netconsole-setup listen --json --port 6667 ARGS` in the
+# doctor namespace (records on $WORK/listen.out, the summary on $WORK/listen.err);
+# waits for its socket.
+start_listen() {
+    ip netns exec "$NS_D" "$TOOL" --json listen --port 6667 "$@" \
+        >"$WORK/listen.out" 2>"$WORK/listen.err" &
+    LISTEN=$!
+    for _ in $(seq 100); do
+        ip netns exec "$NS_D" ss -Hlun "sport = :6667" | grep -q . && return 0
+        kill -0 "$LISTEN" 2>/dev/null || break
+        sleep 0.05
+    done
+    fail "listen did not start: $(cat "$WORK/listen.err")"
+    return 1
+}
+
+# stop_listen: SIGTERM, and its exit status is checked.
+stop_listen() {
+    if [ -n "$LISTEN" ]; then
+        kill -TERM "$LISTEN" 2>/dev/null
+        wait "$LISTEN" || fail "listen exited with $?: $(cat "$WORK/listen.err")"
+        LISTEN=""
+    fi
+}
+
+# forward_count KEY: KEY of the first forward target in listen's JSON summary.
+forward_count() {
+    grep '^{' "$WORK/listen.err" | tail -n 1 |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["forwards"][0][sys.argv[1]])' "$1"
+}
+
+# send_records FIRST LAST: the patient sends records FIRST..LAST to listen.
+send_records() {
+    ip netns exec "$NS_P" "$DRIVER" --send-to "$D4:6667" --first "$1" --records "$2" ||
+        fail "the driver could not send records $1..$2"
 }
 
 # wait_lines N: until out.log has N lines (5 s).
@@ -267,6 +311,58 @@ forward_restart_busy)
     [ "$(count dropped)" = 0 ] || fail "dropped=$(count dropped)"
     [ "$(count connections)" = 2 ] || fail "connections=$(count connections), not 2"
     ;;
+listen_forward_tcp | listen_forward_tls)
+    # listen --forward: the records a patient sends, record 3 fragmented and out of
+    # order, reach rsyslog whole with their structured data, the target's port 6667.
+    [ -x "$TOOL" ] || { echo "FAIL: no netconsole-setup given" >&2; exit 1; }
+    proto=${CASE#listen_forward_} port=1601 extra=()
+    if [ "$proto" = tls ]; then
+        port=6514
+        make_certificates || { fail "certtool"; exit 1; }
+        extra=(--forward-ca "$WORK/tls/ca.pem")
+    fi
+    write_config "$proto"
+    start_rsyslog "$proto" "$port" || exit 1
+    start_listen --forward "$proto://$D4:$port" "${extra[@]}" || exit 1
+    send_records 1 10
+    wait_lines 10 || fail "rsyslog wrote $(wc -l <"$WORK/out.log" 2>/dev/null) lines, not 10"
+    check_records 1 10
+    stop_listen
+    [ "$(wc -l <"$WORK/listen.out")" = 10 ] || fail "listen printed $(wc -l <"$WORK/listen.out") records, not 10"
+    [ "$(forward_count sent)" = 10 ] || fail "sent=$(forward_count sent), not 10"
+    [ "$(forward_count dropped)" = 0 ] || fail "dropped=$(forward_count dropped)"
+    grep -q "^forwarded to $proto://$D4:$port: 10 sent, 0 dropped$" "$WORK/listen.err" ||
+        fail "no forward line in the summary: $(cat "$WORK/listen.err")"
+    ;;
+listen_forward_restart)
+    # rsyslog stops after 20 records; 40 more come while it is down and wait in
+    # listen's queue (100); rsyslog starts again and gets all 60 in order, none
+    # dropped, said on stderr; receiving went on meanwhile (listen printed all 60).
+    [ -x "$TOOL" ] || { echo "FAIL: no netconsole-setup given" >&2; exit 1; }
+    write_config tcp
+    start_rsyslog tcp 1601 || exit 1
+    start_listen --forward "tcp://$D4:1601" --forward-queue 100 || exit 1
+    send_records 1 20
+    wait_lines 20 || fail "rsyslog has not the first 20"
+    stop_rsyslog
+    send_records 21 60
+    for _ in $(seq 100); do
+        [ "$(wc -l <"$WORK/listen.out")" -ge 60 ] && grep -q 'cannot forward to' "$WORK/listen.err" && break
+        sleep 0.05
+    done
+    [ "$(wc -l <"$WORK/listen.out")" = 60 ] || fail "listen printed $(wc -l <"$WORK/listen.out") records while rsyslog was down, not 60"
+    grep -q "warning: cannot forward to tcp://$D4:1601" "$WORK/listen.err" ||
+        fail "the target's failure was not said: $(cat "$WORK/listen.err")"
+    start_rsyslog tcp 1601 || exit 1
+    wait_lines 60 || fail "rsyslog wrote $(wc -l <"$WORK/out.log" 2>/dev/null) lines, not 60"
+    check_records 1 60
+    check_first_arrival 60 || fail "order or drops wrong"
+    grep -q "note: forwarding to tcp://$D4:1601 again" "$WORK/listen.err" ||
+        fail "the target's return was not said: $(cat "$WORK/listen.err")"
+    stop_listen
+    [ "$(forward_count dropped)" = 0 ] || fail "dropped=$(forward_count dropped)"
+    [ "$(forward_count queued)" = 0 ] || fail "queued=$(forward_count queued) at exit"
+    ;;
 *)
     echo "FAIL: unknown case $CASE" >&2
     exit 1
@@ -275,6 +371,7 @@ esac
 
 if [ "$FAILED" -ne 0 ]; then
     echo "--- driver" >&2; cat "$WORK/driver.out" "$WORK/driver.err" >&2 2>/dev/null
+    echo "--- listen" >&2; cat "$WORK/listen.err" >&2 2>/dev/null
     echo "--- rsyslog" >&2; cat "$WORK/rsyslog.log" >&2 2>/dev/null
     exit 1
 fi

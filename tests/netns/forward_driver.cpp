@@ -13,10 +13,17 @@
 // target in between, then starts it again. With --paced MS it submits one record
 // every MS milliseconds (the test restarts the target meanwhile). At the end it prints its counts,
 // one `key=value` a line.
+//
+//   ncs-forward-driver --send-to ADDRESS:PORT --records N [--first K]
+//
+// sends records K..N (K defaults to 1) as netconsole datagrams from UDP port 6665 to
+// a real `listen --forward` instead (the same datagrams, record 3 fragmented and out
+// of order), and exits.
 
 #include "forward/syslog.hpp"
 #include "receive/receiver.hpp"
 #include "system/forwarder.hpp"
+#include "system/udp.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -91,6 +98,8 @@ int main(int argc, char** argv) {
     std::filesystem::path sync;
     int wait_seconds = 20;
     int paced_ms = 0;
+    std::string send_to;
+    int first = 1;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&]() -> std::string {
@@ -121,8 +130,34 @@ int main(int argc, char** argv) {
             wait_seconds = std::stoi(value());
         } else if (arg == "--sync") {
             sync = value();
+        } else if (arg == "--send-to") {
+            send_to = value();
+        } else if (arg == "--first") {
+            first = std::stoi(value());
         } else {
             usage("unknown argument " + arg);
+        }
+    }
+    if (!send_to.empty()) {
+        // As a patient: netconsole's datagrams to a listener.
+        const auto colon = send_to.rfind(':');
+        try {
+            const auto doctor = receive::SenderKey::from(IpAddress::parse(send_to.substr(0, colon)),
+                                                         static_cast<std::uint16_t>(
+                                                             std::stoi(send_to.substr(colon + 1))));
+            const auto socket = UdpSocket::bind(std::nullopt, 6665);
+            for (int i = first; i <= records; ++i) {
+                for (const auto& datagram : datagrams_of(i)) {
+                    if (!socket.send_to(doctor, datagram)) {
+                        std::cerr << "ncs-forward-driver: cannot send to " << send_to << '\n';
+                        return 1;
+                    }
+                }
+            }
+            return 0;
+        } catch (const std::exception& error) {
+            std::cerr << "ncs-forward-driver: " << error.what() << '\n';
+            return 1;
         }
     }
     if (url.empty() || records <= 0 || (hold_after >= 0 && sync.empty())) {
