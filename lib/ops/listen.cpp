@@ -428,6 +428,10 @@ private:
             for (;;) {
                 const auto wake = loop.wait(next_expiry);
                 if (wake.is_readable(m_stop.fd())) {
+                    // What came before the stop is taken still (a burst, then SIGTERM).
+                    for (const auto& socket : m_sockets) {
+                        m_worker.receive(socket);
+                    }
                     break;
                 }
                 for (const auto& socket : m_sockets) {

@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
     int wait_seconds = 20;
     int paced_ms = 0;
     std::string send_to;
-    int first = 1;
+    int first_record = 1;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         auto value = [&]() -> std::string {
@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
         } else if (arg == "--send-to") {
             send_to = value();
         } else if (arg == "--first") {
-            first = std::stoi(value());
+            first_record = std::stoi(value());
         } else {
             usage("unknown argument " + arg);
         }
@@ -146,7 +146,7 @@ int main(int argc, char** argv) {
                                                          static_cast<std::uint16_t>(
                                                              std::stoi(send_to.substr(colon + 1))));
             const auto socket = UdpSocket::bind(std::nullopt, 6665);
-            for (int i = first; i <= records; ++i) {
+            for (int i = first_record; i <= records; ++i) {
                 for (const auto& datagram : datagrams_of(i)) {
                     if (!socket.send_to(doctor, datagram)) {
                         std::cerr << "ncs-forward-driver: cannot send to " << send_to << '\n';
