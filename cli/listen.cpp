@@ -261,7 +261,7 @@ Command setup_listen(CLI::App& app) {
                        "Accept (and acknowledge) only senders in this network (repeatable)")
         ->type_name("CIDR");
     listen->add_option("--output", options->output,
-                       "Append each sender's records to DIR/ADDRESS.log instead of stdout")
+                       "Append each stream's records to DIR/ADDRESS@PORT.log (PORT: the doctor's) instead of stdout")
         ->type_name("DIR");
     listen->add_flag("--journal", options->journal, "Send each record to the systemd journal");
     listen->add_option("--workers", options->workers,

@@ -187,7 +187,7 @@ complete -c netconsole-setup -n '__netconsole_setup_using watch' -l config -r -F
 complete -c netconsole-setup -n '__netconsole_setup_using listen' -l port -x -d 'UDP port to receive on (repeatable; default 6666)'
 complete -c netconsole-setup -n '__netconsole_setup_using listen' -l address -x -d 'Receive only on this local address (default: all, IPv4 and IPv6)'
 complete -c netconsole-setup -n '__netconsole_setup_using listen' -l allow -x -d 'Accept (and acknowledge) only senders in this network (repeatable)'
-complete -c netconsole-setup -n '__netconsole_setup_using listen' -l output -x -a '(__fish_complete_directories (commandline -ct))' -d 'Append each sender\'s records to DIR/ADDRESS.log instead of stdout'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l output -x -a '(__fish_complete_directories (commandline -ct))' -d 'Append each stream\'s records to DIR/ADDRESS@PORT.log (PORT: the doctor\'s) instead of stdout'
 complete -c netconsole-setup -n '__netconsole_setup_using listen' -l journal -d 'Send each record to the systemd journal'
 complete -c netconsole-setup -n '__netconsole_setup_using listen' -l workers -x -d 'Receiving threads, one SO_REUSEPORT socket each per port (default: one per core, at most 4)'
 complete -c netconsole-setup -n '__netconsole_setup_using listen' -l forward -x -d 'Also hand every record on as RFC 5424 syslog to udp://, tcp:// or tls://HOST[:PORT] (repeatable)'

@@ -170,7 +170,7 @@ _netconsole_setup_args_listen=(
     '*--port=[UDP port to receive on (repeatable; default 6666)]:N:'
     '--address=[Receive only on this local address (default: all, IPv4 and IPv6)]:ADDR:'
     '*--allow=[Accept (and acknowledge) only senders in this network (repeatable)]:CIDR:'
-    '--output=[Append each sender'\''s records to DIR/ADDRESS.log instead of stdout]:DIR: _netconsole-setup_value directory'
+    '--output=[Append each stream'\''s records to DIR/ADDRESS@PORT.log (PORT: the doctor'\''s) instead of stdout]:DIR: _netconsole-setup_value directory'
     '--journal[Send each record to the systemd journal]'
     '--workers=[Receiving threads, one SO_REUSEPORT socket each per port (default: one per core, at most 4)]:N:'
     '*--forward=[Also hand every record on as RFC 5424 syslog to udp://, tcp:// or tls://HOST\[:PORT\] (repeatable)]:URL:'
