@@ -1,11 +1,11 @@
 #include "listen_format.hpp"
 
 #include "context.hpp"
+#include "forward/syslog.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <ctime>
 #include <tuple>
 
 namespace ncs::cli {
@@ -60,21 +60,6 @@ void append_text_line(std::string& out, const receive::Record& record) {
     out += '\n';
 }
 
-std::string rfc3339(std::chrono::system_clock::time_point time) {
-    const auto micros =
-        std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
-    auto seconds = static_cast<std::time_t>(micros / 1'000'000);
-    auto fraction = micros % 1'000'000;
-    if (fraction < 0) {
-        fraction += 1'000'000;
-        --seconds;
-    }
-    std::tm utc{};
-    ::gmtime_r(&seconds, &utc);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z", utc.tm_year + 1900,
-                       utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, fraction);
-}
-
 Json record_json(const receive::Record& record, std::chrono::system_clock::time_point received) {
     auto optional = [](const auto& value) { return value ? Json(*value) : Json(nullptr); };
     Json json;
@@ -96,7 +81,7 @@ Json record_json(const receive::Record& record, std::chrono::system_clock::time_
         fields[key] = value;
     }
     json["fields"] = std::move(fields);
-    json["received"] = rfc3339(received);
+    json["received"] = forward::rfc3339(received);
     json["lost_before"] = record.lost_before;
     json["unsent_before"] = record.unsent_before;
     json["incomplete"] = record.incomplete;

@@ -29,8 +29,6 @@ void append_text_line(std::string& out, const receive::Record& record);
 ///  "incomplete","cut"}.
 Json record_json(const receive::Record& record, std::chrono::system_clock::time_point received);
 
-/// RFC 3339 UTC with microseconds: "2026-12-01T21:30:00.123456Z".
-std::string rfc3339(std::chrono::system_clock::time_point time);
 
 /// The journal entry: MESSAGE, PRIORITY, SYSLOG_FACILITY, SYSLOG_IDENTIFIER=netconsole,
 /// NETCONSOLE_SENDER/PORT/SEQ/TS_USEC/RELEASE, and NETCONSOLE_<KEY> per field.

@@ -645,13 +645,16 @@ public:
             interest = now_interest;
         }
     }
-    /// The earliest of the forwarders' deadlines and limit.
+    /// The earliest of the forwarders' deadlines and limit. Each deadline is kept as
+    /// it was before the wait: a forwarder's "check again in 100 ms" moves with the
+    /// clock, so asked again after the wait it would never have passed.
     std::optional<EventLoop::Clock::time_point>
-    deadline(std::optional<EventLoop::Clock::time_point> limit) const {
-        for (const auto* forward : m_forwards) {
-            const auto due = forward->deadline();
-            if (due && (!limit || *due < *limit)) {
-                limit = due;
+    deadline(std::optional<EventLoop::Clock::time_point> limit) {
+        m_due.resize(m_forwards.size());
+        for (std::size_t i = 0; i < m_forwards.size(); ++i) {
+            m_due[i] = m_forwards[i]->deadline();
+            if (m_due[i] && (!limit || *m_due[i] < *limit)) {
+                limit = m_due[i];
             }
         }
         return limit;
@@ -659,12 +662,12 @@ public:
     /// Lets each forwarder whose socket woke, or whose deadline passed, do its work.
     void poll_forwarders(const EventLoop::Wake& wake) {
         const auto now = Forwarder::Clock::now();
-        for (auto* forward : m_forwards) {
-            const int fd = forward->fd();
-            const auto due = forward->deadline();
+        for (std::size_t i = 0; i < m_forwards.size(); ++i) {
+            const int fd = m_forwards[i]->fd();
+            const auto due = i < m_due.size() ? m_due[i] : std::nullopt;
             if ((fd >= 0 && (wake.is_readable(fd) || wake.is_writable(fd))) ||
                 (due && *due <= now)) {
-                forward->poll(now);
+                m_forwards[i]->poll(now);
             }
         }
     }
@@ -709,6 +712,7 @@ private:
     std::vector<ForwardOutput*>& m_forwards;
     EventLoop& m_loop;
     std::vector<std::pair<int, EventLoop::Interest>> m_registered;
+    std::vector<std::optional<Forwarder::Clock::time_point>> m_due; ///< as of the last wait
 };
 
 } // namespace

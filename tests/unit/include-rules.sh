@@ -24,7 +24,7 @@ declare -A may=(
     [ops]="reconcile resolve apply system persist receive forward model grammar"
 )
 pure="model grammar receive persist forward"
-cli_may="ops model grammar receive persist"
+cli_may="ops model grammar receive persist forward"
 cli_exceptions="system/root.hpp"
 os_headers='^[[:space:]]*#[[:space:]]*include[[:space:]]*<(sys/|linux/|netlink/|unistd\.h|fcntl\.h|libkmod|systemd/|net/|netinet/|poll\.h|signal\.h)'
 
