@@ -14,6 +14,8 @@
 # x 60 fragmented records within a second).
 # NETCONSD_SOURCE (e.g. ../shared/peers/netconsd) is built in a temporary
 # directory; without it the netconsd row is skipped. Prints a markdown table.
+# LISTEN_WORKERS=N runs `listen --workers N` (default: listen's own default);
+# NETCONSD_THREADS="L W" runs netconsd with L listeners and W workers (-l L -w W).
 set -u
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BIN="$(realpath "${1:-$HERE/../build/dev/cli/netconsole-setup}")"
@@ -119,22 +121,27 @@ none() { echo "- ($SKIPPED)"; }
 echo "| receiver | patients | sent | received | own lost count (real) | load s | CPU s | peak RSS | RSS per patient |"
 echo "|---|---|---|---|---|---|---|---|---|"
 
-ip netns exec "$NS_DOC" "$BIN" listen --port 6666 >"$WORK/listen.out" 2>"$WORK/listen.err" &
+workers=()
+[ -n "${LISTEN_WORKERS:-}" ] && workers=(--workers "$LISTEN_WORKERS")
+ip netns exec "$NS_DOC" "$BIN" listen --port 6666 "${workers[@]}" >"$WORK/listen.out" 2>"$WORK/listen.err" &
 RECEIVER=$!
 wait_bound 6666 && load 6666 && sleep 1
 listen_received() { grep -vc ' lost --$' "$WORK/listen.out"; }
-listen_lost() { echo "$(sed -n 's/.*, \([0-9]*\) lost.*/\1/p' "$WORK/listen.err") ($SKIPPED)"; }
-finish "netconsole-setup listen" listen_received listen_lost
+# The summary's first line (the lines after it are per stream).
+listen_lost() { echo "$(sed -n 's/^received .*, \([0-9]*\) lost.*/\1/p' "$WORK/listen.err") ($SKIPPED)"; }
+finish "netconsole-setup listen${LISTEN_WORKERS:+ --workers $LISTEN_WORKERS}" listen_received listen_lost
 echo "listen's summary: $(cat "$WORK/listen.err")" >&2
 
 if [ -n "$NETCONSD" ]; then
-    (cd "$WORK/netconsd-src" && exec ip netns exec "$NS_DOC" ./netconsd -u 6667 ./modules/printer.so) \
+    threads=()
+    [ -n "${NETCONSD_THREADS:-}" ] && read -r nl nw <<<"$NETCONSD_THREADS" && threads=(-l "$nl" -w "$nw")
+    (cd "$WORK/netconsd-src" && exec ip netns exec "$NS_DOC" ./netconsd "${threads[@]}" -u 6667 ./modules/printer.so) \
         >"$WORK/netconsd.out" 2>"$WORK/netconsd.err" &
     RECEIVER=$!
     wait_bound 6667 && load 6667 && sleep 1
     netconsd_received() { grep -c 'loadgen record' "$WORK/netconsd.out"; }
     # RECEIVER is the subshell that exec'd ip netns exec, which exec'd netconsd.
-    finish "netconsd (1 listener, 2 workers, printer.so)" netconsd_received none
+    finish "netconsd (${nl:-1} listener(s), ${nw:-2} workers, printer.so)" netconsd_received none
 else
     echo "| netconsd | skipped: give its source directory as the third argument | | | | | | | |"
 fi

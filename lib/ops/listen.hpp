@@ -99,8 +99,8 @@ struct ListenSummary {
     ListenCounts counts;
     /// Records the per-sender files could not take, per sender (those that had some).
     std::map<std::string, std::uint64_t> unwritten_by_sender;
-    /// Per stream (sender and doctor port): records, lost, unsent. At SIGUSR1 as of the
-    /// workers' last expiry (a quarter second).
+    /// Per stream (sender and doctor port): records, lost, unsent. At SIGUSR1 every
+    /// count is as of the workers' last expiry (a quarter second ago at most).
     std::vector<receive::StreamStats> streams;
     std::vector<ForwardSummary> forwards; ///< in the request's order
     unsigned workers = 1;                 ///< receiving threads that ran
