@@ -100,12 +100,17 @@ start_rsyslog() {
     RSYSLOG=$!
     local flag=-Hltn
     [ "$1" = udp ] && flag=-Hlun
+    wait_socket "$flag" "$2" "$RSYSLOG" || { fail "rsyslogd did not start: $(cat "$WORK/rsyslog.log")"; return 1; }
+}
+
+# wait_socket SS_FLAGS PORT PID: until the doctor namespace has a socket on PORT (5 s),
+# unless PID ends first.
+wait_socket() {
     for _ in $(seq 100); do
-        ip netns exec "$NS_D" ss $flag "sport = :$2" | grep -q . && return 0
-        kill -0 "$RSYSLOG" 2>/dev/null || break
+        ip netns exec "$NS_D" ss $1 "sport = :$2" | grep -q . && return 0
+        kill -0 "$3" 2>/dev/null || return 1
         sleep 0.05
     done
-    fail "rsyslogd did not start: $(cat "$WORK/rsyslog.log")"
     return 1
 }
 
@@ -124,13 +129,7 @@ start_listen() {
     ip netns exec "$NS_D" "$TOOL" --json listen --port 6667 "$@" \
         >"$WORK/listen.out" 2>"$WORK/listen.err" &
     LISTEN=$!
-    for _ in $(seq 100); do
-        ip netns exec "$NS_D" ss -Hlun "sport = :6667" | grep -q . && return 0
-        kill -0 "$LISTEN" 2>/dev/null || break
-        sleep 0.05
-    done
-    fail "listen did not start: $(cat "$WORK/listen.err")"
-    return 1
+    wait_socket -Hlun 6667 "$LISTEN" || { fail "listen did not start: $(cat "$WORK/listen.err")"; return 1; }
 }
 
 # stop_listen: SIGTERM, and its exit status is checked.

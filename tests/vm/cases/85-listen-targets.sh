@@ -4,6 +4,8 @@
 # them apart by the doctor's port (local_port): the marker arrives once per target,
 # extended (a sequence number) at 6751 and plain (none) at 6752, and the summary
 # lists two streams of the guest, one per doctor port, each from source port 6665.
+# Where the kernel has sysdata msgid (6.17+), the extended target sends it and its
+# stream's losses are counted from msgid (counts_msgid), the plain one's not.
 vm_case listentargets --listen listen:6751+6752
 
 listentargets_guest() {
@@ -22,6 +24,8 @@ listentargets_guest() {
         echo "$port" >"$base/$name/remote_port"
         echo "$ROUTER_MAC" >"$base/$name/remote_mac"
         echo "$extended" >"$base/$name/extended"
+        [ "$extended" = 1 ] && [ -e "$base/$name/userdata/msgid_enabled" ] &&
+            echo 1 >"$base/$name/userdata/msgid_enabled"
         echo 1 >"$base/$name/enabled" || { result "enable-$name" FAIL "enabling failed"; return; }
         result "source-port-$name" PASS "$(cat "$base/$name/local_port")"
     done
@@ -65,4 +69,13 @@ mine = sorted((s["local_port"], s["port"]) for s in summary["streams"] if s["sen
 print("PASS" if mine == [(6751, 6665), (6752, 6665)] else "FAIL streams %s" % mine, end="")
 PY
 )" "two streams of the guest in listen's summary: $summary"
+    if release_at_least 6.17; then
+        check "$1.msgid" "$(python3 - "$GUEST_IP4" "$summary" <<'PY'
+import json, sys
+guest, summary = sys.argv[1], json.loads(sys.argv[2])
+msgid = {s["local_port"]: s["counts_msgid"] for s in summary["streams"] if s["sender"] == guest}
+print("PASS" if msgid == {6751: True, 6752: False} else "FAIL counts_msgid %s" % msgid, end="")
+PY
+)" "losses of the extended stream counted from msgid"
+    fi
 }
