@@ -24,7 +24,8 @@ struct ForwardUrl {
 /// The well-known port of a transport: 514, 601, 6514.
 std::uint16_t default_port(Transport transport);
 
-/// Parses a forward URL. Throws InputError naming the part at fault, with a hint.
+/// Parses a forward URL. Throws FieldError (Field::forward) naming the part at fault,
+/// with a hint.
 ForwardUrl parse_forward_url(std::string_view text);
 
 } // namespace ncs::forward

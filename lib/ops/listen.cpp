@@ -525,13 +525,7 @@ std::vector<ForwarderOptions> forward_options(const ListenRequest& request) {
     }
     for (const auto& text : request.forward) {
         ForwarderOptions options;
-        try {
-            options.url = forward::parse_forward_url(text);
-        } catch (const FieldError&) {
-            throw;
-        } catch (const InputError& e) {
-            throw FieldError(Field::forward, e.what(), e.hint());
-        }
+        options.url = forward::parse_forward_url(text);
         options.address = resolve_forward_target(options.url);
         options.max_queue_bytes = settings.max_queue_bytes;
         options.max_queue_messages = settings.max_queue_messages;
