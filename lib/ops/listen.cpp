@@ -636,14 +636,17 @@ public:
             interest = now_interest;
         }
     }
-    /// The earliest of the forwarders' deadlines and limit. Each deadline is kept as
-    /// it was before the wait: a forwarder's "check again in 100 ms" moves with the
-    /// clock, so asked again after the wait it would never have passed.
+    /// The earliest of the forwarders' deadlines and limit. A deadline not yet passed
+    /// is kept: a forwarder's "check again in 100 ms" moves with the clock, so taken
+    /// afresh at every wake (a batch, another socket) it would never come.
     std::optional<EventLoop::Clock::time_point>
     deadline(std::optional<EventLoop::Clock::time_point> limit) {
         m_due.resize(m_forwards.size());
         for (std::size_t i = 0; i < m_forwards.size(); ++i) {
-            m_due[i] = m_forwards[i]->deadline();
+            const auto fresh = m_forwards[i]->deadline();
+            if (!fresh || !m_due[i] || *m_due[i] <= Forwarder::Clock::now() || *fresh < *m_due[i]) {
+                m_due[i] = fresh;
+            }
             if (m_due[i] && (!limit || *m_due[i] < *limit)) {
                 limit = m_due[i];
             }
