@@ -408,8 +408,9 @@ case_listen_ack_stranger() {
 
 case_listen_socket_activation() {
     command -v systemd-socket-activate >/dev/null || topo_skip "systemd-socket-activate is not installed"
+    # --workers 3 with two sockets: two workers, one socket each, and that is said.
     ip netns exec "$NS_D" systemd-socket-activate --datagram -l 6668 -l "[::]:6669" \
-        "$BIN" listen --json >"$WORK/listen.out" 2>"$WORK/listen.err" &
+        "$BIN" listen --json --workers 3 >"$WORK/listen.out" 2>"$WORK/listen.err" &
     LISTENER=$!
     for _ in $(seq 100); do
         ip netns exec "$NS_D" ss -Hlun "sport = :6669" | grep -q . && break
@@ -423,9 +424,12 @@ case_listen_socket_activation() {
     # systemd-socket-activate forks and execs: the pid matches LISTEN_PID.
     python3 - "$WORK/listen.out" <<'PY' || fail "records not from both sockets"
 import json, sys
-senders = {json.loads(line)["sender"] for line in open(sys.argv[1])}
-assert senders == {"10.1.0.2", "2001:db8:1::2"}, senders
+streams = {(json.loads(line)["sender"], json.loads(line)["local_port"]) for line in open(sys.argv[1])}
+assert streams == {("10.1.0.2", 6668), ("2001:db8:1::2", 6669)}, streams
 PY
+    grep -qxF "netconsole-setup: note: 2 workers: one per socket systemd passes (see --workers in the man page)" \
+        "$WORK/listen.err" || fail "fewer workers than asked not said: $(cat "$WORK/listen.err")"
+    [ "$(summary_field workers)" = 2 ] || fail "workers is not 2 in the summary"
 }
 
 case_listen_journal() {
