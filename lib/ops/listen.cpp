@@ -173,6 +173,8 @@ public:
                                          : EventLoop::Interest::read;
     }
     std::optional<Forwarder::Clock::time_point> deadline() const { return m_forwarder.deadline(); }
+    /// Failures so far: each closed the socket the loop was waiting on.
+    std::uint64_t failures() const { return m_forwarder.stats().failures; }
     /// Whether messages still wait (in memory or in the spool).
     bool pending() const {
         const auto stats = m_forwarder.stats();
@@ -616,13 +618,18 @@ public:
         return std::all_of(m_outputs.begin(), m_outputs.end(),
                            [](const auto& output) { return output->can_take(); });
     }
-    /// Waits on each forwarder's socket as it wants now (its socket changes on a reconnect).
+    /// Waits on each forwarder's socket as it wants now. Its socket changes on a
+    /// reconnect, often under the same number (closed, then the lowest free one): a
+    /// failure since the last look means a new socket even when the number is the
+    /// same (epoll forgot the closed one by itself).
     void watch_forwarders() {
+        m_failures.resize(m_forwards.size());
         for (std::size_t i = 0; i < m_forwards.size(); ++i) {
             auto& [fd, interest] = m_registered[i];
             const int now_fd = m_forwards[i]->fd();
             const auto now_interest = m_forwards[i]->interest();
-            if (fd != now_fd) {
+            const auto failures = m_forwards[i]->failures();
+            if (fd != now_fd || failures != m_failures[i]) {
                 if (fd >= 0) {
                     m_loop.remove(fd);
                 }
@@ -634,6 +641,7 @@ public:
             }
             fd = now_fd;
             interest = now_interest;
+            m_failures[i] = failures;
         }
     }
     /// The earliest of the forwarders' deadlines and limit. A deadline not yet passed
@@ -707,6 +715,7 @@ private:
     EventLoop& m_loop;
     std::vector<std::pair<int, EventLoop::Interest>> m_registered;
     std::vector<std::optional<Forwarder::Clock::time_point>> m_due; ///< as of the last wait
+    std::vector<std::uint64_t> m_failures; ///< each forwarder's, when its socket was registered
 };
 
 } // namespace
