@@ -1,11 +1,12 @@
 #pragma once
 // `listen`, the doctor's side, as one use case: a typed request in, the counts out.
 // Receives netconsole on UDP (dual stack, several ports, or the sockets a systemd
-// .socket unit passes) on the library's one EventLoop, reassembles and tracks records
-// per sender (lib/receive), answers `test` markers, and hands every record to its
-// outputs: the caller's stdout (through the ListenSink, which renders), one file per
-// sender (lib/system's SenderFiles), the journal. Never prints: what there is to say
-// goes to the sink as typed events.
+// .socket unit passes) on the library's EventLoop, reassembles and tracks records
+// per stream (lib/receive: the sender and the doctor's address and port), answers
+// `test` markers, and hands every record to its outputs: the caller's stdout (through
+// the ListenSink, which renders), one file per stream (lib/system's SenderFiles), the
+// journal, forward targets (lib/forward, lib/system's Forwarder). Never prints: what
+// there is to say goes to the sink as typed events.
 //
 // Many cores (issue 23): N workers, each a thread with its own EventLoop, its own
 // SO_REUSEPORT socket on every port and its own Receiver (the kernel hashes a
@@ -18,11 +19,11 @@
 // stops receiving.
 
 #include "model/ip_address.hpp"
-#include "system/forwarder.hpp"
 #include "model/target.hpp"
 #include "receive/allow.hpp"
 #include "receive/receiver.hpp"
 #include "receive/record.hpp"
+#include "system/forwarder.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -62,7 +63,7 @@ struct ListenRequest {
     std::vector<std::uint16_t> ports;    ///< empty: k_default_remote_port, where netconsole sends
     std::optional<IpAddress> address;    ///< empty: every address, both families
     std::vector<receive::Cidr> allow;    ///< empty: everyone
-    /// One file per sender in this directory instead of stdout.
+    /// One file per stream (ADDRESS@PORT.log) in this directory instead of stdout.
     std::optional<std::filesystem::path> output;
     JournalOutput journal = JournalOutput::no; ///< every record to the journal (not stdout)
     Acks acks = Acks::answer;
