@@ -132,9 +132,9 @@ public:
         case ListenEvent::Kind::file_resumed:
             if (m_limiter.allow(output)) {
                 output.note(fmt::format("writing {} again; {} record{} of {} {} not written to it",
-                                        path, event.unwritten, event.unwritten == 1 ? "" : "s",
+                                        path, event.count, event.count == 1 ? "" : "s",
                                         event.sender,
-                                        event.unwritten == 1 ? "was" : "were"));
+                                        event.count == 1 ? "was" : "were"));
             }
             break;
         case ListenEvent::Kind::journal_failed:
@@ -145,7 +145,7 @@ public:
         case ListenEvent::Kind::journal_resumed:
             output.note(fmt::format("the journal takes records again; {} record{} not "
                                     "delivered to it meanwhile",
-                                    event.unwritten, event.unwritten == 1 ? " was" : "s were"));
+                                    event.count, event.count == 1 ? " was" : "s were"));
             break;
         case ListenEvent::Kind::forward_failed:
             output.warning({fmt::format("cannot forward to {}: {}", event.target, event.detail),
@@ -154,18 +154,18 @@ public:
             break;
         case ListenEvent::Kind::forward_resumed:
             output.note(fmt::format("forwarding to {} again; {} record{} queued", event.target,
-                                    event.unwritten, event.unwritten == 1 ? "" : "s"));
+                                    event.count, event.count == 1 ? "" : "s"));
             break;
         case ListenEvent::Kind::forward_dropping:
             output.warning({fmt::format("the queue for {} is full: records are dropped ({} so far)",
-                                        event.target, event.unwritten),
+                                        event.target, event.count),
                             "the summary counts them; a larger --forward-queue or a "
                             "--forward-spool directory holds more"});
             break;
         case ListenEvent::Kind::fewer_workers:
             output.note(fmt::format("{} worker{}: one per socket systemd passes (see "
                                     "--workers in the man page)",
-                                    event.unwritten, event.unwritten == 1 ? "" : "s"));
+                                    event.count, event.count == 1 ? "" : "s"));
             break;
         }
     }

@@ -117,13 +117,16 @@ struct ListenEvent {
         forward_failed,  ///< a forward target cannot be reached (detail); records queue
         forward_resumed, ///< connected again; queued records go out in order
         forward_dropping, ///< the target's queue (and spool) are full: records are dropped
-        fewer_workers,   ///< sockets systemd passes: fewer workers than asked (unwritten: how many run)
+        fewer_workers,   ///< sockets systemd passes: fewer workers than asked (count: how many run)
     };
     Kind kind = Kind::file_failed;
     std::string sender;          ///< the sender's name (file events)
     std::filesystem::path path;  ///< the sender's file, or the journal's socket
     int error = 0;               ///< errno (the failed kinds)
-    std::uint64_t unwritten = 0; ///< records not delivered during the episode (resumed)
+    /// What the kind counts: records not delivered during the episode (the resumed
+    /// kinds), records queued (forward_failed, forward_resumed), records dropped so
+    /// far (forward_dropping), workers that run (fewer_workers).
+    std::uint64_t count = 0;
     std::string target;          ///< the forward target (forward kinds)
     std::string detail;          ///< why it failed (forward_failed)
 };
