@@ -333,6 +333,13 @@ std::optional<Forwarder::Clock::time_point> Forwarder::deadline() const {
         // Messages in flight: see what TCP acknowledged, now and then.
         return Clock::now() + std::chrono::milliseconds(100);
     }
+    if (m_state == State::connected && m_spool_read < m_spool_size &&
+        m_queue.size() < m_options.max_queue_messages / 2 &&
+        m_queue_bytes < m_options.max_queue_bytes / 2) {
+        // The spool's messages wait for room the queue has now (refill_from_spool):
+        // nothing else would wake the owner's loop for them.
+        return Clock::now();
+    }
     return std::nullopt;
 }
 

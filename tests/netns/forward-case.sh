@@ -333,14 +333,20 @@ listen_forward_tcp | listen_forward_tls)
     grep -q "^forwarded to $proto://$D4:$port: 10 sent, 0 dropped$" "$WORK/listen.err" ||
         fail "no forward line in the summary: $(cat "$WORK/listen.err")"
     ;;
-listen_forward_restart)
+listen_forward_restart | listen_forward_restart_spool)
     # rsyslog stops after 20 records; 40 more come while it is down and wait in
     # listen's queue (100); rsyslog starts again and gets all 60 in order, none
     # dropped, said on stderr; receiving went on meanwhile (listen printed all 60).
+    # With a spool directory and a queue of 10, 30 of the 40 wait in its file.
     [ -x "$TOOL" ] || { echo "FAIL: no netconsole-setup given" >&2; exit 1; }
+    queue=(--forward-queue 100)
+    if [ "$CASE" = listen_forward_restart_spool ]; then
+        mkdir -p "$WORK/spool"
+        queue=(--forward-queue 10 --forward-spool "$WORK/spool")
+    fi
     write_config tcp
     start_rsyslog tcp 1601 || exit 1
-    start_listen --forward "tcp://$D4:1601" --forward-queue 100 || exit 1
+    start_listen --forward "tcp://$D4:1601" "${queue[@]}" || exit 1
     send_records 1 20
     wait_lines 20 || fail "rsyslog has not the first 20"
     stop_rsyslog
@@ -361,6 +367,10 @@ listen_forward_restart)
     stop_listen
     [ "$(forward_count dropped)" = 0 ] || fail "dropped=$(forward_count dropped)"
     [ "$(forward_count queued)" = 0 ] || fail "queued=$(forward_count queued) at exit"
+    if [ "$CASE" = listen_forward_restart_spool ]; then
+        [ "$(forward_count spooled)" -ge 30 ] || fail "spooled=$(forward_count spooled), not 30 or more"
+        [ "$(forward_count spool_bytes)" = 0 ] || fail "spool_bytes=$(forward_count spool_bytes) at exit"
+    fi
     ;;
 *)
     echo "FAIL: unknown case $CASE" >&2
