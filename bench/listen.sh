@@ -8,6 +8,8 @@
 #   bench/listen.sh [BINARY] [LOADGEN] [NETCONSD_SOURCE] [RECORDS_PER_PATIENT]
 # NETCONSD_SOURCE (e.g. ../shared/peers/netconsd) is built in a temporary
 # directory; without it the netconsd row is skipped. Prints a markdown table.
+# LISTEN_WORKERS=N: listen rows with `--workers N`, pinned to N cores (default 1:
+# one worker on one core).
 set -u
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BIN="$(realpath "${1:-$HERE/../build/dev/cli/netconsole-setup}")"
@@ -25,27 +27,12 @@ topo_require
 # shellcheck source=bench-netns.sh
 . "$HERE/bench-netns.sh"
 
+# shellcheck source=peers.sh
+. "$HERE/peers.sh"
 NETCONSD=""
-if [ -n "$NETCONSD_SOURCE" ]; then
-    # Built from its own source in a scratch directory; nothing of it enters the project.
-    cp -a "$(realpath "$NETCONSD_SOURCE")/." "$WORK/netconsd-src/"
-    make -s -k -C "$WORK/netconsd-src" netconsd mods >"$WORK/netconsd-build.log" 2>&1
-    if [ -x "$WORK/netconsd-src/netconsd" ] && [ -f "$WORK/netconsd-src/modules/printer.so" ]; then
-        NETCONSD="$WORK/netconsd-src/netconsd"
-    else
-        echo "netconsd did not build; see its log:" >&2
-        tail -n 5 "$WORK/netconsd-build.log" >&2
-    fi
-fi
+[ -n "$NETCONSD_SOURCE" ] && build_netconsd "$NETCONSD_SOURCE" "$WORK"
 
-wait_bound() {
-    for _ in $(seq 200); do
-        in_ns ss -Hlun "sport = :$1" | grep -q . && return 0
-        sleep 0.05
-    done
-    echo "nothing bound port $1" >&2
-    return 1
-}
+wait_bound() { wait_udp_bound "$NS" "$1"; }
 
 # load PORT RATE: $PATIENTS load generators at once; sets SENT and LOAD_SECONDS.
 load() {
@@ -87,19 +74,21 @@ listen_row() {
     local received own_lost name=$1 port=$2 rate=$3
     shift 3
     # ip netns exec directly (not through a function), so $! is the receiver itself.
-    ip netns exec "$NS" "$@" taskset -c 0 "$BIN" listen --port "$port" \
-        >"$WORK/listen-$port.out" 2>"$WORK/listen-$port.err" &
+    ip netns exec "$NS" "$@" taskset -c "0-$((WORKERS - 1))" "$BIN" listen --port "$port" \
+        --workers "$WORKERS" >"$WORK/listen-$port.out" 2>"$WORK/listen-$port.err" &
     RECEIVER=$!
     wait_bound "$port" && load "$port" "$rate" && stop
     received=$(sed -n 's/^received \([0-9]*\) records.*/\1/p' "$WORK/listen-$port.err")
-    own_lost=$(sed -n 's/.*, \([0-9]*\) lost$/\1/p' "$WORK/listen-$port.err")
+    # The summary's first line (the lines after it are per stream).
+    own_lost=$(sed -n 's/^received .*, \([0-9]*\) lost.*/\1/p' "$WORK/listen-$port.err")
     # Every record is one line; "-- N records lost --" lines are not records.
     [ "$(grep -vc ' lost --$' "$WORK/listen-$port.out")" -eq "$received" ] ||
         echo "listen: summary and output disagree" >&2
     row "$name" "$received" "$own_lost (real $((SENT - received)))"
 }
 
-listen_row "netconsole-setup listen (1 core)" 7001 0
+WORKERS=${LISTEN_WORKERS:-1}
+listen_row "netconsole-setup listen --workers $WORKERS ($WORKERS core(s))" 7001 0
 # Unprivileged, the receive buffer is capped at net.core.rmem_max (no SO_RCVBUFFORCE).
 listen_row "listen as nobody (buffer capped at rmem_max $(sysctl -n net.core.rmem_max))" 7005 0 \
     setpriv --reuid=nobody --regid=nogroup --clear-groups

@@ -4,7 +4,7 @@
 // from one or more source ports, each its own sender with its own sequence.
 //
 //   ncs-loadgen --to ADDR [--port 6666] [--source-port 6665] [--senders K]
-//               [--count N] [--rate R] [--skip-every M] [--text-bytes B]
+//               [--from ADDR --from-count K] [--count N] [--rate R] [--skip-every M] [--text-bytes B]
 //               [--userdata N] [--release STR] [--plain] [--partial] [--marker MARKER [--raw]]
 //
 // --count N sequence numbers per sender (0..N-1); --skip-every M leaves out
@@ -15,12 +15,18 @@
 // so `test --ack` can hold the source port, and does not wait.
 // --partial sends only the first fragment of each record (text over 1000 bytes),
 // the flood that fills a receiver's table of partial records (bench/listen-fragments.sh).
+// --from ADDR --from-count K: K senders that are K source addresses (ADDR, ADDR+1,
+// ...; they must be local, e.g. on a veth in the patients' namespace) sharing
+// --source-port, as a fleet of patients: one socket, each datagram's source set with
+// IP_PKTINFO / IPV6_PKTINFO (bench/fleet.sh; up to 65536 of them).
 // Prints "sent S records (D datagrams) from K senders, skipped L" on stdout.
 
 #include "model/ip_address.hpp"
 #include "receive/ack.hpp"
 #include "receive/record.hpp"
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -54,6 +60,8 @@ struct Options {
     bool raw = false;
     bool partial = false;
     std::string marker;
+    std::string from;
+    unsigned long from_count = 0;
 };
 
 [[noreturn]] void usage(const char* why) {
@@ -85,10 +93,15 @@ Options parse(int argc, char** argv) {
         else if (arg == "--userdata") options.userdata = static_cast<unsigned>(number());
         else if (arg == "--release") options.release = value;
         else if (arg == "--marker") options.marker = value;
+        else if (arg == "--from") options.from = value;
+        else if (arg == "--from-count") options.from_count = number();
         else usage("unknown option");
     }
     if (options.to.empty() || options.senders == 0 || options.senders > 1000) {
         usage("--to ADDR is required; --senders is 1 to 1000");
+    }
+    if (options.from.empty() != (options.from_count == 0) || options.from_count > 65536) {
+        usage("--from ADDR goes with --from-count K (1 to 65536)");
     }
     return options;
 }
@@ -127,6 +140,55 @@ std::string body_of(const Options& options, unsigned long seq) {
         body += " cpu=0\n taskname=loadgen\n msgid=" + std::to_string(seq + 1) + "\n";
     }
     return body;
+}
+
+/// The address count steps after base (as one big-endian number).
+ncs::IpAddress nth_address(const ncs::IpAddress& base, unsigned long count) {
+    const auto bytes = base.bytes();
+    std::array<std::uint8_t, 16> value{};
+    std::copy(bytes.begin(), bytes.end(), value.begin());
+    auto carry = count;
+    for (auto i = bytes.size(); i-- > 0 && carry > 0;) {
+        carry += value[i];
+        value[i] = static_cast<std::uint8_t>(carry & 0xff);
+        carry >>= 8;
+    }
+    if (base.is_v4()) {
+        return ncs::IpAddress::v4({value[0], value[1], value[2], value[3]});
+    }
+    return ncs::IpAddress::v6(value);
+}
+
+/// Sends one datagram from source (a local address) through fd, bound to the port.
+bool send_from(int fd, const ncs::IpAddress& source, const std::string& datagram,
+               const sockaddr_storage& destination, socklen_t length) {
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
+    iovec iov{const_cast<char*>(datagram.data()), datagram.size()};
+    msghdr message{};
+    message.msg_name = const_cast<sockaddr_storage*>(&destination);
+    message.msg_namelen = length;
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    auto* header = reinterpret_cast<cmsghdr*>(control);
+    if (source.is_v4()) {
+        message.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
+        header->cmsg_level = IPPROTO_IP;
+        header->cmsg_type = IP_PKTINFO;
+        header->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+        in_pktinfo info{};
+        std::memcpy(&info.ipi_spec_dst, source.bytes().data(), 4);
+        std::memcpy(CMSG_DATA(header), &info, sizeof info);
+    } else {
+        message.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
+        header->cmsg_level = IPPROTO_IPV6;
+        header->cmsg_type = IPV6_PKTINFO;
+        header->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+        in6_pktinfo info{};
+        std::memcpy(&info.ipi6_addr, source.bytes().data(), 16);
+        std::memcpy(CMSG_DATA(header), &info, sizeof info);
+    }
+    return ::sendmsg(fd, &message, 0) >= 0;
 }
 
 } // namespace
@@ -175,8 +237,18 @@ int main(int argc, char** argv) {
         std::printf("sent %s\n", options.marker.c_str());
         return 0;
     }
+    std::vector<ncs::IpAddress> sources;
+    if (!options.from.empty()) {
+        const auto base = ncs::IpAddress::try_parse(options.from);
+        if (!base || base->family() != to->family()) {
+            usage("--from is not an address of --to's family");
+        }
+        for (unsigned long i = 0; i < options.from_count; ++i) {
+            sources.push_back(nth_address(*base, i));
+        }
+    }
     std::vector<int> sockets;
-    for (unsigned s = 0; s < options.senders; ++s) {
+    for (unsigned s = 0; s < (sources.empty() ? options.senders : 1); ++s) {
         const int fd = ::socket(to->is_v4() ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         socklen_t length = 0;
         const auto any = address_of(ncs::IpAddress::any(to->family()), options.source_port + s, length);
@@ -217,7 +289,7 @@ int main(int argc, char** argv) {
     const auto start = std::chrono::steady_clock::now();
     for (unsigned long seq = 0; seq < options.count; ++seq) {
         if (options.skip_every > 0 && seq % options.skip_every == options.skip_every / 2) {
-            skipped += options.senders;
+            skipped += sources.empty() ? options.senders : sources.size();
             continue;
         }
         const auto body = body_of(options, seq);
@@ -229,14 +301,17 @@ int main(int argc, char** argv) {
         if (options.partial) {
             pieces.resize(1);
         }
-        for (const int fd : sockets) {
+        for (std::size_t s = 0; s < (sources.empty() ? sockets.size() : sources.size()); ++s) {
+            const int fd = sources.empty() ? sockets[s] : sockets[0];
             for (const auto& piece : pieces) {
                 // A full receive buffer drops at the receiver (that is the loss the
                 // receiver counts); a full send queue (ENOBUFS) is retried here.
-                while (::sendto(fd, piece.data(), piece.size(), 0,
-                                reinterpret_cast<const sockaddr*>(&destination), to_length) < 0) {
+                while (!(sources.empty() ? ::sendto(fd, piece.data(), piece.size(), 0,
+                                                    reinterpret_cast<const sockaddr*>(&destination),
+                                                    to_length) >= 0
+                                         : send_from(fd, sources[s], piece, destination, to_length))) {
                     if (errno != ENOBUFS && errno != EAGAIN) {
-                        std::perror("ncs-loadgen: sendto");
+                        std::perror("ncs-loadgen: send");
                         return 1;
                     }
                     std::this_thread::yield();
@@ -250,7 +325,7 @@ int main(int argc, char** argv) {
             std::this_thread::sleep_until(due);
         }
     }
-    std::printf("sent %lu records (%lu datagrams) from %u senders, skipped %lu\n", sent, datagrams,
-                options.senders, skipped);
+    std::printf("sent %lu records (%lu datagrams) from %lu senders, skipped %lu\n", sent, datagrams,
+                sources.empty() ? static_cast<unsigned long>(options.senders) : sources.size(), skipped);
     return 0;
 }

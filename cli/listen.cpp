@@ -27,6 +27,9 @@ constexpr const char* k_examples = R"(Examples:
   netconsole-setup listen --port 6666 --port 6667 --allow 10.1.0.0/16 --json
   # one file per sender (reopened on SIGHUP), and the systemd journal
   netconsole-setup listen --output /var/log/netconsole --journal
+  # a fleet: 4 receiving threads, every record to rsyslog over TLS as RFC 5424
+  netconsole-setup listen --workers 4 --output /var/log/netconsole \
+      --forward tls://logs.example.net --forward-ca /etc/ssl/logs-ca.pem
 
 SIGINT or SIGTERM stops it with a summary on stderr; SIGUSR1 prints the summary.
 From netconsole-setup-listen.socket it uses the sockets systemd passes.)";
@@ -129,9 +132,9 @@ public:
         case ListenEvent::Kind::file_resumed:
             if (m_limiter.allow(output)) {
                 output.note(fmt::format("writing {} again; {} record{} of {} {} not written to it",
-                                        path, event.unwritten, event.unwritten == 1 ? "" : "s",
+                                        path, event.count, event.count == 1 ? "" : "s",
                                         event.sender,
-                                        event.unwritten == 1 ? "was" : "were"));
+                                        event.count == 1 ? "was" : "were"));
             }
             break;
         case ListenEvent::Kind::journal_failed:
@@ -142,17 +145,52 @@ public:
         case ListenEvent::Kind::journal_resumed:
             output.note(fmt::format("the journal takes records again; {} record{} not "
                                     "delivered to it meanwhile",
-                                    event.unwritten, event.unwritten == 1 ? " was" : "s were"));
+                                    event.count, event.count == 1 ? " was" : "s were"));
+            break;
+        case ListenEvent::Kind::forward_failed:
+            output.warning({fmt::format("cannot forward to {}: {}", event.target, event.detail),
+                            "records wait in its queue (--forward-queue, --forward-spool) and go "
+                            "out in order once it is back; beyond, they are dropped and counted"});
+            break;
+        case ListenEvent::Kind::forward_resumed:
+            output.note(fmt::format("forwarding to {} again; {} record{} queued", event.target,
+                                    event.count, event.count == 1 ? "" : "s"));
+            break;
+        case ListenEvent::Kind::forward_dropping:
+            output.warning({fmt::format("the queue for {} is full: records are dropped ({} so far)",
+                                        event.target, event.count),
+                            "the summary counts them; a larger --forward-queue or a "
+                            "--forward-spool directory holds more"});
+            break;
+        case ListenEvent::Kind::fewer_workers:
+            output.note(fmt::format("{} worker{}: one per socket systemd passes (see "
+                                    "--workers in the man page)",
+                                    event.count, event.count == 1 ? "" : "s"));
             break;
         }
     }
     void summary(const ops::ListenSummary& summary) override {
         auto& status = m_context.output.status();
         status << summary_line(summary.stats, summary.counts) << '\n';
+        for (const auto& line : stream_lines(summary.streams)) {
+            status << line << '\n';
+        }
+        for (const auto& forward : summary.forwards) {
+            status << forward_line(forward) << '\n';
+        }
         if (m_context.global.json) {
             auto json = summary_json(summary.stats, summary.counts);
             if (m_files) {
                 json["unwritten_by_sender"] = summary.unwritten_by_sender;
+            }
+            json["workers"] = summary.workers;
+            json["streams"] = Json::array();
+            for (const auto& stream : summary.streams) {
+                json["streams"].push_back(stream_json(stream));
+            }
+            json["forwards"] = Json::array();
+            for (const auto& forward : summary.forwards) {
+                json["forwards"].push_back(forward_json(forward));
             }
             status << dump_line(json) << '\n';
         }
@@ -191,6 +229,21 @@ ops::ListenRequest listen_request(const ListenOptions& options) {
         request.output = *options.output;
     }
     request.journal = options.journal ? ops::JournalOutput::yes : ops::JournalOutput::no;
+    if (options.workers) {
+        request.workers = parse_count(*options.workers, "--workers");
+    }
+    request.forward = options.forward;
+    auto& forward = request.forward_settings;
+    forward.tls.ca_file = options.forward_ca.value_or("");
+    forward.tls.cert_file = options.forward_cert.value_or("");
+    forward.tls.key_file = options.forward_key.value_or("");
+    forward.tls.verify = options.forward_no_verify ? Verify::no : Verify::yes;
+    if (options.forward_queue) {
+        forward.max_queue_messages = parse_count(*options.forward_queue, "--forward-queue");
+    }
+    if (options.forward_spool) {
+        forward.spool = *options.forward_spool;
+    }
     return request;
 }
 
@@ -208,9 +261,36 @@ Command setup_listen(CLI::App& app) {
                        "Accept (and acknowledge) only senders in this network (repeatable)")
         ->type_name("CIDR");
     listen->add_option("--output", options->output,
-                       "Append each sender's records to DIR/ADDRESS.log instead of stdout")
+                       "Append each stream's records to DIR/ADDRESS@PORT.log (PORT: the doctor's) instead of stdout")
         ->type_name("DIR");
     listen->add_flag("--journal", options->journal, "Send each record to the systemd journal");
+    listen->add_option("--workers", options->workers,
+                       "Receiving threads, one SO_REUSEPORT socket each per port (default: one "
+                       "per core, at most 4)")
+        ->type_name("N");
+    listen->add_option("--forward", options->forward,
+                       "Also hand every record on as RFC 5424 syslog to udp://, tcp:// or "
+                       "tls://HOST[:PORT] (repeatable)")
+        ->type_name("URL");
+    listen->add_option("--forward-ca", options->forward_ca,
+                       "CA certificates (PEM) a tls:// target is checked against (default: the "
+                       "system's)")
+        ->type_name("FILE");
+    listen->add_option("--forward-cert", options->forward_cert,
+                       "Client certificate (PEM) for tls:// targets")
+        ->type_name("FILE");
+    listen->add_option("--forward-key", options->forward_key,
+                       "The client certificate's key (PEM)")
+        ->type_name("FILE");
+    listen->add_flag("--forward-no-verify", options->forward_no_verify,
+                     "Do not check a tls:// target's certificate (testing only)");
+    listen->add_option("--forward-queue", options->forward_queue,
+                       "Records each forward target may hold in memory while it is down "
+                       "(default 100000)")
+        ->type_name("N");
+    listen->add_option("--forward-spool", options->forward_spool,
+                       "Beyond the queue, keep records in a file per target in DIR")
+        ->type_name("DIR");
     listen->footer(k_examples);
     return {listen, [options](const Context& c) { run_listen(*options, c); }};
 }

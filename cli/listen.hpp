@@ -19,6 +19,14 @@ struct ListenOptions {
     std::vector<std::string> allow;     ///< CIDRs; empty: everyone
     std::optional<std::string> output;  ///< a directory: one file per sender
     bool journal = false;
+    std::optional<std::string> workers;  ///< as given; default ops::default_workers()
+    std::vector<std::string> forward;    ///< forward URLs (repeatable)
+    std::optional<std::string> forward_ca;
+    std::optional<std::string> forward_cert;
+    std::optional<std::string> forward_key;
+    bool forward_no_verify = false;
+    std::optional<std::string> forward_queue; ///< messages per target in memory
+    std::optional<std::string> forward_spool; ///< a directory
 };
 
 /// Registers `listen` on app.

@@ -1,6 +1,8 @@
 #include "options.hpp"
 
+#include <fmt/format.h>
 
+#include <charconv>
 
 namespace ncs::cli {
 
@@ -24,9 +26,26 @@ std::string_view flag_of(Field field) noexcept {
     case Field::allow: return "--allow";
     case Field::output: return "--output";
     case Field::kernel_release: return "--kernel";
-    case Field::watchdog: return "--watchdog";
+    case Field::watchdog: return "--watchdog-sec";
+    case Field::workers: return "--workers";
+    case Field::forward: return "--forward";
+    case Field::forward_ca: return "--forward-ca";
+    case Field::forward_cert: return "--forward-cert";
+    case Field::forward_key: return "--forward-key";
+    case Field::forward_spool: return "--forward-spool";
     }
     return "?";
+}
+
+unsigned parse_count(std::string_view text, std::string_view option) {
+    unsigned value = 0;
+    const auto* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc{} || ptr != end || value == 0) {
+        throw InputError(fmt::format("{}: '{}' is not a count", option, text),
+                         "a decimal number, 1 or more");
+    }
+    return value;
 }
 
 } // namespace ncs::cli

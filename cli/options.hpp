@@ -13,6 +13,10 @@ namespace ncs::cli {
 // parse_port (model/port.hpp) is the one port parser: decimal 1-65535, an InputError
 // naming the option ("--port: '0' is not a port number").
 
+/// A count as the user writes it: decimal, at least 1 (workers, queued records).
+/// Throws InputError naming option.
+unsigned parse_count(std::string_view text, std::string_view option);
+
 /// The flag that sets field, as a message names it ("--port"): the one place where the
 /// library's request fields (FieldError) meet the command line's words; describe_error
 /// puts it before the FieldError's message.

@@ -17,6 +17,9 @@ if(NOT NCS_BUILD_FUZZER)
     pkg_check_modules(LIBNL REQUIRED IMPORTED_TARGET libnl-3.0 libnl-route-3.0)
     # libkmod: the header only; lib/system/kmod.cpp opens libkmod.so.2 with dlopen.
     pkg_check_modules(KMOD REQUIRED libkmod)
+    # GnuTLS: the header only; lib/system/forwarder.cpp opens libgnutls.so.30 with
+    # dlopen for a tls:// forward target (listen --forward).
+    pkg_check_modules(GNUTLS REQUIRED gnutls)
     # ncs_libnl: libnl-route-3 and libnl-3, shared by default; NCS_STATIC links the
     # archives libnl-3-dev and libnl-route-3-dev ship, with what they need (pkg-config --static).
     add_library(ncs_libnl INTERFACE)

@@ -182,6 +182,14 @@ _netconsole_setup_surface=(
     'listen --allow other'
     'listen --output directory'
     'listen --journal flag'
+    'listen --workers other'
+    'listen --forward other'
+    'listen --forward-ca file'
+    'listen --forward-cert file'
+    'listen --forward-key file'
+    'listen --forward-no-verify flag'
+    'listen --forward-queue other'
+    'listen --forward-spool directory'
 )
 # END generated
 

@@ -101,7 +101,7 @@ complete -c netconsole-setup -f
 # The subcommands, the options that take a value (to find the subcommand on the
 # line), and a complete line for each subcommand, option and positional.
 set -g __netconsole_setup_commands print explain apply enable disable remove list loglevel test status cmdline modprobe panic-watchdog watch listen
-set -g __netconsole_setup_value_options --root --to --port --src-port --dev --src --mac --timeout --name --loglevel --userdata --sysdata --config --kernel --persist-loglevel --watchdog-sec --event-buffer --address --allow --output
+set -g __netconsole_setup_value_options --root --to --port --src-port --dev --src --mac --timeout --name --loglevel --userdata --sysdata --config --kernel --persist-loglevel --watchdog-sec --event-buffer --address --allow --output --workers --forward --forward-ca --forward-cert --forward-key --forward-queue --forward-spool
 complete -c netconsole-setup -n __netconsole_setup_no_command -a print -d 'Print the netconsole= value for the kernel command line'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a explain -d 'Explain a netconsole= value, or the ones this system is configured with'
 complete -c netconsole-setup -n __netconsole_setup_no_command -a apply -d 'Create or update netconsole targets in configfs and enable them (needs root)'
@@ -189,6 +189,14 @@ complete -c netconsole-setup -n '__netconsole_setup_using watch' -l config -r -F
 complete -c netconsole-setup -n '__netconsole_setup_using listen' -l port -x -d 'UDP port to receive on (repeatable; default 6666)'
 complete -c netconsole-setup -n '__netconsole_setup_using listen' -l address -x -d 'Receive only on this local address (default: all, IPv4 and IPv6)'
 complete -c netconsole-setup -n '__netconsole_setup_using listen' -l allow -x -d 'Accept (and acknowledge) only senders in this network (repeatable)'
-complete -c netconsole-setup -n '__netconsole_setup_using listen' -l output -x -a '(__fish_complete_directories (commandline -ct))' -d 'Append each sender\'s records to DIR/ADDRESS.log instead of stdout'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l output -x -a '(__fish_complete_directories (commandline -ct))' -d 'Append each stream\'s records to DIR/ADDRESS@PORT.log (PORT: the doctor\'s) instead of stdout'
 complete -c netconsole-setup -n '__netconsole_setup_using listen' -l journal -d 'Send each record to the systemd journal'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l workers -x -d 'Receiving threads, one SO_REUSEPORT socket each per port (default: one per core, at most 4)'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l forward -x -d 'Also hand every record on as RFC 5424 syslog to udp://, tcp:// or tls://HOST[:PORT] (repeatable)'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l forward-ca -r -F -d 'CA certificates (PEM) a tls:// target is checked against (default: the system\'s)'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l forward-cert -r -F -d 'Client certificate (PEM) for tls:// targets'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l forward-key -r -F -d 'The client certificate\'s key (PEM)'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l forward-no-verify -d 'Do not check a tls:// target\'s certificate (testing only)'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l forward-queue -x -d 'Records each forward target may hold in memory while it is down (default 100000)'
+complete -c netconsole-setup -n '__netconsole_setup_using listen' -l forward-spool -x -a '(__fish_complete_directories (commandline -ct))' -d 'Beyond the queue, keep records in a file per target in DIR'
 # END generated

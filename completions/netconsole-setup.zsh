@@ -172,8 +172,16 @@ _netconsole_setup_args_listen=(
     '*--port=[UDP port to receive on (repeatable; default 6666)]:N:'
     '--address=[Receive only on this local address (default: all, IPv4 and IPv6)]:ADDR:'
     '*--allow=[Accept (and acknowledge) only senders in this network (repeatable)]:CIDR:'
-    '--output=[Append each sender'\''s records to DIR/ADDRESS.log instead of stdout]:DIR: _netconsole-setup_value directory'
+    '--output=[Append each stream'\''s records to DIR/ADDRESS@PORT.log (PORT: the doctor'\''s) instead of stdout]:DIR: _netconsole-setup_value directory'
     '--journal[Send each record to the systemd journal]'
+    '--workers=[Receiving threads, one SO_REUSEPORT socket each per port (default: one per core, at most 4)]:N:'
+    '*--forward=[Also hand every record on as RFC 5424 syslog to udp://, tcp:// or tls://HOST\[:PORT\] (repeatable)]:URL:'
+    '--forward-ca=[CA certificates (PEM) a tls:// target is checked against (default: the system'\''s)]:FILE: _netconsole-setup_value file'
+    '--forward-cert=[Client certificate (PEM) for tls:// targets]:FILE: _netconsole-setup_value file'
+    '--forward-key=[The client certificate'\''s key (PEM)]:FILE: _netconsole-setup_value file'
+    '--forward-no-verify[Do not check a tls:// target'\''s certificate (testing only)]'
+    '--forward-queue=[Records each forward target may hold in memory while it is down (default 100000)]:N:'
+    '--forward-spool=[Beyond the queue, keep records in a file per target in DIR]:DIR: _netconsole-setup_value directory'
 )
 # END generated
 

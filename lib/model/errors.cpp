@@ -39,6 +39,12 @@ const char* field_word(Field field) noexcept {
     case Field::output: return "output";
     case Field::kernel_release: return "kernel release";
     case Field::watchdog: return "watchdog timeout";
+    case Field::workers: return "workers";
+    case Field::forward: return "forward target";
+    case Field::forward_ca: return "forward CA file";
+    case Field::forward_cert: return "forward certificate";
+    case Field::forward_key: return "forward key";
+    case Field::forward_spool: return "forward spool directory";
     }
     return "field";
 }

@@ -67,6 +67,12 @@ enum class Field {
     output,         ///< an output file or directory
     kernel_release, ///< a kernel release
     watchdog,       ///< a watchdog timeout
+    workers,        ///< the doctor's receiving threads
+    forward,        ///< a forward target (URL)
+    forward_ca,     ///< the CA a forward target's certificate is checked against
+    forward_cert,   ///< the client certificate for forward targets
+    forward_key,    ///< its key
+    forward_spool,  ///< the forward targets' spool directory
 };
 
 /// A word for a field where no CLI phrases it ("remote port"), for library users' messages.

@@ -63,7 +63,11 @@ void Receiver::evict(const SenderKey& sender) {
     while (!state.pending.empty()) {
         drop_pending(state, state.pending.begin());
     }
+    if (state.held) {
+        ++m_stats.dropped; // a continuation record still waiting, pushed out by the cap
+    }
     m_evicted_lost += state.sequence.lost();
+    m_evicted_unsent += state.unsent;
     m_evicted_duplicates += state.sequence.duplicates();
     m_evicted_late += state.sequence.late();
     m_evicted_filled += state.sequence.filled();
@@ -90,9 +94,8 @@ void Receiver::feed(const SenderKey& sender, std::string_view datagram, Clock::t
 
 namespace {
 
-/// The number that counts this target's messages: sysdata msgid (6.17+), which
-/// netconsole increments once per message it sends, or else printk's sequence
-/// number, which also skips the records below the console log level.
+/// Sysdata msgid (6.17+), the number netconsole gives each message it sends to a
+/// target (a u32 from 1, wrapping), when the record carries one.
 std::optional<std::uint64_t> msgid_of(const Record& record) {
     for (auto it = record.fields.rbegin(); it != record.fields.rend(); ++it) {
         if (it->first == "msgid") {
@@ -108,13 +111,32 @@ std::optional<std::uint64_t> msgid_of(const Record& record) {
     return std::nullopt;
 }
 
+/// A u32 msgid as a number that keeps counting past 2^32: the candidate nearest
+/// the newest seen, so a wrap is one step forward, not a restart.
+std::uint64_t unwrap_msgid(std::uint64_t newest, std::uint64_t msgid) {
+    constexpr std::uint64_t k_span = std::uint64_t{1} << 32;
+    if (msgid >= k_span) {
+        return msgid; // not a u32: taken as it is
+    }
+    auto candidate = (newest & ~(k_span - 1)) | msgid;
+    if (candidate + k_span / 2 < newest) {
+        candidate += k_span;
+    } else if (candidate > newest + k_span / 2 && candidate >= k_span) {
+        candidate -= k_span;
+    }
+    return candidate;
+}
+
 } // namespace
 
 void Receiver::deliver(SenderState& state, Record record, std::vector<Record>& out) {
+    // The number that counts this target's messages: msgid, which netconsole
+    // increments once per message it sends, or else printk's sequence number, which
+    // also skips the records below the console level.
     std::optional<std::uint64_t> counter;
     if (const auto msgid = msgid_of(record)) {
+        counter = state.counts_msgid ? unwrap_msgid(state.newest_msgid, *msgid) : *msgid;
         state.counts_msgid = true;
-        counter = msgid;
     } else if (!state.counts_msgid) {
         // A sender that sent msgid once is counted by it only: a record whose msgid
         // line was in a fragment that never came is not counted at all.
@@ -128,15 +150,77 @@ void Receiver::deliver(SenderState& state, Record record, std::vector<Record>& o
             return;
         }
         record.lost_before = result.lost_before;
+        const bool forward = result.verdict == SeqVerdict::in_order ||
+                             result.verdict == SeqVerdict::gap;
+        if (state.counts_msgid && record.seq) {
+            // printk numbers skipped beside msgid numbers skipped: the difference never
+            // reached netconsole (a late record sits in a gap counted already).
+            if (forward && state.has_printk_seq && *record.seq > state.printk_seq) {
+                const auto skipped = *record.seq - state.printk_seq - 1;
+                record.unsent_before = skipped > record.lost_before ? skipped - record.lost_before : 0;
+                state.unsent += record.unsent_before;
+            }
+            if (forward || result.verdict == SeqVerdict::first ||
+                result.verdict == SeqVerdict::restart) {
+                state.printk_seq = *record.seq;
+                state.has_printk_seq = true;
+            }
+        }
+        if (state.counts_msgid && (forward || result.verdict == SeqVerdict::first ||
+                                   result.verdict == SeqVerdict::restart)) {
+            state.newest_msgid = *counter;
+        }
     }
     if (!state.delivered) {
         state.delivered = true;
         ++m_stats.senders;
     }
-    ++m_stats.records;
     if (record.incomplete) {
         ++m_stats.incomplete;
     }
+    merge_or_emit(state, std::move(record), out);
+}
+
+void Receiver::merge_or_emit(SenderState& state, Record record, std::vector<Record>& out) {
+    if (record.continues) {
+        // Only 4.4-4.8 send '+': from then on this sender's 'c' records wait for
+        // their continuation (later kernels join the pieces in printk itself and
+        // flag a whole record 'c', which must not wait).
+        state.merges_continuations = true;
+        if (state.held) {
+            auto& held = *state.held;
+            held.text += record.text;
+            held.lost_before += record.lost_before;
+            held.unsent_before += record.unsent_before;
+            held.wire_bytes += record.wire_bytes;
+            held.incomplete = held.incomplete || record.incomplete;
+            held.fields.insert(held.fields.end(), std::make_move_iterator(record.fields.begin()),
+                               std::make_move_iterator(record.fields.end()));
+            ++held.merged;
+            ++m_stats.merged;
+            return;
+        }
+    }
+    release_held(state, out);
+    if (record.cont && state.merges_continuations) {
+        state.held = std::move(record);
+        state.held_since = m_now;
+        return;
+    }
+    emit(state, std::move(record), out);
+}
+
+void Receiver::release_held(SenderState& state, std::vector<Record>& out) {
+    if (state.held) {
+        auto held = std::move(*state.held);
+        state.held.reset();
+        emit(state, std::move(held), out);
+    }
+}
+
+void Receiver::emit(SenderState& state, Record record, std::vector<Record>& out) {
+    ++state.records;
+    ++m_stats.records;
     out.push_back(std::move(record));
 }
 
@@ -153,6 +237,7 @@ void Receiver::feed_extended(const SenderKey& sender, SenderState& state,
         record.seq = datagram.seq;
         record.ts_usec = datagram.ts_usec;
         record.cont = datagram.cont;
+        record.continues = datagram.continues;
         record.caller.assign(datagram.caller);
         record.wire_bytes = wire_bytes;
         parse_body(datagram.body, record);
@@ -202,6 +287,7 @@ void Receiver::feed_extended(const SenderKey& sender, SenderState& state,
         pending.prefix = datagram.prefix;
         pending.ts_usec = datagram.ts_usec;
         pending.cont = datagram.cont;
+        pending.continues = datagram.continues;
         pending.total = fragment.total;
         pending.created = now;
         pending.cost = header_cost;
@@ -253,6 +339,7 @@ Record Receiver::complete(const SenderKey& sender, std::uint64_t seq, Pending& p
     record.seq = seq;
     record.ts_usec = pending.ts_usec;
     record.cont = pending.cont;
+    record.continues = pending.continues;
     record.caller = pending.caller;
     record.wire_bytes = pending.wire_bytes;
     record.incomplete = pending.received != pending.total;
@@ -366,11 +453,14 @@ void Receiver::expire(Clock::time_point now, std::vector<Record>& out) {
         if (!state.line.empty() && now - state.line_since >= m_limits.line_timeout) {
             flush_line(sender, state, out);
         }
+        if (state.held && now - state.held_since >= m_limits.continuation_timeout) {
+            release_held(state, out);
+        }
     }
     while (!m_lru.empty()) {
         const auto& oldest = m_senders.find(m_lru.back())->second;
         if (now - oldest.last_seen < m_limits.idle_timeout || !oldest.pending.empty() ||
-            !oldest.line.empty()) {
+            !oldest.line.empty() || oldest.held) {
             break;
         }
         evict(m_lru.back());
@@ -387,6 +477,7 @@ void Receiver::flush(std::vector<Record>& out) {
         if (!state.line.empty()) {
             flush_line(sender, state, out);
         }
+        release_held(state, out);
     }
 }
 
@@ -413,7 +504,9 @@ ReceiverStats Receiver::stats() const {
     stats.late = m_evicted_late;
     stats.filled = m_evicted_filled;
     stats.restarts = m_evicted_restarts;
+    stats.unsent = m_evicted_unsent;
     for (const auto& [sender, state] : m_senders) {
+        stats.unsent += state.unsent;
         stats.lost += state.sequence.lost();
         stats.duplicates += state.sequence.duplicates();
         stats.late += state.sequence.late();
@@ -421,6 +514,27 @@ ReceiverStats Receiver::stats() const {
         stats.restarts += state.sequence.restarts();
     }
     return stats;
+}
+
+std::vector<StreamStats> Receiver::stream_stats() const {
+    std::vector<StreamStats> streams;
+    streams.reserve(m_senders.size());
+    for (const auto& [stream, state] : m_senders) {
+        if (!state.delivered) {
+            continue;
+        }
+        StreamStats entry;
+        entry.stream = stream;
+        entry.records = state.records;
+        entry.lost = state.sequence.lost();
+        entry.unsent = state.unsent;
+        entry.late = state.sequence.late();
+        entry.duplicates = state.sequence.duplicates();
+        entry.restarts = state.sequence.restarts();
+        entry.counts_msgid = state.counts_msgid;
+        streams.push_back(entry);
+    }
+    return streams;
 }
 
 } // namespace ncs::receive

@@ -9,6 +9,14 @@
 // anything is allocated, and eviction takes the least recently fed partial record
 // from a list in O(1), so a full table costs no more per fragment than an empty
 // one. Pure: time is passed in.
+//
+// Against netconsd's ncrx (issue 23; the man page's draft says the same): records are
+// delivered at once, never held for reordering (ncrx: 8192 slots, a gap lost after
+// 30 s); a gap is lost at once and taken back when its record comes late within
+// SequenceTracker::k_window; restarts are decided per record (ncrx: 19 of the last
+// 32 out of order); with msgid (6.17+) loss is msgid gaps and printk's other skips
+// are `unsent`; LOG_CONT '+' pieces (4.4-4.8 only) are merged into their 'c' record
+// within continuation_timeout (ncrx: 10 s).
 
 #include "receive/record.hpp"
 #include "receive/sender.hpp"
@@ -20,6 +28,7 @@
 #include <cstdint>
 #include <list>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,7 +37,10 @@
 namespace ncs::receive {
 
 struct ReceiverLimits {
-    std::size_t max_senders = 4096;
+    /// Streams tracked at once: a fleet of 10,000 patients fits (at 4,096 each round
+    /// of a 10,000-patient fleet evicted every stream, forgetting its numbers:
+    /// bench/fleet.sh). About 5 KiB each when full.
+    std::size_t max_senders = 16384;
     std::size_t max_pending_bytes = std::size_t{64} << 20; ///< all partial records' cost
     std::size_t max_pending_records = 64;                  ///< per sender
     std::size_t max_record_body = k_max_record_body;
@@ -38,6 +50,9 @@ struct ReceiverLimits {
     std::chrono::milliseconds fragment_timeout{2000};
     std::chrono::milliseconds line_timeout{1000};
     std::chrono::milliseconds idle_timeout{600'000};
+    /// How long a 'c' record of a sender that sends '+' pieces (4.4-4.8) waits for
+    /// them (ncrx: 10 s).
+    std::chrono::milliseconds continuation_timeout{10'000};
 };
 
 struct ReceiverStats {
@@ -45,6 +60,9 @@ struct ReceiverStats {
     std::uint64_t records = 0;        ///< delivered
     std::uint64_t senders = 0;        ///< senders that delivered at least one record
     std::uint64_t lost = 0;           ///< from sequence gaps: sum of lost_before - filled
+    /// With msgid: printk records never handed to netconsole (sum of unsent_before).
+    std::uint64_t unsent = 0;
+    std::uint64_t merged = 0;         ///< '+' continuation records merged into the one before
     std::uint64_t incomplete = 0;     ///< delivered with fragments missing
     std::uint64_t cut = 0;            ///< plain lines delivered in pieces at max_line_bytes
     std::uint64_t duplicates = 0;     ///< records dropped as seen already
@@ -55,6 +73,19 @@ struct ReceiverStats {
     std::uint64_t dropped = 0;        ///< partial records dropped by a cap
     std::uint64_t duplicate_fragments = 0; ///< fragments that brought no new byte
     std::uint64_t evicted_senders = 0;
+};
+
+/// One stream's counts (a sender evicted as idle is no longer listed; its counts
+/// stay in ReceiverStats).
+struct StreamStats {
+    SenderKey stream;
+    std::uint64_t records = 0;
+    std::uint64_t lost = 0;   ///< with msgid: sent by netconsole (or dropped by it), never received
+    std::uint64_t unsent = 0; ///< with msgid: printk records netconsole never sent
+    std::uint64_t late = 0;
+    std::uint64_t duplicates = 0;
+    std::uint64_t restarts = 0;
+    bool counts_msgid = false; ///< lost is counted from msgid (6.17+), not printk's seq
 };
 
 class Receiver {
@@ -75,6 +106,8 @@ public:
     bool take_ack_token(const SenderKey& sender, Clock::time_point now);
 
     ReceiverStats stats() const;
+    /// Per stream counts, for the summary (unordered).
+    std::vector<StreamStats> stream_stats() const;
     std::size_t sender_count() const { return m_senders.size(); }
     std::size_t pending_bytes() const { return m_pending_bytes; }
     const ReceiverLimits& limits() const { return m_limits; }
@@ -92,6 +125,7 @@ private:
         unsigned prefix = 0;
         std::uint64_t ts_usec = 0;
         bool cont = false;
+        bool continues = false;
         std::size_t total = 0; ///< the body's announced length
         /// The fragments' bodies at their offsets, in arrival order (the first copy of
         /// a byte wins): memory by need, never the announced total up front.
@@ -114,6 +148,15 @@ private:
     struct SenderState {
         SequenceTracker sequence;
         bool counts_msgid = false; ///< losses counted from sysdata msgid
+        std::uint64_t newest_msgid = 0; ///< unwrapped past 2^32
+        std::uint64_t printk_seq = 0;   ///< of the newest record, beside msgid
+        bool has_printk_seq = false;
+        std::uint64_t unsent = 0;
+        std::uint64_t records = 0;
+        /// A 'c' record waiting for its '+' pieces (merges_continuations only).
+        std::optional<Record> held;
+        Clock::time_point held_since;
+        bool merges_continuations = false;
         std::array<Completed, 16> completed{};
         std::size_t next_completed = 0;
         std::map<std::uint64_t, Pending> pending;
@@ -139,6 +182,9 @@ private:
     void flush_line(const SenderKey& sender, SenderState& state, std::vector<Record>& out,
                     Cut cut = Cut::no);
     void deliver(SenderState& state, Record record, std::vector<Record>& out);
+    void merge_or_emit(SenderState& state, Record record, std::vector<Record>& out);
+    void release_held(SenderState& state, std::vector<Record>& out);
+    void emit(SenderState& state, Record record, std::vector<Record>& out);
     Record complete(const SenderKey& sender, std::uint64_t seq, Pending& pending);
     void remember_delivered(SenderState& state, std::uint64_t seq, std::uint64_t ts_usec);
     /// Removes a partial record (its cost, its place in the LRU); counts it dropped
@@ -158,6 +204,7 @@ private:
     ReceiverStats m_stats;
     Clock::time_point m_now{}; ///< the latest time fed in (flush has none of its own)
     std::uint64_t m_evicted_lost = 0;
+    std::uint64_t m_evicted_unsent = 0;
     std::uint64_t m_evicted_duplicates = 0;
     std::uint64_t m_evicted_late = 0;
     std::uint64_t m_evicted_filled = 0;

@@ -64,11 +64,13 @@ std::optional<ExtendedDatagram> parse_extended(std::string_view datagram) {
         return std::nullopt;
     }
     const auto flag = next();
-    // '-' and 'c'; kernels before 3.5 also used '+' for a continued fragment.
+    // '-' and 'c'; 4.4-4.8 (before the printk continuation rework of 4.9) also
+    // sent '+' for a piece that continues the record before it.
     if (flag.size() != 1 || (flag[0] != '-' && flag[0] != 'c' && flag[0] != '+')) {
         return std::nullopt;
     }
     result.cont = flag[0] == 'c';
+    result.continues = flag[0] == '+';
     std::size_t identity_end = header.size();
     while (more()) {
         field = next();

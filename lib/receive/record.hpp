@@ -34,6 +34,7 @@ struct ExtendedDatagram {
     std::uint64_t seq = 0;
     std::uint64_t ts_usec = 0;
     bool cont = false;          ///< flag 'c'
+    bool continues = false;     ///< flag '+' (4.4-4.8): continues the sender's last 'c' record
     std::string_view caller;    ///< CONFIG_PRINTK_CALLER: "T123" or "C1", else empty
     std::optional<Fragment> fragment;
     /// The header without ",ncfrag=...": equal in every fragment of one record.
@@ -58,12 +59,19 @@ struct Record {
     std::optional<std::uint64_t> seq;
     std::optional<std::uint64_t> ts_usec; ///< extended, or plain "[ s.us]" prefix
     bool cont = false;
+    bool continues = false; ///< flag '+': a piece of the record before it (LOG_CONT)
+    std::size_t merged = 0; ///< '+' records merged into this one (Receiver)
     std::string caller;
     std::string text; ///< without the trailing newline, as the kernel escaped it
     std::vector<std::pair<std::string, std::string>> fields; ///< dictionary lines, in order
     bool incomplete = false;       ///< fragments were still missing at the timeout
     bool cut = false;              ///< a plain line too long: it goes on in the next record
     std::uint64_t lost_before = 0; ///< sequence numbers skipped just before this one
+    /// With sysdata msgid: printk records skipped just before this one that netconsole
+    /// never sent (below the console level, or overwritten in printk's ring before
+    /// the console got to them); lost_before then counts only what netconsole sent
+    /// or dropped (msgid gaps).
+    std::uint64_t unsent_before = 0;
     std::size_t wire_bytes = 0;    ///< datagram bytes that made this record
 };
 

@@ -19,6 +19,29 @@ SenderKey SenderKey::from(const IpAddress& address, std::uint16_t port, std::uin
     return key;
 }
 
+SenderKey SenderKey::at(const IpAddress& local, std::uint16_t port_to) const {
+    auto key = *this;
+    auto bytes = local.bytes();
+    key.local_v4 = local.is_v4();
+    if (local.is_v4_mapped()) {
+        // A dual-stack socket's IPv4 destination: the IPv4 address, as for the sender.
+        key.local_v4 = true;
+        bytes = bytes.subspan(12);
+    }
+    key.local_address = {};
+    std::copy(bytes.begin(), bytes.end(), key.local_address.begin());
+    key.local_port = port_to;
+    return key;
+}
+
+IpAddress SenderKey::local_ip() const {
+    if (local_v4) {
+        return IpAddress::v4(
+            {local_address[0], local_address[1], local_address[2], local_address[3]});
+    }
+    return IpAddress::v6(local_address);
+}
+
 IpAddress SenderKey::ip() const {
     if (v4) {
         return IpAddress::v4({address[0], address[1], address[2], address[3]});
@@ -52,6 +75,12 @@ std::size_t SenderKeyHash::operator()(const SenderKey& key) const noexcept {
     mix(static_cast<std::uint8_t>(key.port));
     mix(static_cast<std::uint8_t>(key.port >> 8));
     mix(key.v4 ? 1 : 0);
+    for (const auto byte : key.local_address) {
+        mix(byte);
+    }
+    mix(static_cast<std::uint8_t>(key.local_port));
+    mix(static_cast<std::uint8_t>(key.local_port >> 8));
+    mix(key.local_v4 ? 1 : 0);
     return static_cast<std::size_t>(hash);
 }
 

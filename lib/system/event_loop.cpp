@@ -1,12 +1,14 @@
 #include "system/event_loop.hpp"
 
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstdint>
 #include <system_error>
 
 namespace ncs {
@@ -78,17 +80,33 @@ void EventLoop::release() noexcept {
     }
 }
 
-void EventLoop::add(int fd) {
+namespace {
+
+void control(int epoll, int operation, int fd, EventLoop::Interest interest) {
     epoll_event ev{};
-    ev.events = EPOLLIN;
+    ev.events = EPOLLIN | (interest == EventLoop::Interest::read_write ? EPOLLOUT : 0U);
     ev.data.fd = fd;
-    if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) != 0) {
+    if (epoll_ctl(epoll, operation, fd, &ev) != 0) {
         fail("epoll_ctl");
     }
 }
 
+} // namespace
+
+void EventLoop::add(int fd, Interest interest) { control(m_epoll, EPOLL_CTL_ADD, fd, interest); }
+
+void EventLoop::modify(int fd, Interest interest) {
+    control(m_epoll, EPOLL_CTL_MOD, fd, interest);
+}
+
+void EventLoop::remove(int fd) noexcept { epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr); }
+
 bool EventLoop::Wake::is_readable(int fd) const {
     return std::find(readable.begin(), readable.end(), fd) != readable.end();
+}
+
+bool EventLoop::Wake::is_writable(int fd) const {
+    return std::find(writable.begin(), writable.end(), fd) != writable.end();
 }
 
 EventLoop::Wake EventLoop::wait(std::optional<Clock::time_point> deadline) {
@@ -101,7 +119,7 @@ EventLoop::Wake EventLoop::wait(std::optional<Clock::time_point> deadline) {
                       : static_cast<int>(
                             std::chrono::ceil<std::chrono::milliseconds>(*deadline - now).count());
     }
-    std::array<epoll_event, 8> events{};
+    std::array<epoll_event, 16> events{};
     int n = 0;
     do {
         n = epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()), timeout);
@@ -110,9 +128,16 @@ EventLoop::Wake EventLoop::wait(std::optional<Clock::time_point> deadline) {
         fail("epoll_wait");
     }
     for (int i = 0; i < n; ++i) {
-        const int fd = events[static_cast<std::size_t>(i)].data.fd;
+        const auto& event = events[static_cast<std::size_t>(i)];
+        const int fd = event.data.fd;
         if (fd != m_signals) {
-            wake.readable.push_back(fd);
+            // An error or a hang-up is for the owner's read to find out.
+            if ((event.events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) {
+                wake.readable.push_back(fd);
+            }
+            if ((event.events & EPOLLOUT) != 0) {
+                wake.writable.push_back(fd);
+            }
             continue;
         }
         signalfd_siginfo info{};
@@ -122,6 +147,25 @@ EventLoop::Wake EventLoop::wait(std::optional<Clock::time_point> deadline) {
     }
     wake.deadline = deadline && Clock::now() >= *deadline;
     return wake;
+}
+
+Wakeup::Wakeup() : m_fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (m_fd < 0) {
+        fail("eventfd");
+    }
+}
+
+Wakeup::~Wakeup() { close(m_fd); }
+
+void Wakeup::notify() noexcept {
+    const std::uint64_t one = 1;
+    // EAGAIN (the counter is full) still leaves it readable.
+    [[maybe_unused]] const auto written = ::write(m_fd, &one, sizeof one);
+}
+
+void Wakeup::clear() noexcept {
+    std::uint64_t count = 0;
+    [[maybe_unused]] const auto read = ::read(m_fd, &count, sizeof count);
 }
 
 } // namespace ncs

@@ -30,15 +30,26 @@ public:
     EventLoop(const EventLoop&) = delete;
     EventLoop& operator=(const EventLoop&) = delete;
 
-    /// Waits for readability of fd too. Throws std::system_error.
-    void add(int fd);
+    /// What an fd is waited for: readability, or writability too (a forwarder's
+    /// socket while it connects or has messages waiting).
+    enum class Interest { read, read_write };
+
+    /// Waits for fd too. Throws std::system_error.
+    void add(int fd, Interest interest = Interest::read);
+    /// Changes what fd, added before, is waited for. Throws std::system_error.
+    void modify(int fd, Interest interest);
+    /// Stops waiting for fd (before it is closed: a closed fd may be reused).
+    void remove(int fd) noexcept;
 
     struct Wake {
-        std::vector<int> readable; ///< the added fds that are readable
+        std::vector<int> readable; ///< the added fds that are readable (or hung up, or in error)
+        std::vector<int> writable; ///< the added fds waited on for writing that are writable
         std::vector<int> signals;  ///< signals received, in order
         bool deadline = false;     ///< the deadline passed
         /// Whether fd is among the readable ones.
         bool is_readable(int fd) const;
+        /// Whether fd is among the writable ones.
+        bool is_writable(int fd) const;
     };
 
     /// Waits until an fd is readable, a signal arrives or the deadline passes
@@ -53,6 +64,27 @@ private:
     int m_signals = -1;
     sigset_t m_old_mask{};
     std::vector<std::pair<int, Handler>> m_old_handlers; ///< restored when destroyed
+};
+
+/// A wake-up one thread sends another's EventLoop (an eventfd): `listen`'s workers
+/// tell the output thread a batch is waiting, and it tells them to stop.
+class Wakeup {
+public:
+    /// Throws std::system_error.
+    Wakeup();
+    ~Wakeup();
+    Wakeup(const Wakeup&) = delete;
+    Wakeup& operator=(const Wakeup&) = delete;
+
+    /// The descriptor to add to an EventLoop: readable once notified.
+    int fd() const { return m_fd; }
+    /// Makes fd() readable (from any thread; never blocks).
+    void notify() noexcept;
+    /// Makes fd() unreadable again (the waiting thread, before it looks).
+    void clear() noexcept;
+
+private:
+    int m_fd = -1;
 };
 
 } // namespace ncs

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -115,7 +116,7 @@ UdpSocket::~UdpSocket() {
 }
 
 UdpSocket UdpSocket::bind(const std::optional<IpAddress>& address, std::uint16_t port,
-                          std::size_t receive_buffer) {
+                          std::size_t receive_buffer, ReusePort reuse) {
     const bool v4 = address && address->is_v4();
     int fd = ::socket(v4 ? AF_INET : AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     int family = v4 ? AF_INET : AF_INET6;
@@ -130,6 +131,12 @@ UdpSocket UdpSocket::bind(const std::optional<IpAddress>& address, std::uint16_t
     UdpSocket socket(fd);
     socket.m_family = family;
     set_receive_buffer(fd, receive_buffer);
+    if (reuse == ReusePort::yes) {
+        const int one = 1;
+        if (::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+            throw os_error("cannot set SO_REUSEPORT");
+        }
+    }
     sockaddr_storage storage{};
     socklen_t length = 0;
     if (family == AF_INET) {
@@ -259,6 +266,7 @@ DatagramBatch::DatagramBatch(std::size_t count, std::size_t size)
       m_control(count * k_control_size), m_headers(count) {}
 
 std::size_t DatagramBatch::receive(const UdpSocket& socket) {
+    m_port = socket.local_port();
     for (std::size_t i = 0; i < m_headers.size(); ++i) {
         m_iovecs[i] = {m_buffers.data() + i * m_size, m_size};
         auto& header = m_headers[i].msg_hdr;
@@ -283,7 +291,15 @@ std::size_t DatagramBatch::receive(const UdpSocket& socket) {
 }
 
 receive::SenderKey DatagramBatch::sender(std::size_t index) const {
-    return key_of(m_addresses[index]);
+    auto key = key_of(m_addresses[index]);
+    key.local_port = m_port;
+    if (const auto local = destination(index)) {
+        std::array<std::uint8_t, 4> v4{};
+        std::copy_n(local->address.begin(), 4, v4.begin());
+        key = key.at(local->family == AF_INET ? IpAddress::v4(v4) : IpAddress::v6(local->address),
+                     m_port);
+    }
+    return key;
 }
 
 std::string_view DatagramBatch::payload(std::size_t index) const {

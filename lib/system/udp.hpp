@@ -26,6 +26,11 @@ struct LocalAddress {
     std::uint32_t ifindex = 0;
 };
 
+/// Whether a socket joins the port's SO_REUSEPORT group: `listen --workers` binds one
+/// socket per worker on each port; the kernel hashes each sender's 4-tuple to one of
+/// them, so a sender's datagrams always reach the same worker.
+enum class ReusePort { no, yes };
+
 /// A bound UDP socket (non-blocking, close-on-exec); closed when destroyed.
 class UdpSocket {
 public:
@@ -41,7 +46,7 @@ public:
     /// Asks for receive_buffer bytes of socket buffer (SO_RCVBUFFORCE when allowed,
     /// else SO_RCVBUF up to net.core.rmem_max). Throws std::system_error.
     static UdpSocket bind(const std::optional<IpAddress>& address, std::uint16_t port,
-                          std::size_t receive_buffer = 0);
+                          std::size_t receive_buffer = 0, ReusePort reuse = ReusePort::no);
     /// Takes an inherited descriptor (socket activation). Throws OperationError when
     /// it is not a UDP socket.
     static UdpSocket adopt(int fd);
@@ -73,6 +78,8 @@ public:
     /// recvmmsg(MSG_DONTWAIT): the number received, 0 when none is waiting.
     /// Throws std::system_error on other errors.
     std::size_t receive(const UdpSocket& socket);
+    /// Datagram index's stream: its source, and the address (IP_PKTINFO) and port it
+    /// was sent to.
     receive::SenderKey sender(std::size_t index) const;
     std::string_view payload(std::size_t index) const;
     /// Whether datagram index was longer than the buffer (MSG_TRUNC).
@@ -82,6 +89,7 @@ public:
 
 private:
     std::size_t m_size;
+    std::uint16_t m_port = 0; ///< the local port of the socket last received from
     std::vector<char> m_buffers;
     std::vector<sockaddr_storage> m_addresses;
     std::vector<iovec> m_iovecs;

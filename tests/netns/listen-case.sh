@@ -117,7 +117,7 @@ case_listen_text_v6() {
     sleep 0.3
     stop_listener TERM
     expect_summary "received 10 records from 1 sender, 0 lost"
-    grep -qxF "$P6 [    1.000090] info loadgen record 9 rstuvwxyzabcdefghijklmn" "$WORK/listen.out" ||
+    grep -qxF "$P6@6667 [    1.000090] info loadgen record 9 rstuvwxyzabcdefghijklmn" "$WORK/listen.out" ||
         fail "no text line for record 9 from $P6: $(tail -n 2 "$WORK/listen.out")"
 }
 
@@ -132,14 +132,14 @@ case_listen_link_local() {
     sleep 0.3
     stop_listener
     expect_summary "received 4 records from 1 sender, 0 lost"
-    grep -q "^fe80::b%[0-9]* \[" "$WORK/listen.out" || fail "sender is not fe80::b with its scope"
+    grep -q "^fe80::b%[0-9]*@6670 \[" "$WORK/listen.out" || fail "sender is not fe80::b with its scope"
     # --output names the file by the interface, as the zone is written.
     mkdir "$WORK/logs"
     start_listener --address fe80::d%db --port 6670 --output "$WORK/logs" || return
     ip netns exec "$NS_R" "$LOADGEN" --to fe80::d%rb --port 6670 --count 2 >/dev/null || fail "loadgen failed"
     sleep 0.3
     stop_listener
-    [ "$(wc -l <"$WORK/logs/fe80::b%db.log")" -eq 2 ] || fail "no file fe80::b%db.log: $(ls "$WORK/logs")"
+    [ "$(wc -l <"$WORK/logs/fe80::b%db@6670.log")" -eq 2 ] || fail "no file fe80::b%db@6670.log: $(ls "$WORK/logs")"
 }
 
 case_listen_allow() {
@@ -157,13 +157,13 @@ case_listen_allow() {
     expect_summary "received 50 records from 1 sender, 0 lost"
 }
 
-# rotate_on_hup BEFORE AFTER: BEFORE records from the patient into $WORK/logs/$P4.log, the
+# rotate_on_hup BEFORE AFTER: BEFORE records from the patient into $WORK/logs/$P4@6666.log, the
 # file moved to $WORK/rotated.log (as logrotate does) and SIGHUP, then AFTER records from
 # another source port, which a reopened file gets.
 rotate_on_hup() {
     patient "$LOADGEN" --to "$D4" --count "$1" >/dev/null
     sleep 0.3
-    mv "$WORK/logs/$P4.log" "$WORK/rotated.log"
+    mv "$WORK/logs/$P4@6666.log" "$WORK/rotated.log"
     kill -HUP "$LISTENER"
     sleep 0.2
     patient "$LOADGEN" --to "$D4" --count "$2" --source-port 7000 >/dev/null
@@ -174,12 +174,12 @@ case_listen_output_dir() {
     mkdir "$WORK/logs"
     # Planted by someone else: a symlink for one sender, a FIFO for another.
     echo precious >"$WORK/precious"
-    ln -s "$WORK/precious" "$WORK/logs/$P6.log"
+    ln -s "$WORK/precious" "$WORK/logs/$P6@6666.log"
     start_listener --output "$WORK/logs" || return
     patient "$LOADGEN" --to "$D6" --count 2 >/dev/null
     sleep 0.3
     [ "$(cat "$WORK/precious")" = precious ] || fail "--output followed a planted symlink"
-    grep -qF "warning: cannot write $WORK/logs/$P6.log: Too many levels of symbolic links" "$WORK/listen.err" ||
+    grep -qF "warning: cannot write $WORK/logs/$P6@6666.log: Too many levels of symbolic links" "$WORK/listen.err" ||
         fail "no warning about the symlink"
     rotate_on_hup 5 8
     kill -USR1 "$LISTENER"
@@ -190,7 +190,7 @@ case_listen_output_dir() {
         fail "SIGUSR1 printed no summary"
     stop_listener
     [ "$(wc -l <"$WORK/rotated.log")" -eq 5 ] || fail "rotated file has not the 5 first records"
-    [ "$(wc -l <"$WORK/logs/$P4.log")" -eq 8 ] || fail "reopened file has not the 8 later records"
+    [ "$(wc -l <"$WORK/logs/$P4@6666.log")" -eq 8 ] || fail "reopened file has not the 8 later records"
     [ -s "$WORK/listen.out" ] && fail "--output still wrote to stdout"
 }
 
@@ -254,8 +254,8 @@ case_listen_unprintable() {
     send_unprintable 6666
     sleep 0.3
     stop_listener
-    no_unprintable "$WORK/logs/$P4.log"
-    [ "$(wc -l <"$WORK/logs/$P4.log")" -eq 2 ] || fail "not 2 lines in the file"
+    no_unprintable "$WORK/logs/$P4@6666.log"
+    [ "$(wc -l <"$WORK/logs/$P4@6666.log")" -eq 2 ] || fail "not 2 lines in the file"
 }
 
 # A root tree whose target 'doctor' is enabled with local 10.1.0.2:6665 (or
@@ -408,8 +408,9 @@ case_listen_ack_stranger() {
 
 case_listen_socket_activation() {
     command -v systemd-socket-activate >/dev/null || topo_skip "systemd-socket-activate is not installed"
+    # --workers 3 with two sockets: two workers, one socket each, and that is said.
     ip netns exec "$NS_D" systemd-socket-activate --datagram -l 6668 -l "[::]:6669" \
-        "$BIN" listen --json >"$WORK/listen.out" 2>"$WORK/listen.err" &
+        "$BIN" listen --json --workers 3 >"$WORK/listen.out" 2>"$WORK/listen.err" &
     LISTENER=$!
     for _ in $(seq 100); do
         ip netns exec "$NS_D" ss -Hlun "sport = :6669" | grep -q . && break
@@ -423,9 +424,12 @@ case_listen_socket_activation() {
     # systemd-socket-activate forks and execs: the pid matches LISTEN_PID.
     python3 - "$WORK/listen.out" <<'PY' || fail "records not from both sockets"
 import json, sys
-senders = {json.loads(line)["sender"] for line in open(sys.argv[1])}
-assert senders == {"10.1.0.2", "2001:db8:1::2"}, senders
+streams = {(json.loads(line)["sender"], json.loads(line)["local_port"]) for line in open(sys.argv[1])}
+assert streams == {("10.1.0.2", 6668), ("2001:db8:1::2", 6669)}, streams
 PY
+    grep -qxF "netconsole-setup: note: 2 workers: one per socket systemd passes (see --workers in the man page)" \
+        "$WORK/listen.err" || fail "fewer workers than asked not said: $(cat "$WORK/listen.err")"
+    [ "$(summary_field workers)" = 2 ] || fail "workers is not 2 in the summary"
 }
 
 case_listen_journal() {
@@ -535,7 +539,7 @@ mount -t tmpfs -o size=64k tmpfs "$1/logs" || exit 1
 ) &
 exec "$2" listen --json --output "$1/logs"
 SH
-    start_private_mounts "$WORK/full.sh" "$P4"
+    start_private_mounts "$WORK/full.sh" "$P4@6666"
     patient "$LOADGEN" --to "$D4" --count 300 --text-bytes 500 --rate 5000 >/dev/null
     sleep 0.5
     touch "$WORK/free-disk"
@@ -550,15 +554,15 @@ SH
     after="$(json_lines "$WORK/after.log")" || fail "a torn line after the disk was freed"
     [ "$after" = 20 ] || fail "not the 20 records after the disk was freed: $after"
     [ "$full" -gt 0 ] && [ "$full" -lt 300 ] || fail "the disk did not fill: $full records"
-    [ "$(grep -c "warning: cannot write $WORK/logs/$P4.log: No space left on device" "$WORK/listen.err")" = 1 ] ||
+    [ "$(grep -c "warning: cannot write $WORK/logs/$P4@6666.log: No space left on device" "$WORK/listen.err")" = 1 ] ||
         fail "not one warning for the full disk"
     local unwritten=$((300 - full))
-    grep -qF "note: writing $WORK/logs/$P4.log again; $unwritten records of $P4 were not written to it" \
+    grep -qF "note: writing $WORK/logs/$P4@6666.log again; $unwritten records of $P4@6666 were not written to it" \
         "$WORK/listen.err" || fail "resuming is not said with $unwritten unwritten"
     expect_summary "received 320 records from 2 senders, 0 lost, $unwritten unwritten"
     [ "$(summary_field unwritten_files)" = "$unwritten" ] || fail "unwritten_files is not $unwritten"
-    [ "$(summary_field unwritten_by_sender | tr -d "{}' ")" = "$P4:$unwritten" ] ||
-        fail "unwritten_by_sender is not $P4: $unwritten"
+    [ "$(summary_field unwritten_by_sender | tr -d "{}' ")" = "$P4@6666:$unwritten" ] ||
+        fail "unwritten_by_sender is not $P4@6666: $unwritten"
 }
 
 case_listen_output_unopenable() {
@@ -568,7 +572,7 @@ case_listen_output_unopenable() {
     local i senders=()
     for i in 11 12 13 14 15; do
         ip -n "$NS_P" addr add "10.1.0.$i/24" dev pa
-        mkdir "$WORK/logs/10.1.0.$i.log"
+        mkdir "$WORK/logs/10.1.0.$i@6666.log"
         senders+=("10.1.0.$i")
     done
     start_listener --output "$WORK/logs" || return
@@ -585,7 +589,7 @@ PY
     sleep 0.5
     stop_listener
     for i in 11 12 13 14 15; do
-        grep -qF "warning: cannot write $WORK/logs/10.1.0.$i.log: Is a directory" "$WORK/listen.err" ||
+        grep -qF "warning: cannot write $WORK/logs/10.1.0.$i@6666.log: Is a directory" "$WORK/listen.err" ||
             fail "no warning for 10.1.0.$i"
     done
     expect_summary "received 15 records from 5 senders, 0 lost, 15 unwritten"
@@ -665,7 +669,7 @@ case_listen_ignored_signals() {
     [ "$LISTENER_RC" -eq 0 ] || fail "listener exit $LISTENER_RC after SIGTERM"
     expect_summary "received 8 records from 2 senders, 0 lost"
     [ "$(wc -l <"$WORK/rotated.log")" -eq 5 ] || fail "the moved file has not the 5 first records"
-    [ "$(wc -l <"$WORK/logs/$P4.log")" -eq 3 ] || fail "SIGHUP did not reopen: no new file with 3 records"
+    [ "$(wc -l <"$WORK/logs/$P4@6666.log")" -eq 3 ] || fail "SIGHUP did not reopen: no new file with 3 records"
     # SIGINT too, as a shell's background job gets it.
     start_listener || return
     stop_listener INT
@@ -695,7 +699,7 @@ case_listen_closed_stdout() {
     cat "$WORK/listen.err"
     [ -n "$rc" ] || { fail "listen did not stop when its stdout closed"; return; }
     [ "$rc" -eq 1 ] || fail "listen exit $rc with a closed stdout, expected 1 (141: killed by SIGPIPE)"
-    grep -q "^$P4 " "$WORK/head.out" || fail "head did not get the first record"
+    grep -q "^$P4@6666 " "$WORK/head.out" || fail "head did not get the first record"
     grep -qE "^received [0-9]+ records? from [0-9]+ senders?, 0 lost\$" "$WORK/listen.err" ||
         fail "no summary on stderr"
     grep -qxF "netconsole-setup: error: cannot write the result to stdout: Broken pipe" \

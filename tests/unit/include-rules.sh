@@ -16,14 +16,15 @@ declare -A may=(
     [grammar]="model"
     [receive]="model grammar"
     [persist]="model grammar"
-    [system]="model grammar receive"
+    [forward]="model grammar receive"
+    [system]="model grammar receive forward"
     [resolve]="system model grammar"
     [apply]="system model grammar"
     [reconcile]="resolve apply system persist model grammar"
-    [ops]="reconcile resolve apply system persist receive model grammar"
+    [ops]="reconcile resolve apply system persist receive forward model grammar"
 )
-pure="model grammar receive persist"
-cli_may="ops model grammar receive persist"
+pure="model grammar receive persist forward"
+cli_may="ops model grammar receive persist forward"
 cli_exceptions="system/root.hpp"
 os_headers='^[[:space:]]*#[[:space:]]*include[[:space:]]*<(sys/|linux/|netlink/|unistd\.h|fcntl\.h|libkmod|systemd/|net/|netinet/|poll\.h|signal\.h)'
 

@@ -12,7 +12,8 @@ using namespace ncs::cli;
 namespace {
 Record extended_record() {
     Record record;
-    record.sender = SenderKey::from(ncs::IpAddress::parse("10.1.0.2"), 6665);
+    record.sender = SenderKey::from(ncs::IpAddress::parse("10.1.0.2"), 6665)
+                        .at(ncs::IpAddress::parse("10.2.0.2"), 6667);
     record.format = Format::extended;
     record.release = "6.12.117+deb13-amd64";
     record.level = 3;
@@ -28,7 +29,7 @@ Record extended_record() {
 TEST_CASE("the text line: sender, printk timestamp, level, text", "[cli][listen]") {
     std::string out;
     append_text_line(out, extended_record());
-    CHECK(out == "10.1.0.2 [    6.639530] err disk \\x1b[31m error\n");
+    CHECK(out == "10.1.0.2@6667 [    6.639530] err disk \\x1b[31m error\n");
 }
 
 TEST_CASE("raw control characters never reach the terminal", "[cli][listen]") {
@@ -50,7 +51,7 @@ TEST_CASE("a record's text line and JSON line carry no C1, bidi or invalid UTF-8
     record.text = "a\xc2\x9b" "31m b\xe2\x80\xae" "c \xff d\x1b";
     std::string out;
     append_text_line(out, record);
-    CHECK(out == "10.1.0.2 a\\xc2\\x9b31m b\\xe2\\x80\\xae" "c \\xff d\\x1b\n");
+    CHECK(out == "10.1.0.2@0 a\\xc2\\x9b31m b\\xe2\\x80\\xae" "c \\xff d\\x1b\n");
     const auto line = ncs::cli::dump_line(record_json(record, {}));
     CHECK(line.find("\"text\":\"a\\u009b31m b\\u202ec \xef\xbf\xbd d\\u001b\"") != std::string::npos);
     CHECK(ncs::cli::Json::parse(line)["text"] == "a\xc2\x9b" "31m b\xe2\x80\xae" "c \xef\xbf\xbd d\x1b");
@@ -58,18 +59,22 @@ TEST_CASE("a record's text line and JSON line carry no C1, bidi or invalid UTF-8
 
 TEST_CASE("a plain record without timestamp or level; losses get a line", "[cli][listen]") {
     Record record;
-    record.sender = SenderKey::from(ncs::IpAddress::parse("2001:db8::2"), 6665);
+    record.sender = SenderKey::from(ncs::IpAddress::parse("2001:db8::2"), 6665)
+                        .at(ncs::IpAddress::parse("::ffff:10.2.0.2"), 6666);
     record.text = "plain";
     record.lost_before = 2;
     std::string out;
     append_text_line(out, record);
-    CHECK(out == "2001:db8::2 -- 2 records lost --\n2001:db8::2 plain\n");
+    CHECK(out == "2001:db8::2@6666 -- 2 records lost --\n2001:db8::2@6666 plain\n");
 }
 
 TEST_CASE("the JSON object names every field", "[cli][listen]") {
     const auto json = record_json(extended_record(), std::chrono::system_clock::time_point{});
     CHECK(json["sender"] == "10.1.0.2");
     CHECK(json["port"] == 6665);
+    CHECK(json["local_address"] == "10.2.0.2");
+    CHECK(json["local_port"] == 6667);
+    CHECK(json["unsent_before"] == 0);
     CHECK(json["release"] == "6.12.117+deb13-amd64");
     CHECK(json["level"] == 3);
     CHECK(json["facility"] == 0);
@@ -84,6 +89,7 @@ TEST_CASE("the JSON object names every field", "[cli][listen]") {
     CHECK(plain_json["level"].is_null());
     CHECK(plain_json["seq"].is_null());
     CHECK(plain_json["release"].is_null());
+    CHECK(plain_json["local_address"].is_null()); // a socket that does not say
 }
 
 TEST_CASE("the journal entry: priority from the level, prefixed field names", "[cli][listen]") {
@@ -95,6 +101,8 @@ TEST_CASE("the journal entry: priority from the level, prefixed field names", "[
     CHECK(has("PRIORITY=3"));
     CHECK(has("NETCONSOLE_SENDER=10.1.0.2"));
     CHECK(has("NETCONSOLE_SEQ=383"));
+    CHECK(has("NETCONSOLE_LOCAL_ADDRESS=10.2.0.2"));
+    CHECK(has("NETCONSOLE_LOCAL_PORT=6667"));
     CHECK(has("NETCONSOLE_FIELD_RACK=b7"));
     Record odd;
     odd.fields = {{"_SYSTEMD_UNIT", "x"}, {"a.b-c", "y"}};
@@ -130,6 +138,53 @@ TEST_CASE("a cut plain line is marked in text and JSON", "[cli][listen]") {
     record.cut = true;
     std::string out;
     append_text_line(out, record);
-    CHECK(out == "10.1.0.2 long [cut]\n");
+    CHECK(out == "10.1.0.2@0 long [cut]\n");
     CHECK(record_json(record, {})["cut"] == true);
+}
+
+TEST_CASE("msgid: unsent in the summary line, the JSON and the journal", "[cli][listen]") {
+    ReceiverStats stats;
+    stats.records = 10;
+    stats.senders = 1;
+    stats.lost = 1;
+    stats.unsent = 4;
+    CHECK(summary_line(stats) == "received 10 records from 1 sender, 1 lost, 4 never sent by netconsole");
+    CHECK(summary_json(stats, {})["unsent"] == 4);
+    auto record = extended_record();
+    record.unsent_before = 3;
+    CHECK(record_json(record, {})["unsent_before"] == 3);
+    const auto fields = journal_fields(record);
+    CHECK(std::find(fields.begin(), fields.end(), "NETCONSOLE_UNSENT_BEFORE=3") != fields.end());
+}
+
+TEST_CASE("stream lines: those with losses, most lost first, at most k_stream_lines", "[cli][listen]") {
+    std::vector<StreamStats> streams;
+    const auto patient = SenderKey::from(ncs::IpAddress::parse("10.1.0.2"), 6665);
+    StreamStats extended{patient.at(ncs::IpAddress::parse("10.2.0.2"), 6667), 100, 3, 2, 0, 0, 0, true};
+    StreamStats plain{patient.at(ncs::IpAddress::parse("10.2.0.2"), 6668), 50, 5, 0, 0, 0, 0, false};
+    StreamStats whole{patient.at(ncs::IpAddress::parse("10.2.0.2"), 6669), 7, 0, 0, 0, 0, 0, false};
+    CHECK(stream_lines({extended, plain, whole}) ==
+          std::vector<std::string>{"  10.1.0.2@6668 (port 6665): 50 records, 5 lost",
+                                   "  10.1.0.2@6667 (port 6665): 100 records, 3 lost, 2 never sent (msgid)"});
+    std::vector<StreamStats> many(k_stream_lines + 2, plain);
+    const auto lines = stream_lines(many);
+    REQUIRE(lines.size() == k_stream_lines + 1);
+    CHECK(lines.back() == "  and 2 more streams with losses (--json lists them all)");
+    CHECK(stream_json(extended)["local_port"] == 6667);
+    CHECK(stream_json(extended)["unsent"] == 2);
+    CHECK(stream_json(extended)["counts_msgid"] == true);
+}
+
+TEST_CASE("the forward line: sent, dropped, what is still queued", "[cli][listen]") {
+    ncs::ops::ForwardSummary forward{"tcp://10.2.0.9:601", {}};
+    forward.stats.sent = 60;
+    CHECK(forward_line(forward) == "forwarded to tcp://10.2.0.9:601: 60 sent, 0 dropped");
+    forward.stats.dropped = 15;
+    forward.stats.queued = 25;
+    forward.stats.spool_bytes = 4096;
+    forward.stats.spooled = 7;
+    CHECK(forward_line(forward) == "forwarded to tcp://10.2.0.9:601: 60 sent, 15 dropped, 25 still "
+                                   "queued and 4096 bytes in the spool, 7 through the spool");
+    CHECK(forward_json(forward)["dropped"] == 15);
+    CHECK(forward_json(forward)["last_error"].is_null());
 }

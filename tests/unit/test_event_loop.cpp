@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <thread>
 
 #include <unistd.h>
 
@@ -109,4 +110,36 @@ TEST_CASE("a loop without signals waits for its descriptors or its deadline only
     CHECK(wake.is_readable(pipe.fds[0]));
     CHECK_FALSE(wake.is_readable(pipe.fds[1]));
     CHECK_FALSE(wake.deadline);
+}
+
+TEST_CASE("an fd waited on for writing wakes the loop when writable, and modify/remove change it",
+          "[event_loop]") {
+    EventLoop loop;
+    Pipe pipe;
+    loop.add(pipe.fds[1], EventLoop::Interest::read_write);
+    auto wake = loop.wait(EventLoop::Clock::now() + 1s);
+    CHECK(wake.is_writable(pipe.fds[1]));
+    CHECK_FALSE(wake.is_readable(pipe.fds[1]));
+    loop.modify(pipe.fds[1], EventLoop::Interest::read);
+    wake = loop.wait(EventLoop::Clock::now() + 20ms);
+    CHECK(wake.writable.empty());
+    CHECK(wake.deadline);
+    loop.modify(pipe.fds[1], EventLoop::Interest::read_write);
+    loop.remove(pipe.fds[1]);
+    wake = loop.wait(EventLoop::Clock::now() + 20ms);
+    CHECK(wake.writable.empty());
+}
+
+TEST_CASE("a Wakeup makes its fd readable until cleared, from another thread too", "[event_loop]") {
+    EventLoop loop;
+    ncs::Wakeup wakeup;
+    loop.add(wakeup.fd());
+    CHECK(loop.wait(EventLoop::Clock::now() + 10ms).readable.empty());
+    std::thread other([&] { wakeup.notify(); });
+    const auto wake = loop.wait(EventLoop::Clock::now() + 2s);
+    other.join();
+    CHECK(wake.is_readable(wakeup.fd()));
+    wakeup.notify(); // twice: one clear() still empties it
+    wakeup.clear();
+    CHECK(loop.wait(EventLoop::Clock::now() + 10ms).readable.empty());
 }

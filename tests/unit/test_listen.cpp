@@ -11,8 +11,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
 #include <csignal>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -178,4 +183,150 @@ TEST_CASE("an output that is not a directory is the output field's error", "[lis
         CHECK(e.field() == Field::output);
         CHECK(std::string(e.what()) == "'/nonexistent/ncs-listen' is not a directory");
     }
+}
+
+TEST_CASE("three workers: every sender's records whole and in order, the counts summed",
+          "[listen]") {
+    // 12 senders (12 source ports), 20 records each: the kernel spreads them over the
+    // workers' sockets; each sender stays on one, so its sequence has no gap.
+    std::vector<std::unique_ptr<Client>> clients;
+    for (int c = 0; c < 12; ++c) {
+        clients.push_back(std::make_unique<Client>());
+    }
+    class Senders : public RecordingSink {
+    public:
+        using RecordingSink::RecordingSink;
+        void ready(std::span<const std::uint16_t> ports) override {
+            REQUIRE(ports.size() == 1);
+            send(ports[0]);
+            std::raise(SIGTERM);
+        }
+        std::function<void(std::uint16_t)> send;
+    };
+    Client unused;
+    Senders sink(unused, {});
+    sink.send = [&](std::uint16_t port) {
+        for (int r = 0; r < 20; ++r) {
+            for (const auto& client : clients) {
+                client->send(port, fmt::format("6,{},{},-;record {}\n", 100 + r, 1000 + r, r));
+            }
+        }
+    };
+    auto request = loopback_request();
+    request.workers = 3;
+    const auto summary = ops::listen(request, sink);
+    CHECK(summary.workers == 3);
+    CHECK(summary.stats.records == 240);
+    CHECK(summary.stats.senders == 12);
+    CHECK(summary.stats.lost == 0);
+    REQUIRE(summary.streams.size() == 12);
+    for (const auto& stream : summary.streams) {
+        CHECK(stream.records == 20);
+        CHECK(stream.lost == 0);
+        CHECK(stream.late == 0);
+    }
+    CHECK(sink.texts.size() == 240);
+}
+
+TEST_CASE("workers out of range and a bad forward URL are their fields' errors", "[listen]") {
+    Client client;
+    RecordingSink sink(client, {});
+    auto request = loopback_request();
+    request.workers = 65;
+    try {
+        ops::listen(request, sink);
+        FAIL("no error");
+    } catch (const FieldError& e) {
+        CHECK(e.field() == Field::workers);
+    }
+    request.workers = 1;
+    request.forward = {"http://logs.example"};
+    try {
+        ops::listen(request, sink);
+        FAIL("no error");
+    } catch (const FieldError& e) {
+        CHECK(e.field() == Field::forward);
+    }
+    request.forward = {"tcp://127.0.0.1:9"};
+    request.forward_settings.spool = "/nonexistent/ncs-spool";
+    try {
+        ops::listen(request, sink);
+        FAIL("no error");
+    } catch (const FieldError& e) {
+        CHECK(e.field() == Field::forward_spool);
+    }
+}
+
+TEST_CASE("forwarding: records reach a TCP target octet-counted, "
+          "receiving never waits for it", "[listen]") {
+    // A TCP listener on loopback as the forward target.
+    const int server = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(server >= 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(server, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(::listen(server, 4) == 0);
+    socklen_t length = sizeof address;
+    ::getsockname(server, reinterpret_cast<sockaddr*>(&address), &length);
+    const auto target_port = ntohs(address.sin_port);
+
+    Client client;
+    RecordingSink sink(client, {"6,1,100,-;first forwarded\n", "6,2,200,-;second forwarded\n"});
+    auto request = loopback_request();
+    request.workers = 1;
+    request.forward = {fmt::format("tcp://127.0.0.1:{}", target_port)};
+    request.forward_settings.drain = std::chrono::milliseconds(2000);
+    const auto summary = ops::listen(request, sink);
+    CHECK(summary.stats.records == 2);
+    REQUIRE(summary.forwards.size() == 1);
+    CHECK(summary.forwards[0].url == fmt::format("tcp://127.0.0.1:{}", target_port));
+    CHECK(summary.forwards[0].stats.submitted == 2);
+    CHECK(summary.forwards[0].stats.dropped == 0);
+
+    const int peer = ::accept(server, nullptr, nullptr);
+    REQUIRE(peer >= 0);
+    std::string received;
+    char buffer[4096];
+    timeval timeout{1, 0};
+    ::setsockopt(peer, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    for (ssize_t n; (n = ::recv(peer, buffer, sizeof buffer, 0)) > 0;) {
+        received.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(peer);
+    ::close(server);
+    // "<length> <14>1 ... first forwarded": octet counting, kern.info, the text.
+    CHECK(received.find("first forwarded") != std::string::npos);
+    CHECK(received.find("second forwarded") != std::string::npos);
+    CHECK(received.find("netconsole.target_port=") != std::string::npos);
+    CHECK(std::isdigit(static_cast<unsigned char>(received.front())));
+}
+
+TEST_CASE("forwarding to a target that is down: the records wait, its failure is said once",
+          "[listen]") {
+    // A port nobody listens on (bound and closed again).
+    const int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    socklen_t length = sizeof address;
+    ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length);
+    ::close(probe);
+
+    Client client;
+    RecordingSink sink(client, {"6,1,100,-;waits\n"});
+    auto request = loopback_request();
+    request.forward = {fmt::format("tcp://127.0.0.1:{}", ntohs(address.sin_port))};
+    request.forward_settings.drain = std::chrono::milliseconds(300);
+    const auto summary = ops::listen(request, sink);
+    CHECK(sink.texts == std::vector<std::string>{"waits"}); // stdout had it at once
+    REQUIRE(summary.forwards.size() == 1);
+    CHECK(summary.forwards[0].stats.sent == 0);
+    CHECK(summary.forwards[0].stats.queued == 1); // still queued at exit: in the summary
+    CHECK(summary.forwards[0].stats.dropped == 0);
+    const auto failed = std::count_if(sink.events.begin(), sink.events.end(), [](const auto& e) {
+        return e.kind == ops::ListenEvent::Kind::forward_failed;
+    });
+    CHECK(failed == 1);
 }

@@ -404,3 +404,137 @@ TEST_CASE("a plain line longer than the cap is delivered in marked pieces") {
     CHECK(out[1].text == "q");
     CHECK(receiver.stats().cut == 1);
 }
+
+TEST_CASE("two targets of one patient to two doctor ports are two streams") {
+    // Both from the patient's port 6665; one to 6666, one to 6667, with the same
+    // sequence numbers (one printk ring, two targets): neither is a duplicate.
+    Receiver receiver;
+    std::vector<Record> out;
+    const auto doctor = ncs::IpAddress::v4({10, 1, 0, 1});
+    const auto first = sender(2).at(doctor, 6666);
+    const auto second = sender(2).at(doctor, 6667);
+    CHECK_FALSE(first == second);
+    CHECK(SenderKeyHash{}(first) != SenderKeyHash{}(second));
+    for (int seq : {1, 2, 3}) {
+        const auto datagram = "6," + std::to_string(seq) + ",100,-;a\n";
+        receiver.feed(first, datagram, t0, out);
+        receiver.feed(second, datagram, t0, out);
+    }
+    REQUIRE(out.size() == 6);
+    CHECK(out[0].sender.local_port == 6666);
+    CHECK(out[1].sender.local_port == 6667);
+    CHECK(out[1].sender.local_ip() == doctor);
+    CHECK(receiver.stats().duplicates == 0);
+    CHECK(receiver.stream_stats().size() == 2);
+}
+
+TEST_CASE("an IPv4-mapped doctor address names the IPv4 stream") {
+    const auto mapped = ncs::IpAddress::try_parse("::ffff:10.1.0.1");
+    REQUIRE(mapped);
+    const auto key = sender(2).at(*mapped, 6666);
+    CHECK(key.local_v4);
+    CHECK(key.local_ip() == ncs::IpAddress::v4({10, 1, 0, 1}));
+    CHECK(key == sender(2).at(ncs::IpAddress::v4({10, 1, 0, 1}), 6666));
+}
+
+TEST_CASE("msgid tells what netconsole dropped from what printk never handed over") {
+    Receiver receiver;
+    std::vector<Record> out;
+    // printk 10, 14, 20; msgid 1, 2, 4: 11-13 never reached netconsole; between 14
+    // and 20 five printk records were skipped, one of them (msgid 3) sent and lost.
+    receiver.feed(sender(2), "6,10,100,-;a\n msgid=1\n", t0, out);
+    receiver.feed(sender(2), "6,14,140,-;b\n msgid=2\n", t0, out);
+    receiver.feed(sender(2), "6,20,200,-;c\n msgid=4\n", t0, out);
+    REQUIRE(out.size() == 3);
+    CHECK(out[1].lost_before == 0);
+    CHECK(out[1].unsent_before == 3);
+    CHECK(out[2].lost_before == 1);
+    CHECK(out[2].unsent_before == 4);
+    const auto stats = receiver.stats();
+    CHECK(stats.lost == 1);
+    CHECK(stats.unsent == 7);
+    const auto streams = receiver.stream_stats();
+    REQUIRE(streams.size() == 1);
+    CHECK(streams[0].counts_msgid);
+    CHECK(streams[0].lost == 1);
+    CHECK(streams[0].unsent == 7);
+    CHECK(streams[0].records == 3);
+}
+
+TEST_CASE("a late record fills a msgid gap without changing what was never sent") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,10,100,-;a\n msgid=1\n", t0, out);
+    receiver.feed(sender(2), "6,13,130,-;c\n msgid=3\n", t0, out);
+    receiver.feed(sender(2), "6,12,120,-;b\n msgid=2\n", t0, out);
+    REQUIRE(out.size() == 3);
+    CHECK(out[1].lost_before == 1);
+    CHECK(out[1].unsent_before == 1);
+    const auto stats = receiver.stats();
+    CHECK(stats.lost == 0);
+    CHECK(stats.filled == 1);
+    CHECK(stats.unsent == 1);
+}
+
+TEST_CASE("msgid wraps at 2^32 as one step, not a restart") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,10,100,-;a\n msgid=4294967294\n", t0, out);
+    receiver.feed(sender(2), "6,11,110,-;b\n msgid=4294967295\n", t0, out);
+    receiver.feed(sender(2), "6,12,120,-;c\n msgid=0\n", t0, out);
+    receiver.feed(sender(2), "6,14,140,-;d\n msgid=2\n", t0, out);
+    REQUIRE(out.size() == 4);
+    CHECK(out[3].lost_before == 1);
+    CHECK(out[3].unsent_before == 0);
+    CHECK(receiver.stats().restarts == 0);
+    CHECK(receiver.stats().lost == 1);
+}
+
+TEST_CASE("LOG_CONT: a '+' piece (4.4-4.8) is merged into the 'c' record before it") {
+    Receiver receiver;
+    std::vector<Record> out;
+    // The first '+' teaches the receiver that this sender sends pieces.
+    receiver.feed(sender(2), "6,1,100,c;CPU: 0 \n", t0, out);
+    receiver.feed(sender(2), "6,2,101,+;PID: 1\n", t0, out);
+    REQUIRE(out.size() == 2);
+    CHECK(out[1].continues);
+    out.clear();
+    receiver.feed(sender(2), "6,3,200,c;Modules linked in:\n", t0, out);
+    receiver.feed(sender(2), "6,4,201,+; e1000\n", t0, out);
+    receiver.feed(sender(2), "6,5,202,+; netconsole\n", t0, out);
+    CHECK(out.empty()); // held for more pieces
+    receiver.feed(sender(2), "6,6,300,-;next\n", t0, out);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].text == "Modules linked in: e1000 netconsole");
+    CHECK(out[0].merged == 2);
+    CHECK(out[0].seq == 3u);
+    CHECK(out[1].text == "next");
+    CHECK(receiver.stats().merged == 2);
+    CHECK(receiver.stats().records == 4);
+    CHECK(receiver.stats().lost == 0);
+}
+
+TEST_CASE("LOG_CONT: a held 'c' record goes out at the continuation timeout, and at flush") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,1,100,c;a\n", t0, out);
+    receiver.feed(sender(2), "6,2,101,+;b\n", t0, out);
+    out.clear();
+    receiver.feed(sender(2), "6,3,200,c;held\n", t0, out);
+    receiver.expire(t0 + 9s, out);
+    CHECK(out.empty());
+    receiver.expire(t0 + 10s, out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].text == "held");
+    receiver.feed(sender(2), "6,4,300,c;at exit\n", t0 + 11s, out);
+    receiver.flush(out);
+    REQUIRE(out.size() == 2);
+    CHECK(out[1].text == "at exit");
+}
+
+TEST_CASE("LOG_CONT: a 'c' record of a kernel that never sends '+' (4.9+) is not held") {
+    Receiver receiver;
+    std::vector<Record> out;
+    receiver.feed(sender(2), "6,1,100,c;whole already\n", t0, out);
+    CHECK(out.size() == 1);
+}

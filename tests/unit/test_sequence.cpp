@@ -160,3 +160,19 @@ TEST_CASE("lost is the sum of lost_before less the gaps filled late") {
     }
     CHECK(tracker.lost() == reported - tracker.filled());
 }
+
+TEST_CASE("a reboot whose first numbers are not near zero is a restart (ncrx: out-of-order run)") {
+    // netconsole as a module starts sending well into the boot: the new boot's
+    // first record is at 1590, just behind the old boot's newest 1610.
+    SequenceTracker tracker;
+    for (std::uint64_t seq = 1600; seq <= 1610; ++seq) {
+        tracker.observe(seq, 40'000'000 + seq);
+    }
+    CHECK(tracker.observe(1590, 12'000'000).verdict == SeqVerdict::restart);
+    for (std::uint64_t seq = 1591; seq <= 1620; ++seq) {
+        CHECK(tracker.observe(seq, 12'000'000 + seq).verdict == SeqVerdict::in_order);
+    }
+    CHECK(tracker.restarts() == 1);
+    CHECK(tracker.lost() == 0);
+    CHECK(tracker.late() == 0);
+}

@@ -275,7 +275,8 @@ network_up() {
 }
 
 # listen SPEC: start a socat receiver appending every datagram to recv_file SPEC
-# (for listen:PORT, `netconsole-setup listen --json` in the doctor namespace).
+# (for listen:PORT or listen:PORT+PORT..., `netconsole-setup listen --json` on those
+# ports in the doctor namespace).
 listen() {
     local spec=$1 role port ns addr f
     role=${spec%%:*} port=${spec#*:}
@@ -291,8 +292,11 @@ listen() {
     f=$(recv_file "$spec")
     : >"$f"
     if [[ $role == listen ]]; then
+        # listen:P1+P2: one receiver on both ports (85-listen-targets.sh).
+        local ports=() p
+        for p in ${port//+/ }; do ports+=(--port "$p"); done
         # Its own stderr: the summary (listen_summary) is per receiver.
-        ip netns exec "$ns" "$tool" listen --json --port "$port" >"$f" 2>"${f%.log}.err" &
+        ip netns exec "$ns" "$tool" listen --json "${ports[@]}" >"$f" 2>"${f%.log}.err" &
         pids+=($!)
         listener_pid[$spec]=$!
         return
