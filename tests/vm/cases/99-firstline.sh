@@ -50,10 +50,12 @@ firstline_guest() {
     local check
     check=$(/usr/sbin/netconsole-setup cmdline --to "$DOCTOR_IP4" --port "$FL_PORT" --dev ens2 \
         --src "$GUEST_IP4" --mac "$ROUTER_MAC" --check-initramfs 2>&1)
-    if grep -qxF "netconsole-setup: note: /boot/initrd.img-$(uname -r) holds netconsole.ko and e1000.ko" <<<"$check"; then
-        result check-initramfs PASS "cmdline --check-initramfs: $(grep -F 'holds' <<<"$check")"
+    # printf, not <<<: every case file is read by the busybox guests' sh too.
+    if printf '%s\n' "$check" |
+        grep -qxF "netconsole-setup: note: /boot/initrd.img-$(uname -r) holds netconsole.ko and e1000.ko"; then
+        result check-initramfs PASS "cmdline --check-initramfs: $(printf '%s\n' "$check" | grep -F 'holds')"
     else
-        result check-initramfs FAIL "cmdline --check-initramfs: $(tr '\n' '|' <<<"$check")"
+        result check-initramfs FAIL "cmdline --check-initramfs: $(printf '%s\n' "$check" | tr '\n' '|')"
     fi
     echo 6 >/proc/sys/kernel/printk
     kmsg "$(marker booted)"
