@@ -96,12 +96,6 @@ load() {
     LOAD_SECONDS=$(echo "scale=2; ($end - $start) / 1000000000" | bc)
 }
 
-# cpu_seconds PID: utime + stime of PID so far.
-cpu_seconds() {
-    local ticks
-    ticks=$(awk '{print $14 + $15}' "/proc/$1/stat")
-    echo "scale=2; $ticks / $(getconf CLK_TCK)" | bc
-}
 peak_kib() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 
 # finish NAME RECEIVED_FN OWN_LOST_FN: the row; the counts are read after SIGTERM
@@ -127,8 +121,14 @@ ip netns exec "$NS_DOC" "$BIN" listen --port 6666 "${workers[@]}" >"$WORK/listen
 RECEIVER=$!
 wait_bound 6666 && load 6666 && sleep 1
 listen_received() { grep -vc ' lost --$' "$WORK/listen.out"; }
-# The summary's first line (the lines after it are per stream).
-listen_lost() { echo "$(sed -n 's/^received .*, \([0-9]*\) lost.*/\1/p' "$WORK/listen.err") ($SKIPPED)"; }
+# The summary's first line (the lines after it are per stream); the sockets' drops
+# are datagrams (a fragmented record is two or more).
+listen_lost() {
+    local lost drops
+    lost=$(sed -n 's/^received .*, \([0-9]*\) lost.*/\1/p' "$WORK/listen.err")
+    drops=$(sed -n 's/^received .*, \([0-9]*\) datagrams\{0,1\} dropped by the socket.*/\1/p' "$WORK/listen.err")
+    echo "$lost, ${drops:-0} datagrams dropped by the socket ($SKIPPED)"
+}
 finish "netconsole-setup listen${LISTEN_WORKERS:+ --workers $LISTEN_WORKERS}" listen_received listen_lost
 echo "listen's summary: $(cat "$WORK/listen.err")" >&2
 

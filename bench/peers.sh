@@ -1,5 +1,13 @@
 # shellcheck shell=bash
 # Sourced by the benchmarks that compare with a peer receiver.
+
+# cpu_seconds PID: utime + stime of PID so far (every thread's).
+cpu_seconds() {
+    local ticks
+    ticks=$(awk '{print $14 + $15}' "/proc/$1/stat")
+    echo "scale=2; $ticks / $(getconf CLK_TCK)" | bc
+}
+
 # build_netconsd SOURCE DIR: builds Meta's netconsd (and its printer module) from
 # SOURCE in DIR/netconsd-src, a scratch copy: nothing of it enters the project.
 # Sets NETCONSD to the binary, or to "" (with the build log's tail on stderr).

@@ -137,6 +137,11 @@ std::string summary_line(const receive::ReceiverStats& stats, const ListenCounts
     if (unwritten > 0) {
         fmt::format_to(std::back_inserter(line), ", {} unwritten", unwritten);
     }
+    if (counts.socket_drops > 0) {
+        // Datagrams: a fragmented record is several, so no count of records is known.
+        fmt::format_to(std::back_inserter(line), ", {} datagram{} dropped by the socket (receive buffer full)",
+                       counts.socket_drops, counts.socket_drops == 1 ? "" : "s");
+    }
     return line;
 }
 
@@ -243,6 +248,7 @@ Json summary_json(const receive::ReceiverStats& stats, const ListenCounts& count
     json["unwritten"] = counts.unwritten_files + counts.unwritten_journal;
     json["unwritten_files"] = counts.unwritten_files;
     json["unwritten_journal"] = counts.unwritten_journal;
+    json["socket_drops"] = counts.socket_drops;
     return json;
 }
 

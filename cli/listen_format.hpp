@@ -38,7 +38,8 @@ std::vector<std::string> journal_fields(const receive::Record& record);
 using ops::ListenCounts;
 
 /// "received N records from S senders, L lost", ", U never sent by netconsole" with
-/// msgid, and ", W unwritten" when a sink (--output, --journal) could not take some.
+/// msgid, ", W unwritten" when a sink (--output, --journal) could not take some, and
+/// ", D datagrams dropped by the socket (receive buffer full)" when the kernel did.
 std::string summary_line(const receive::ReceiverStats& stats, const ListenCounts& counts = {});
 
 /// Streams listed in the text summary at most (--json lists them all).

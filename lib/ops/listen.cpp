@@ -311,10 +311,11 @@ public:
           m_batch(k_batch, k_max_datagram) {}
 
     /// Drains socket a while (k_rounds batches at most).
-    void receive(const UdpSocket& socket) {
+    void receive(UdpSocket& socket) {
         for (int round = 0; round < k_rounds; ++round) {
             const auto now = receive::Receiver::Clock::now();
             const auto received = m_batch.receive(socket);
+            m_counts.socket_drops += m_batch.drops();
             for (std::size_t d = 0; d < received; ++d) {
                 take(socket, d, now);
             }
@@ -322,6 +323,13 @@ public:
             if (received < k_batch) {
                 return;
             }
+        }
+    }
+    /// Adds what sockets dropped that no datagram since has said: the last records of
+    /// a burst, when they are the ones a full buffer dropped.
+    void count_drops(std::vector<UdpSocket>& sockets) {
+        for (auto& socket : sockets) {
+            m_counts.socket_drops += socket.take_drops();
         }
     }
     /// Delivers what timed out; publishes the per-stream counts.
@@ -428,17 +436,20 @@ private:
                 const auto wake = loop.wait(next_expiry);
                 if (wake.is_readable(m_stop.fd())) {
                     // What came before the stop is taken still (a burst, then SIGTERM).
-                    for (const auto& socket : m_sockets) {
+                    for (auto& socket : m_sockets) {
                         m_worker.receive(socket);
                     }
+                    m_worker.count_drops(m_sockets);
                     break;
                 }
-                for (const auto& socket : m_sockets) {
+                for (auto& socket : m_sockets) {
                     if (wake.is_readable(socket.fd())) {
                         m_worker.receive(socket);
                     }
                 }
                 if (EventLoop::Clock::now() >= next_expiry) {
+                    // One getsockopt per socket a quarter second: SIGUSR1 sees them too.
+                    m_worker.count_drops(m_sockets);
                     m_worker.expire();
                     next_expiry = EventLoop::Clock::now() + m_request.expire_every;
                 }
@@ -594,6 +605,7 @@ void add(ListenSummary& into, const ListenSummary& from) {
     into.counts.refused += from.counts.refused;
     into.counts.truncated += from.counts.truncated;
     into.counts.acknowledged += from.counts.acknowledged;
+    into.counts.socket_drops += from.counts.socket_drops;
     into.streams.insert(into.streams.end(), from.streams.begin(), from.streams.end());
 }
 

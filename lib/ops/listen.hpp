@@ -87,6 +87,9 @@ struct ListenCounts {
     std::uint64_t acknowledged = 0;      ///< acknowledgments sent
     std::uint64_t unwritten_files = 0;   ///< records the per-sender files could not take
     std::uint64_t unwritten_journal = 0; ///< records journald did not take
+    /// Datagrams (not records: a record may be several) the kernel dropped on the
+    /// sockets, their receive buffer full (SO_RXQ_OVFL, SO_MEMINFO).
+    std::uint64_t socket_drops = 0;
 };
 
 /// One forward target's counts.

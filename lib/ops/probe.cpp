@@ -147,7 +147,7 @@ AckListener ack_listener(const Root& root, const std::optional<std::string>& nam
 
 /// Waits on the EventLoop until deadline for "netconsole-setup ack MARKER" from a
 /// doctor of listener; the first stranger's answer is kept.
-void wait_for_ack(const AckListener& listener, const std::string& marker, Clock::time_point start,
+void wait_for_ack(AckListener& listener, const std::string& marker, Clock::time_point start,
                   Clock::time_point deadline, ProbeResult& result) {
     if (listener.sockets.empty()) {
         return;
@@ -159,7 +159,7 @@ void wait_for_ack(const AckListener& listener, const std::string& marker, Clock:
     DatagramBatch batch(8);
     while (Clock::now() < deadline) {
         const auto wake = loop.wait(deadline);
-        for (const auto& socket : listener.sockets) {
+        for (auto& socket : listener.sockets) {
             if (!wake.is_readable(socket.fd())) {
                 continue;
             }
@@ -197,7 +197,7 @@ Probe::Probe(const Root& root, ProbeRequest request) : m_root(root), m_request(s
 
 ProbeResult Probe::run(const LiveKernel& kernel, ProbeSink& sink) const {
     // Bound before the message goes out, so a fast acknowledgment is not missed.
-    const auto listener = ack_listener(m_root, m_request.target, m_request.wait);
+    auto listener = ack_listener(m_root, m_request.target, m_request.wait);
     ProbeReady ready;
     ready.unable = listener.unable;
     ready.waiting = !listener.sockets.empty();

@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include <fcntl.h>
+#include <linux/sock_diag.h>
 #include <net/if.h>
 #include <unistd.h>
 
@@ -66,7 +67,17 @@ void ask_destination(int fd, int family) {
     }
 }
 
-constexpr std::size_t k_control_size = CMSG_SPACE(sizeof(in6_pktinfo)) + CMSG_SPACE(sizeof(in_pktinfo));
+/// Asks for the socket's drop counter on each datagram (SO_RXQ_OVFL): what listen
+/// lost to a full receive buffer, which no sequence gap shows when the last records
+/// of a burst are the ones dropped.
+void ask_drops(int fd) {
+    const int one = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one);
+}
+
+constexpr std::size_t k_control_size = CMSG_SPACE(sizeof(in6_pktinfo)) +
+                                       CMSG_SPACE(sizeof(in_pktinfo)) +
+                                       CMSG_SPACE(sizeof(std::uint32_t));
 
 } // namespace
 
@@ -92,7 +103,8 @@ std::uint32_t scope_id(const IpAddress& address) {
 UdpSocket::UdpSocket(int fd) : m_fd(fd) {}
 
 UdpSocket::UdpSocket(UdpSocket&& other) noexcept
-    : m_fd(other.m_fd), m_family(other.m_family), m_port(other.m_port) {
+    : m_fd(other.m_fd), m_family(other.m_family), m_port(other.m_port),
+      m_drops_seen(other.m_drops_seen) {
     other.m_fd = -1;
 }
 
@@ -104,6 +116,7 @@ UdpSocket& UdpSocket::operator=(UdpSocket&& other) noexcept {
         m_fd = other.m_fd;
         m_family = other.m_family;
         m_port = other.m_port;
+        m_drops_seen = other.m_drops_seen;
         other.m_fd = -1;
     }
     return *this;
@@ -168,6 +181,7 @@ UdpSocket UdpSocket::bind(const std::optional<IpAddress>& address, std::uint16_t
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&bound), &bound_length);
     socket.m_port = key_of(bound).port;
     ask_destination(fd, family);
+    ask_drops(fd);
     return socket;
 }
 
@@ -189,7 +203,29 @@ UdpSocket UdpSocket::adopt(int fd) {
     socket.m_family = bound.ss_family;
     socket.m_port = key_of(bound).port;
     ask_destination(fd, bound.ss_family);
+    ask_drops(fd);
     return socket;
+}
+
+std::uint64_t UdpSocket::advance_drops(std::uint32_t counter) {
+    // A u32 that wraps: the difference taken modulo 2^32, and as signed so that an
+    // older value (a datagram queued before the last SO_MEMINFO look) adds nothing.
+    const auto increase = static_cast<std::int32_t>(counter - m_drops_seen);
+    if (increase <= 0) {
+        return 0;
+    }
+    m_drops_seen = counter;
+    return static_cast<std::uint64_t>(increase);
+}
+
+std::uint64_t UdpSocket::take_drops() {
+    std::array<std::uint32_t, SK_MEMINFO_VARS> memory{};
+    socklen_t length = sizeof memory;
+    if (::getsockopt(m_fd, SOL_SOCKET, SO_MEMINFO, memory.data(), &length) != 0 ||
+        length <= SK_MEMINFO_DROPS * sizeof(std::uint32_t)) {
+        return 0; // a kernel without it: what the datagrams said is all there is
+    }
+    return advance_drops(memory[SK_MEMINFO_DROPS]);
 }
 
 bool UdpSocket::send_to(const receive::SenderKey& sender, std::string_view payload,
@@ -265,8 +301,9 @@ DatagramBatch::DatagramBatch(std::size_t count, std::size_t size)
     : m_size(size), m_buffers(count * size), m_addresses(count), m_iovecs(count),
       m_control(count * k_control_size), m_headers(count) {}
 
-std::size_t DatagramBatch::receive(const UdpSocket& socket) {
+std::size_t DatagramBatch::receive(UdpSocket& socket) {
     m_port = socket.local_port();
+    m_drops = 0;
     for (std::size_t i = 0; i < m_headers.size(); ++i) {
         m_iovecs[i] = {m_buffers.data() + i * m_size, m_size};
         auto& header = m_headers[i].msg_hdr;
@@ -287,7 +324,28 @@ std::size_t DatagramBatch::receive(const UdpSocket& socket) {
         }
         throw os_error("recvmmsg");
     }
+    // The counter as the last datagram was queued (it only grows): the kernel adds
+    // it only once the socket has dropped something.
+    for (auto i = static_cast<std::size_t>(received); i-- > 0;) {
+        if (const auto counter = drop_counter(i)) {
+            m_drops = socket.advance_drops(*counter);
+            break;
+        }
+    }
     return static_cast<std::size_t>(received);
+}
+
+std::optional<std::uint32_t> DatagramBatch::drop_counter(std::size_t index) const {
+    auto& header = const_cast<msghdr&>(m_headers[index].msg_hdr);
+    for (auto* control = CMSG_FIRSTHDR(&header); control != nullptr;
+         control = CMSG_NXTHDR(&header, control)) {
+        if (control->cmsg_level == SOL_SOCKET && control->cmsg_type == SO_RXQ_OVFL) {
+            std::uint32_t counter = 0;
+            std::memcpy(&counter, CMSG_DATA(control), sizeof counter);
+            return counter;
+        }
+    }
+    return std::nullopt;
 }
 
 receive::SenderKey DatagramBatch::sender(std::size_t index) const {

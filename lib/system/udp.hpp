@@ -1,6 +1,7 @@
 #pragma once
 // UDP sockets for the doctor's side (`listen`) and for `test --ack`: dual-stack
-// binding, a large receive buffer, recvmmsg batches, replies to a sender.
+// binding, a large receive buffer, recvmmsg batches, replies to a sender, and the
+// datagrams the kernel dropped on a socket (its receive buffer full).
 
 #include "model/ip_address.hpp"
 #include "receive/sender.hpp"
@@ -55,6 +56,12 @@ public:
     int family() const { return m_family; }
     /// The port the socket is bound to.
     std::uint16_t local_port() const { return m_port; }
+    /// Datagrams the kernel dropped on this socket (receive buffer full, or a bad
+    /// checksum) since they were last counted, here or by a DatagramBatch: its drop
+    /// counter now (SO_MEMINFO). The only way to see drops after the last datagram
+    /// queued, which no datagram's SO_RXQ_OVFL reports. Counts those before this
+    /// process had the socket (one systemd passes) the first time.
+    std::uint64_t take_drops();
     /// One datagram to sender, from `from` when given (the address the sender
     /// wrote to, not the one routing would pick); false (errno kept) when the
     /// kernel refused it.
@@ -62,10 +69,15 @@ public:
                  const std::optional<LocalAddress>& from = std::nullopt) const;
 
 private:
+    friend class DatagramBatch;
     explicit UdpSocket(int fd);
+    /// The increase of the drop counter from the last value seen to counter (none
+    /// when counter is older: a datagram queued before the last look).
+    std::uint64_t advance_drops(std::uint32_t counter);
     int m_fd = -1;
     int m_family = AF_UNSPEC;
     std::uint16_t m_port = 0;
+    std::uint32_t m_drops_seen = 0; ///< the kernel's drop counter (u32, wraps) as last counted
 };
 
 /// Buffers for up to count datagrams of up to size bytes, filled by one recvmmsg.
@@ -77,7 +89,10 @@ public:
 
     /// recvmmsg(MSG_DONTWAIT): the number received, 0 when none is waiting.
     /// Throws std::system_error on other errors.
-    std::size_t receive(const UdpSocket& socket);
+    std::size_t receive(UdpSocket& socket);
+    /// Datagrams socket dropped before the last one received (their SO_RXQ_OVFL
+    /// counter, against the socket's last count): datagrams, not records.
+    std::uint64_t drops() const { return m_drops; }
     /// Datagram index's stream: its source, and the address (IP_PKTINFO) and port it
     /// was sent to.
     receive::SenderKey sender(std::size_t index) const;
@@ -88,12 +103,16 @@ public:
     std::optional<LocalAddress> destination(std::size_t index) const;
 
 private:
+    /// Datagram index's SO_RXQ_OVFL counter, when the kernel added one.
+    std::optional<std::uint32_t> drop_counter(std::size_t index) const;
+
     std::size_t m_size;
     std::uint16_t m_port = 0; ///< the local port of the socket last received from
+    std::uint64_t m_drops = 0; ///< drops the last receive revealed
     std::vector<char> m_buffers;
     std::vector<sockaddr_storage> m_addresses;
     std::vector<iovec> m_iovecs;
-    std::vector<char> m_control; ///< one pktinfo control buffer per datagram
+    std::vector<char> m_control; ///< one pktinfo and drop-counter control buffer per datagram
     std::vector<mmsghdr> m_headers;
 };
 

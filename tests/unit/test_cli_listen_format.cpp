@@ -129,6 +129,24 @@ TEST_CASE("the summary line", "[cli][listen]") {
     CHECK(json["unwritten_journal"] == 1);
     CHECK(json["refused"] == 3);
     CHECK(json["acknowledged"] == 1);
+    CHECK(json["socket_drops"] == 0); // always there, a number
+}
+
+TEST_CASE("the summary line says the socket's drops, in datagrams, only when there are some",
+          "[cli][listen]") {
+    ReceiverStats stats;
+    stats.records = 60;
+    stats.senders = 1;
+    ListenCounts counts;
+    counts.socket_drops = 940;
+    CHECK(summary_line(stats, counts) ==
+          "received 60 records from 1 sender, 0 lost, 940 datagrams dropped by the socket "
+          "(receive buffer full)");
+    counts.socket_drops = 1;
+    CHECK(summary_line(stats, counts) ==
+          "received 60 records from 1 sender, 0 lost, 1 datagram dropped by the socket "
+          "(receive buffer full)");
+    CHECK(summary_json(stats, counts)["socket_drops"] == 1);
 }
 
 TEST_CASE("a cut plain line is marked in text and JSON", "[cli][listen]") {
