@@ -497,7 +497,14 @@ std::vector<std::vector<UdpSocket>> open_sockets(const ListenRequest& request, u
     ports.erase(std::unique(ports.begin(), ports.end()), ports.end());
     const auto reuse = workers > 1 ? ReusePort::yes : ReusePort::no;
     sets.resize(workers);
-    for (const auto port : ports) {
+    for (auto port : ports) {
+        if (reuse == ReusePort::yes) {
+            // Another process's SO_REUSEPORT socket on this port (a second listen by the
+            // same user) would take a share of every port's datagrams unseen. A bind
+            // without it fails there (EADDRINUSE), as a one-worker listen's does; the
+            // workers' group is made on the port it got (port 0: the kernel's pick).
+            port = UdpSocket::bind(request.address, port, 0, ReusePort::no).local_port();
+        }
         // Port 0 (the kernel picks one): the others join the port the first got.
         auto first = UdpSocket::bind(request.address, port, request.receive_buffer, reuse);
         const auto bound = first.local_port();

@@ -3,6 +3,7 @@
 // not, refused senders counted, and the two ways the loop ends (SIGTERM, a stdout that
 // is gone). Signals are raised in this thread, where the loop's signalfd takes them.
 #include "ops/listen.hpp"
+#include "system/udp.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -19,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <system_error>
 #include <string>
 #include <vector>
 
@@ -209,6 +211,19 @@ TEST_CASE("an output that is not a directory is the output field's error", "[lis
         CHECK(e.field() == Field::output);
         CHECK(std::string(e.what()) == "'/nonexistent/ncs-listen' is not a directory");
     }
+}
+
+TEST_CASE("workers never share a port with another process's SO_REUSEPORT group",
+          "[listen]") {
+    // A second listen by the same user would join the first's group and take half of
+    // its datagrams, silently: binding fails instead, as with one worker.
+    const auto other = UdpSocket::bind(IpAddress::parse("127.0.0.1"), 0, 0, ReusePort::yes);
+    Client client;
+    RecordingSink sink(client, {});
+    auto request = loopback_request();
+    request.ports = {other.local_port()};
+    request.workers = 2;
+    CHECK_THROWS_AS(ops::listen(request, sink), std::system_error);
 }
 
 TEST_CASE("three workers: every sender's records whole and in order, the counts summed",
