@@ -74,7 +74,7 @@ InputError flag_error(const FieldError& error, std::string_view flag) {
 }
 
 ErrorReport describe_error(const std::exception& error) {
-    if (const auto* sourced = dynamic_cast<const ops::SourcedParseError*>(&error)) {
+    if (const auto* sourced = dynamic_cast<const SourcedParseError*>(&error)) {
         return {k_exit_usage, fmt::format("couldn't parse config at '{}'", sourced->at()),
                 fmt::format("at byte {} of the value in {}{}{}", sourced->offset() + 1,
                             sourced->source(), sourced->hint().empty() ? "" : ": ",

@@ -20,7 +20,7 @@ struct ExplainOptions {
 Command setup_explain(CLI::App& app);
 
 /// Explains options.value, or the values found under context.root. Throws ParseError
-/// (ops::SourcedParseError for values read from files).
+/// (SourcedParseError, lib/model/errors.hpp, for values read from files).
 void run_explain(const ExplainOptions& options, const Context& context);
 
 /// One line of the explanation: a field's label and what the kernel makes of it.

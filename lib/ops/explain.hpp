@@ -14,9 +14,6 @@
 
 namespace ncs::ops {
 
-/// model/errors.hpp's SourcedParseError, by the name cli/ knows it from this use case.
-using SourcedParseError = ncs::SourcedParseError;
-
 /// The source of a value given on the command line rather than read from a file.
 inline constexpr std::string_view k_given_value = "argument";
 
