@@ -67,31 +67,44 @@ ErrorReport extras(const CLI::App& app) {
 } // namespace
 
 InputError flag_error(const FieldError& error, std::string_view flag) {
-    if (flag.empty()) {
-        return InputError(error.what(), error.hint());
-    }
-    return InputError(fmt::format("{}: {}", flag, error.what()), error.hint());
+    InputError phrased(flag.empty() ? in_flags(error.text())
+                                    : fmt::format("{}: {}", flag, in_flags(error.text())),
+                       in_flags(error.hint()));
+    phrased.locate(error.where());
+    return phrased;
 }
+
+namespace {
+
+/// "[where: ]message": the input's location first, as a compiler names file:line.
+std::string located(const InputError& error, std::string_view message) {
+    return error.where().empty() ? std::string(message)
+                                 : fmt::format("{}: {}", error.where(), message);
+}
+
+} // namespace
 
 ErrorReport describe_error(const std::exception& error) {
     if (const auto* sourced = dynamic_cast<const SourcedParseError*>(&error)) {
         return {k_exit_usage, fmt::format("couldn't parse config at '{}'", sourced->at()),
                 fmt::format("at byte {} of the value in {}{}{}", sourced->offset() + 1,
                             sourced->source(), sourced->hint().empty() ? "" : ": ",
-                            sourced->hint())};
+                            in_flags(sourced->hint()))};
     }
     if (const auto* parse = dynamic_cast<const ParseError*>(&error)) {
         return {k_exit_usage, fmt::format("couldn't parse config at '{}'", parse->at()),
                 fmt::format("at byte {} of the value{}{}", parse->offset() + 1,
-                            parse->hint().empty() ? "" : ": ", parse->hint())};
+                            parse->hint().empty() ? "" : ": ", in_flags(parse->hint()))};
     }
     if (const auto* field = dynamic_cast<const FieldError*>(&error)) {
         // The library names the field; the command line's word for it is the flag.
-        return {k_exit_usage, fmt::format("{}: {}", flag_of(field->field()), field->what()),
-                field->hint()};
+        return {k_exit_usage,
+                located(*field, fmt::format("{}: {}", flag_of(field->field()),
+                                            in_flags(field->text()))),
+                in_flags(field->hint())};
     }
     if (const auto* input = dynamic_cast<const InputError*>(&error)) {
-        return {k_exit_usage, input->what(), input->hint()};
+        return {k_exit_usage, located(*input, in_flags(input->text())), in_flags(input->hint())};
     }
     if (const auto* owned = dynamic_cast<const ops::OwnedFileError*>(&error)) {
         return {k_exit_failed, owned->what(),
@@ -100,7 +113,7 @@ ErrorReport describe_error(const std::exception& error) {
                     : "run the command again"};
     }
     if (const auto* operation = dynamic_cast<const OperationError*>(&error)) {
-        return {k_exit_failed, operation->what(), operation->hint()};
+        return {k_exit_failed, in_flags(operation->text()), in_flags(operation->hint())};
     }
     // std::system_error and anything unforeseen: the operation failed.
     return {k_exit_failed, error.what(), {}};

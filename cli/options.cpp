@@ -37,6 +37,8 @@ std::string_view flag_of(Field field) noexcept {
     return "?";
 }
 
+std::string in_flags(std::string_view text) { return phrase(text, &flag_of); }
+
 unsigned parse_count(std::string_view text, std::string_view option) {
     unsigned value = 0;
     const auto* end = text.data() + text.size();

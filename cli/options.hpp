@@ -6,6 +6,7 @@
 #include "model/port.hpp"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace ncs::cli {
@@ -21,5 +22,8 @@ unsigned parse_count(std::string_view text, std::string_view option);
 /// library's request fields (FieldError) meet the command line's words; describe_error
 /// puts it before the FieldError's message.
 std::string_view flag_of(Field field) noexcept;
+
+/// A library message or hint with each field it mentions (mention()) named by its flag.
+std::string in_flags(std::string_view text);
 
 } // namespace ncs::cli

@@ -1,4 +1,5 @@
 #include "context.hpp"
+#include "options.hpp"
 
 #include <CLI/App.hpp>
 #include <fmt/format.h>
@@ -116,9 +117,9 @@ void Output::warning(const Warning& warning, std::string_view context) {
         return;
     }
     m_err << fmt::format("{}: warning: {}{}{}\n", k_program, printable(context),
-                         context.empty() ? "" : ": ", printable(warning.message));
+                         context.empty() ? "" : ": ", printable(in_flags(warning.message)));
     if (!warning.hint.empty()) {
-        m_err << fmt::format("hint: {}\n", printable(warning.hint));
+        m_err << fmt::format("hint: {}\n", printable(in_flags(warning.hint)));
     }
 }
 
@@ -126,9 +127,9 @@ void Output::note(std::string_view message, std::string_view hint) {
     if (m_quiet) {
         return;
     }
-    m_err << fmt::format("{}: note: {}\n", k_program, printable(message));
+    m_err << fmt::format("{}: note: {}\n", k_program, printable(in_flags(message)));
     if (!hint.empty()) {
-        m_err << fmt::format("hint: {}\n", printable(hint));
+        m_err << fmt::format("hint: {}\n", printable(in_flags(hint)));
     }
 }
 
@@ -138,7 +139,7 @@ void Output::step(const Step& step, std::string_view context) {
     }
     const auto ms = std::chrono::duration<double, std::milli>(step.elapsed).count();
     m_err << fmt::format("{}: {}{}{} ({:.1f} ms)\n", k_program, printable(context),
-                         context.empty() ? "" : ": ", printable(step.text), ms);
+                         context.empty() ? "" : ": ", printable(in_flags(step.text)), ms);
 }
 
 void Output::resolution(const Resolution& resolution, std::string_view context,

@@ -1,18 +1,32 @@
 #include "model/errors.hpp"
 
+#include <string>
 #include <utility>
 
 namespace ncs {
 
 InputError::InputError(const std::string& message, std::string hint)
-    : std::runtime_error(message), m_hint(std::move(hint)) {}
+    : std::runtime_error(message), m_text(message), m_hint(std::move(hint)) {
+    compose();
+}
+
+void InputError::locate(const std::string& where) {
+    if (m_where.empty()) {
+        m_where = where;
+        compose();
+    }
+}
+
+void InputError::compose() {
+    m_what = m_where.empty() ? phrase_words(m_text) : m_where + ": " + phrase_words(m_text);
+}
 
 ParseError::ParseError(const std::string& message, std::string hint, std::size_t offset,
                        std::string at)
     : InputError(message, std::move(hint)), m_offset(offset), m_at(std::move(at)) {}
 
 SourcedParseError::SourcedParseError(const ParseError& error, std::string source)
-    : ParseError(error.what(), error.hint(), error.offset(), error.at()),
+    : ParseError(error.text(), error.hint(), error.offset(), error.at()),
       m_source(std::move(source)) {}
 
 FieldError::FieldError(Field field, const std::string& message, std::string hint)
@@ -50,6 +64,52 @@ const char* field_word(Field field) noexcept {
 }
 
 OperationError::OperationError(const std::string& message, std::string hint)
-    : std::runtime_error(message), m_hint(std::move(hint)) {}
+    : std::runtime_error(phrase_words(message)), m_text(message), m_hint(std::move(hint)) {}
+
+namespace {
+
+constexpr char k_mention_start = '\x1e';
+constexpr char k_mention_end = '\x1f';
+constexpr int k_field_count = static_cast<int>(k_last_field) + 1;
+
+std::string_view word_of(Field field) noexcept { return field_word(field); }
+
+} // namespace
+
+std::string mention(Field field) {
+    return k_mention_start + std::to_string(static_cast<int>(field)) + k_mention_end;
+}
+
+std::string phrase(std::string_view text, std::string_view (*name)(Field) noexcept) {
+    std::string out;
+    out.reserve(text.size());
+    while (!text.empty()) {
+        const auto start = text.find(k_mention_start);
+        out.append(text.substr(0, start));
+        if (start == std::string_view::npos) {
+            break;
+        }
+        text.remove_prefix(start);
+        const auto end = text.find(k_mention_end);
+        int number = -1;
+        if (end != std::string_view::npos && end > 1 && end <= 3) {
+            number = 0;
+            for (const char c : text.substr(1, end - 1)) {
+                number = c >= '0' && c <= '9' ? number * 10 + (c - '0') : k_field_count;
+            }
+        }
+        if (number < 0 || number >= k_field_count) {
+            // Not a mention: the byte is the text's own (printable() shows it).
+            out += text.front();
+            text.remove_prefix(1);
+            continue;
+        }
+        out.append(name(static_cast<Field>(number)));
+        text.remove_prefix(end + 1);
+    }
+    return out;
+}
+
+std::string phrase_words(std::string_view text) { return phrase(text, &word_of); }
 
 } // namespace ncs

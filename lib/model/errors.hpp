@@ -6,18 +6,41 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace ncs {
 
+/// The fields of a request (below) a message may mention. Declared here so that every
+/// error and warning can carry mentions.
+enum class Field;
+
 /// Invalid user input: the message names the offending text, the hint says what to do.
+/// Message and hint may mention request fields (mention()): what() phrases them in the
+/// library's words (field_word()), text() and hint() keep the mentions for a caller
+/// that names fields its own way (the CLI: by flag, phrase()).
 class InputError : public std::runtime_error {
 public:
     explicit InputError(const std::string& message, std::string hint = {});
-    /// One line of advice, or empty.
+    /// "[where: ]message", mentions phrased by field_word().
+    const char* what() const noexcept override { return m_what.c_str(); }
+    /// The message, mentions kept, without where().
+    const std::string& text() const noexcept { return m_text; }
+    /// One line of advice, or empty; mentions kept.
     const std::string& hint() const noexcept { return m_hint; }
+    /// Where the input came from ("/etc/netconsole-setup.conf:3", "command line"), or
+    /// empty: the caller's own request.
+    const std::string& where() const noexcept { return m_where; }
+    /// Sets where() unless it is set already (the innermost location wins), so a handler
+    /// adds the location and rethrows the same object: `catch (InputError& e) { e.locate(w);
+    /// throw; }` keeps its type (FieldError, ParseError).
+    void locate(const std::string& where);
 
 private:
+    void compose();
+    std::string m_text;
     std::string m_hint;
+    std::string m_where;
+    std::string m_what;
 };
 
 /// A netconsole= value the kernel would reject; carries the kernel's stop point.
@@ -73,13 +96,29 @@ enum class Field {
     forward_cert,   ///< the client certificate for forward targets
     forward_key,    ///< its key
     forward_spool,  ///< the forward targets' spool directory
+    // A new field goes before this line and into k_last_field when it is the last.
 };
+
+/// The last field: mention() numbers run up to it.
+inline constexpr Field k_last_field = Field::forward_spool;
 
 /// A word for a field where no CLI phrases it ("remote port"), for library users' messages.
 const char* field_word(Field field) noexcept;
 
-/// Invalid input in one field of a request. what() is the message without the field's
-/// name in front; the CLI prefixes its flag ("--port: "), a library user field_word().
+/// A reference to field inside a library message or hint ("give {} to choose" with
+/// mention(Field::local_address)). The library never writes a CLI flag: the one who shows
+/// the text phrases each mention in its own words (phrase()). Encoded in-band as
+/// "\x1e<number>\x1f", bytes that printable text never holds.
+std::string mention(Field field);
+
+/// text with every mention replaced by name(field); anything else is kept as it is.
+std::string phrase(std::string_view text, std::string_view (*name)(Field) noexcept);
+
+/// text with every mention replaced by field_word(): for a reader with no flags.
+std::string phrase_words(std::string_view text);
+
+/// Invalid input in one field of a request. text() and what() are the message without the
+/// field's name in front; the CLI prefixes its flag ("--port: "), a library user field_word().
 class FieldError : public InputError {
 public:
     FieldError(Field field, const std::string& message, std::string hint = {});
@@ -91,17 +130,22 @@ private:
 };
 
 /// An operation on a valid request failed (no route, no neighbour answer, ...).
+/// Message and hint may mention request fields, as InputError's.
 class OperationError : public std::runtime_error {
 public:
     explicit OperationError(const std::string& message, std::string hint = {});
-    /// One line of advice, or empty.
+    /// The message, mentions kept (what() phrases them by field_word()).
+    const std::string& text() const noexcept { return m_text; }
+    /// One line of advice, or empty; mentions kept.
     const std::string& hint() const noexcept { return m_hint; }
 
 private:
+    std::string m_text;
     std::string m_hint;
 };
 
-/// Something the user should know that does not stop the operation.
+/// Something the user should know that does not stop the operation. message and hint
+/// may mention request fields (phrase() them before showing).
 struct Warning {
     /// What it is about, so callers choose warnings by kind, never by their text.
     enum class Kind {
