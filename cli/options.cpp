@@ -33,6 +33,11 @@ std::string_view flag_of(Field field) noexcept {
     case Field::forward_cert: return "--forward-cert";
     case Field::forward_key: return "--forward-key";
     case Field::forward_spool: return "--forward-spool";
+    case Field::extended: return "--extended";
+    case Field::release: return "--release";
+    case Field::family: return "-4/-6";
+    case Field::unconfirmed_mac: return "--allow-unconfirmed-mac";
+    case Field::root: return "--root";
     }
     return "?";
 }

@@ -30,7 +30,7 @@ std::string input_error_of(const TargetOptions& options) {
     try {
         make_requests(options);
     } catch (const ncs::InputError& e) {
-        return e.what();
+        return ncs::cli::describe_error(e).message; // as the CLI says it
     }
     return "accepted";
 }
