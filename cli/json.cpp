@@ -82,7 +82,8 @@ Json warning_json(const Warning& warning, std::optional<std::size_t> target) {
     Json json;
     json["target"] = target ? Json(*target) : Json(nullptr);
     json["message"] = in_flags(warning.message);
-    json["hint"] = warning.hint.empty() ? Json(nullptr) : Json(in_flags(warning.hint));
+    const auto hint = hint_of(warning);
+    json["hint"] = hint.empty() ? Json(nullptr) : Json(hint);
     return json;
 }
 

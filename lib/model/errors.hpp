@@ -179,6 +179,8 @@ struct Warning {
         needs_newer_kernel, ///< a feature of a newer kernel than some have (check())
         panic_lost,         ///< a panic will not reach the doctor (crash_delivery)
         not_extended,       ///< userdata or sysdata on a target that is not extended (check())
+        console_quiet,      ///< the console log level holds messages back (the CLI's hint
+                            ///< names its command that raises it)
     };
     std::string message;
     std::string hint;
