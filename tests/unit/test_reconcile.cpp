@@ -238,6 +238,13 @@ TEST_CASE("desired targets are validated once, with where they came from", "[rec
     auto e = d;
     e.where = "command line";
     CHECK_THROWS_WITH(reconcile::validate(std::vector{d, e}), "a second target named ok");
+    try {
+        reconcile::validate(std::vector{e, d}); // the second one is the file's
+        FAIL("a name given twice was taken");
+    } catch (const ncs::InputError& error) {
+        CHECK(error.where() == "/etc/netconsole-setup.conf:3");
+        CHECK(error.text() == "a second target named ok");
+    }
 }
 
 TEST_CASE("warnings are typed: userdata on a plain target, versions by kind", "[reconcile]") {
