@@ -33,6 +33,11 @@ std::string_view flag_of(Field field) noexcept {
     case Field::forward_cert: return "--forward-cert";
     case Field::forward_key: return "--forward-key";
     case Field::forward_spool: return "--forward-spool";
+    case Field::extended: return "--extended";
+    case Field::release: return "--release";
+    case Field::unconfirmed_mac: return "--allow-unconfirmed-mac";
+    case Field::ipv4: return "-4";
+    case Field::ipv6: return "-6";
     }
     return "?";
 }

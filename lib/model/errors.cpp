@@ -59,6 +59,11 @@ const char* field_word(Field field) noexcept {
     case Field::forward_cert: return "forward certificate";
     case Field::forward_key: return "forward key";
     case Field::forward_spool: return "forward spool directory";
+    case Field::extended: return "extended format";
+    case Field::release: return "release prefix";
+    case Field::unconfirmed_mac: return "unconfirmed MAC";
+    case Field::ipv4: return "IPv4";
+    case Field::ipv6: return "IPv6";
     }
     return "field";
 }

@@ -96,11 +96,16 @@ enum class Field {
     forward_cert,   ///< the client certificate for forward targets
     forward_key,    ///< its key
     forward_spool,  ///< the forward targets' spool directory
+    extended,       ///< the extended message format
+    release,        ///< the kernel release before each message
+    unconfirmed_mac, ///< accept a cached next-hop MAC that did not confirm
+    ipv4,           ///< a host name resolved to IPv4 only
+    ipv6,           ///< a host name resolved to IPv6 only
     // A new field goes before this line and into k_last_field when it is the last.
 };
 
 /// The last field: mention() numbers run up to it.
-inline constexpr Field k_last_field = Field::forward_spool;
+inline constexpr Field k_last_field = Field::ipv6;
 
 /// A word for a field where no CLI phrases it ("remote port"), for library users' messages.
 const char* field_word(Field field) noexcept;
