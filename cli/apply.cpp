@@ -4,6 +4,7 @@
 #include "kernel_admin.hpp"
 #include "level_option.hpp"
 #include "ops/apply.hpp"
+#include "ops/config.hpp"
 #include "plan_render.hpp"
 
 #include <CLI/App.hpp>
@@ -81,7 +82,7 @@ Command setup_apply(CLI::App& app) {
     add_target_options(*apply, options->target);
     apply
         ->add_option_function<std::string>(
-            "--name", [o = options.get()](const std::string& v) { o->name = v; },
+            "--name", [o = options.get()](const std::string& v) { o->target.name = v; },
             "The configfs target's name (default ncs-<remote IP>-<port>); cmdlineN adopts "
             "a boot-time target")
         ->type_name("NAME");
@@ -90,7 +91,7 @@ Command setup_apply(CLI::App& app) {
             "--loglevel", [o = options.get()](const std::string& v) { o->loglevel = v; },
             "Also set the console log level, as dmesg -n does (1-8)")
         ->type_name("N");
-    add_message_data_options(*apply, options->userdata, options->sysdata);
+    add_message_data_options(*apply, options->target);
     // issue 6: the boot-time configuration file (ops/config.hpp).
     apply
         ->add_option_function<std::string>(
@@ -106,8 +107,8 @@ Command setup_apply(CLI::App& app) {
 
 void run_apply(const ApplyOptions& options, const Context& context) {
     if (options.config) {
-        if (!options.target.to.empty() || options.name || options.loglevel ||
-            !options.userdata.empty() || options.sysdata) {
+        if (!options.target.to.empty() || options.target.name || options.loglevel ||
+            !options.target.userdata.empty() || options.target.sysdata) {
             throw InputError("--config takes the targets from the file only",
                              "put the options on the file's lines");
         }
@@ -115,8 +116,7 @@ void run_apply(const ApplyOptions& options, const Context& context) {
         return;
     }
     // Everything the user typed is checked before anything is touched.
-    auto desired =
-        desired_from_options(options.target, options.name, options.userdata, options.sysdata);
+    auto desired = ops::make_desired(options.target);
     std::optional<int> loglevel;
     if (options.loglevel) {
         loglevel = parse_level_option(*options.loglevel, "--loglevel");
@@ -144,7 +144,7 @@ void run_apply(const ApplyOptions& options, const Context& context) {
 void run_apply_config(const std::string& file, const Context& context, bool dry_run) {
     // Everything in the files is checked, and every target resolved, before anything
     // is touched.
-    auto configuration = read_configuration(file, context.root);
+    auto configuration = ops::read_configuration(file, context.root);
     auto request = ops::make_apply_request(std::move(configuration.targets), std::nullopt,
                                            context.root, ops::NameEach::always,
                                            configuration.complete);

@@ -14,11 +14,8 @@
 namespace ncs::cli {
 
 struct ApplyOptions {
-    TargetOptions target;
-    std::optional<std::string> name;
+    TargetOptions target; ///< with --name, --userdata and --sysdata
     std::optional<std::string> loglevel;
-    std::vector<std::string> userdata;
-    std::optional<std::string> sysdata;
     std::optional<std::string> config; ///< --config FILE: the configuration (ops/config.hpp)
     bool dry_run = false;              ///< --dry-run: print the plan, change nothing
 };

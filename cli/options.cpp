@@ -37,8 +37,9 @@ std::string_view flag_of(Field field) noexcept {
     case Field::forward_spool: return "--forward-spool";
     case Field::extended: return "--extended";
     case Field::release: return "--release";
-    case Field::family: return "-4/-6";
     case Field::unconfirmed_mac: return "--allow-unconfirmed-mac";
+    case Field::ipv4: return "-4";
+    case Field::ipv6: return "-6";
     case Field::root: return "--root";
     }
     return "?";

@@ -3,6 +3,7 @@
 #include "crash_report.hpp"
 #include "json.hpp"
 #include "ops/apply.hpp"
+#include "ops/config.hpp"
 #include "ops/inspect.hpp"
 #include "plan_render.hpp"
 #include "target_options.hpp"
@@ -270,7 +271,7 @@ void check_panic(const Status& status) {
 // resolves to now, for monitoring and configuration management's changed_when.
 void run_status_check(const StatusOptions& options, const Context& context) {
     const auto file = options.config ? *options.config : std::string(ops::k_default_config_path);
-    auto configuration = read_configuration(file, context.root);
+    auto configuration = ops::read_configuration(file, context.root);
     // A dry run: resolved and planned against configfs, nothing written.
     const auto request = ops::make_apply_request(std::move(configuration.targets), std::nullopt,
                                                  context.root, ops::NameEach::always);

@@ -1,11 +1,8 @@
 #include "target_options.hpp"
 
 #include "errors.hpp"
-#include "model/duration.hpp"
-#include "persist/config_file.hpp"
 
 #include <CLI/App.hpp>
-#include <CLI/Config.hpp>
 #include <CLI/Formatter.hpp>
 #include <fmt/format.h>
 
@@ -20,16 +17,6 @@ CLI::Option* add_optional(CLI::App& app, const std::string& name,
         .add_option_function<std::string>(
             name, [&value](const std::string& given) { value = given; }, description)
         ->type_name(type);
-}
-
-/// Re-throws an InputError from a value parser with the option named first.
-template <typename Parse>
-auto with_option(std::string_view option, Parse parse) {
-    try {
-        return parse();
-    } catch (const InputError& e) {
-        throw InputError(fmt::format("{}: {}", option, e.what()), e.hint());
-    }
 }
 
 } // namespace
@@ -65,79 +52,6 @@ std::vector<CLI::Option*> add_target_options(CLI::App& app, TargetOptions& optio
         option->group("Target options");
     }
     return added;
-}
-
-std::vector<TargetRequest> make_requests(const TargetOptions& options) {
-    if (options.to.empty()) {
-        throw InputError("no target given", "add --to ADDR (the doctor's address)");
-    }
-    if (options.ipv4 && options.ipv6) {
-        throw InputError("-4 and -6 exclude each other");
-    }
-    if (options.release && !options.extended) {
-        throw InputError("--release needs --extended",
-                         "the kernel prepends the release only to extended messages");
-    }
-
-    TargetRequest common;
-    if (options.port) {
-        common.remote_port = parse_port(*options.port, "--port");
-    }
-    if (options.src_port) {
-        common.local_port = parse_port(*options.src_port, "--src-port");
-    }
-    if (options.dev) {
-        if (options.dev->empty()) {
-            throw InputError("--dev: the interface name is empty");
-        }
-        common.dev = *options.dev;
-    }
-    if (options.src) {
-        common.src = with_option("--src", [&] { return IpAddress::parse(*options.src); });
-    }
-    if (options.mac) {
-        common.mac = with_option("--mac", [&] { return MacAddress::parse(*options.mac); });
-    }
-    common.broadcast = options.broadcast;
-    refuse_mac_with_broadcast(common);
-    common.extended = options.extended;
-    common.release = options.release;
-    if (options.timeout) {
-        common.timeout = with_option("--timeout", [&] { return parse_duration(*options.timeout); });
-    }
-    if (options.allow_unconfirmed_mac) {
-        common.unconfirmed_mac = UnconfirmedMac::accept;
-    }
-    if (options.ipv4) {
-        common.family = IpFamily::v4;
-    } else if (options.ipv6) {
-        common.family = IpFamily::v6;
-    }
-
-    std::vector<TargetRequest> requests;
-    for (const auto& to : options.to) {
-        if (to.empty()) {
-            throw InputError("--to: the address is empty");
-        }
-        if (to.front() == '[') {
-            // [ADDR] is URL syntax for an address followed by :PORT; --to takes the
-            // address alone (the port is --port).
-            throw InputError(fmt::format("--to {}: brackets are not part of an address", to),
-                             fmt::format("write --to {}", to.substr(1, to.find(']') - 1)));
-        }
-        auto request = common;
-        request.to = to;
-        if (const auto address = IpAddress::try_parse(to)) {
-            if (request.family && address->family() != *request.family) {
-                throw InputError(fmt::format("--to {} is not an {} address", to, *request.family));
-            }
-            if (request.src) {
-                require_one_family(*request.src, *address);
-            }
-        }
-        requests.push_back(std::move(request));
-    }
-    return requests;
 }
 
 std::vector<Resolution> resolve_every(const std::vector<TargetRequest>& requests,
@@ -197,46 +111,8 @@ std::vector<Target> resolve_and_report(const std::vector<TargetRequest>& request
     return targets;
 }
 
-UserdataEntry parse_userdata(std::string_view text) {
-    const auto equals = text.find('=');
-    if (equals == std::string_view::npos || equals == 0) {
-        throw InputError(fmt::format("--userdata: '{}' is not KEY=VALUE", text),
-                         "for example --userdata host=web1");
-    }
-    return {std::string(text.substr(0, equals)), std::string(text.substr(equals + 1))};
-}
-
-Sysdata parse_sysdata(std::string_view text) {
-    Sysdata sysdata;
-    if (text.empty()) {
-        return sysdata;
-    }
-    while (true) {
-        const auto comma = text.find(',');
-        const auto item = text.substr(0, comma);
-        if (item == "cpu_nr") {
-            sysdata.cpu_nr = true;
-        } else if (item == "taskname") {
-            sysdata.taskname = true;
-        } else if (item == "release") {
-            sysdata.release = true;
-        } else if (item == "msgid") {
-            sysdata.msgid = true;
-        } else {
-            throw InputError(fmt::format("--sysdata: unknown switch '{}'", item),
-                             "the switches are cpu_nr, taskname, release and msgid");
-        }
-        if (comma == std::string_view::npos) {
-            break;
-        }
-        text.remove_prefix(comma + 1);
-    }
-    return sysdata;
-}
-
-void add_message_data_options(CLI::App& command, std::vector<std::string>& userdata,
-                              std::optional<std::string>& sysdata) {
-    command.add_option("--userdata", userdata,
+void add_message_data_options(CLI::App& command, TargetOptions& options) {
+    command.add_option("--userdata", options.userdata,
                        fmt::format("Extra KEY=VALUE line in every extended message (Linux {}+); "
                                    "repeatable",
                                    to_string(added_in::userdata)))
@@ -244,84 +120,10 @@ void add_message_data_options(CLI::App& command, std::vector<std::string>& userd
         ->allow_extra_args(false);
     command
         .add_option_function<std::string>(
-            "--sysdata", [&sysdata](const std::string& v) { sysdata = v; },
+            "--sysdata", [&options](const std::string& v) { options.sysdata = v; },
             fmt::format("Switches to turn on: cpu_nr,taskname,release (Linux {}+), msgid ({}+)",
                         to_string(added_in::sysdata), to_string(added_in::msgid)))
         ->type_name("LIST");
-}
-
-std::vector<reconcile::DesiredTarget> desired_from_options(
-    const TargetOptions& options, const std::optional<std::string>& name,
-    const std::vector<std::string>& userdata, const std::optional<std::string>& sysdata) {
-    const auto requests = make_requests(options);
-    if (name && requests.size() != 1) {
-        throw InputError("--name needs exactly one --to",
-                         "apply the targets one at a time to name each");
-    }
-    std::vector<reconcile::DesiredTarget> desired;
-    for (const auto& request : requests) {
-        reconcile::DesiredTarget d;
-        d.where = "command line";
-        d.request = request;
-        d.name = name;
-        for (const auto& text : userdata) {
-            d.userdata.push_back(parse_userdata(text));
-        }
-        if (sysdata) {
-            d.sysdata = parse_sysdata(*sysdata);
-        }
-        desired.push_back(std::move(d));
-    }
-    return desired;
-}
-
-namespace {
-
-// One line's words, parsed by the same target options as the command line.
-reconcile::DesiredTarget parse_line(const persist::ConfigLine& line, const std::string& file) {
-    reconcile::DesiredTarget configured;
-    configured.where = fmt::format("{}:{}", file, line.number);
-    TargetOptions target;
-    std::optional<std::string> name;
-    std::vector<std::string> userdata;
-    std::optional<std::string> sysdata;
-    CLI::App app("a line of the configuration file", "line");
-    add_target_options(app, target);
-    app.add_option("--name", name);
-    app.add_option("--userdata", userdata)->allow_extra_args(false);
-    app.add_option("--sysdata", sysdata);
-    app.set_help_flag();
-    try {
-        std::vector<std::string> args(line.words.rbegin(), line.words.rend());
-        app.parse(args);
-        if (target.to.size() != 1) {
-            throw InputError("one --to per line: each line is one target");
-        }
-        auto desired = desired_from_options(target, name, userdata, sysdata);
-        configured.request = std::move(desired.front().request);
-        configured.name = std::move(desired.front().name);
-        configured.userdata = std::move(desired.front().userdata);
-        configured.sysdata = desired.front().sysdata;
-    } catch (const CLI::Error& e) {
-        throw InputError(fmt::format("{}: {}", configured.where, e.what()),
-                         "a line holds the options of 'netconsole-setup apply', one --to");
-    } catch (const InputError& e) {
-        throw InputError(fmt::format("{}: {}", configured.where, e.what()), e.hint());
-    }
-    return configured;
-}
-
-} // namespace
-
-ops::Configuration read_configuration(const std::string& file, const Root& root) {
-    std::optional<std::vector<reconcile::DesiredTarget>> from_file;
-    if (const auto lines = ops::read_config_lines(file, root)) {
-        from_file.emplace();
-        for (const auto& line : *lines) {
-            from_file->push_back(parse_line(line, file));
-        }
-    }
-    return ops::configuration(file, std::move(from_file), root);
 }
 
 } // namespace ncs::cli

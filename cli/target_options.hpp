@@ -1,16 +1,16 @@
 #pragma once
 // Option binding: the options shared by the subcommands that build targets (print,
-// cmdline, modprobe, apply, watch, and the lines of a configuration file): --to,
-// --port, --src-port, --dev, --src, --mac | --broadcast, --extended, --release,
-// --timeout, --allow-unconfirmed-mac, -4 | -6, --name, --userdata, --sysdata.
+// cmdline, modprobe, apply, watch): --to, --port, --src-port, --dev, --src, --mac |
+// --broadcast, --extended, --release, --timeout, --allow-unconfirmed-mac, -4 | -6,
+// --userdata, --sysdata (apply and watch bind --name themselves).
 
 #include "context.hpp"
 #include "options.hpp"
 #include "model/errors.hpp"
 #include "model/port.hpp"
 #include "ops/apply.hpp"
-#include "ops/config.hpp"
 #include "ops/resolve.hpp"
+#include "ops/target_options.hpp"
 
 #include <optional>
 #include <string>
@@ -25,53 +25,20 @@ namespace ncs::cli {
 
 using ops::request_label;
 
-/// The options as typed; make_requests() validates and converts them.
-struct TargetOptions {
-    std::vector<std::string> to;
-    std::optional<std::string> port;
-    std::optional<std::string> src_port;
-    std::optional<std::string> dev;
-    std::optional<std::string> src;
-    std::optional<std::string> mac;
-    bool broadcast = false;
-    bool extended = false;
-    bool release = false;
-    std::optional<std::string> timeout;
-    bool allow_unconfirmed_mac = false;
-    bool ipv4 = false;
-    bool ipv6 = false;
-};
+// The options bind into the library's TargetOptions (lib/ops/target_options.hpp), whose
+// one builder checks them: make_requests (print, cmdline, modprobe), make_desired
+// (apply, watch). A configuration file's lines are parsed into the same struct in the
+// library (ops::read_configuration), by the same words.
+using ops::make_requests;
+using ops::TargetOptions;
 
 /// Binds the target options to app under the "Target options" heading; returns them,
 /// in the order registered.
 std::vector<CLI::Option*> add_target_options(CLI::App& app, TargetOptions& options);
 
-/// One request per --to, the other options applying to each. Throws InputError naming
-/// the option when a value is invalid or options conflict.
-std::vector<TargetRequest> make_requests(const TargetOptions& options);
-
-/// "KEY=VALUE" -> the entry (split at the first '='); throws InputError.
-UserdataEntry parse_userdata(std::string_view text);
-
-/// "cpu_nr,taskname,release,msgid" (any subset; "" for none) -> the switches; throws
-/// InputError naming an unknown one.
-Sysdata parse_sysdata(std::string_view text);
-
 /// Adds --userdata and --sysdata (what every extended message carries besides its
-/// text) to command, bound to userdata and sysdata: apply and watch share them.
-void add_message_data_options(CLI::App& command, std::vector<std::string>& userdata,
-                              std::optional<std::string>& sysdata);
-
-/// The desired targets of the command line: one per --to, each with name, userdata
-/// (KEY=VALUE texts) and sysdata (a LIST text). Throws InputError; the request made of
-/// them checks the rest (ops::make_apply_request).
-std::vector<reconcile::DesiredTarget> desired_from_options(
-    const TargetOptions& options, const std::optional<std::string>& name,
-    const std::vector<std::string>& userdata, const std::optional<std::string>& sysdata);
-
-/// The configuration of FILE (one target per line, these options) and of Debian's and
-/// Red Hat's files (ops::configuration). Throws InputError "FILE:LINE: ...".
-ops::Configuration read_configuration(const std::string& file, const Root& root);
+/// text) to command, bound to options: apply and watch share them.
+void add_message_data_options(CLI::App& command, TargetOptions& options);
 
 /// Resolves every request, even after one fails. When any fails: prints (under -v) the
 /// steps each completed, then throws the failure itself when there is one request, a

@@ -38,10 +38,7 @@ that cannot be resolved is left as it is, never delays the others, and is tried
 again at once when the network changes, else with backoff.)";
 
 struct WatchOptions {
-    TargetOptions target;
-    std::optional<std::string> name;
-    std::vector<std::string> userdata;
-    std::optional<std::string> sysdata;
+    TargetOptions target; ///< with --name, --userdata and --sysdata
     bool dry_run = false;
     std::optional<std::string> event_buffer;
     std::optional<std::string> config;
@@ -182,23 +179,17 @@ void run_watch(const WatchOptions& options, const Context& context) {
         event_buffer = parse_buffer(*options.event_buffer);
     }
     if (options.config) {
-        if (!options.target.to.empty() || options.name || !options.userdata.empty() ||
-            options.sysdata) {
+        if (!options.target.to.empty() || options.target.name ||
+            !options.target.userdata.empty() || options.target.sysdata) {
             throw InputError("--config takes the targets from the file only",
                              "put the options on the file's lines");
         }
-        const auto first = read_configuration(*options.config, context.root);
-        if (!first.note.empty()) {
-            context.output.note(first.note);
+        request = ops::make_watch_request(*options.config, context.root);
+        if (!request.configuration.note.empty()) {
+            context.output.note(request.configuration.note);
         }
-        request.root = &context.root;
-        request.configuration = [file = *options.config, &context] {
-            return read_configuration(file, context.root);
-        };
     } else {
-        request = ops::make_watch_request(
-            desired_from_options(options.target, options.name, options.userdata, options.sysdata),
-            context.root);
+        request = ops::make_watch_request(ops::make_desired(options.target), context.root);
     }
     request.options.dry_run = options.dry_run;
     if (event_buffer) {
@@ -222,10 +213,10 @@ Command setup_watch(CLI::App& app) {
     add_target_options(*watch, options->target);
     watch
         ->add_option_function<std::string>(
-            "--name", [o = options.get()](const std::string& v) { o->name = v; },
+            "--name", [o = options.get()](const std::string& v) { o->target.name = v; },
             "The configfs target's name (default ncs-<remote IP>-<port>)")
         ->type_name("NAME");
-    add_message_data_options(*watch, options->userdata, options->sysdata);
+    add_message_data_options(*watch, options->target);
     watch->add_flag("--dry-run", options->dry_run,
                     "Print on stdout what it would change, each time; write nothing");
     watch

@@ -64,8 +64,9 @@ const char* field_word(Field field) noexcept {
     case Field::forward_spool: return "forward spool directory";
     case Field::extended: return "extended format";
     case Field::release: return "release prefix";
-    case Field::family: return "address family";
-    case Field::unconfirmed_mac: return "unconfirmed MAC allowance";
+    case Field::unconfirmed_mac: return "unconfirmed MAC";
+    case Field::ipv4: return "IPv4";
+    case Field::ipv6: return "IPv6";
     case Field::root: return "root directory";
     }
     return "field";

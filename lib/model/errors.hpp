@@ -96,10 +96,11 @@ enum class Field {
     forward_cert,   ///< the client certificate for forward targets
     forward_key,    ///< its key
     forward_spool,  ///< the forward targets' spool directory
-    extended,       ///< the extended format (log level, sequence number, timestamp)
-    release,        ///< the kernel release in front of each message (extended only)
-    family,         ///< the address family a host name is looked up in
-    unconfirmed_mac, ///< use a cached next-hop MAC that did not confirm in time
+    extended,       ///< the extended message format
+    release,        ///< the kernel release before each message
+    unconfirmed_mac, ///< accept a cached next-hop MAC that did not confirm
+    ipv4,           ///< a host name resolved to IPv4 only
+    ipv6,           ///< a host name resolved to IPv6 only
     root,           ///< the directory every system path is read under
     // A new field goes before this line and into k_last_field when it is the last.
 };

@@ -3,12 +3,14 @@
 #include "apply/apply.hpp"
 #include "model/errors.hpp"
 #include "model/port.hpp"
+#include "ops/target_options.hpp"
 #include "system/atomic_file.hpp"
 #include "system/writer_lock.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 namespace ncs::ops {
@@ -96,6 +98,76 @@ remove_unlisted_of(ConfigfsFiles* files, const std::filesystem::path& dir,
     return {removed, recorded};
 }
 
+/// "line 3" for a place in the same file as here, else the place itself.
+std::string line_of(const std::string& place, const std::string& here) {
+    const auto colon = place.rfind(':');
+    if (colon != std::string::npos && here.rfind(':') == colon &&
+        here.compare(0, colon, place, 0, colon) == 0) {
+        return "line " + place.substr(colon + 1);
+    }
+    return place;
+}
+
+/// The lines of FILE, a system path read under the root (relative: to the working
+/// directory on the running system). Missing or unreadable is FieldError(config_file),
+/// except k_default_config_path, which may be absent (nullopt).
+std::optional<std::vector<persist::ConfigLine>> read_config_lines(const std::string& file,
+                                                                  const Root& root) {
+    SmallFile read;
+    try {
+        // Relative to the working directory on the running system, to the root under --root.
+        const auto path = root.is_system_root() && !file.empty() && file[0] != '/'
+                              ? std::filesystem::absolute(file).string()
+                              : file;
+        read = read_small_file(root, path);
+    } catch (const std::system_error& e) {
+        throw FieldError(Field::config_file, e.what());
+    }
+    if (read.outcome == ReadOutcome::ok) {
+        return persist::parse_config_text(read.content, file);
+    }
+    if (read.outcome == ReadOutcome::absent && file == k_default_config_path) {
+        return std::nullopt;
+    }
+    throw FieldError(Field::config_file, unread_reason(read.outcome, file),
+                     read.outcome == ReadOutcome::absent
+                         ? "nothing was changed; an empty file removes the targets that "
+                           "apply --config and watch --config made"
+                         : "nothing was changed");
+}
+
+/// The configuration: from_file (FILE's targets; nullopt when the default file is
+/// absent), then Debian's and Red Hat's files under root; no quote in a name.
+Configuration configuration(const std::string& file,
+                            std::optional<std::vector<reconcile::DesiredTarget>> from_file,
+                            const Root& root) {
+    Configuration result;
+    if (from_file) {
+        result.targets = std::move(*from_file);
+    } else {
+        result.complete = false;
+        result.note = fmt::format("{} does not exist: no targets from it, none removed", file);
+    }
+    for (auto& target : debian_targets(root)) {
+        result.targets.push_back(std::move(target));
+    }
+    if (const auto text = read_optional_file(root, k_redhat_config_path)) {
+        const auto where = std::string(k_redhat_config_path);
+        if (auto target = redhat_desired(persist::parse_redhat_netconsole(*text, where))) {
+            result.targets.push_back(std::move(*target));
+        }
+    }
+    for (const auto& target : result.targets) {
+        // The record quotes names; the default ncs-<remote IP>-<port> holds no quote.
+        if (target.name && target.name->find('\'') != std::string::npos) {
+            InputError error("a target name cannot hold a single quote");
+            error.locate(target.where);
+            throw error;
+        }
+    }
+    return result;
+}
+
 } // namespace
 
 CompatTarget parse_compat_target(std::string_view word) {
@@ -178,58 +250,63 @@ std::optional<reconcile::DesiredTarget> redhat_desired(const persist::RedHatNetc
     return desired;
 }
 
-std::optional<std::vector<persist::ConfigLine>> read_config_lines(const std::string& file,
-                                                                  const Root& root) {
-    SmallFile read;
+reconcile::DesiredTarget desired_of_line(const persist::ConfigLine& line, std::string_view file) {
+    const auto where = fmt::format("{}:{}", file, line.number);
     try {
-        // Relative to the working directory on the running system, to the root under --root.
-        const auto path = root.is_system_root() && !file.empty() && file[0] != '/'
-                              ? std::filesystem::absolute(file).string()
-                              : file;
-        read = read_small_file(root, path);
-    } catch (const std::system_error& e) {
-        throw FieldError(Field::config_file, e.what());
+        const auto options = parse_target_words(line.words);
+        if (options.to.size() != 1) {
+            throw InputError(fmt::format("one {} per line: each line is one target",
+                                         mention(Field::destination)));
+        }
+        return std::move(make_desired(options, where).front());
+    } catch (InputError& e) {
+        e.locate(where);
+        throw;
     }
-    if (read.outcome == ReadOutcome::ok) {
-        return persist::parse_config_text(read.content, file);
-    }
-    if (read.outcome == ReadOutcome::absent && file == k_default_config_path) {
-        return std::nullopt;
-    }
-    throw FieldError(Field::config_file, unread_reason(read.outcome, file),
-                     read.outcome == ReadOutcome::absent
-                         ? "nothing was changed; an empty file removes the targets that "
-                           "apply --config and watch --config made"
-                         : "nothing was changed");
 }
 
-Configuration configuration(const std::string& file,
-                            std::optional<std::vector<reconcile::DesiredTarget>> from_file,
-                            const Root& root) {
-    Configuration result;
-    if (from_file) {
-        result.targets = std::move(*from_file);
-    } else {
-        result.complete = false;
-        result.note = fmt::format("{} does not exist: no targets from it, none removed", file);
-    }
-    for (auto& target : debian_targets(root)) {
-        result.targets.push_back(std::move(target));
-    }
-    if (const auto text = read_optional_file(root, k_redhat_config_path)) {
-        const auto where = std::string(k_redhat_config_path);
-        if (auto target = redhat_desired(persist::parse_redhat_netconsole(*text, where))) {
-            result.targets.push_back(std::move(*target));
+Configuration read_configuration(const std::string& file, const Root& root) {
+    std::optional<std::vector<reconcile::DesiredTarget>> from_file;
+    if (const auto lines = read_config_lines(file, root)) {
+        from_file.emplace();
+        for (const auto& line : *lines) {
+            from_file->push_back(desired_of_line(line, file));
         }
     }
-    for (const auto& target : result.targets) {
-        // The record quotes names; the default ncs-<remote IP>-<port> holds no quote.
-        if (target.name && target.name->find('\'') != std::string::npos) {
-            throw InputError(
-                fmt::format("{}: a target name cannot hold a single quote", target.where));
-        }
-    }
+    auto result = configuration(file, std::move(from_file), root);
+    refuse_same_destination(result.targets);
     return result;
+}
+
+void refuse_same_destination(const std::vector<reconcile::DesiredTarget>& targets) {
+    // A literal address is compared without its zone (the zone only picks the link); a
+    // host name by its text, as resolving it is apply's (ops/resolve.hpp's rule then).
+    const auto destination = [](const TargetRequest& request) {
+        if (const auto address = IpAddress::try_parse(request.to)) {
+            return address->without_zone().to_string();
+        }
+        std::string name = request.to;
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        return name;
+    };
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+            const auto& a = targets[j];
+            const auto& b = targets[i];
+            if (a.request.remote_port != b.request.remote_port ||
+                destination(a.request) != destination(b.request)) {
+                continue;
+            }
+            InputError error(fmt::format("the same target as {}: {} port {}",
+                                         line_of(a.where, b.where), destination(b.request),
+                                         b.request.remote_port),
+                             fmt::format("give each {} once, or another {}",
+                                         mention(Field::destination), mention(Field::remote_port)));
+            error.locate(b.where);
+            throw error;
+        }
+    }
 }
 
 std::vector<std::string> remove_unlisted(ConfigfsFiles& files, const std::filesystem::path& dir,

@@ -1,6 +1,6 @@
 #pragma once
 // Configuration sources (issue 6, 13): the targets of /etc/netconsole-setup.conf (its
-// lines are the CLI's options: the CLI parses them), NETCONSOLE_OPTS of Debian's
+// lines are the target options, ops/target_options parses them), NETCONSOLE_OPTS of Debian's
 // /etc/default/netconsole, SYSLOGADDR... of Red Hat's /etc/sysconfig/netconsole, and the
 // record of the targets a configuration made (<root>/run/netconsole-setup/config-targets,
 // one name per line: /run, like configfs, is empty after a reboot), so that the ones it
@@ -52,12 +52,6 @@ CompatTarget parse_compat_target(std::string_view word);
 /// "/etc/sysconfig/netconsole:LINE: ..." for a bad value.
 std::optional<reconcile::DesiredTarget> redhat_desired(const persist::RedHatNetconsole& config);
 
-/// The lines of FILE, a system path read under the root (relative: to the working
-/// directory on the running system). Missing or unreadable is FieldError(config_file),
-/// except k_default_config_path, which may be absent (nullopt).
-std::optional<std::vector<persist::ConfigLine>> read_config_lines(const std::string& file,
-                                                                  const Root& root);
-
 /// The targets of a configuration, and whether it says which targets exist: only
 /// then are the ones it no longer lists removed.
 struct Configuration {
@@ -66,12 +60,25 @@ struct Configuration {
     std::string note; ///< shown once the command may go on, so that an error comes alone
 };
 
-/// The configuration: from_file (FILE's targets, its lines parsed; nullopt when the
-/// default file is absent), then Debian's and Red Hat's files under root. Checks what
-/// the record needs (no quote in a name); apply's request checks the rest, once.
-Configuration configuration(const std::string& file,
-                            std::optional<std::vector<reconcile::DesiredTarget>> from_file,
-                            const Root& root);
+/// One line of FILE as its target (parse_target_words, then make_desired), from
+/// "FILE:LINE". Throws InputError and FieldError located there (InputError::where()),
+/// "one destination per line" when the line has none or several.
+reconcile::DesiredTarget desired_of_line(const persist::ConfigLine& line, std::string_view file);
+
+/// The configuration, one call for apply --config, watch --config (at start and on each
+/// SIGHUP) and status --check: FILE's targets (a system path read under the root,
+/// relative: to the working directory on the running system; only
+/// k_default_config_path may be absent), then Debian's and Red Hat's files under root.
+/// Checks each line (desired_of_line), what the record needs (no quote in a name) and
+/// that no two targets have the same destination (refuse_same_destination); apply's
+/// request checks the rest, once. Throws FieldError(config_file) for a file missing or
+/// unreadable, InputError "FILE:LINE: ...".
+Configuration read_configuration(const std::string& file, const Root& root);
+
+/// The one rule for a destination given twice, before anything is resolved: two targets
+/// to the same address (or host name) and remote port would send every message twice.
+/// Throws InputError located at the later one: "the same target as line N: ADDR port P".
+void refuse_same_destination(const std::vector<reconcile::DesiredTarget>& targets);
 
 /// The end of a configuration's apply (at start and on each SIGHUP for watch): the
 /// targets the record says an earlier one made, that configfs in dir still holds and

@@ -18,6 +18,14 @@ WatchRequest make_watch_request(std::vector<reconcile::DesiredTarget> desired, c
     return request;
 }
 
+WatchRequest make_watch_request(const std::string& config_file, const Root& root) {
+    WatchRequest request;
+    request.configuration = read_configuration(config_file, root);
+    request.config_file = config_file;
+    request.root = &root;
+    return request;
+}
+
 int watch(const WatchRequest& request, WatchSink& sink) {
     const auto& root = *request.root;
     const auto dir = netconsole_dir(root);
@@ -32,15 +40,20 @@ int watch(const WatchRequest& request, WatchSink& sink) {
     } else {
         files = std::make_unique<SystemConfigfsFiles>(root);
     }
-    if (!request.configuration) {
+    if (!request.config_file) {
         const auto desired = request.desired;
         return reconcile::watch([desired] { return desired; }, root, *files, dir,
                                 request.options, sink);
     }
     // Whether the last read said which targets exist (removal needs it).
     auto complete = std::make_shared<bool>(false);
-    const reconcile::LoadDesired load = [&request, &sink, complete] {
-        auto configuration = request.configuration();
+    // The first load is the configuration the request was made of; each SIGHUP reads the
+    // files again.
+    auto first = std::make_shared<std::optional<Configuration>>(request.configuration);
+    const reconcile::LoadDesired load = [&request, &root, &sink, complete, first] {
+        auto configuration = *first ? std::move(**first)
+                                    : read_configuration(*request.config_file, root);
+        first->reset();
         *complete = configuration.complete;
         if (configuration.targets.empty()) {
             // Not an error: it keeps running, and a SIGHUP after the file gains a line

@@ -10,21 +10,21 @@
 #include "system/root.hpp"
 #include "system/systemd.hpp" // ServiceNotifier: the CLI hands readiness to systemd
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace ncs::ops {
 
-/// Reads the configuration (at start and on each SIGHUP). The file's lines are the
-/// CLI's options, so the CLI parses them; the sources and the record are ops/config's.
-using ReadConfiguration = std::function<Configuration()>;
-
-/// A watch: the targets of the command line, or a configuration (then desired is unused).
+/// A watch: the targets of the command line, or of a configuration file.
 struct WatchRequest {
     std::vector<reconcile::DesiredTarget> desired; ///< checked by the loop, as each load
-    ReadConfiguration configuration;               ///< set: `--config`
+    /// `--config`: the file whose configuration (read_configuration) is watched, read
+    /// again on each SIGHUP; desired is unused.
+    std::optional<std::string> config_file;
+    /// The configuration as make_watch_request read it, the first load's (its note is the
+    /// caller's to show once).
+    Configuration configuration;
     reconcile::WatchOptions options;
     std::optional<LiveKernel> kernel; ///< nullopt: a dry run, which only reads (any root)
     const Root* root = nullptr;
@@ -33,6 +33,10 @@ struct WatchRequest {
 /// A watch of the command line's targets, validated now (reconcile::validate), before
 /// anything needs root or the kernel: bad input is reported first. Throws InputError.
 WatchRequest make_watch_request(std::vector<reconcile::DesiredTarget> desired, const Root& root);
+
+/// A watch of config_file's configuration, read now (read_configuration) so that bad
+/// input is reported before anything needs root or the kernel. Throws as it does.
+WatchRequest make_watch_request(const std::string& config_file, const Root& root);
 
 /// What a watch reports besides the loop's reports.
 class WatchSink : public reconcile::WatchSink {

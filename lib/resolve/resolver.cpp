@@ -188,8 +188,9 @@ private:
                 throw FieldError(Field::destination,
                                  fmt::format("host name {} has no {} address", m_request.to,
                                              *m_request.family),
-                                 fmt::format("leave out {} to take any family",
-                                             mention(Field::family)));
+                                 fmt::format("drop {}", mention(m_request.family == IpFamily::v4
+                                                                    ? Field::ipv4
+                                                                    : Field::ipv6)));
             }
         }
         std::vector<std::string> all;
@@ -212,8 +213,8 @@ private:
                                   : fmt::format("{} has {} addresses; using {}", m_request.to,
                                                 choices, *chosen),
                  m_request.family ? std::string()
-                                  : fmt::format("give {}, or the address itself, to choose",
-                                                mention(Field::family))});
+                                  : fmt::format("give {} or {}, or the address itself, to choose",
+                                                mention(Field::ipv4), mention(Field::ipv6))});
         }
         return *chosen;
     }

@@ -264,6 +264,11 @@ case_watch_config() {
     printf '%s\n' "--to $D4 --bogus" >"$conf"
     kill -HUP "$WATCH_PID"
     wait_for "$WERR" "the configuration was not read again: $conf:1:" || fail "no reload error"
+    # ... and so does a destination given twice, named at its second line.
+    printf '%s\n' "--to $D4 --name w --extended" "--to $D4 --name w2" >"$conf"
+    kill -HUP "$WATCH_PID"
+    wait_for "$WERR" "the configuration was not read again: $conf:2: the same target as line 1: $D4 port 6666" ||
+        fail "no reload error for the same destination twice"
     # ... and the configuration read before stays watched.
     ip -n "$NS_R" link set ra address 02:00:00:00:00:04
     ip netns exec "$NS_R" arping -q -U -c 1 -I ra "$R4A"

@@ -72,7 +72,7 @@ TEST_CASE("networks of --allow") {
     CHECK_THROWS_AS(Cidr::parse("fe80::/10%eth0"), ncs::InputError);
 }
 
-TEST_CASE("a bad allowed network is the allow field's error; its hint mentions the field") {
+TEST_CASE("a bad allowed network is the allow field's error, its hint mentions the field") {
     try {
         Cidr::parse("::ffff:10.5.0.0/120");
         FAIL("a mapped network was taken");

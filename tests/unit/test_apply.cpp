@@ -152,7 +152,7 @@ TEST_CASE("a failed update restores the attributes and the enabled state", "[app
     CHECK(fs.snapshot() == before);
 }
 
-TEST_CASE("EINVAL names the attribute; IPv6 never goes back to IPv4 up to 6.16",
+TEST_CASE("EINVAL names the attribute, and IPv6 never goes back to IPv4 up to 6.16",
           "[apply][rollback]") {
     FakeConfigfs fs;
     auto v6 = doctor();
@@ -220,7 +220,7 @@ TEST_CASE("a missing feature names the kernel that brings it and leaves nothing 
     CHECK(fs.snapshot() == before);
 }
 
-TEST_CASE("mkdir cmdlineN adopts the boot target; a failure never removes it", "[apply][adopt]") {
+TEST_CASE("mkdir cmdlineN adopts the boot target, and a failure never removes it", "[apply][adopt]") {
     FakeConfigfs fs;
     fs.add_boot_target("cmdline0", {{"enabled", "1"},
                                      {"remote_ip", "198.51.100.2"},

@@ -57,7 +57,7 @@ TEST_CASE("a record's text line and JSON line carry no C1, bidi or invalid UTF-8
     CHECK(ncs::cli::Json::parse(line)["text"] == "a\xc2\x9b" "31m b\xe2\x80\xae" "c \xef\xbf\xbd d\x1b");
 }
 
-TEST_CASE("a plain record without timestamp or level; losses get a line", "[cli][listen]") {
+TEST_CASE("a plain record without timestamp or level, and losses get a line", "[cli][listen]") {
     Record record;
     record.sender = SenderKey::from(ncs::IpAddress::parse("2001:db8::2"), 6665)
                         .at(ncs::IpAddress::parse("::ffff:10.2.0.2"), 6666);

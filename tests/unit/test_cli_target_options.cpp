@@ -1,39 +1,38 @@
-// cli/target_options.cpp and cli/errors.cpp: the pure parts of the CLI.
+// cli/target_options.cpp and cli/errors.cpp: the pure parts of the CLI. The target
+// options themselves are lib/ops/target_options (test_ops_target_options.cpp); here,
+// that the CLI binds the configuration file's words and phrases the library's fields.
 #include "context.hpp"
 #include "errors.hpp"
 #include "options.hpp"
 #include "target_options.hpp"
 
 #include "model/errors.hpp"
+#include "ops/config.hpp"
+#include "options.hpp"
+#include "persist/config_file.hpp"
 
+#include <CLI/App.hpp>
+#include <CLI/Config.hpp>
+#include <CLI/Formatter.hpp>
 #include <catch2/catch.hpp>
 
 #include <system_error>
 
-using ncs::cli::make_requests;
 using ncs::parse_port;
-using ncs::cli::parse_sysdata;
-using ncs::cli::parse_userdata;
 using ncs::cli::TargetOptions;
 
 namespace {
 
-TargetOptions explicit_options() {
-    TargetOptions options;
-    options.to = {"192.0.2.5", "192.0.2.6"};
-    options.dev = "eth0";
-    options.src = "192.0.2.10";
-    options.mac = "52:54:00:12:34:56";
-    return options;
-}
-
-std::string input_error_of(const TargetOptions& options) {
+/// The error line and hint the CLI prints for what the library's builder throws for
+/// these words (a configuration line's, or the same options on the command line).
+ncs::cli::ErrorReport report_of(std::string_view words) {
     try {
-        make_requests(options);
-    } catch (const ncs::InputError& e) {
-        return ncs::cli::describe_error(e).message; // as the CLI says it
+        ncs::ops::make_desired(
+            ncs::ops::parse_target_words(ncs::persist::split_words(words, "test", 1)));
+    } catch (const std::exception& e) {
+        return ncs::cli::describe_error(e);
     }
-    return "accepted";
+    return {0, "accepted", {}};
 }
 
 } // namespace
@@ -49,50 +48,71 @@ TEST_CASE("ports are decimal 1-65535") {
     CHECK_THROWS_WITH(parse_port("x", "--src-port"), "--src-port: 'x' is not a port number");
 }
 
-TEST_CASE("every --to gets its own request with the shared options") {
-    auto options = explicit_options();
-    options.port = "514";
-    options.extended = true;
-    const auto requests = make_requests(options);
-    REQUIRE(requests.size() == 2);
-    CHECK(requests[0].to == "192.0.2.5");
-    CHECK(requests[1].to == "192.0.2.6");
-    for (const auto& request : requests) {
-        CHECK(request.remote_port == 514);
-        CHECK(request.local_port == ncs::k_default_local_port);
-        CHECK(request.dev == "eth0");
-        CHECK(request.src == ncs::IpAddress::parse("192.0.2.10"));
-        CHECK(request.mac == ncs::MacAddress::parse("52:54:00:12:34:56"));
-        CHECK(request.extended);
-        CHECK(request.timeout == std::chrono::milliseconds(3000));
+TEST_CASE("a configuration line's words are the command line's target flags") {
+    // Each word of the file's table is the flag the CLI names its field by, and an
+    // option of apply's binding (add_target_options, --name, add_message_data_options).
+    TargetOptions options;
+    CLI::App app;
+    ncs::cli::add_target_options(app, options);
+    app.add_option("--name", options.name);
+    ncs::cli::add_message_data_options(app, options);
+    const auto words = ncs::ops::option_words();
+    CHECK(words.size() == app.get_options().size() - 1); // all but --help
+    for (const auto& word : words) {
+        CAPTURE(word.word);
+        CHECK(ncs::cli::flag_of(word.field) == word.word);
+        CHECK(app.get_option_no_throw(std::string(word.word)) != nullptr);
     }
 }
 
-TEST_CASE("conflicting or invalid target options name the option") {
-    auto options = explicit_options();
-    options.broadcast = true;
-    CHECK(input_error_of(options) == "--mac and --broadcast exclude each other");
+TEST_CASE("the library's target errors read with the flags") {
+    const std::string two = "--to 192.0.2.5 --to 192.0.2.6 --dev eth0 --src 192.0.2.10 ";
+    const std::string mac = two + "--mac 52:54:00:12:34:56 ";
+    CHECK(report_of(mac + "--broadcast").message == "--mac and --broadcast exclude each other");
+    auto report = report_of(mac + "--release");
+    CHECK(report.message == "--release needs --extended");
+    CHECK(report.hint == "the kernel prepends the release only to extended messages");
+    CHECK(report_of(mac + "-4 -6").message == "-4 and -6 exclude each other");
+    CHECK(report_of(two + "--mac 52-54-00-12-34-56").message ==
+          "--mac: '52-54-00-12-34-56' is not a MAC address");
+    CHECK(report_of(mac + "--port 0").message == "--port: '0' is not a port number");
+    CHECK(report_of(mac + "-6").message == "--to 192.0.2.5 is not an IPv6 address");
+    report = report_of("--to [2001:db8::5]");
+    CHECK(report.message == "--to [2001:db8::5]: brackets are not part of an address");
+    CHECK(report.hint == "write --to 2001:db8::5");
+    CHECK(report_of("--dev eth0").hint == "add --to ADDR (the doctor's address)");
+    CHECK(report_of(mac + "--name doctor").message == "--name needs exactly one --to");
+    report = report_of("--to 192.0.2.5 --userdata novalue");
+    CHECK(report.message == "--userdata: 'novalue' is not KEY=VALUE");
+    CHECK(report.hint == "for example --userdata host=web1");
+    CHECK(report_of("--to 192.0.2.5 --sysdata cpu").message == "--sysdata: unknown switch 'cpu'");
+    CHECK(report_of("--to 192.0.2.5 --dev ''").message == "--dev: the interface name is empty");
+}
 
-    options = explicit_options();
-    options.release = true;
-    CHECK(input_error_of(options) == "--release needs --extended");
-
-    options = explicit_options();
-    options.mac = "52-54-00-12-34-56";
-    CHECK(input_error_of(options) == "--mac: '52-54-00-12-34-56' is not a MAC address");
-
-    options = explicit_options();
-    options.to = {"2001:db8::5"};
-    CHECK(input_error_of(options) ==
-          "local IP 192.0.2.10 and remote IP 2001:db8::5 are of different families");
-
-    options = explicit_options();
-    options.ipv6 = true;
-    CHECK(input_error_of(options) == "--to 192.0.2.5 is not an IPv6 address");
-
-    options = explicit_options();
-    options.to.clear();
-    CHECK(input_error_of(options) == "no target given");
+TEST_CASE("a configuration line's error reads FILE:LINE, then the flag") {
+    const auto report_of_line = [](std::string_view text) {
+        try {
+            ncs::ops::desired_of_line({3, ncs::persist::split_words(text, "f.conf", 3)},
+                                      "/etc/n.conf");
+        } catch (const std::exception& e) {
+            return ncs::cli::describe_error(e);
+        }
+        return ncs::cli::ErrorReport{0, "accepted", {}};
+    };
+    auto report = report_of_line("--to 192.0.2.5 --port 0");
+    CHECK(report.exit_code == 2);
+    CHECK(report.message == "/etc/n.conf:3: --port: '0' is not a port number");
+    CHECK(report_of_line("--to 192.0.2.5 --port").message ==
+          "/etc/n.conf:3: --port: the value is missing");
+    CHECK(report_of_line("--to 192.0.2.5 --name a --name b").message ==
+          "/etc/n.conf:3: --name: given twice");
+    report = report_of_line("--to 192.0.2.5 --relase");
+    CHECK(report.message == "/etc/n.conf:3: unknown option '--relase'");
+    CHECK(report.hint == "did you mean --release?");
+    CHECK(report_of_line("--to 192.0.2.5 --allow-unconfirmed").hint ==
+          "did you mean --allow-unconfirmed-mac?");
+    CHECK(report_of_line("--to a --to b").message ==
+          "/etc/n.conf:3: one --to per line: each line is one target");
 }
 
 TEST_CASE("errors map to exit codes: input 2, operation and OS 1") {
@@ -196,21 +216,4 @@ TEST_CASE("several failing targets: one report each, exit 2 when any is bad inpu
   "exit_code": 2
 }
 )json");
-}
-
-TEST_CASE("the --userdata option splits at the first '='", "[cli][apply]") {
-    CHECK(parse_userdata("host=web1") == ncs::UserdataEntry{"host", "web1"});
-    CHECK(parse_userdata("k=a=b") == ncs::UserdataEntry{"k", "a=b"});
-    CHECK(parse_userdata("k=") == ncs::UserdataEntry{"k", ""});
-    CHECK_THROWS_AS(parse_userdata("=v"), ncs::InputError);
-    CHECK_THROWS_AS(parse_userdata("novalue"), ncs::InputError);
-}
-
-TEST_CASE("the --sysdata option takes any subset of the four switches", "[cli][apply]") {
-    const auto all = parse_sysdata("cpu_nr,taskname,release,msgid");
-    CHECK((all.cpu_nr && all.taskname && all.release && all.msgid));
-    CHECK_FALSE(parse_sysdata("").any());
-    CHECK(parse_sysdata("msgid").msgid);
-    CHECK_THROWS_WITH(parse_sysdata("cpu"), "--sysdata: unknown switch 'cpu'");
-    CHECK_THROWS_AS(parse_sysdata("taskname,"), ncs::InputError);
 }

@@ -40,7 +40,7 @@ TEST_CASE("a host's crash settings under a root", "[crash_settings]") {
     CHECK(settings.oops_only == false);
 }
 
-TEST_CASE("absent kexec and oops_only files are the kernel's defaults; bad files unknown",
+TEST_CASE("absent kexec and oops_only files are the kernel's defaults, and bad files unknown",
           "[crash_settings]") {
     TempTree tree;
     tree.write("/proc/sys/kernel/panic", "garbage\n");

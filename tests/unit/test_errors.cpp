@@ -58,7 +58,7 @@ TEST_CASE("message_of keeps mentions, puts the location first and a field error'
     CHECK(ncs::message_of(std::runtime_error("plain")) == "plain");
 }
 
-TEST_CASE("a missing target says only that; its kind tells a boot-time name") {
+TEST_CASE("a missing target says only that, its kind tells a boot-time name") {
     const ncs::MissingTargetError boot("cmdline0", ncs::MissingTargetError::Kind::boot_time);
     CHECK(std::string(boot.what()) == "there is no netconsole target cmdline0");
     CHECK(boot.hint().empty());

@@ -62,7 +62,7 @@ TEST_CASE("a signal inherited as ignored still reaches the loop, and is ignored 
     std::signal(SIGUSR2, SIG_DFL);
 }
 
-TEST_CASE("a handler someone installed is kept; the loop takes the signal while it lives",
+TEST_CASE("a handler someone installed is kept, and the loop takes the signal while it lives",
           "[event_loop]") {
     static int handled = 0;
     std::signal(SIGUSR2, [](int) { ++handled; });

@@ -215,7 +215,7 @@ TEST_CASE("forwarder: a listener restarted between messages loses none of them")
     CHECK(forwarder.stats().connections == 2);
 }
 
-TEST_CASE("forwarder: a spool a previous run left is sent first; a torn last message is dropped and counted") {
+TEST_CASE("forwarder: a spool a previous run left is sent first, and a torn last message is dropped and counted") {
     Collector collector;
     test::TempTree tree;
     auto options = options_for(collector.port());

@@ -65,7 +65,7 @@ TEST_CASE("digits and dots are a dotted quad of four decimal parts, or refused w
     CHECK(IpAddress::parse("0.0.0.0").is_unspecified());
 }
 
-TEST_CASE("text that can only mean an address looks numeric; host names do not") {
+TEST_CASE("text that can only mean an address looks numeric, and host names do not") {
     CHECK(IpAddress::looks_numeric("192.0.2.010"));
     CHECK(IpAddress::looks_numeric("10.1"));
     CHECK(IpAddress::looks_numeric("3232235525"));

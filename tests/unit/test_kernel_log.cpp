@@ -32,7 +32,7 @@ TEST_CASE("the last stop per device from /dev/kmsg records", "[kernel_log]") {
     CHECK(events.at("eth3") == std::nullopt);
 }
 
-TEST_CASE("a later setup on the device clears its stop; dmesg lines work too", "[kernel_log]") {
+TEST_CASE("a later setup on the device clears its stop, and dmesg lines work too", "[kernel_log]") {
     const auto events = ncs::netconsole_device_events(
         "[    5.1] netconsole: network logging stopped on interface eth0 as it unregistered\r\n"
         "[    6.2] netpoll: netconsole: interface name 'eth0'\n"

@@ -138,7 +138,7 @@ TEST_CASE("an empty value has no targets", "[netconsole_string]") {
     CHECK(result.warnings.empty());
 }
 
-TEST_CASE("targets are split on ';' and keep their text and offset", "[netconsole_string]") {
+TEST_CASE("targets are split on semicolons and keep their text and offset", "[netconsole_string]") {
     const auto result = parse("@/,@10.0.0.2/;+@/eth1,@10.0.0.3/");
     REQUIRE(result.targets.size() == 2);
     CHECK(result.targets[0].text == "@/,@10.0.0.2/");
@@ -538,7 +538,7 @@ TEST_CASE("format refuses targets the string cannot express", "[netconsole_strin
     }
 }
 
-TEST_CASE("format joins targets with ';' and keeps to 255 characters", "[netconsole_string]") {
+TEST_CASE("format joins targets with semicolons and keeps to 255 characters", "[netconsole_string]") {
     Target a;
     a.remote_ip = ip("10.0.0.2");
     Target b = a;

@@ -122,7 +122,7 @@ TEST_CASE("every Red Hat variable reaches the request", "[redhat]") {
     CHECK(d->request.mac == ncs::MacAddress::parse("02:00:00:00:00:05"));
 }
 
-TEST_CASE("no SYSLOGADDR, no target; bad values name the file and line", "[redhat]") {
+TEST_CASE("no SYSLOGADDR, no target, and bad values name the file and line", "[redhat]") {
     CHECK_FALSE(desired("# SYSLOGADDR=\nDEV=eth0\n"));
     CHECK_THROWS_WITH(desired("SYSLOGADDR=a\nSYSLOGPORT=0\n"),
                       "/etc/sysconfig/netconsole:2: SYSLOGPORT: '0' is not a port number");

@@ -33,7 +33,7 @@ const std::string k_value = "6665@192.0.2.10/eth0,6666@192.0.2.5/52:54:00:12:34:
 
 } // namespace
 
-TEST_CASE("built in, the fragment is netconsole=; as a module netconsole.netconsole=",
+TEST_CASE("built in, the fragment is netconsole=, and as a module netconsole.netconsole=",
           "[persist]") {
     const std::vector<Target> targets{target("192.0.2.5")};
     CHECK(cmdline_fragment(targets, Build::builtin, std::nullopt) == "netconsole=" + k_value);
@@ -152,7 +152,7 @@ TEST_CASE("the grub drop-in extends GRUB_CMDLINE_LINUX_DEFAULT", "[persist]") {
                          k_value + " loglevel=8\"\n"));
 }
 
-TEST_CASE("in the grub drop-in ';' and '$' are kept from GRUB and the shell", "[persist]") {
+TEST_CASE("in the grub drop-in semicolons and '$' are kept from GRUB and the shell", "[persist]") {
     // GRUB's grub.cfg parser ends a command at ';': single quotes keep it whole.
     CHECK(grub_dropin("netconsole=a;b").ends_with(
         "GRUB_CMDLINE_LINUX_DEFAULT=\"$GRUB_CMDLINE_LINUX_DEFAULT 'netconsole=a;b'\"\n"));

@@ -212,7 +212,7 @@ TEST_CASE("spoofed senders by the thousand stay within the sender cap") {
     CHECK(receiver.pending_bytes() <= 100 * 60000);
 }
 
-TEST_CASE("pending bytes stay under their cap; the least recently fed partial records go first") {
+TEST_CASE("pending bytes stay under their cap, and the least recently fed partial records go first") {
     ReceiverLimits limits;
     limits.max_pending_bytes = 20000;
     Receiver receiver(limits);
@@ -220,17 +220,32 @@ TEST_CASE("pending bytes stay under their cap; the least recently fed partial re
     const std::string piece(1000, 'x');
     // Each partial record costs its header and the 1000 bytes that came: 13 fit.
     const auto cost = ReceiverLimits::k_pending_overhead + 7 + 1000;
+    REQUIRE(13 * cost <= 20000);
+    REQUIRE(14 * cost > 20000);
     for (int i = 0; i < 50; ++i) {
-        receiver.feed(sender(static_cast<std::uint8_t>(i)), "6,1,2,-,ncfrag=0/60000;" + piece, t0,
+        receiver.feed(sender(static_cast<std::uint8_t>(i)), "6,1,2,-,ncfrag=0/2000;" + piece, t0,
                       out);
         CHECK(receiver.pending_bytes() <= 20000);
     }
     CHECK(receiver.pending_bytes() == 13 * cost);
     CHECK(receiver.stats().dropped == 37);
-    // The newest sender still completes its record.
-    receiver.feed(sender(49), "6,1,2,-,ncfrag=1000/60000;" + std::string(59000, 'y'), t0, out);
-    REQUIRE(out.size() == 1);
-    CHECK(out[0].text.size() == 60000);
+    // The newest senders (37 to 49) are the ones held: each completes its record, the
+    // room its second piece needs taken from the least recently fed of the others.
+    for (const int s : {49, 48}) {
+        receiver.feed(sender(static_cast<std::uint8_t>(s)),
+                      "6,1,2,-,ncfrag=1000/2000;" + std::string(1000, 'y'), t0, out);
+        CHECK(receiver.pending_bytes() <= 20000);
+    }
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].text == piece + std::string(1000, 'y'));
+    CHECK(out[1].text.size() == 2000);
+    // Sender 37, the least recently fed, made room (one more dropped); sender 47's record
+    // is still whole.
+    CHECK(receiver.stats().dropped == 38);
+    receiver.feed(sender(37), "6,1,2,-,ncfrag=1000/2000;" + std::string(1000, 'y'), t0, out);
+    CHECK(out.size() == 2);
+    receiver.feed(sender(47), "6,1,2,-,ncfrag=1000/2000;" + std::string(1000, 'y'), t0, out);
+    CHECK(out.size() == 3);
 }
 
 TEST_CASE("a partial record costs what came, not the total it announces") {

@@ -97,7 +97,7 @@ TEST_CASE("an on-link remote's new MAC names the remote, not a gateway", "[recon
     CHECK(p.targets[0].changes.at(0).reason == "198.51.100.2 answered with a new MAC");
 }
 
-TEST_CASE("a new local IP given as --src is written; the kernel's own pick is not redone",
+TEST_CASE("a new local IP given as --src is written, and the kernel's own pick is not redone",
           "[reconcile]") {
     Applied a;
     // With no source the fake picked eth0's 192.0.2.10 at enable (sticky).

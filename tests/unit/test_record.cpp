@@ -94,7 +94,7 @@ TEST_CASE("the body holds the text, then dictionary, userdata and sysdata lines"
     CHECK(record.fields[6] == std::pair<std::string, std::string>{"msgid", "42"});
 }
 
-TEST_CASE("a value keeps its '=' signs; a line without '=' is kept with no key") {
+TEST_CASE("a value keeps its '=' signs, and a line without '=' is kept with no key") {
     Record record;
     parse_body("t\n k=a=b\n odd\n", record);
     REQUIRE(record.fields.size() == 2);

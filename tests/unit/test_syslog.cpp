@@ -33,7 +33,7 @@ TEST_CASE("RFC 3339 timestamps in UTC with microseconds") {
     CHECK(rfc3339(std::chrono::system_clock::time_point{}) == "1970-01-01T00:00:00.000000Z");
 }
 
-TEST_CASE("PARAM-VALUE escaping: '\"', '\\' and ']' only") {
+TEST_CASE("PARAM-VALUE escaping: the double quote, the backslash and the closing bracket only") {
     CHECK(escape_param_value(R"(a"b\c]d[e)") == R"(a\"b\\c\]d[e)");
     CHECK(escape_param_value("") == "");
 }

@@ -109,7 +109,7 @@ TEST_CASE("a link matters by index, and by name when it comes back with a new in
     CHECK_FALSE(affects(link(9, "other"), w));
 }
 
-TEST_CASE("rules of the family, overruns always; an unresolved target hears more", "[watch]") {
+TEST_CASE("rules of the family, overruns always, and an unresolved target hears more", "[watch]") {
     auto w = routed();
     NetworkEvent rule;
     rule.kind = Kind::rule;

@@ -215,7 +215,9 @@ guest_detail() {
 report() {
     local r
     echo "---- vm tier on $kernel ($kver), run $run_id"
-    printf '%s\n' "${results[@]}"
+    # The failures first: a log cut to its head and tail (CI's excerpt) still shows them.
+    printf '%s\n' "${results[@]}" | grep '^FAIL'
+    printf '%s\n' "${results[@]}" | grep -v '^FAIL'
     echo "---- $(grep -c '^PASS' <<<"$(printf '%s\n' "${results[@]}")") passed, $(grep -c '^FAIL' <<<"$(printf '%s\n' "${results[@]}")") failed; logs in $work"
     exit $failed
 }
@@ -528,12 +530,12 @@ boot() {
         if ! grep -q "^NCS-CRASH $cases\$" "$dir/serial.txt"; then
             check "$name.boot" FAIL "the guest did not get to its crash (qemu exit $rc, $boot_end; serial: $dir/serial.txt): $(tail -n 5 "$dir/serial.txt" | tr '\n' '|')"
         elif [[ $boot_end == timeout ]]; then
-            check "$name.boot" FAIL "crashed, then neither a reset nor the case's end within ${limit}s (serial: $dir/serial.txt)"
+            check "$name.boot" FAIL "crashed, then neither a reset nor the case's end within ${limit}s (serial: $dir/serial.txt): $(tail -n 5 "$dir/serial.txt" | tr '\n' '|')"
         else
             check "$name.boot" PASS "$(printf '%.1f' "$secs") s; crashed, then $boot_end"
         fi
     elif ((rc == 124 || rc == 137)); then
-        check "$name.boot" FAIL "no poweroff within ${limit}s (serial: $dir/serial.txt)"
+        check "$name.boot" FAIL "no poweroff within ${limit}s (serial: $dir/serial.txt): $(tail -n 5 "$dir/serial.txt" | tr '\n' '|')"
     elif ! grep -q '^NCS-GUEST-DONE' "$dir/serial.txt"; then
         check "$name.boot" FAIL "guest did not finish (qemu exit $rc; serial: $dir/serial.txt): $(tail -n 5 "$dir/serial.txt" | tr '\n' '|')"
     else
