@@ -241,8 +241,8 @@ private:
         return from_zone ? from_zone->ifindex : 0;
     }
 
-    /// The interface name (or index) names; a FieldError of field when there is none
-    /// (whose: "the zone of fe80::1%eth9", or empty when name is the field itself).
+    /// The interface that name (a name or an ifindex) names; a FieldError of field when
+    /// there is none (whose: "the zone of fe80::1%eth9", or empty when name is the field's).
     std::optional<Link> interface_named(const std::string& name, Field field,
                                         std::string_view whose) {
         std::optional<Link> link;
