@@ -74,16 +74,6 @@ InputError flag_error(const FieldError& error, std::string_view flag) {
     return phrased;
 }
 
-namespace {
-
-/// "[where: ]message": the input's location first, as a compiler names file:line.
-std::string located(const InputError& error, std::string_view message) {
-    return error.where().empty() ? std::string(message)
-                                 : fmt::format("{}: {}", error.where(), message);
-}
-
-} // namespace
-
 ErrorReport describe_error(const std::exception& error) {
     if (const auto* sourced = dynamic_cast<const SourcedParseError*>(&error)) {
         return {k_exit_usage, fmt::format("couldn't parse config at '{}'", sourced->at()),
@@ -96,15 +86,18 @@ ErrorReport describe_error(const std::exception& error) {
                 fmt::format("at byte {} of the value{}{}", parse->offset() + 1,
                             parse->hint().empty() ? "" : ": ", in_flags(parse->hint()))};
     }
-    if (const auto* field = dynamic_cast<const FieldError*>(&error)) {
-        // The library names the field; the command line's word for it is the flag.
-        return {k_exit_usage,
-                located(*field, fmt::format("{}: {}", flag_of(field->field()),
-                                            in_flags(field->text()))),
-                in_flags(field->hint())};
+    if (const auto* missing = dynamic_cast<const MissingTargetError*>(&error)) {
+        return {k_exit_usage, message_of(*missing),
+                missing->kind() == MissingTargetError::Kind::boot_time
+                    ? fmt::format("boot-time targets stay invisible until adopted: "
+                                  "{} apply --name {} --to ...",
+                                  k_program, missing->name())
+                    : fmt::format("see '{} list'", k_program)};
     }
     if (const auto* input = dynamic_cast<const InputError*>(&error)) {
-        return {k_exit_usage, located(*input, in_flags(input->text())), in_flags(input->hint())};
+        // "[where: ][FLAG: ]message": the location first, as a compiler names file:line;
+        // a FieldError's field, and every field the text mentions, by its flag.
+        return {k_exit_usage, in_flags(message_of(*input)), in_flags(input->hint())};
     }
     if (const auto* owned = dynamic_cast<const ops::OwnedFileError*>(&error)) {
         return {k_exit_failed, owned->what(),
@@ -117,6 +110,16 @@ ErrorReport describe_error(const std::exception& error) {
     }
     // std::system_error and anything unforeseen: the operation failed.
     return {k_exit_failed, error.what(), {}};
+}
+
+ErrorReport describe_error(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return describe_error(e);
+    } catch (...) {
+        return {k_exit_failed, "unknown error", {}};
+    }
 }
 
 ErrorReport describe_usage_error(const CLI::Error& error, const CLI::App& app) {
@@ -200,15 +203,9 @@ std::vector<ErrorReport> describe_errors(const std::exception& error) {
     }
     std::vector<ErrorReport> reports;
     for (const auto& failure : several->failures()) {
-        try {
-            std::rethrow_exception(failure.error);
-        } catch (const std::exception& e) {
-            auto report = describe_error(e);
-            report.target = failure.target;
-            reports.push_back(std::move(report));
-        } catch (...) {
-            reports.push_back({k_exit_failed, "unknown error", {}, failure.target});
-        }
+        auto report = describe_error(failure.error);
+        report.target = failure.target;
+        reports.push_back(std::move(report));
     }
     return reports;
 }

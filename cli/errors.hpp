@@ -53,6 +53,10 @@ InputError flag_error(const FieldError& error, std::string_view flag);
 /// A ParseError reports its position 1-based ("at byte 1" is the first byte).
 ErrorReport describe_error(const std::exception& error);
 
+/// describe_error() of a caught error (a watch's failure); "unknown error" for one that
+/// is no std::exception.
+ErrorReport describe_error(const std::exception_ptr& error);
+
 /// Maps a CLI11 parse error to our own wording (always exit 2); app is the root app
 /// after the failed parse, to find the offending arguments and subcommand.
 ErrorReport describe_usage_error(const CLI::Error& error, const CLI::App& app);

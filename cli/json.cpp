@@ -1,6 +1,7 @@
 #include "json.hpp"
 
 #include "context.hpp"
+#include "options.hpp"
 
 #include <fmt/format.h>
 
@@ -80,15 +81,16 @@ Json configfs_target_json(const ConfigfsTarget& target) {
 Json warning_json(const Warning& warning, std::optional<std::size_t> target) {
     Json json;
     json["target"] = target ? Json(*target) : Json(nullptr);
-    json["message"] = warning.message;
-    json["hint"] = warning.hint.empty() ? Json(nullptr) : Json(warning.hint);
+    json["message"] = in_flags(warning.message);
+    const auto hint = hint_of(warning);
+    json["hint"] = hint.empty() ? Json(nullptr) : Json(hint);
     return json;
 }
 
 Json step_json(const Step& step, std::size_t target) {
     Json json;
     json["target"] = target;
-    json["text"] = step.text;
+    json["text"] = in_flags(step.text);
     json["elapsed_us"] = step.elapsed.count();
     return json;
 }

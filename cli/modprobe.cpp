@@ -95,7 +95,7 @@ ops::ModprobePlan plan(const ModprobeOptions& options, const Context& context) {
                                                    options.force ? ops::Force::yes : ops::Force::no}),
                                requests, context);
     } catch (const ops::BuiltInNetconsoleError& error) {
-        throw OperationError(error.what(),
+        throw OperationError(error.text(),
                              "use the kernel command line instead: netconsole-setup cmdline "
                              "--to ...");
     }

@@ -1,5 +1,7 @@
 #include "options.hpp"
 
+#include "context.hpp"
+
 #include <fmt/format.h>
 
 #include <charconv>
@@ -38,11 +40,19 @@ std::string_view flag_of(Field field) noexcept {
     case Field::unconfirmed_mac: return "--allow-unconfirmed-mac";
     case Field::ipv4: return "-4";
     case Field::ipv6: return "-6";
+    case Field::root: return "--root";
     }
     return "?";
 }
 
 std::string in_flags(std::string_view text) { return phrase(text, &flag_of); }
+
+std::string hint_of(const Warning& warning) {
+    if (warning.kind == Warning::Kind::console_quiet) {
+        return fmt::format("'{} loglevel 8' lets every message through", k_program);
+    }
+    return in_flags(warning.hint);
+}
 
 unsigned parse_count(std::string_view text, std::string_view option) {
     unsigned value = 0;

@@ -26,4 +26,8 @@ std::string_view flag_of(Field field) noexcept;
 /// A library message or hint with each field it mentions (mention()) named by its flag.
 std::string in_flags(std::string_view text);
 
+/// A warning's hint as the CLI gives it: in_flags(), or for a kind the CLI has a command
+/// for (console_quiet: `loglevel 8`) that command.
+std::string hint_of(const Warning& warning);
+
 } // namespace ncs::cli

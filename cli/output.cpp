@@ -118,8 +118,8 @@ void Output::warning(const Warning& warning, std::string_view context) {
     }
     m_err << fmt::format("{}: warning: {}{}{}\n", k_program, printable(context),
                          context.empty() ? "" : ": ", printable(in_flags(warning.message)));
-    if (!warning.hint.empty()) {
-        m_err << fmt::format("hint: {}\n", printable(in_flags(warning.hint)));
+    if (const auto hint = hint_of(warning); !hint.empty()) {
+        m_err << fmt::format("hint: {}\n", printable(hint));
     }
 }
 

@@ -140,7 +140,7 @@ void run_panic_watchdog(const PanicWatchdogOptions& options, const Context& cont
     } catch (const FieldError& error) {
         throw flag_error(error, "--watchdog-sec");
     } catch (const ops::NoHardwareWatchdogError& error) {
-        throw OperationError(error.what(),
+        throw OperationError(error.text(),
                              "--stay-down sets kernel.panic=0 anyway, and the host stays down "
                              "after a panic until reset; without it nothing changes, and a "
                              "panic is lost");

@@ -1,6 +1,7 @@
 #include "plan_render.hpp"
 
 #include "crash_report.hpp"
+#include "options.hpp"
 #include "target_options.hpp"
 
 #include <fmt/format.h>
@@ -12,7 +13,7 @@ std::string change_text(const reconcile::Change& c) {
     auto text = fmt::format("{} {} → {}", c.attribute, c.before.empty() ? "(none)" : c.before,
                             c.after);
     if (!c.reason.empty()) {
-        text += fmt::format(" ({})", c.reason);
+        text += fmt::format(" ({})", in_flags(c.reason));
     }
     return text;
 }

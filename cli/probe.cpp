@@ -80,12 +80,12 @@ private:
 OperationError phrased(const ops::ProbeError& error, const ops::ProbeRequest& request) {
     switch (error.kind()) {
     case ops::ProbeError::Kind::target_disabled:
-        return OperationError(error.what(), fmt::format("'{} enable {}' enables it", k_program,
+        return OperationError(error.text(), fmt::format("'{} enable {}' enables it", k_program,
                                                         request.target.value_or("")));
     case ops::ProbeError::Kind::no_enabled_target:
-        return OperationError(error.what(), "'netconsole-setup status' lists the targets");
+        return OperationError(error.text(), "'netconsole-setup status' lists the targets");
     }
-    return OperationError(error.what());
+    return OperationError(error.text());
 }
 
 /// Fails a required wait that got no acknowledgment.

@@ -1,6 +1,7 @@
 #include "watch.hpp"
 
 #include "crash_report.hpp"
+#include "errors.hpp"
 #include "kernel_admin.hpp"
 #include "ops/watch.hpp"
 #include "plan_render.hpp"
@@ -105,17 +106,20 @@ public:
         }
     }
 
-    void failed(const std::string& message, const std::string& hint) override {
-        m_context.output.warning({message, hint});
+    void failed(const std::exception_ptr& error) override {
+        // Reported as an error would be, flags phrased; the watch goes on: a warning.
+        const auto report = describe_error(error);
+        m_context.output.warning({report.message, report.hint});
     }
 
     void alive() override { m_notifier.notify("WATCHDOG=1"); }
 
-    void reloaded(const std::optional<std::string>& error) override {
+    void reloaded(const std::exception_ptr& error) override {
         if (error) {
-            m_context.output.warning({fmt::format("the configuration was not read again: {}",
-                                                  *error),
-                                      "the targets stay as they are"});
+            m_context.output.warning(
+                {fmt::format("the configuration was not read again: {}",
+                             describe_error(error).message),
+                 "the targets stay as they are"});
         } else {
             m_context.output.note("configuration read again");
         }

@@ -68,8 +68,8 @@ std::string explain(int code, const Operation& op, std::string_view name,
                                dev_name);
         case EDESTADDRREQ:
             return fmt::format("cannot enable target {}: device {} has no address of the "
-                               "remote's family; give --src",
-                               name, dev_name);
+                               "remote's family; give {}",
+                               name, dev_name, mention(Field::local_address));
         case EINVAL:
             return fmt::format("the kernel refused to enable target {} (EINVAL)", name);
         default:
@@ -238,10 +238,6 @@ bool has_control_or_invalid(std::string_view text) {
     return continuation > 0;
 }
 
-std::string missing(std::string_view name) {
-    return fmt::format("there is no netconsole target {}", name);
-}
-
 } // namespace
 
 void require_target(const ConfigfsFiles& files, const fs::path& dir, std::string_view name) {
@@ -252,15 +248,11 @@ void require_target(const ConfigfsFiles& files, const fs::path& dir, std::string
     if (!files.is_directory(dir)) {
         throw OperationError("there is no netconsole directory in configfs",
                              "netconsole is not loaded or configfs is not mounted; "
-                             "'netconsole-setup apply' does both");
+                             "setting up a target does both");
     }
-    if (is_boot_target_name(name)) {
-        throw InputError(missing(name),
-                         fmt::format("boot-time targets stay invisible until adopted: "
-                                     "netconsole-setup apply --name {} --to ...",
-                                     name));
-    }
-    throw InputError(missing(name), "see 'netconsole-setup list'");
+    throw MissingTargetError(std::string(name), is_boot_target_name(name)
+                                                    ? MissingTargetError::Kind::boot_time
+                                                    : MissingTargetError::Kind::made);
 }
 
 void validate_target_name(std::string_view name) {
@@ -310,26 +302,26 @@ std::vector<Operation> plan(const Target& desired, const ConfigfsTarget& current
     if (dev_name == nullptr) {
         throw InputError(
             fmt::format("configfs cannot choose the device by MAC ({})", describe(desired.device)),
-            "give the interface name with --dev");
+            fmt::format("give the interface name with {}", mention(Field::device)));
     }
     const auto& features = current.features;
     if (desired.release && !features.release) {
         throw OperationError("this kernel's netconsole has no 'release' attribute",
-                             needs_linux("--release", added_in::release));
+                             needs_linux(mention(Field::release), added_in::release));
     }
     if (!desired.userdata.empty() && !features.userdata) {
         throw OperationError("this kernel's netconsole has no userdata",
-                             needs_linux("--userdata", added_in::userdata));
+                             needs_linux(mention(Field::userdata), added_in::userdata));
     }
     if ((desired.sysdata.cpu_nr && !features.cpu_nr) ||
         (desired.sysdata.taskname && !features.taskname) ||
         (desired.sysdata.release && !features.sysdata_release)) {
         throw OperationError("this kernel's netconsole has no sysdata switches",
-                             needs_linux("--sysdata", added_in::sysdata));
+                             needs_linux(mention(Field::sysdata), added_in::sysdata));
     }
     if (desired.sysdata.msgid && !features.msgid) {
         throw OperationError("this kernel's netconsole has no msgid sysdata switch",
-                             needs_linux("--sysdata msgid", added_in::msgid));
+                             needs_linux(mention(Field::sysdata) + " msgid", added_in::msgid));
     }
 
     const auto family = desired.remote_ip.family();

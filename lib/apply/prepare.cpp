@@ -8,7 +8,7 @@ namespace ncs::apply {
 namespace {
 
 constexpr const char* k_no_dynamic_hint =
-    "use the kernel command line instead: netconsole-setup cmdline --to ...";
+    "give the targets on the kernel command line instead (netconsole=)";
 
 } // namespace
 

@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view k_hint = "give udp://HOST[:PORT], tcp://HOST[:PORT] or tls://HOST[:PORT]";
 
 [[noreturn]] void bad(std::string_view text, std::string_view why) {
-    // The request field is named by whoever phrases it (listen: "--forward").
+    // The request field is named by whoever phrases it (listen: by its flag, --forward).
     throw FieldError(Field::forward, "'" + std::string(text) + "': " + std::string(why),
                      std::string(k_hint));
 }

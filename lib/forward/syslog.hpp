@@ -3,7 +3,7 @@
 // (RFC 6587 octet counting over TCP and TLS, one message per datagram over UDP).
 // Pure: the receive time and the names are passed in.
 //
-// The mapping (man page, "listen --forward"): no SD-ID of our own, since RFC 5424
+// The mapping (man page, listen --forward): no SD-ID of our own, since RFC 5424
 // §7.2.2 allows a private `name@PEN` only with an IANA enterprise number this
 // project does not have. So:
 //   PRI        facility (kernel's, 0 when unknown) * 8 + level (6, info, when unknown)

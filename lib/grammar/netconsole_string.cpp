@@ -409,7 +409,8 @@ std::string_view strip_parameter_name(std::string_view text) {
 
 std::string format(const Target& target) {
     if (target.release && !target.extended) {
-        throw InputError("release needs extended mode", "add --extended (the '+' prefix)");
+        throw InputError("release needs extended mode",
+                         fmt::format("add {} (the '+' prefix)", mention(ncs::Field::extended)));
     }
     if (target.local_ip) {
         require_one_family(*target.local_ip, target.remote_ip);

@@ -32,6 +32,9 @@ SourcedParseError::SourcedParseError(const ParseError& error, std::string source
 FieldError::FieldError(Field field, const std::string& message, std::string hint)
     : InputError(message, std::move(hint)), m_field(field) {}
 
+MissingTargetError::MissingTargetError(std::string name, Kind kind)
+    : InputError("there is no netconsole target " + name), m_name(std::move(name)), m_kind(kind) {}
+
 const char* field_word(Field field) noexcept {
     switch (field) {
     case Field::destination: return "destination";
@@ -64,6 +67,7 @@ const char* field_word(Field field) noexcept {
     case Field::unconfirmed_mac: return "unconfirmed MAC";
     case Field::ipv4: return "IPv4";
     case Field::ipv6: return "IPv6";
+    case Field::root: return "root directory";
     }
     return "field";
 }
@@ -116,5 +120,19 @@ std::string phrase(std::string_view text, std::string_view (*name)(Field) noexce
 }
 
 std::string phrase_words(std::string_view text) { return phrase(text, &word_of); }
+
+std::string message_of(const std::exception& error) {
+    if (const auto* input = dynamic_cast<const InputError*>(&error)) {
+        std::string text = input->where().empty() ? std::string() : input->where() + ": ";
+        if (const auto* field = dynamic_cast<const FieldError*>(&error)) {
+            text += mention(field->field()) + ": ";
+        }
+        return text + input->text();
+    }
+    if (const auto* operation = dynamic_cast<const OperationError*>(&error)) {
+        return operation->text();
+    }
+    return error.what();
+}
 
 } // namespace ncs

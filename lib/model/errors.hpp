@@ -101,11 +101,12 @@ enum class Field {
     unconfirmed_mac, ///< accept a cached next-hop MAC that did not confirm
     ipv4,           ///< a host name resolved to IPv4 only
     ipv6,           ///< a host name resolved to IPv6 only
+    root,           ///< the directory every system path is read under
     // A new field goes before this line and into k_last_field when it is the last.
 };
 
 /// The last field: mention() numbers run up to it.
-inline constexpr Field k_last_field = Field::ipv6;
+inline constexpr Field k_last_field = Field::root;
 
 /// A word for a field where no CLI phrases it ("remote port"), for library users' messages.
 const char* field_word(Field field) noexcept;
@@ -123,7 +124,7 @@ std::string phrase(std::string_view text, std::string_view (*name)(Field) noexce
 std::string phrase_words(std::string_view text);
 
 /// Invalid input in one field of a request. text() and what() are the message without the
-/// field's name in front; the CLI prefixes its flag ("--port: "), a library user field_word().
+/// field's name in front; the CLI prefixes its flag (--port: ...), a library user field_word().
 class FieldError : public InputError {
 public:
     FieldError(Field field, const std::string& message, std::string hint = {});
@@ -132,6 +133,22 @@ public:
 
 private:
     Field m_field;
+};
+
+/// A netconsole target that is not in configfs (enable, disable, remove, test by name).
+/// It says no more than that: the one who shows it tells how to see the targets or, for
+/// a boot-time name (cmdlineN), how to adopt one.
+class MissingTargetError : public InputError {
+public:
+    /// Whether the name is one the kernel gives boot-time targets.
+    enum class Kind { made, boot_time };
+    MissingTargetError(std::string name, Kind kind);
+    const std::string& name() const noexcept { return m_name; }
+    Kind kind() const noexcept { return m_kind; }
+
+private:
+    std::string m_name;
+    Kind m_kind;
 };
 
 /// An operation on a valid request failed (no route, no neighbour answer, ...).
@@ -149,6 +166,11 @@ private:
     std::string m_hint;
 };
 
+/// error's message for text shown later (a watch's unresolved warning), mentions kept:
+/// "[where: ][<field mentioned>: ]text" for an InputError (a FieldError's field in front),
+/// text() for an OperationError, what() for any other exception.
+std::string message_of(const std::exception& error);
+
 /// Something the user should know that does not stop the operation. message and hint
 /// may mention request fields (phrase() them before showing).
 struct Warning {
@@ -158,6 +180,8 @@ struct Warning {
         needs_newer_kernel, ///< a feature of a newer kernel than some have (check())
         panic_lost,         ///< a panic will not reach the doctor (crash_delivery)
         not_extended,       ///< userdata or sysdata on a target that is not extended (check())
+        console_quiet,      ///< the console log level holds messages back (the CLI's hint
+                            ///< names its command that raises it)
     };
     std::string message;
     std::string hint;

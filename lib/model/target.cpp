@@ -45,7 +45,8 @@ void validate(const Target& t) {
         require_one_family(*t.local_ip, t.remote_ip);
     }
     if (t.release && !t.extended) {
-        throw InputError("release needs extended mode", "add --extended (the '+' prefix)");
+        throw InputError("release needs extended mode",
+                         fmt::format("add {} (the '+' prefix)", mention(Field::extended)));
     }
     for (const auto& entry : t.userdata) {
         if (entry.key.empty() || entry.key.size() > k_max_userdata_key ||
@@ -89,7 +90,8 @@ std::vector<Warning> check(const Target& t) {
     }
     if ((!t.userdata.empty() || t.sysdata.any()) && !t.extended) {
         warnings.push_back({"userdata and sysdata are only sent by extended targets",
-                            "add --extended", Warning::Kind::not_extended});
+                            fmt::format("add {}", mention(Field::extended)),
+                            Warning::Kind::not_extended});
     }
     if (t.local_ip && t.local_ip->is_v6()) {
         // Linux up to 7.0 tests only the first 32 bits of the source for "unset",

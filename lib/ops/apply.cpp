@@ -45,11 +45,11 @@ std::vector<reconcile::Wanted> resolve_desired(const ApplyRequest& request, Appl
         const auto& resolution = *resolved.attempts[i].resolution;
         auto target = reconcile::finish(desired[i], resolution);
         if (!names.insert(target.name).second) {
-            const auto message = fmt::format("two targets would be named {}", target.name);
-            throw InputError(desired[i].where == "command line"
-                                 ? message
-                                 : fmt::format("{}: {}", desired[i].where, message),
-                             "give each its own --name, or another address or port");
+            InputError error(fmt::format("two targets would be named {}", target.name),
+                             fmt::format("give each its own {}, or another address or port",
+                                         mention(Field::name)));
+            reconcile::locate(error, desired[i]);
+            throw error;
         }
         TargetResolution reported{named ? target.name : "", resolution.steps, {}};
         for (auto& w : reconcile::warnings_of(desired[i], resolution, target)) {

@@ -586,7 +586,7 @@ std::vector<std::unique_ptr<RecordOutput>> open_outputs(const ListenRequest& req
             throw;
         } catch (const InputError& e) {
             // The one input a Forwarder checks itself: its spool file.
-            throw FieldError(Field::forward_spool, e.what(), e.hint());
+            throw FieldError(Field::forward_spool, e.text(), e.hint());
         }
         forwards.push_back(output.get());
         outputs.push_back(std::move(output));

@@ -25,7 +25,8 @@ void refuse_same_destination(const std::vector<Resolution>& resolutions,
                     fmt::format("{} and {} are the same target: {} port {}",
                                 request_label(requests, j), request_label(requests, i),
                                 b.remote_ip, b.remote_port),
-                    "give each --to once, or another --port");
+                    fmt::format("give each {} once, or another {}", mention(Field::destination),
+                                mention(Field::remote_port)));
             }
         }
     }

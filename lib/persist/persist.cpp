@@ -48,7 +48,8 @@ std::string kernel_param(std::string_view name, std::string_view value) {
     if (value.size() > k_max_value) {
         throw InputError(fmt::format("{}= would be {} characters; the kernel takes at most {}",
                                      name, value.size(), k_max_value),
-                         "use fewer targets, or --dev/--mac to shorten them");
+                         fmt::format("use fewer targets, or {}/{} to shorten them",
+                                     mention(Field::device), mention(Field::remote_mac)));
     }
     bool space = false;
     for (const char c : value) {
@@ -218,8 +219,7 @@ std::string grub_dropin(std::string_view fragment) {
             if (c == '\'' || c == '\\') {
                 throw InputError(fmt::format("'{}' cannot be written to a GRUB configuration",
                                              argument),
-                                 "print it with 'netconsole-setup cmdline' and edit "
-                                 "/etc/default/grub by hand");
+                                 "edit /etc/default/grub by hand");
             }
             safe = safe && grub_safe(c);
             // Inside the shell's double quotes these four are still special.

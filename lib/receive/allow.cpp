@@ -15,7 +15,7 @@ Cidr Cidr::parse(std::string_view text) {
     const auto address_text = text.substr(0, slash);
     const auto address = IpAddress::try_parse(address_text);
     if (!address) {
-        throw InputError(fmt::format("--allow '{}' is not an address or network", text),
+        throw FieldError(Field::allow, fmt::format("'{}' is not an address or network", text),
                          "write a network as 10.0.0.0/8 or 2001:db8::/32");
     }
     const unsigned bits = address->is_v4() ? 32 : 128;
@@ -26,7 +26,7 @@ Cidr Cidr::parse(std::string_view text) {
         const auto [ptr, ec] = std::from_chars(prefix_text.data(), end, prefix);
         if (prefix_text.empty() || ec != std::errc() || ptr != end || prefix > bits ||
             (prefix_text.size() > 1 && prefix_text.front() == '0')) {
-            throw InputError(fmt::format("--allow '{}' has a bad prefix length", text),
+            throw FieldError(Field::allow, fmt::format("'{}' has a bad prefix length", text),
                              fmt::format("the prefix length is a decimal number from 0 to {}, "
                                          "without leading zeros",
                                          bits));
@@ -35,17 +35,19 @@ Cidr Cidr::parse(std::string_view text) {
     if (address->is_v4_mapped()) {
         // IPv4 senders reach a dual-stack socket as ::ffff:a.b.c.d but are kept as
         // IPv4: a mapped network would never match one.
-        throw InputError(fmt::format("--allow '{}' is an IPv4-mapped IPv6 network, which "
-                                     "never matches: IPv4 senders are matched as IPv4",
+        throw FieldError(Field::allow,
+                         fmt::format("'{}' is an IPv4-mapped IPv6 network, which never "
+                                     "matches: IPv4 senders are matched as IPv4",
                                      text),
-                         fmt::format("write the IPv4 network, e.g. --allow {}/{}",
-                                     address->mapped_v4(), prefix > 96 ? prefix - 96 : 0));
+                         fmt::format("write the IPv4 network, e.g. {} {}/{}",
+                                     mention(Field::allow), address->mapped_v4(),
+                                     prefix > 96 ? prefix - 96 : 0));
     }
     Cidr cidr{*address, prefix};
     const auto bytes = address->bytes();
     for (unsigned bit = prefix; bit < bits; ++bit) {
         if ((bytes[bit / 8] >> (7 - bit % 8)) & 1) {
-            throw InputError(fmt::format("--allow '{}' has host bits set", text),
+            throw FieldError(Field::allow, fmt::format("'{}' has host bits set", text),
                              "write the network address, e.g. 10.1.0.0/16");
         }
     }

@@ -13,20 +13,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// "<where>: message", or message alone for the command line.
-std::string located(const std::string& where, std::string_view message) {
-    if (where.empty() || where == "command line") {
-        return std::string(message);
-    }
-    return fmt::format("{}: {}", where, message);
-}
-
+/// Runs f; an InputError it throws is rethrown as itself (a FieldError stays one), located
+/// where desired came from.
 template <typename F>
-void with_where(const std::string& where, F&& f) {
+void with_where(const DesiredTarget& desired, F&& f) {
     try {
         f();
-    } catch (const InputError& e) {
-        throw InputError(located(where, e.what()), e.hint());
+    } catch (InputError& e) {
+        locate(e, desired);
+        throw;
     }
 }
 
@@ -149,15 +144,22 @@ ConfigfsTarget fresh_target(const std::string& name, const ConfigfsFeatures& fea
 
 } // namespace
 
+void locate(InputError& error, const DesiredTarget& desired) {
+    if (!desired.where.empty() && desired.where != "command line") {
+        error.locate(desired.where);
+    }
+}
+
 void validate(const DesiredTarget& desired) {
-    with_where(desired.where, [&] {
+    with_where(desired, [&] {
         if (desired.name) {
             apply::validate_target_name(*desired.name);
         }
         std::set<std::string> keys;
         for (const auto& entry : desired.userdata) {
             if (!keys.insert(entry.key).second) {
-                throw InputError(fmt::format("--userdata: key '{}' is given twice", entry.key));
+                throw FieldError(Field::userdata,
+                                 fmt::format("key '{}' is given twice", entry.key));
             }
         }
     });
@@ -168,8 +170,10 @@ void validate(const std::vector<DesiredTarget>& desired) {
     for (const auto& d : desired) {
         validate(d);
         if (d.name && !names.insert(*d.name).second) {
-            throw InputError(located(d.where, fmt::format("a second target named {}", *d.name)),
+            InputError error(fmt::format("a second target named {}", *d.name),
                              "give each target its own name");
+            locate(error, d);
+            throw error;
         }
     }
 }
@@ -179,7 +183,7 @@ Target finish(const DesiredTarget& desired, const Resolution& resolution) {
     target.userdata = desired.userdata;
     target.sysdata = desired.sysdata;
     target.name = desired.name ? *desired.name : apply::default_target_name(target);
-    with_where(desired.where, [&] { validate(target); });
+    with_where(desired, [&] { validate(target); });
     return target;
 }
 

@@ -27,9 +27,13 @@ struct DesiredTarget {
     Sysdata sysdata;
 };
 
+/// Sets error's location (InputError::locate) to where desired came from; the command
+/// line, the user's own request, is no location.
+void locate(InputError& error, const DesiredTarget& desired);
+
 /// Checks what can be checked before resolution, once for every source: the name
-/// (apply::validate_target_name) and userdata keys given twice. Throws InputError
-/// "<where>: ..." (no prefix for the command line).
+/// (apply::validate_target_name) and userdata keys given twice. Throws InputError or
+/// FieldError located at desired.where (locate()).
 void validate(const DesiredTarget& desired);
 
 /// Checks a set of desired targets: each one, then that no two share an explicit name.

@@ -26,8 +26,19 @@ bool same_family(const NetworkEvent& event, const Watched& target) {
 /// What ended one resolution: the resolution, or why it failed.
 struct Outcome {
     std::optional<Resolution> resolution;
-    std::string failure;
+    std::exception_ptr failure;
 };
+
+/// The caught error's message, mentions kept (message_of()).
+std::string message_of(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return ncs::message_of(e);
+    } catch (...) {
+        return "unknown error";
+    }
+}
 
 /// The state of one desired target in the loop.
 struct Entry {
@@ -188,13 +199,13 @@ private:
     void reload() {
         try {
             load();
-        } catch (const InputError& e) {
+        } catch (const InputError&) {
             // load() replaces nothing before the whole file is good: the old
             // configuration stays, its targets as they are and still watched.
-            m_sink.reloaded(std::string(e.what()));
+            m_sink.reloaded(std::current_exception());
             return;
         }
-        m_sink.reloaded(std::nullopt);
+        m_sink.reloaded(nullptr);
         start_dirty(std::nullopt);
     }
 
@@ -220,10 +231,8 @@ private:
         }
         try {
             configuration_applied();
-        } catch (const OperationError& e) {
-            m_sink.failed(e.what(), e.hint());
-        } catch (const std::exception& e) {
-            m_sink.failed(e.what(), {});
+        } catch (const std::exception&) {
+            m_sink.failed(std::current_exception());
         }
     }
 
@@ -367,19 +376,19 @@ private:
             if (!e.pending->done()) {
                 return;
             }
-            e.outcome = Outcome{e.pending->take(), {}};
+            e.outcome = Outcome{e.pending->take(), nullptr};
         } catch (const InputError& error) {
             if (m_first) {
                 throw;
             }
-            e.outcome = Outcome{std::nullopt, error.what()};
+            e.outcome = Outcome{std::nullopt, std::current_exception()};
         } catch (const std::exception& error) {
             if (m_first && !e.desired.name) {
                 // Without a name the target cannot be kept under its name: the first
                 // resolution must succeed.
                 throw;
             }
-            e.outcome = Outcome{std::nullopt, error.what()};
+            e.outcome = Outcome{std::nullopt, std::current_exception()};
             if (const auto* wait = e.pending->neighbour()) {
                 // Its next hop did not answer: an answer later (the router back, a
                 // gratuitous ARP) is an event that can make it resolvable.
@@ -482,10 +491,10 @@ private:
                     if (m_first) {
                         throw;
                     }
-                    w = unresolved(e, error.what());
+                    w = unresolved(e, ncs::message_of(error));
                 }
             } else {
-                w = unresolved(e, outcome.failure);
+                w = unresolved(e, message_of(outcome.failure));
             }
             wanted.push_back(std::move(w));
             planned.push_back(&e);
@@ -508,11 +517,11 @@ private:
             try {
                 apply_plan(m_files, m_dir, p);
                 applied = p.changes_anything();
-            } catch (const OperationError& error) {
+            } catch (const OperationError&) {
                 if (m_first) {
                     throw;
                 }
-                m_sink.failed(error.what(), error.hint());
+                m_sink.failed(std::current_exception());
                 for (auto* e : planned) {
                     schedule_retry(*e);
                 }

@@ -18,6 +18,7 @@
 #include "system/root.hpp"
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <optional>
 #include <string>
@@ -84,13 +85,14 @@ public:
     virtual void event(const NetworkEvent& event, const std::vector<std::string>& concerned) = 0;
     /// A plan and whether it was applied (false under dry_run), with its timing.
     virtual void planned(const Plan& plan, bool applied, const PlanTiming& timing) = 0;
-    /// A reconcile failed (the kernel refused a write: everything was undone); the
-    /// watcher goes on and retries.
-    virtual void failed(const std::string& message, const std::string& hint) = 0;
+    /// A reconcile failed (the kernel refused a write: everything was undone), error as
+    /// it was thrown (its mentions, location and type kept); the watcher goes on and retries.
+    virtual void failed(const std::exception_ptr& error) = 0;
     /// Once a second at most, while running: for the systemd watchdog.
     virtual void alive() = 0;
-    /// SIGHUP: the configuration was read again (or could not be: message).
-    virtual void reloaded(const std::optional<std::string>& error) = 0;
+    /// SIGHUP: the configuration was read again (error null), or could not be: error, the
+    /// InputError as it was thrown.
+    virtual void reloaded(const std::exception_ptr& error) = 0;
 };
 
 /// Reads the desired targets (the configuration); throws InputError for bad input.

@@ -195,7 +195,8 @@ void NeighbourWait::kick(const std::optional<Neighbour>& entry) {
                         "kernel to resolve it needs CAP_NET_ADMIN: {}",
                         m_hop.address, m_hop.ifname,
                         entry ? neighbour_state_name(entry->state) : "no entry", e.what()),
-            "run as root (or with CAP_NET_ADMIN), or give --mac");
+            fmt::format("run as root (or with CAP_NET_ADMIN), or give {}",
+                        mention(Field::remote_mac)));
     }
 }
 
@@ -257,9 +258,10 @@ void NeighbourWait::conclude() {
                                        timeout_text(m_timeout)),
                            since(m_kick_start)});
         unconfirmed(fmt::format("it answered neither a unicast probe nor a broadcast "
-                                "within {} (--timeout)",
-                                timeout_text(m_timeout)),
-                    "is it up? check the MAC, or give --mac");
+                                "within {} ({})",
+                                timeout_text(m_timeout), mention(Field::timeout)),
+                    fmt::format("is it up? check the MAC, or give {}",
+                                mention(Field::remote_mac)));
         return;
     }
     m_steps.push_back({fmt::format("neighbour {} dev {}: {}, no answer within {}",
@@ -270,12 +272,14 @@ void NeighbourWait::conclude() {
         throw OperationError(fmt::format("next hop {} did not answer on {} within {}: {}",
                                          m_hop.address, m_hop.ifname, timeout_text(m_timeout),
                                          link),
-                             m_hop.link_up ? "check the cable or the peer; or give --mac"
+                             m_hop.link_up ? fmt::format("check the cable or the peer; or give {}",
+                                                         mention(Field::remote_mac))
                                            : fmt::format("ip link set {} up", m_hop.ifname));
     }
-    throw OperationError(fmt::format("next hop {} did not answer on {} within {} (--timeout)",
-                                     m_hop.address, m_hop.ifname, timeout_text(m_timeout)),
-                         "is it up? give --mac");
+    throw OperationError(fmt::format("next hop {} did not answer on {} within {} ({})",
+                                     m_hop.address, m_hop.ifname, timeout_text(m_timeout),
+                                     mention(Field::timeout)),
+                         fmt::format("is it up? give {}", mention(Field::remote_mac)));
 }
 
 /// The cached MAC could not be confirmed (why): an error, or with
@@ -288,12 +292,14 @@ void NeighbourWait::unconfirmed(const std::string& why, const std::string& hint)
                     *m_cached, neighbour_state_name(m_cached_state), m_hop.address, m_hop.ifname,
                     why, link.empty() ? "" : fmt::format("; {}", link));
     if (m_unconfirmed == UnconfirmedMac::accept) {
-        m_warnings.push_back({fmt::format("{}; using it (--allow-unconfirmed-mac)", what),
+        m_warnings.push_back({fmt::format("{}; using it ({})", what,
+                                          mention(Field::unconfirmed_mac)),
                               "if the router was replaced, nothing will arrive"});
         m_mac = *m_cached;
         return;
     }
-    throw OperationError(what, fmt::format("{}, or --allow-unconfirmed-mac to use it", hint));
+    throw OperationError(what, fmt::format("{}, or {} to use it", hint,
+                                           mention(Field::unconfirmed_mac)));
 }
 
 MacAddress NeighbourWait::wait() {

@@ -105,8 +105,8 @@ public:
         } else {
             m_result.warnings.push_back(
                 {fmt::format("the route to {} names no source address", remote),
-                 fmt::format("the kernel will take the first address of {}; give --src to choose",
-                             link.name)});
+                 fmt::format("the kernel will take the first address of {}; give {} to choose",
+                             link.name, mention(Field::local_address))});
         }
         if (auto mac = given_mac(remote, route, link)) {
             t.remote_mac = *mac;
@@ -145,11 +145,13 @@ private:
     /// --to as an address, or nullopt when it is a host name to look up.
     std::optional<IpAddress> literal_address() {
         if (m_request.to.empty()) {
-            throw InputError("--to is empty", "give the receiver's IP address or host name");
+            throw FieldError(Field::destination, "is empty",
+                             "give the receiver's IP address or host name");
         }
         if (auto literal = IpAddress::try_parse(m_request.to)) {
             if (m_request.family && literal->family() != *m_request.family) {
-                throw InputError(fmt::format("--to {} is an {} address, but {} was asked for",
+                throw FieldError(Field::destination,
+                                 fmt::format("{} is an {} address, but {} was asked for",
                                              m_request.to, literal->family(), *m_request.family));
             }
             return *literal;
@@ -161,14 +163,15 @@ private:
             try {
                 return IpAddress::parse(m_request.to);
             } catch (const InputError& e) {
-                throw InputError(fmt::format("--to: {}", e.what()), e.hint());
+                throw FieldError(Field::destination, e.text(), e.hint());
             }
         }
         if (const auto legacy = IpAddress::parse_legacy_ipv4(m_request.to)) {
-            throw InputError(fmt::format("--to '{}' is an address in a legacy numeric form, which "
+            throw FieldError(Field::destination,
+                             fmt::format("'{}' is an address in a legacy numeric form, which "
                                          "getaddrinfo reads as {}; the kernel reads only a.b.c.d",
                                          m_request.to, *legacy),
-                             fmt::format("write --to {}", *legacy));
+                             fmt::format("write {} {}", mention(Field::destination), *legacy));
         }
         return std::nullopt;
     }
@@ -182,9 +185,12 @@ private:
                 return a.family() == *m_request.family;
             });
             if (chosen == addresses.end()) {
-                throw InputError(fmt::format("host name {} has no {} address", m_request.to,
+                throw FieldError(Field::destination,
+                                 fmt::format("host name {} has no {} address", m_request.to,
                                              *m_request.family),
-                                 m_request.family == IpFamily::v4 ? "drop -4" : "drop -6");
+                                 fmt::format("drop {}", mention(m_request.family == IpFamily::v4
+                                                                    ? Field::ipv4
+                                                                    : Field::ipv6)));
             }
         }
         std::vector<std::string> all;
@@ -207,7 +213,8 @@ private:
                                   : fmt::format("{} has {} addresses; using {}", m_request.to,
                                                 choices, *chosen),
                  m_request.family ? std::string()
-                                  : std::string("give -4 or -6, or the address itself, to choose")});
+                                  : fmt::format("give {} or {}, or the address itself, to choose",
+                                                mention(Field::ipv4), mention(Field::ipv6))});
         }
         return *chosen;
     }
@@ -216,15 +223,17 @@ private:
     int requested_interface(const IpAddress& remote) {
         std::optional<Link> from_zone;
         if (!remote.zone().empty()) {
-            from_zone = interface_named(remote.zone(), fmt::format("zone of --to {}",
-                                                                   remote.to_string_with_zone()));
+            from_zone =
+                interface_named(remote.zone(), Field::destination,
+                                fmt::format("the zone of {}", remote.to_string_with_zone()));
         }
         if (m_request.dev) {
-            auto dev = interface_named(*m_request.dev, "--dev");
+            auto dev = interface_named(*m_request.dev, Field::device, {});
             if (from_zone && from_zone->ifindex != dev->ifindex) {
-                throw InputError(fmt::format("--to {} names interface {} but --dev is {}",
+                throw FieldError(Field::destination,
+                                 fmt::format("{} names interface {} but {} is {}",
                                              remote.to_string_with_zone(), from_zone->name,
-                                             dev->name),
+                                             mention(Field::device), dev->name),
                                  "give the interface once");
             }
             return dev->ifindex;
@@ -232,7 +241,10 @@ private:
         return from_zone ? from_zone->ifindex : 0;
     }
 
-    std::optional<Link> interface_named(const std::string& name, std::string_view what) {
+    /// The interface that name (a name or an ifindex) names; a FieldError of field when
+    /// there is none (whose: "the zone of fe80::1%eth9", or empty when name is the field's).
+    std::optional<Link> interface_named(const std::string& name, Field field,
+                                        std::string_view whose) {
         std::optional<Link> link;
         int index = 0;
         const auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), index);
@@ -242,7 +254,9 @@ private:
             link = m_netlink.get_link(name);
         }
         if (!link) {
-            throw InputError(fmt::format("{}: no interface '{}' here", what, name),
+            throw FieldError(field,
+                             whose.empty() ? fmt::format("no interface '{}' here", name)
+                                           : fmt::format("{}: no interface '{}' here", whose, name),
                              fmt::format("the interfaces here: {}", interface_names()));
         }
         return link;
@@ -275,12 +289,14 @@ private:
             throw InputError(fmt::format("{} is link-local and needs an interface, but no interface "
                                          "here is up with an IPv6 link-local address",
                                          bare),
-                             fmt::format("give --to {}%IF or --dev IF", bare));
+                             fmt::format("give {} {}%IF or {} IF", mention(Field::destination),
+                                         bare, mention(Field::device)));
         }
         throw InputError(
             fmt::format("{} is link-local and needs an interface; candidates: {}", bare,
                         fmt::join(candidates, ", ")),
-            fmt::format("give --to {}%{} or --dev {}", bare, candidates.front(), candidates.front()));
+            fmt::format("give {} {}%{} or {} {}", mention(Field::destination), bare,
+                        candidates.front(), mention(Field::device), candidates.front()));
     }
 
     Route lookup_route(const IpAddress& remote, int oif) {
@@ -346,9 +362,9 @@ private:
 
     void warn_foreign_source(const IpAddress& source, std::string_view routed) {
         m_result.warnings.push_back(
-            {fmt::format("--src {} is not an address of this host{} and netconsole will send "
+            {fmt::format("{}: {} is not an address of this host{} and netconsole will send "
                          "from it anyway",
-                         source, routed),
+                         mention(Field::local_address), source, routed),
              "replies and firewalls may not expect that source"});
     }
 
@@ -360,18 +376,20 @@ private:
         if (source.is_link_local() && !remote.is_link_local()) {
             if (route.gateway) {
                 // RFC 4291 2.5.6 / RFC 3927 2.6.2: routers never forward them.
-                throw InputError(
-                    fmt::format("--src {} is link-local, and {} is reached via router {}: "
+                throw FieldError(
+                    Field::local_address,
+                    fmt::format("{} is link-local, and {} is reached via router {}: "
                                 "routers do not forward packets from a link-local source",
                                 source, remote, *route.gateway),
-                    fmt::format("give a global address of {} as --src, or leave --src out",
-                                link.name));
+                    fmt::format("give a global address of {} as {}, or leave {} out", link.name,
+                                mention(Field::local_address), mention(Field::local_address)));
             }
             m_result.warnings.push_back(
-                {fmt::format("--src {} is link-local but {} is not: only a doctor on the link "
+                {fmt::format("{}: {} is link-local but {} is not: only a doctor on the link "
                              "of {} will receive it",
-                             source, remote, link.name),
-                 fmt::format("give a global address of {} as --src", link.name)});
+                             mention(Field::local_address), source, remote, link.name),
+                 fmt::format("give a global address of {} as {}", link.name,
+                             mention(Field::local_address))});
         }
         if (!source.is_v6()) {
             return;
@@ -385,15 +403,15 @@ private:
         }
         if ((found->flags & k_ifa_dadfailed) != 0) {
             m_result.warnings.push_back(
-                {fmt::format("--src {} failed duplicate address detection (dadfailed): another "
+                {fmt::format("{}: {} failed duplicate address detection (dadfailed): another "
                              "host on the link uses it",
-                             source),
+                             mention(Field::local_address), source),
                  "give another address, or remove the duplicate and re-add it"});
         } else if ((found->flags & k_ifa_tentative) != 0) {
             m_result.warnings.push_back(
-                {fmt::format("--src {} is tentative (duplicate address detection is still "
+                {fmt::format("{}: {} is tentative (duplicate address detection is still "
                              "running)",
-                             source),
+                             mention(Field::local_address), source),
                  "wait until `ip addr` shows it without 'tentative', then run this again"});
         }
     }
@@ -451,7 +469,8 @@ private:
         const auto links = links_without_link(oif);
         if (links.empty()) {
             throw OperationError(fmt::format("no route to {}", remote),
-                                 "add a route (or a default route), or give --dev");
+                                 fmt::format("add a route (or a default route), or give {}",
+                                             mention(Field::device)));
         }
         std::vector<std::string> states;
         for (const auto& link : links) {
@@ -536,7 +555,9 @@ private:
                 fmt::format("the route uses the loopback interface {}; netconsole cannot send "
                             "through it",
                             link.name),
-                "give the receiver's address on the network, or --dev for the real interface");
+                fmt::format("give the receiver's address on the network, or {} for the real "
+                            "interface",
+                            mention(Field::device)));
         }
         if (link.master != 0) {
             const auto master = m_netlink.get_link(link.master);
@@ -552,8 +573,8 @@ private:
                 fmt::format("{} is {} {}; the kernel refuses enslaved devices "
                             "(\"is a slave device, aborting\")",
                             link.name, role, master_name),
-                fmt::format("use the {} itself: --dev {}", kind.empty() ? "master" : kind,
-                            master_name));
+                fmt::format("use the {} itself: {} {}", kind.empty() ? "master" : kind,
+                            mention(Field::device), master_name));
         }
         if (link.arptype != k_arphrd_ether || !link.mac) {
             throw OperationError(
@@ -561,20 +582,23 @@ private:
                             "Ethernet frames, so no MAC can reach the receiver through it",
                             link.name, link.arptype,
                             link.kind.empty() ? "" : fmt::format(", kind {}", link.kind)),
-                "route the receiver through an Ethernet interface, or give --dev");
+                fmt::format("route the receiver through an Ethernet interface, or give {}",
+                            mention(Field::device)));
         }
         if (link.is_point_to_point()) {
             throw OperationError(
                 fmt::format("{} is a point-to-point device; netconsole needs Ethernet with a "
                             "next-hop MAC",
                             link.name),
-                "route the receiver through an Ethernet interface, or give --dev");
+                fmt::format("route the receiver through an Ethernet interface, or give {}",
+                            mention(Field::device)));
         }
         if (link.is_noarp()) {
             throw OperationError(
                 fmt::format("{} does not resolve neighbours (NOARP); there is no next-hop MAC",
                             link.name),
-                "route the receiver through an Ethernet interface, or give --dev");
+                fmt::format("route the receiver through an Ethernet interface, or give {}",
+                            mention(Field::device)));
         }
         if (!link.is_up()) {
             m_result.warnings.push_back(
@@ -607,22 +631,23 @@ private:
         const auto start = Clock::now();
         if (m_request.broadcast) {
             if (route.gateway) {
-                throw InputError(
-                    fmt::format("--broadcast: {} is not on the link of {} but routed via {}; "
+                throw FieldError(
+                    Field::broadcast,
+                    fmt::format("{} is not on the link of {} but routed via {}; "
                                 "routers drop frames sent to the broadcast MAC, so nothing "
                                 "would arrive",
                                 remote, link.name, *route.gateway),
-                    "drop --broadcast to send to the router's MAC");
+                    fmt::format("drop {} to send to the router's MAC", mention(Field::broadcast)));
             }
-            step(fmt::format("mac ff:ff:ff:ff:ff:ff (--broadcast), {} is on-link on {}", remote,
-                             link.name),
+            step(fmt::format("mac ff:ff:ff:ff:ff:ff ({}), {} is on-link on {}",
+                             mention(Field::broadcast), remote, link.name),
                  start);
             return MacAddress::broadcast();
         }
         const IpAddress next_hop = *m_result.next_hop;
         if (m_request.mac) {
-            step(fmt::format("mac {} (--mac), neighbour {} not consulted", *m_request.mac,
-                             next_hop),
+            step(fmt::format("mac {} ({}), neighbour {} not consulted", *m_request.mac,
+                             mention(Field::remote_mac), next_hop),
                  start);
             return *m_request.mac;
         }

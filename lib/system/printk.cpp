@@ -88,19 +88,19 @@ std::string_view loglevel_name(int level) {
 
 std::vector<Warning> check_console_loglevel(int console_loglevel) {
     // A message is printed when its level is below console_loglevel.
-    const std::string hint = "'netconsole-setup loglevel 8' lets every message through";
+    const std::string hint = "console log level 8 lets every message through";
     if (console_loglevel >= 8) {
         return {};
     }
     if (console_loglevel <= 0) {
         return {{fmt::format("console log level {} sends no message at all", console_loglevel),
-                 hint}};
+                 hint, Warning::Kind::console_quiet}};
     }
     const int highest = console_loglevel - 1;
     const auto hidden = console_loglevel < 5 ? "warnings and debug messages" : "debug messages";
     return {{fmt::format("console log level {} hides {}: only levels 0-{} (emerg..{}) are sent",
                          console_loglevel, hidden, highest, loglevel_name(highest)),
-             hint}};
+             hint, Warning::Kind::console_quiet}};
 }
 
 int test_message_level(const PrintkLevels& levels) {

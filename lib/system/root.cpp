@@ -88,8 +88,10 @@ std::optional<std::string> Root::system_path(const std::filesystem::path& full) 
 LiveKernel Root::live_kernel(std::string_view operation) const {
     if (!m_system) {
         throw InputError(
-            fmt::format("{} acts on the running kernel and is refused under --root", operation),
-            "under --root only files inside that directory are read or written");
+            fmt::format("{} acts on the running kernel and is refused under {}", operation,
+                        mention(Field::root)),
+            fmt::format("under {} only files inside that directory are read or written",
+                        mention(Field::root)));
     }
     return LiveKernel{};
 }
@@ -124,7 +126,8 @@ UniqueFd Root::open(std::string_view absolute, int flags, mode_t mode) const {
     if (errno == ENOSYS) {
         const int err = errno;
         throw std::system_error(err, std::generic_category(),
-                                "openat2 (Linux 5.6+) is needed to resolve paths under --root");
+                                "openat2 (Linux 5.6+) is needed to resolve paths under another "
+                                "root directory");
     }
     return UniqueFd();
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Every path the tool reads or writes (/proc, /sys, /etc) is built from a root
-// directory: "/" in production, --root DIR in tests (like systemd-sysusers --root).
+// directory: / in production, --root DIR in tests (like systemd-sysusers --root).
 //
 // The --root rule, in this one place:
 //  - Paths are resolved inside the root, as a process chrooted to it would see them

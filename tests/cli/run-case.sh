@@ -144,6 +144,15 @@ if [[ -f $case_dir/check ]] && ! bash "$case_dir/check" "$root" "$host"; then
     failed=1
 fi
 
+# House rule, whatever the goldens say: a library text's mention of a request field
+# (lib/model/errors.hpp: "\x1e<number>\x1f") is phrased before it is shown, never
+# printed raw, escaped by printable() or in JSON.
+if grep -qaP '\x1e[0-9]{1,2}\x1f|\\x1e[0-9]{1,2}\\x1f|\\u001e[0-9]{1,2}\\u001f' \
+        "$work/stdout" "$work/stderr"; then
+    echo "$name: a field mention reached the output unphrased"
+    failed=1
+fi
+
 # House rule, whatever the goldens say: an error leaves stdout empty (under --json it
 # holds the JSON error object instead), and its stderr is, after the steps -v printed
 # and the warnings of a command that ran (then failed to write its result),

@@ -417,14 +417,14 @@ case_src_v6_checks() {
     run "$NS_P" --to "$D6" --src 2001:db8:1::99
     expect_rc 0
     expect_out "$(line 2001:db8:1::99 pa "$D6" "$RA_MAC")"
-    expect_err "warning: --src 2001:db8:1::99 is not an address of this host, and netconsole will send from it anyway"
+    expect_err "warning: --src: 2001:db8:1::99 is not an address of this host, and netconsole will send from it anyway"
 
     ip netns exec "$NS_P" sysctl -qw net.ipv6.conf.pa.accept_dad=1 net.ipv6.conf.pa.dad_transmits=20
     ip -n "$NS_P" -6 addr add 2001:db8:1::5/64 dev pa
     wait_addr_flag "$NS_P" 2001:db8:1::5 tentative
     run "$NS_P" --to "$D6" --src 2001:db8:1::5
     expect_rc 0
-    expect_err "warning: --src 2001:db8:1::5 is tentative (duplicate address detection is still running)"
+    expect_err "warning: --src: 2001:db8:1::5 is tentative (duplicate address detection is still running)"
     expect_no_err "not an address of this host"
 
     # The router has 2001:db8:1::7 already, so the patient's DAD for it fails.
@@ -433,21 +433,21 @@ case_src_v6_checks() {
     wait_addr_flag "$NS_P" 2001:db8:1::7 dadfailed
     run "$NS_P" --to "$D6" --src 2001:db8:1::7
     expect_rc 0
-    expect_err "warning: --src 2001:db8:1::7 failed duplicate address detection (dadfailed)"
+    expect_err "warning: --src: 2001:db8:1::7 failed duplicate address detection (dadfailed)"
 
     run "$NS_P" --to "$D6" --src "$ll"
     expect_rc 2
     expect_out ""
-    expect_err "error: --src $ll is link-local, and $D6 is reached via router $R6A: routers do not forward packets from a link-local source"
+    expect_err "error: --src: $ll is link-local, and $D6 is reached via router $R6A: routers do not forward packets from a link-local source"
     run "$NS_P" --to "$R6A" --src "$ll"
     expect_rc 0
-    expect_err "warning: --src $ll is link-local but $R6A is not: only a doctor on the link of pa will receive it"
+    expect_err "warning: --src: $ll is link-local but $R6A is not: only a doctor on the link of pa will receive it"
 
     # The same rule for IPv4's 169.254/16.
     ip -n "$NS_P" addr add 169.254.7.7/16 dev pa
     run "$NS_P" --to "$D4" --src 169.254.7.7
     expect_rc 2
-    expect_err "error: --src 169.254.7.7 is link-local, and $D4 is reached via router $R4A"
+    expect_err "error: --src: 169.254.7.7 is link-local, and $D4 is reached via router $R4A"
 }
 
 case_host_name() {

@@ -72,6 +72,22 @@ TEST_CASE("networks of --allow") {
     CHECK_THROWS_AS(Cidr::parse("fe80::/10%eth0"), ncs::InputError);
 }
 
+TEST_CASE("a bad allowed network is the allow field's error, its hint mentions the field") {
+    try {
+        Cidr::parse("::ffff:10.5.0.0/120");
+        FAIL("a mapped network was taken");
+    } catch (const ncs::FieldError& e) {
+        CHECK(e.field() == ncs::Field::allow);
+        CHECK(e.text() == "'::ffff:10.5.0.0/120' is an IPv4-mapped IPv6 network, which never "
+                          "matches: IPv4 senders are matched as IPv4");
+        CHECK(e.hint() ==
+              "write the IPv4 network, e.g. " + ncs::mention(ncs::Field::allow) + " 10.5.0.0/24");
+    }
+    CHECK_THROWS_AS(Cidr::parse("10.0.0.1/8"), ncs::FieldError);
+    CHECK_THROWS_AS(Cidr::parse("10.0.0.0/33"), ncs::FieldError);
+    CHECK_THROWS_AS(Cidr::parse("host.example/8"), ncs::FieldError);
+}
+
 TEST_CASE("allow refuses mapped networks and leading zeros and a scope limits a zoned network") {
     CHECK_THROWS_AS(Cidr::parse("::ffff:10.5.0.0/120"), ncs::InputError);
     CHECK_THROWS_AS(Cidr::parse("10.0.0.0/08"), ncs::InputError);

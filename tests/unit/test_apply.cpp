@@ -38,7 +38,7 @@ std::string error_of(FakeConfigfs& fs, const Target& t) {
     try {
         run(fs, t);
     } catch (const OperationError& e) {
-        return std::string(e.what()) + " | " + e.hint();
+        return std::string(e.what()) + " | " + ncs::phrase_words(e.hint());
     }
     return "no error";
 }
@@ -205,17 +205,17 @@ TEST_CASE("a missing feature names the kernel that brings it and leaves nothing 
     const auto before = fs.snapshot();
     auto t = doctor();
     t.extended = t.release = true;
-    CHECK(error_of(fs, t) == "this kernel's netconsole has no 'release' attribute | --release "
+    CHECK(error_of(fs, t) == "this kernel's netconsole has no 'release' attribute | release prefix "
                              "needs Linux 6.6 or newer");
     CHECK(fs.snapshot() == before);
     t.release = false;
     t.userdata = {{"k", "v"}};
-    CHECK(error_of(fs, t) == "this kernel's netconsole has no userdata | --userdata needs Linux "
+    CHECK(error_of(fs, t) == "this kernel's netconsole has no userdata | userdata needs Linux "
                              "6.9 or newer");
     fs.features.userdata = true;
     t.userdata.clear();
     t.sysdata.msgid = true;
-    CHECK(error_of(fs, t) == "this kernel's netconsole has no msgid sysdata switch | --sysdata "
+    CHECK(error_of(fs, t) == "this kernel's netconsole has no msgid sysdata switch | sysdata "
                              "msgid needs Linux 6.17 or newer");
     CHECK(fs.snapshot() == before);
 }

@@ -3,6 +3,7 @@
 // that the CLI binds the configuration file's words and phrases the library's fields.
 #include "context.hpp"
 #include "errors.hpp"
+#include "options.hpp"
 #include "target_options.hpp"
 
 #include "model/errors.hpp"
@@ -127,6 +128,31 @@ TEST_CASE("errors map to exit codes: input 2, operation and OS 1") {
     CHECK(parse.exit_code == 2);
     CHECK(parse.message == "couldn't parse config at '[fd00::1]'");
     CHECK(parse.hint == "at byte 5 of the value: write IPv6 without brackets");
+}
+
+TEST_CASE("library errors are phrased by flag, located, and given the CLI's hints") {
+    using ncs::cli::describe_error;
+    ncs::FieldError field(ncs::Field::local_address, "10.0.0.9 is not an address of this host",
+                          "or leave " + ncs::mention(ncs::Field::local_address) + " out");
+    field.locate("/etc/netconsole-setup.conf:3");
+    const auto located = describe_error(field);
+    CHECK(located.exit_code == 2);
+    CHECK(located.message ==
+          "/etc/netconsole-setup.conf:3: --src: 10.0.0.9 is not an address of this host");
+    CHECK(located.hint == "or leave --src out");
+    const auto failed = describe_error(std::make_exception_ptr(ncs::OperationError(
+        "no route to 192.0.2.5", "add a route, or give " + ncs::mention(ncs::Field::device))));
+    CHECK(failed.exit_code == 1);
+    CHECK(failed.hint == "add a route, or give --dev");
+    using Missing = ncs::MissingTargetError;
+    CHECK(describe_error(Missing("doctor", Missing::Kind::made)).hint ==
+          "see 'netconsole-setup list'");
+    CHECK(describe_error(Missing("cmdline1", Missing::Kind::boot_time)).hint ==
+          "boot-time targets stay invisible until adopted: netconsole-setup apply --name "
+          "cmdline1 --to ...");
+    CHECK(ncs::cli::hint_of({"console log level 4 hides warnings", "level 8 lets all through",
+                             ncs::Warning::Kind::console_quiet}) ==
+          "'netconsole-setup loglevel 8' lets every message through");
 }
 
 TEST_CASE("a report is one error line and at most one hint line") {

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,26 @@ TEST_CASE("errors keep their mentions and say them in words in what()") {
     const ncs::OperationError failed("the " + ncs::mention(ncs::Field::device) + " is down");
     CHECK(std::string(failed.what()) == "the device is down");
     CHECK(ncs::phrase(failed.text(), &flag) == "the --dev is down");
+}
+
+TEST_CASE("message_of keeps mentions, puts the location first and a field error's field") {
+    ncs::FieldError field(ncs::Field::userdata, "key 'k' is given twice");
+    field.locate("/etc/netconsole-setup.conf:3");
+    CHECK(ncs::phrase(ncs::message_of(field), &flag) ==
+          "/etc/netconsole-setup.conf:3: --?: key 'k' is given twice");
+    CHECK(ncs::phrase(ncs::message_of(ncs::FieldError(ncs::Field::device, "is empty")), &flag) ==
+          "--dev: is empty");
+    const ncs::OperationError failed("no route; give " + ncs::mention(ncs::Field::device));
+    CHECK(ncs::phrase(ncs::message_of(failed), &flag) == "no route; give --dev");
+    CHECK(ncs::message_of(std::runtime_error("plain")) == "plain");
+}
+
+TEST_CASE("a missing target says only that, its kind tells a boot-time name") {
+    const ncs::MissingTargetError boot("cmdline0", ncs::MissingTargetError::Kind::boot_time);
+    CHECK(std::string(boot.what()) == "there is no netconsole target cmdline0");
+    CHECK(boot.hint().empty());
+    CHECK(boot.name() == "cmdline0");
+    CHECK(boot.kind() == ncs::MissingTargetError::Kind::boot_time);
 }
 
 TEST_CASE("a rethrown error keeps its type and takes the innermost location") {

@@ -177,8 +177,8 @@ TEST_CASE("prepare_kernel names a built-in netconsole without dynamic targets") 
     modules.dynamic = false;
     CHECK(error_of(files, modules) ==
           "netconsole is built into this kernel without dynamic targets "
-          "(CONFIG_NETCONSOLE_DYNAMIC) | use the kernel command line instead: "
-          "netconsole-setup cmdline --to ...");
+          "(CONFIG_NETCONSOLE_DYNAMIC) | give the targets on the kernel command line instead "
+          "(netconsole=)");
     // configfs was mounted first: that is what shows the directory is missing.
     CHECK(modules.log == std::vector<std::string>{"mount configfs", "load netconsole"});
 }
@@ -189,8 +189,8 @@ TEST_CASE("prepare_kernel names the missing directory of a module without dynami
     modules.dynamic = false;
     CHECK(error_of(files, modules) ==
           "netconsole is loaded but /cfg/netconsole does not exist: it was built without "
-          "dynamic targets (CONFIG_NETCONSOLE_DYNAMIC) | use the kernel command line "
-          "instead: netconsole-setup cmdline --to ...");
+          "dynamic targets (CONFIG_NETCONSOLE_DYNAMIC) | give the targets on the kernel command "
+          "line instead (netconsole=)");
 }
 
 TEST_CASE("prepare_kernel stops at a configfs that cannot be loaded") {

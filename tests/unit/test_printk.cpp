@@ -82,6 +82,9 @@ TEST_CASE("console level 8 hides nothing, below 8 debug, below 5 warnings", "[pr
                              "levels 0-3 (emerg..err) are sent");
     CHECK(ncs::check_console_loglevel(0).at(0).message ==
           "console log level 0 sends no message at all");
+    // Typed, so the CLI gives its own command as the hint; the library names none.
+    CHECK(four[0].kind == ncs::Warning::Kind::console_quiet);
+    CHECK(four[0].hint == "console log level 8 lets every message through");
 }
 
 TEST_CASE("the test message level is the highest that passes the console level", "[printk]") {

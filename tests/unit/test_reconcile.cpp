@@ -225,12 +225,26 @@ TEST_CASE("desired targets are validated once, with where they came from", "[rec
                       "/etc/netconsole-setup.conf:3: 'a/b' cannot be a target name");
     d.name = "ok";
     d.userdata = {{"k", "1"}, {"k", "2"}};
-    CHECK_THROWS_WITH(reconcile::validate(d),
-                      "/etc/netconsole-setup.conf:3: --userdata: key 'k' is given twice");
+    try {
+        reconcile::validate(d);
+        FAIL("a key given twice was taken");
+    } catch (const ncs::FieldError& error) {
+        // Rethrown as itself with its location, so the CLI still names the flag.
+        CHECK(error.field() == ncs::Field::userdata);
+        CHECK(error.where() == "/etc/netconsole-setup.conf:3");
+        CHECK(error.text() == "key 'k' is given twice");
+    }
     d.userdata.clear();
     auto e = d;
     e.where = "command line";
     CHECK_THROWS_WITH(reconcile::validate(std::vector{d, e}), "a second target named ok");
+    try {
+        reconcile::validate(std::vector{e, d}); // the second one is the file's
+        FAIL("a name given twice was taken");
+    } catch (const ncs::InputError& error) {
+        CHECK(error.where() == "/etc/netconsole-setup.conf:3");
+        CHECK(error.text() == "a second target named ok");
+    }
 }
 
 TEST_CASE("warnings are typed: userdata on a plain target, versions by kind", "[reconcile]") {

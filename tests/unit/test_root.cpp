@@ -37,7 +37,7 @@ TEST_CASE("only the system root acts on the running kernel", "[root]") {
         FAIL("no exception");
     } catch (const ncs::InputError& e) {
         CHECK_THAT(e.what(), Catch::Contains("'apply' acts on the running kernel"));
-        CHECK_THAT(e.what(), Catch::Contains("--root"));
+        CHECK_THAT(e.text(), Catch::Contains(ncs::mention(ncs::Field::root)));
     }
 }
 
