@@ -79,7 +79,7 @@ TEST_CASE("new directories are 0755 and new files 0644 whatever the umask", "[at
     CHECK((stat_of(tree.path("/etc/a/b/x.conf")).st_mode & 07777) == 0644);
 }
 
-TEST_CASE("an executable file is created 0755; a replaced one keeps its mode", "[atomic_file]") {
+TEST_CASE("an executable file is created 0755, a replaced one keeps its mode", "[atomic_file]") {
     TempTree tree;
     const Root root(tree.dir());
     const Umask strict(077);
