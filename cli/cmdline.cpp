@@ -24,10 +24,10 @@ constexpr const char* k_examples = R"(Examples:
   netconsole-setup cmdline --to 192.0.2.5 --loglevel 8
   # for the kernel that will boot, read from /lib/modules/<release>/modules.builtin
   netconsole-setup cmdline --to 192.0.2.5 --kernel 6.12.48+deb13-amd64
-  # does the initramfs hold netconsole.ko and the NIC's driver? if not, list them
-  # (--force: Debian ships /etc/initramfs-tools/modules, comments only)
+  # does the initramfs hold netconsole.ko and the NIC's driver? if not, put them in
+  # (initramfs-tools: a hook of its own; /etc/initramfs-tools/modules stays yours)
   netconsole-setup cmdline --to 192.0.2.5 --check-initramfs
-  netconsole-setup cmdline --to 192.0.2.5 --write-initramfs-config --force && update-initramfs -u
+  netconsole-setup cmdline --to 192.0.2.5 --write-initramfs-config && update-initramfs -u
   # Debian/Ubuntu: the /etc/default/grub.d drop-in, then update-grub
   netconsole-setup cmdline --to 192.0.2.5 --write-grub && update-grub
 
@@ -62,8 +62,9 @@ Command setup_cmdline(CLI::App& app) {
                   "Check that /boot/initrd.img-RELEASE (--kernel, default: the running one) "
                   "holds netconsole and the device's driver");
     cmd->add_flag("--write-initramfs-config", options->write_initramfs_config,
-                  "List netconsole and the device's driver for the initramfs generator: "
-                  "/etc/initramfs-tools/modules or /etc/dracut.conf.d/90-netconsole-setup.conf");
+                  "Put netconsole and the device's driver in the initramfs: the hook "
+                  "/etc/initramfs-tools/hooks/netconsole-setup or "
+                  "/etc/dracut.conf.d/90-netconsole-setup.conf");
     cmd->add_flag("--dry-run", options->dry_run,
                   "With --write-grub or --write-initramfs-config: show the diff, write nothing");
     cmd->add_flag("--force", options->force,
@@ -185,9 +186,9 @@ std::string initramfs_fix(const ops::InitramfsCheck& check, InitramfsGenerator g
     }
     switch (generator) {
     case InitramfsGenerator::initramfs_tools:
-        return fmt::format("list {}in {} (cmdline --write-initramfs-config writes it), then "
-                           "update-initramfs -u -k {}",
-                           names, persist::k_initramfs_tools_modules_path, check.release);
+        return fmt::format("add {}with an initramfs-tools hook (cmdline --write-initramfs-config "
+                           "writes {}), then update-initramfs -u -k {}",
+                           names, persist::k_initramfs_tools_hook_path, check.release);
     case InitramfsGenerator::dracut:
         return fmt::format("force_drivers+=\" {}\" in {} (cmdline --write-initramfs-config "
                            "writes it), then dracut -f --kver {}",
@@ -270,6 +271,9 @@ void note_files(const std::vector<ops::FilePlan>& plans, const CmdlineOptions& o
         const bool grub = plan.path == persist::k_grub_path;
         if (ops::file_action(plan) == ops::FileAction::unchanged) {
             output.note(fmt::format("{} is unchanged", plan.path));
+        } else if (ops::file_action(plan) == ops::FileAction::remove) {
+            output.note(fmt::format("removed {}, which an earlier netconsole-setup wrote",
+                                    plan.path));
         } else {
             output.note(fmt::format("wrote {}", plan.path),
                         grub ? "run update-grub to put it into /boot/grub/grub.cfg"
@@ -318,8 +322,9 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
     if (options.write_initramfs_config || options.check_initramfs) {
         const auto modules = ops::initramfs_modules(context.root, targets);
         if (options.write_initramfs_config) {
-            files.push_back(ops::plan_initramfs_config(
-                context.root, initramfs_generator(context.root), modules.modules, force));
+            auto plans = ops::plan_initramfs_config(
+                context.root, initramfs_generator(context.root), modules.modules, force);
+            files.insert(files.end(), plans.begin(), plans.end());
         }
         warn_unknown_drivers(modules, context);
         if (options.check_initramfs) {

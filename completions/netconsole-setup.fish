@@ -169,7 +169,7 @@ complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l module -d 
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l kernel -x -a '(__netconsole_setup_value kernel)' -d 'Tell built in from module for this kernel release (default: the running one)'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l write-grub -d 'Write /etc/default/grub.d/netconsole.cfg (then run update-grub)'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l check-initramfs -d 'Check that /boot/initrd.img-RELEASE (--kernel, default: the running one) holds netconsole and the device\'s driver'
-complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l write-initramfs-config -d 'List netconsole and the device\'s driver for the initramfs generator: /etc/initramfs-tools/modules or /etc/dracut.conf.d/90-netconsole-setup.conf'
+complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l write-initramfs-config -d 'Put netconsole and the device\'s driver in the initramfs: the hook /etc/initramfs-tools/hooks/netconsole-setup or /etc/dracut.conf.d/90-netconsole-setup.conf'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l dry-run -d 'With --write-grub or --write-initramfs-config: show the diff, write nothing'
 complete -c netconsole-setup -n '__netconsole_setup_using cmdline' -l force -d 'With --write-grub or --write-initramfs-config: replace the file even if netconsole-setup did not write it'
 complete -c netconsole-setup -n '__netconsole_setup_using modprobe' -l load-at-boot -d 'Also write /etc/modules-load.d/netconsole.conf, so systemd loads it at boot'

@@ -131,7 +131,7 @@ _netconsole_setup_args_cmdline=(
     '--kernel=[Tell built in from module for this kernel release (default: the running one)]:RELEASE: _netconsole-setup_value kernel'
     '--write-grub[Write /etc/default/grub.d/netconsole.cfg (then run update-grub)]'
     '--check-initramfs[Check that /boot/initrd.img-RELEASE (--kernel, default: the running one) holds netconsole and the device'\''s driver]'
-    '--write-initramfs-config[List netconsole and the device'\''s driver for the initramfs generator: /etc/initramfs-tools/modules or /etc/dracut.conf.d/90-netconsole-setup.conf]'
+    '--write-initramfs-config[Put netconsole and the device'\''s driver in the initramfs: the hook /etc/initramfs-tools/hooks/netconsole-setup or /etc/dracut.conf.d/90-netconsole-setup.conf]'
     '--dry-run[With --write-grub or --write-initramfs-config: show the diff, write nothing]'
     '--force[With --write-grub or --write-initramfs-config: replace the file even if netconsole-setup did not write it]'
 )

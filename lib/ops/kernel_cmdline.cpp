@@ -133,15 +133,25 @@ InitramfsCheck check_initramfs(const Root& root, const std::optional<std::string
     return check;
 }
 
-FilePlan plan_initramfs_config(const Root& root, InitramfsGenerator generator,
-                               const std::vector<std::string>& modules, Force force) {
+std::vector<FilePlan> plan_initramfs_config(const Root& root, InitramfsGenerator generator,
+                                            const std::vector<std::string>& modules,
+                                            Force force) {
     switch (generator) {
-    case InitramfsGenerator::initramfs_tools:
-        return plan_write(root, persist::k_initramfs_tools_modules_path,
-                          persist::initramfs_tools_modules(modules), force);
+    case InitramfsGenerator::initramfs_tools: {
+        std::vector<FilePlan> plans{plan_write(root, persist::k_initramfs_tools_hook_path,
+                                               persist::initramfs_tools_hook(modules), force,
+                                               FileMode::executable)};
+        // The list earlier versions wrote: the hook replaces it. plan_remove leaves
+        // the administrator's own (Debian's stock file included) as it is.
+        auto old_list = plan_remove(root, persist::k_initramfs_tools_modules_path);
+        if (file_action(old_list) == FileAction::remove) {
+            plans.push_back(std::move(old_list));
+        }
+        return plans;
+    }
     case InitramfsGenerator::dracut:
-        return plan_write(root, persist::k_dracut_conf_path, persist::dracut_conf(modules),
-                          force);
+        return {plan_write(root, persist::k_dracut_conf_path, persist::dracut_conf(modules),
+                           force)};
     case InitramfsGenerator::none:
         break;
     }

@@ -109,10 +109,13 @@ struct InitramfsCheck {
 InitramfsCheck check_initramfs(const Root& root, const std::optional<std::string>& kernel,
                                const std::vector<std::string>& modules);
 
-/// The plan of the generator's file listing modules: /etc/initramfs-tools/modules or
+/// The plans of the generator's file that puts modules in the image: the tool's own
+/// hook /etc/initramfs-tools/hooks/netconsole-setup (executable; with the removal of an
+/// /etc/initramfs-tools/modules the tool wrote before, never of the administrator's) or
 /// /etc/dracut.conf.d/90-netconsole-setup.conf. Throws OperationError for
 /// InitramfsGenerator::none, OwnedFileError as plan_write.
-FilePlan plan_initramfs_config(const Root& root, InitramfsGenerator generator,
-                               const std::vector<std::string>& modules, Force force);
+std::vector<FilePlan> plan_initramfs_config(const Root& root, InitramfsGenerator generator,
+                                            const std::vector<std::string>& modules,
+                                            Force force);
 
 } // namespace ncs::ops

@@ -44,9 +44,11 @@ std::string_view to_string(FileAction action) {
     return "unchanged";
 }
 
-FilePlan plan_write(const Root& root, std::string_view path, std::string content, Force force) {
+FilePlan plan_write(const Root& root, std::string_view path, std::string content, Force force,
+                    FileMode mode) {
     FilePlan plan;
     plan.path = path;
+    plan.mode = mode;
     // Not through a link: a managed file is replaced or removed itself, never what a
     // link points to.
     plan.old_content = read_optional_file(root, path, FollowLast::no);
@@ -116,7 +118,7 @@ void carry_out(const Root& root, const std::vector<FilePlan>& plans) {
         if (read_optional_file(root, plan.path, FollowLast::no) != plan.old_content) {
             throw OwnedFileError(OwnedFileError::Kind::changed, plan.path);
         }
-        writes.push_back({plan.path, plan.new_content});
+        writes.push_back({plan.path, plan.new_content, plan.mode});
     }
     write_files_atomically(root, writes);
 }

@@ -6,6 +6,7 @@
 
 #include "model/errors.hpp"
 #include "persist/persist.hpp"
+#include "system/atomic_file.hpp"
 #include "system/root.hpp"
 
 #include <functional>
@@ -34,6 +35,7 @@ struct FilePlan {
     std::optional<std::string> old_content; ///< nullopt: the file does not exist
     std::optional<std::string> new_content; ///< nullopt: remove the file
     bool foreign = false;                   ///< it exists and the tool did not write it
+    FileMode mode = FileMode::plain;        ///< if the write creates it
     std::string diff;                       ///< "" when nothing changes
     Left left = Left::no;
 };
@@ -68,7 +70,8 @@ private:
 /// What writing content to path would change. Throws OwnedFileError (foreign) when path
 /// exists, is not the tool's and force is no; OperationError when it is not a regular file
 /// (a link, a directory); nothing has been written by then.
-FilePlan plan_write(const Root& root, std::string_view path, std::string content, Force force);
+FilePlan plan_write(const Root& root, std::string_view path, std::string content, Force force,
+                    FileMode mode = FileMode::plain);
 
 /// What removing path would change: nothing (left says why) when it is not the tool's, or
 /// not a regular file (a link is never followed).

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <vector>
 
@@ -17,13 +18,14 @@ constexpr std::size_t k_max_value = 255; // netconsole's MAX_PARAM_LENGTH - 1
 /// The comment that records kernel.panic as it was before panic-watchdog set it.
 constexpr std::string_view k_panic_before_key = "# kernel.panic before netconsole-setup";
 
-// The header of every file the tool writes; is_owned() looks at the first line.
-std::string header(std::string_view what) {
+// The header of every file the tool writes; is_owned() looks at its first line, which
+// is the file's first (owner_line: "the first line") or follows a script's "#!" line.
+std::string header(std::string_view what, std::string_view owner_line = "the first line") {
     return fmt::format("{}\n"
                        "# {}\n"
-                       "# netconsole-setup rewrites or removes this file; delete the first line\n"
+                       "# netconsole-setup rewrites or removes this file; delete {}\n"
                        "# to keep your own edits (it then refuses to touch the file).\n",
-                       k_owner_line, what);
+                       k_owner_line, what, owner_line);
 }
 
 // The kernel's isspace() set, which next_arg splits at.
@@ -40,6 +42,11 @@ bool grub_safe(char c) {
 } // namespace
 
 bool is_owned(std::string_view content) {
+    if (content.starts_with("#!")) {
+        const auto line_end = content.find('\n');
+        content = line_end == std::string_view::npos ? std::string_view{}
+                                                     : content.substr(line_end + 1);
+    }
     const auto end = content.find('\n');
     return content.substr(0, end) == k_owner_line;
 }
@@ -90,14 +97,30 @@ std::string modules_load_conf() {
     return header("Loads netconsole at boot (man modules-load.d).") + "netconsole\n";
 }
 
-std::string initramfs_tools_modules(std::span<const std::string> modules) {
-    std::string text = header("Modules initramfs-tools puts in the image, so that netconsole= "
-                              "acts before\n# the root is mounted (man initramfs-tools; then "
-                              "update-initramfs -u).");
+std::string initramfs_tools_hook(std::span<const std::string> modules) {
+    std::string list;
     for (const auto& module : modules) {
-        text += module + '\n';
+        const bool valid = !module.empty() && std::ranges::all_of(module, [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '_' || c == '-';
+        });
+        if (!valid) {
+            throw InputError(fmt::format("'{}' is not a module name", module));
+        }
+        list += ' ' + module;
     }
-    return text;
+    // A hook answers "prereqs" with the hooks it must run after (none), and is
+    // otherwise run with hook-functions' helpers at hand (man initramfs-tools).
+    return "#!/bin/sh\n" +
+           header("An initramfs-tools hook: puts the modules netconsole= needs before the "
+                  "root\n# is mounted in the image, whatever MODULES= says (man "
+                  "initramfs-tools;\n# then update-initramfs -u).",
+                  "the second line") +
+           "case \"$1\" in\n"
+           "prereqs) exit 0 ;;\n"
+           "esac\n"
+           ". /usr/share/initramfs-tools/hook-functions\n"
+           "manual_add_modules" + list + "\n";
 }
 
 std::string dracut_conf(std::span<const std::string> modules) {

@@ -17,8 +17,8 @@ namespace ncs::persist {
 /// How netconsole is built for the kernel that will boot.
 enum class Build { builtin, module };
 
-/// The first line of every file the tool writes; a file is the tool's when its first
-/// line is this one.
+/// The first line of every file the tool writes (the second of a script, after its
+/// "#!" line); a file is the tool's when that line is this one.
 inline constexpr std::string_view k_owner_line = "# Managed by netconsole-setup.";
 
 /// The system paths of the files the tool owns.
@@ -27,16 +27,22 @@ inline constexpr std::string_view k_modules_load_path = "/etc/modules-load.d/net
 /// After procps' and Debian's 10-*.conf, before a local 99-*.conf.
 inline constexpr std::string_view k_sysctl_path = "/etc/sysctl.d/90-netconsole.conf";
 inline constexpr std::string_view k_grub_path = "/etc/default/grub.d/netconsole.cfg";
-/// initramfs-tools' list of modules to put in the image (a conffile of initramfs-tools:
-/// the tool only rewrites it when it wrote it, or with Force).
+/// initramfs-tools' list of modules to put in the image: the administrator's (a conffile
+/// of initramfs-tools, which Debian ships with comments only). Earlier versions of the
+/// tool wrote it; it now only removes that file of its own.
 inline constexpr std::string_view k_initramfs_tools_modules_path = "/etc/initramfs-tools/modules";
+/// The tool's own initramfs-tools hook (man initramfs-tools, HOOK SCRIPTS): mkinitramfs
+/// runs every executable in /etc/initramfs-tools/hooks, which belongs to no package.
+inline constexpr std::string_view k_initramfs_tools_hook_path =
+    "/etc/initramfs-tools/hooks/netconsole-setup";
 /// dracut's drop-in directory (man dracut.conf).
 inline constexpr std::string_view k_dracut_conf_path = "/etc/dracut.conf.d/90-netconsole-setup.conf";
 /// systemd's manager settings drop-in (man systemd-system.conf).
 inline constexpr std::string_view k_system_conf_path =
     "/etc/systemd/system.conf.d/90-netconsole-setup.conf";
 
-/// Whether the tool wrote this file content (its first line is k_owner_line).
+/// Whether the tool wrote this file content (its first line, or its second after a "#!"
+/// line, is k_owner_line).
 bool is_owned(std::string_view content);
 
 /// name=value for the kernel's parser (next_arg) and kmod, which split at white
@@ -82,9 +88,11 @@ std::optional<std::string> sysctl_conf(const SysctlSettings& settings);
 /// timeout ("30s"), so that systemd drives the hardware watchdog named in its comment.
 std::string watchdog_dropin(std::string_view timeout, std::string_view watchdog);
 
-/// /etc/initramfs-tools/modules: one module name a line (man initramfs-tools), then
-/// update-initramfs -u.
-std::string initramfs_tools_modules(std::span<const std::string> modules);
+/// /etc/initramfs-tools/hooks/netconsole-setup: a hook that puts the modules in the image
+/// with initramfs-tools' manual_add_modules, whatever MODULES= says (then
+/// update-initramfs -u). Throws InputError for a name that is not a module's
+/// ([A-Za-z0-9_-]): the hook is a shell script.
+std::string initramfs_tools_hook(std::span<const std::string> modules);
 
 /// /etc/dracut.conf.d/90-netconsole-setup.conf: force_drivers+=" m1 m2 " (man
 /// dracut.conf; loaded early, before the root is mounted), then dracut -f.

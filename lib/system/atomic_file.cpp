@@ -104,6 +104,7 @@ struct Staged {
     UniqueFd dir;
     bool remove = false;
     bool existed = false;
+    FileMode mode = FileMode::plain; ///< of a new file
     std::string temp;   ///< the new content, beside the target ("" for a removal)
     std::string backup; ///< a second name of the old inode while committing
     bool committed = false;
@@ -124,7 +125,9 @@ std::string stage_content(int dir, const Staged& file, std::string_view content,
         }
         try {
             write_all(fd.get(), content, file.path);
-            const mode_t mode = old != nullptr ? (old->st_mode & 07777) : 0644;
+            const mode_t mode = old != nullptr                          ? (old->st_mode & 07777)
+                                : file.mode == FileMode::executable ? 0755
+                                                                    : 0644;
             if (::fchmod(fd.get(), mode) != 0) {
                 throw_errno(errno, "cannot set the mode of", file.path);
             }
@@ -317,6 +320,7 @@ void write_files_atomically(const Root& root, const std::vector<FileWrite>& writ
             Staged file;
             file.path = write.path;
             file.remove = !write.content;
+            file.mode = write.mode;
             const auto [dir_path, name] = split(write.path);
             file.name = name;
             if (file.remove) {

@@ -62,17 +62,25 @@ std::optional<std::vector<std::string>> list_directory(const Root& root,
 /// whatever the umask) first. Throws std::system_error naming the path.
 UniqueFd make_directories(const Root& root, std::string_view absolute);
 
+/// The mode a file gets when a write creates it (a replaced file keeps its own).
+enum class FileMode {
+    plain,      ///< 0644: configuration
+    executable, ///< 0755: a hook another program runs (initramfs-tools skips others)
+};
+
 /// One file of a write: content, or nullopt to remove it.
 struct FileWrite {
     std::string path; ///< a system path, "/etc/modprobe.d/netconsole.conf"
     std::optional<std::string> content;
+    FileMode mode = FileMode::plain;
 };
 
 /// Makes every file hold its content (or removes it), all or none: every new file is
 /// written and synced beside its target first, then all are renamed into place; on
 /// any failure the files already renamed get their old inode back, new ones and new
 /// directories are removed, and the error is rethrown. A replaced file keeps its mode
-/// and owner; a new one is 0644, new directories 0755, whatever the umask. A target
+/// and owner; a new one is 0644 (0755 for FileMode::executable), new directories 0755,
+/// whatever the umask. A target
 /// that is a symbolic link, a directory or another non-regular file is refused.
 /// Throws OperationError naming the path and saying whether every file was put back.
 void write_files_atomically(const Root& root, const std::vector<FileWrite>& files);

@@ -16,6 +16,7 @@
 #include <system_error>
 
 using ncs::FileChange;
+using ncs::FileMode;
 using ncs::FileWrite;
 using ncs::FollowLast;
 using ncs::ReadOutcome;
@@ -76,6 +77,20 @@ TEST_CASE("new directories are 0755 and new files 0644 whatever the umask", "[at
     CHECK((stat_of(tree.path("/etc/a")).st_mode & 07777) == 0755);
     CHECK((stat_of(tree.path("/etc/a/b")).st_mode & 07777) == 0755);
     CHECK((stat_of(tree.path("/etc/a/b/x.conf")).st_mode & 07777) == 0644);
+}
+
+TEST_CASE("an executable file is created 0755, a replaced one keeps its mode", "[atomic_file]") {
+    TempTree tree;
+    const Root root(tree.dir());
+    const Umask strict(077);
+    const std::string hook = "/etc/initramfs-tools/hooks/netconsole-setup";
+    write_files_atomically(root, {{hook, std::string("#!/bin/sh\n"), FileMode::executable}});
+    CHECK((stat_of(tree.path(hook)).st_mode & 07777) == 0755);
+    // The administrator's chmod stays: the mode is only for a new file.
+    std::filesystem::permissions(tree.path(hook), std::filesystem::perms(0700));
+    write_files_atomically(root, {{hook, std::string("#!/bin/sh\nexit 0\n"), FileMode::executable}});
+    CHECK((stat_of(tree.path(hook)).st_mode & 07777) == 0700);
+    CHECK(tree.read(hook) == "#!/bin/sh\nexit 0\n");
 }
 
 TEST_CASE("unchanged content keeps the inode and the mtime", "[atomic_file]") {

@@ -118,26 +118,50 @@ TEST_CASE("plan_initramfs_config: each generator's file, none refused", "[ops][k
     const std::vector<std::string> modules{"netconsole", "e1000"};
     const auto tools = ncs::ops::plan_initramfs_config(
         root, ncs::InitramfsGenerator::initramfs_tools, modules, ncs::ops::Force::no);
-    CHECK(tools.path == ncs::persist::k_initramfs_tools_modules_path);
-    REQUIRE(tools.new_content);
-    CHECK(ncs::persist::is_owned(*tools.new_content));
-    CHECK(tools.new_content->find("\nnetconsole\ne1000\n") != std::string::npos);
+    REQUIRE(tools.size() == 1);
+    CHECK(tools[0].path == ncs::persist::k_initramfs_tools_hook_path);
+    CHECK(tools[0].mode == ncs::FileMode::executable);
+    REQUIRE(tools[0].new_content);
+    CHECK(ncs::persist::is_owned(*tools[0].new_content));
+    CHECK(tools[0].new_content->find("\nmanual_add_modules netconsole e1000\n") !=
+          std::string::npos);
     const auto dracut = ncs::ops::plan_initramfs_config(root, ncs::InitramfsGenerator::dracut,
                                                         modules, ncs::ops::Force::no);
-    CHECK(dracut.path == ncs::persist::k_dracut_conf_path);
-    REQUIRE(dracut.new_content);
-    CHECK(dracut.new_content->find("\nforce_drivers+=\" netconsole e1000 \"\n") !=
+    REQUIRE(dracut.size() == 1);
+    CHECK(dracut[0].path == ncs::persist::k_dracut_conf_path);
+    REQUIRE(dracut[0].new_content);
+    CHECK(dracut[0].new_content->find("\nforce_drivers+=\" netconsole e1000 \"\n") !=
           std::string::npos);
     CHECK_THROWS_AS(ncs::ops::plan_initramfs_config(root, ncs::InitramfsGenerator::none, modules,
                                                     ncs::ops::Force::no),
                     ncs::OperationError);
-    // Debian's own file is not the tool's: refused unless forced.
-    tree.write(std::string(ncs::persist::k_initramfs_tools_modules_path),
-               "# List of modules that you want to include in your initramfs.\n");
+}
+
+TEST_CASE("plan_initramfs_config: the administrator's modules list is never the tool's",
+          "[ops][kernel_cmdline]") {
+    TempTree tree;
+    const ncs::Root root(tree.dir());
+    const std::vector<std::string> modules{"netconsole", "e1000"};
+    const auto path = std::string(ncs::persist::k_initramfs_tools_modules_path);
+    // Debian's stock file (comments only): left alone, the hook needs no --force.
+    tree.write(path, "# List of modules that you want to include in your initramfs.\n");
+    auto plans = ncs::ops::plan_initramfs_config(root, ncs::InitramfsGenerator::initramfs_tools,
+                                                 modules, ncs::ops::Force::no);
+    REQUIRE(plans.size() == 1);
+    CHECK(plans[0].path == ncs::persist::k_initramfs_tools_hook_path);
+    // The list an earlier version wrote is removed: the hook replaces it.
+    tree.write(path, std::string(ncs::persist::k_owner_line) + "\nnetconsole\ne1000\n");
+    plans = ncs::ops::plan_initramfs_config(root, ncs::InitramfsGenerator::initramfs_tools,
+                                            modules, ncs::ops::Force::no);
+    REQUIRE(plans.size() == 2);
+    CHECK(plans[1].path == path);
+    CHECK(ncs::ops::file_action(plans[1]) == ncs::ops::FileAction::remove);
+    // A hook of the same name the tool did not write: refused unless forced.
+    tree.write(std::string(ncs::persist::k_initramfs_tools_hook_path), "#!/bin/sh\nexit 0\n");
     CHECK_THROWS_AS(ncs::ops::plan_initramfs_config(root, ncs::InitramfsGenerator::initramfs_tools,
                                                     modules, ncs::ops::Force::no),
                     ncs::ops::OwnedFileError);
     CHECK(ncs::ops::plan_initramfs_config(root, ncs::InitramfsGenerator::initramfs_tools, modules,
-                                          ncs::ops::Force::yes)
+                                          ncs::ops::Force::yes)[0]
               .foreign);
 }

@@ -114,6 +114,25 @@ TEST_CASE("modules-load.d holds the module name on its own line", "[persist]") {
     CHECK(names == std::vector<std::string>{"netconsole"});
 }
 
+TEST_CASE("the initramfs-tools hook is a script the tool owns on its second line", "[persist]") {
+    const std::vector<std::string> modules{"netconsole", "e1000e", "virtio_net"};
+    const auto text = initramfs_tools_hook(modules);
+    CHECK(text.starts_with("#!/bin/sh\n# Managed by netconsole-setup.\n"));
+    CHECK(is_owned(text));
+    // mkinitramfs calls each hook with "prereqs" first, then with no argument.
+    CHECK(text.find("\ncase \"$1\" in\nprereqs) exit 0 ;;\nesac\n") != std::string::npos);
+    CHECK(text.ends_with("\n. /usr/share/initramfs-tools/hook-functions\n"
+                         "manual_add_modules netconsole e1000e virtio_net\n"));
+    // The names go into a shell script: only a module name's characters.
+    for (const auto* bad : {"", "e1000;reboot", "a b", "$(id)", "net/console"}) {
+        CHECK_THROWS_AS(initramfs_tools_hook(std::vector<std::string>{bad}), ncs::InputError);
+    }
+    // Only the line right after a "#!" line counts, not any later one.
+    CHECK_FALSE(is_owned("#!/bin/sh\n"));
+    CHECK_FALSE(is_owned("#!/bin/sh\nexit 0\n# Managed by netconsole-setup.\n"));
+    CHECK_FALSE(is_owned("# x\n# Managed by netconsole-setup.\n"));
+}
+
 TEST_CASE("the sysctl.d file sets kernel.printk, keeping the other three values", "[persist]") {
     const auto text = sysctl_conf({std::array{8, 4, 1, 7}, std::nullopt, std::nullopt});
     REQUIRE(text);

@@ -1,7 +1,11 @@
 #!/bin/bash
 # Download and unpack the Debian kernels the vm tier boots, into CACHE.
-#   usage: fetch-kernels.sh CACHE [LABEL]...   (LABEL: debian12, debian13, unstable;
-#          none: all of them)
+#   usage: fetch-kernels.sh [--debs DIR] CACHE [LABEL]...   (LABEL: debian12, debian13,
+#          unstable; none: all of them)
+# --debs DIR (for debian13 and unstable): also download, into DIR, the .debs that
+# install the kernel on a Debian system: linux-image-<release>, the linux-*
+# packages it depends on (binary, modules, base-<release>) and the suite's
+# linux-base (debian-root.sh installs unstable's kernel in the Debian 13 root).
 # Needs no root. The system's apt configuration is never changed: Debian 13's
 # and Debian unstable's kernels come through private sources files and private
 # lists/cache dirs.
@@ -9,7 +13,9 @@
 # Exit 77 when a download is impossible (no network), 1 on any other failure.
 set -euo pipefail
 
-cache=${1:?usage: fetch-kernels.sh CACHE [LABEL]...}
+debs=
+if [[ ${1:-} == --debs ]]; then debs=$2; shift 2; fi
+cache=${1:?usage: fetch-kernels.sh [--debs DIR] CACHE [LABEL]...}
 shift
 labels=" ${*:-debian12 debian13 unstable} "
 wanted() { [[ $labels == *" $1 "* ]]; }
@@ -140,6 +146,20 @@ private() {
         [[ -n $pkg ]] || { echo "fetch-kernels: $suite has no linux-image-amd64 dependency" >&2; exit 1; }
         fetch "$label" "$pkg" "${apt_opts[@]}" || skip "apt-get download $pkg failed (no network or mirror?)"
     fi
+    [[ -z $debs ]] || install_debs "$pkg" "${apt_opts[@]}"
+}
+
+# install_debs PKG [APT OPTION]...: PKG, the linux-* packages it (pre-)depends on
+# and the suite's linux-base, downloaded into $debs for dpkg -i.
+install_debs() {
+    local pkg=$1 deps
+    shift
+    deps=$({ apt-cache "$@" depends "$pkg" 2>/dev/null || true; } |
+           awk '$1 ~ /Depends:$/ && $2 ~ /^linux-/ { print $2 }' | sort -u)
+    mkdir -p "$debs"
+    # shellcheck disable=SC2086 # deps: package names, one word each
+    (cd "$debs" && apt-get download -q -o APT::Sandbox::User=root "$@" "$pkg" $deps linux-base) >&2 ||
+        skip "apt-get download of $pkg's packages failed (no network or mirror?)"
 }
 if wanted debian13; then private debian13 trixie; fi
 if wanted unstable; then private unstable unstable; fi

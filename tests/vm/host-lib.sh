@@ -58,7 +58,11 @@ fatal() { echo "run.sh: $*" >&2; exit 1; }
 #   --guest: which guest runs the case: the busybox initramfs the tier builds
 #   (default), or an installed Debian booted from its disk (installed-lib.sh);
 #   run.sh --guest selects the cases of one kind.
+#   --boot-kernel LABEL (installed guest): boot the root's kernel of that label
+#   (debian-root.sh: the Debian 13 root holds unstable's 7.x beside its own);
+#   default the run's. A case whose kernel the root lacks is left out.
 declare -A case_cmdline case_kernels case_seconds case_qemu case_memory case_crash case_guest listener_case
+declare -A case_boot_kernel
 case_order=() listeners=()
 
 # add_listener CASE SPEC: cases may share a receiver, but two receivers in the
@@ -82,8 +86,10 @@ vm_case() {
     case_order+=("$name")
     case_cmdline[$name]= case_kernels[$name]= case_seconds[$name]=$BOOT_TIMEOUT_PER_CASE
     case_qemu[$name]= case_memory[$name]=$QEMU_MEMORY case_crash[$name]= case_guest[$name]=busybox
+    case_boot_kernel[$name]=
     while (($#)); do
         case $1 in
+            --boot-kernel) case_boot_kernel[$name]=$2; shift 2 ;;
             --guest) case_guest[$name]=$2; shift 2 ;;
             --qemu) case_qemu[$name]=$2; shift 2 ;;
             --memory) case_memory[$name]=$2; shift 2 ;;
@@ -99,18 +105,22 @@ vm_case() {
 
 # select_cases KERNEL [ONLY...]: for the guest kind $guest, fill boot_names/boot_cmdlines/boot_cases,
 # boot_qemu/boot_memory (the QEMU arguments and RAM of each boot) and
-# boot_crash (1: the boot's one case ends it with a crash).
+# boot_crash (1: the boot's one case ends it with a crash) and boot_kernel (the
+# label of the kernel the boot runs, kernel_release's key).
 select_cases() {
-    local k=$1 c i found
+    local k=$1 c i found bk
     shift
     boot_names=() boot_cmdlines=() boot_cases=() boot_qemu=() boot_memory=() boot_crash=()
+    boot_kernel=()
     for c in "${case_order[@]}"; do
         if (($#)) && [[ " $* " != *" $c "* ]]; then continue; fi
         [[ ${case_guest[$c]} == "${guest:-busybox}" ]] || continue
         if [[ -n ${case_kernels[$c]} && " ${case_kernels[$c]} " != *" $k "* ]]; then continue; fi
+        bk=${case_boot_kernel[$c]:-$k}
+        [[ -n ${kernel_release[$bk]:-} ]] || continue
         found=
         for i in "${!boot_cmdlines[@]}"; do
-            if [[ -z ${case_crash[$c]} && -z ${boot_crash[i]} &&
+            if [[ -z ${case_crash[$c]} && -z ${boot_crash[i]} && ${boot_kernel[i]} == "$bk" &&
                   ${boot_cmdlines[i]} == "${case_cmdline[$c]}" &&
                   ${boot_qemu[i]} == "${case_qemu[$c]}" && ${boot_memory[i]} == "${case_memory[$c]}" ]]; then
                 boot_cases[i]+=" $c" found=1
@@ -124,6 +134,7 @@ select_cases() {
             boot_qemu+=("${case_qemu[$c]}")
             boot_memory+=("${case_memory[$c]}")
             boot_crash+=("${case_crash[$c]}")
+            boot_kernel+=("$bk")
         fi
     done
 }
@@ -442,9 +453,10 @@ build_base_initramfs() {
 }
 
 # --- Boot -----------------------------------------------------------------------
-# boot NAME EXTRA_CMDLINE "CASE..." [QEMU_ARGS [MEMORY [CRASH]]]: one QEMU boot
-# running those cases, then the guest's results and each case's host-side
-# assertions. A case may add files to its boot's initramfs: the host function
+# boot NAME EXTRA_CMDLINE "CASE..." [QEMU_ARGS [MEMORY [CRASH [KERNEL]]]]: one QEMU
+# boot running those cases, then the guest's results and each case's host-side
+# assertions. KERNEL (a label of kernel_release, default the run's) is the kernel
+# the boot runs: kernel and kver are its label and release for the boot's checks. A case may add files to its boot's initramfs: the host function
 # <case>_initramfs DIR, if defined, fills DIR (the root of the boot's part).
 #
 # A crash boot (CRASH=1, one case) does not end in a poweroff: the guest prints
@@ -458,6 +470,8 @@ build_base_initramfs() {
 # (<case>_stop said so) or "timeout".
 boot() {
     local name=$1 extra=$2 cases=$3 qemu_args=${4:-} memory=${5:-$QEMU_MEMORY} crash=${6:-}
+    local kernel=${7:-$kernel}
+    local kver=${kernel_release[$kernel]:-$kver}
     local dir=$work/$1 c start rc limit clock_pid= stop=
     limit=$BOOT_TIMEOUT_BASE
     # shellcheck disable=SC2086 # cases: one word per case

@@ -22,7 +22,7 @@ INSTALLED_MEMORY=512M
 INSTALLED_DISK_SIZE=1536M
 # DHCP (dnsmasq in the router namespace): the files it re-reads on SIGHUP, so a
 # case changes the address it hands out or the gateway it names.
-DHCP_LEASE=120
+DHCP_LEASE=120 DHCP_T1=10 DHCP_T2=15
 dhcp_pid=
 
 # install_root BASE ROOT: ROOT is a copy of BASE with this build's .deb
@@ -85,7 +85,9 @@ TTYPath=/dev/ttyS0
 [Install]
 WantedBy=multi-user.target
 EOF
-    chroot "$root" systemctl enable -q systemd-networkd.service systemd-networkd-wait-online.service \
+    # systemctl --root: enabled offline, as an image builder does (systemctl in the
+    # chroot of a newer Debian warns that /proc is not mounted).
+    systemctl --root="$root" enable -q systemd-networkd.service systemd-networkd-wait-online.service \
         ncs-vm-guest.service || return 1
     mkdir -p "$root/var/lib/ncs-vm"
 }
@@ -117,8 +119,11 @@ installed_media() {
 
 # dhcp_server_up: dnsmasq on tap0 in the router namespace, DHCP only (no DNS):
 # the guest's MAC gets GUEST_IP4 and ROUTER_IP4 as its router, leases of
-# DHCP_LEASE seconds. dhcp_set ADDRESS ROUTER changes both for the next
-# request (SIGHUP re-reads the hosts and options files).
+# DHCP_LEASE seconds (dnsmasq's shortest, 120 s) that the client renews after
+# DHCP_T1 and rebinds after DHCP_T2 (options 58 and 59), so that a change the
+# server makes reaches the client by the protocol within seconds. dhcp_set
+# ADDRESS ROUTER changes both for the next request (SIGHUP re-reads the hosts
+# and options files).
 dhcp_server_up() {
     mkdir -p "$work/dhcp"
     dhcp_set "$GUEST_IP4" "$ROUTER_IP4" || return 1
@@ -136,6 +141,7 @@ dhcp_server_up() {
 }
 dhcp_set() {
     echo "$GUEST_MAC,$1" >"$work/dhcp/hosts"
-    echo "option:router,$2" >"$work/dhcp/opts"
+    printf 'option:router,%s\noption:T1,%s\noption:T2,%s\n' "$2" "$DHCP_T1" "$DHCP_T2" \
+        >"$work/dhcp/opts"
     [[ -z $dhcp_pid ]] || kill -HUP "$dhcp_pid"
 }

@@ -69,6 +69,11 @@ else
 fi
 read -r _ kver kroot < <(grep "^$kernel " <<<"$fetched") ||
     { echo "run.sh: no kernel labelled $kernel" >&2; exit 2; }
+# Every kernel the guest can boot, by label: one for the busybox guest; an
+# installed root may hold a second (debian-root.sh), which a case chooses with
+# vm_case --boot-kernel.
+declare -A kernel_release
+while read -r label rel _; do kernel_release[$label]=$rel; done <<<"$fetched"
 
 # --- Cases for this kernel, grouped into boots by kernel command line -------
 for f in "$here"/cases/*.sh; do . "$f"; done
@@ -90,6 +95,7 @@ else
 fi
 
 for i in "${!boot_names[@]}"; do
-    boot "${boot_names[i]}" "${boot_cmdlines[i]}" "${boot_cases[i]}" "${boot_qemu[i]}" "${boot_memory[i]}" "${boot_crash[i]}"
+    boot "${boot_names[i]}" "${boot_cmdlines[i]}" "${boot_cases[i]}" "${boot_qemu[i]}" "${boot_memory[i]}" "${boot_crash[i]}" \
+        "${boot_kernel[i]}"
 done
 report
