@@ -4,6 +4,7 @@
 #include "json.hpp"
 #include "model/errors.hpp"
 #include "options.hpp"
+#include "ops/config.hpp"
 #include "ops/explain.hpp"
 #include "ops/owned_files.hpp"
 
@@ -93,6 +94,13 @@ ErrorReport describe_error(const std::exception& error) {
                                   "{} apply --name {} --to ...",
                                   k_program, missing->name())
                     : fmt::format("see '{} list'", k_program)};
+    }
+    if (const auto* unknown = dynamic_cast<const ops::UnknownWordError*>(&error)) {
+        // On the command line a mistyped command; in a file a word that is no target.
+        return {k_exit_usage, in_flags(message_of(*unknown)),
+                unknown->where().empty()
+                    ? fmt::format("see '{} --help'", k_program)
+                    : std::string("the Debian form is [+][PORT]@HOST, e.g. +6666@192.0.2.5")};
     }
     if (const auto* input = dynamic_cast<const InputError*>(&error)) {
         // "[where: ][FLAG: ]message": the location first, as a compiler names file:line;

@@ -2,6 +2,7 @@
 
 #include "crash_report.hpp"
 #include "json.hpp"
+#include "options.hpp"
 #include "ops/apply.hpp"
 #include "ops/config.hpp"
 #include "ops/inspect.hpp"
@@ -96,7 +97,7 @@ std::vector<Warning> status_warnings(const Status& status) {
 /// A target's JSON as `list --json` gives it, or {"name", "error"}.
 Json target_part_json(const TargetInspection& part, std::optional<KernelVersion> kernel) {
     if (!part.target) {
-        return Json{{"name", part.name}, {"error", part.error}};
+        return Json{{"name", part.name}, {"error", in_flags(part.error)}};
     }
     auto json = configfs_target_json(*part.target);
     add_condition_json(json, *part.target, part.report, kernel);
@@ -116,7 +117,7 @@ Json status_json(const Status& status, const std::vector<Warning>& warnings) {
                           {"index_found", module->index_found},
                           {"builtin_index_found", module->builtin_index_found}};
     } else {
-        json["module"] = {{"error", status.module.error}};
+        json["module"] = {{"error", in_flags(status.module.error)}};
     }
     json["configfs_mounted"] = status.configfs_mounted.value
                                    ? Json(*status.configfs_mounted.value)
@@ -133,7 +134,7 @@ Json status_json(const Status& status, const std::vector<Warning>& warnings) {
                           {"minimum_console_loglevel", printk->minimum_console_loglevel},
                           {"default_console_loglevel", printk->default_console_loglevel}};
     } else {
-        json["printk"] = {{"error", status.printk.error}};
+        json["printk"] = {{"error", in_flags(status.printk.error)}};
     }
     json["configured"] = Json::array();
     if (const auto& configured = status.configured.value) {
@@ -150,7 +151,7 @@ Json status_json(const Status& status, const std::vector<Warning>& warnings) {
     for (const auto* error : {&status.module.error, &status.configfs_mounted.error,
                               &status.printk.error, &status.configured.error}) {
         if (!error->empty()) {
-            json["errors"].push_back(*error);
+            json["errors"].push_back(in_flags(*error));
         }
     }
     json["warnings"] = Json::array();
@@ -180,7 +181,7 @@ void print_target(const TargetInspection& part, std::optional<KernelVersion> ker
 void print_status(const Status& status, std::ostream& out) {
     // An error names paths under --root, and a release comes from a directory's name.
     const auto unknown = [](const std::string& error) {
-        return "unknown (" + printable(error) + ")";
+        return "unknown (" + printable(in_flags(error)) + ")";
     };
     out << fmt::format("netconsole:       {}\n", status.module.value
                                                      ? printable(module_text(*status.module.value))
@@ -199,7 +200,7 @@ void print_status(const Status& status, std::ostream& out) {
     for (const auto& part : status.targets.targets) {
         if (!part.target) {
             out << fmt::format("  {}: unreadable ({})\n", printable(part.name),
-                               printable(part.error));
+                               printable(in_flags(part.error)));
             continue;
         }
         print_target(part, status.targets.kernel, out);

@@ -22,9 +22,9 @@ template <typename F>
 auto at_line(const persist::ShellAssignment& a, F&& f) {
     try {
         return f(a.value);
-    } catch (const InputError& e) {
-        throw InputError(fmt::format("{}:{}: {}", k_redhat_config_path, a.line, e.what()),
-                         e.hint());
+    } catch (InputError& e) {
+        e.locate(fmt::format("{}:{}", k_redhat_config_path, a.line));
+        throw;
     }
 }
 
@@ -45,8 +45,9 @@ std::vector<reconcile::DesiredTarget> debian_targets(const Root& root) {
             if (parsed.port) {
                 target.request.remote_port = *parsed.port;
             }
-        } catch (const InputError& e) {
-            throw InputError(fmt::format("{}: NETCONSOLE_OPTS: {}", where, e.what()), e.hint());
+        } catch (InputError& e) {
+            e.locate(where + ": NETCONSOLE_OPTS");
+            throw;
         }
         target.name = target.request.to; // as Debian's script names it
         targets.push_back(std::move(target));
@@ -131,8 +132,8 @@ std::optional<std::vector<persist::ConfigLine>> read_config_lines(const std::str
     }
     throw FieldError(Field::config_file, unread_reason(read.outcome, file),
                      read.outcome == ReadOutcome::absent
-                         ? "nothing was changed; an empty file removes the targets that "
-                           "apply --config and watch --config made"
+                         ? "nothing was changed; an empty file removes the targets made "
+                           "from it"
                          : "nothing was changed");
 }
 
@@ -204,8 +205,7 @@ CompatTarget parse_compat_target(std::string_view word) {
     if (!has_prefix && host.find_first_of(".:") == std::string_view::npos) {
         // "frobnicate" is more likely a mistyped command than a host; "@frobnicate"
         // still names a host without a dot.
-        throw InputError(fmt::format("unknown command '{}'", word),
-                         "see 'netconsole-setup --help'");
+        throw UnknownWordError(fmt::format("unknown command '{}'", word));
     }
     if (host == "." || host == ".." || host.find('/') != std::string_view::npos ||
         host.size() > 255) {

@@ -40,10 +40,17 @@ struct CompatTarget {
     bool operator==(const CompatTarget&) const = default;
 };
 
+/// A word of the Debian form that is neither [+][PORT]@HOST nor a host: most likely a
+/// mistyped command (the CLI points to its help).
+class UnknownWordError : public InputError {
+public:
+    using InputError::InputError;
+};
+
 /// Parses one word as Debian's script does (`^((\+)?([0-9]+)?@)?(.+)$`), with IPv6
 /// brackets (`@[2001:db8::1]`) also accepted. A word without '@' is a host only when
 /// it holds a '.' or ':' (otherwise it is taken for a mistyped command). Throws
-/// InputError ("unknown command" for such a word) naming the word.
+/// InputError naming the word (UnknownWordError for such a word).
 CompatTarget parse_compat_target(std::string_view word);
 
 /// The target of Red Hat's variables: SYSLOGADDR (required; nullopt without it),

@@ -62,7 +62,7 @@ auto read_part(Read read) -> Part<decltype(read())> {
     try {
         return {read(), {}};
     } catch (const std::exception& e) {
-        return {std::nullopt, e.what()};
+        return {std::nullopt, message_of(e)}; // mentions kept: the CLI phrases them
     }
 }
 
@@ -105,7 +105,7 @@ TargetsInspection inspect_targets(const Root& root, const CrashSettings& crash,
             if (unreadable == Unreadable::fail) {
                 throw;
             }
-            part.error = e.what();
+            part.error = message_of(e);
         }
         if (part.target) {
             part.crash = judge_crash(crash, part);

@@ -35,7 +35,7 @@ struct TargetReport {
 struct TargetInspection {
     std::string name;
     std::optional<ConfigfsTarget> target; ///< nullopt: unreadable (error says why)
-    std::string error;
+    std::string error; ///< why, with its mentions (phrase() it)
     TargetReport report; ///< judged when target was read
     CrashDelivery crash; ///< whether a panic and an oops reach its doctor, when target was read
 };
@@ -72,7 +72,7 @@ std::vector<std::optional<std::size_t>> overridden_values(
 template <typename T>
 struct Part {
     std::optional<T> value;
-    std::string error;
+    std::string error; ///< why value is missing, with its mentions (phrase() it)
 };
 
 /// Everything `status` shows, each part read on its own.

@@ -248,7 +248,8 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options) {
         request.to = destination;
         if (const auto address = IpAddress::try_parse(destination)) {
             if (request.family && address->family() != *request.family) {
-                throw InputError(fmt::format("{} {} is not an {} address", to, destination,
+                throw FieldError(Field::destination,
+                                 fmt::format("{} is not an {} address", destination,
                                              *request.family));
             }
             if (request.src) {

@@ -76,7 +76,7 @@ TEST_CASE("the library's target errors read with the flags") {
     CHECK(report_of(two + "--mac 52-54-00-12-34-56").message ==
           "--mac: '52-54-00-12-34-56' is not a MAC address");
     CHECK(report_of(mac + "--port 0").message == "--port: '0' is not a port number");
-    CHECK(report_of(mac + "-6").message == "--to 192.0.2.5 is not an IPv6 address");
+    CHECK(report_of(mac + "-6").message == "--to: 192.0.2.5 is not an IPv6 address");
     report = report_of("--to [2001:db8::5]");
     CHECK(report.message == "--to [2001:db8::5]: brackets are not part of an address");
     CHECK(report.hint == "write --to 2001:db8::5");

@@ -260,8 +260,8 @@ TEST_CASE("conflicting or invalid target options name the field", "[ops][target_
 
     options = explicit_options();
     options.ipv6 = true;
-    CHECK(options_error(options).text ==
-          fmt::format("{} 192.0.2.5 is not an IPv6 address", to));
+    CHECK(options_error(options).text == "192.0.2.5 is not an IPv6 address");
+    CHECK(options_error(options).field == Field::destination);
 
     options = explicit_options();
     options.name = "doctor";
