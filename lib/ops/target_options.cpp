@@ -180,7 +180,45 @@ TargetOptions parse_target_words(const std::vector<std::string>& words) {
     return options;
 }
 
+namespace {
+
+/// No option value but name and userdata holds a C0 control character or DEL: none is
+/// part of an address, a port or an interface name netconsole could use, and the
+/// bytes a message mentions a field by (mention()) must not come from the user's text.
+void refuse_control_characters(const TargetOptions& options) {
+    const auto check = [](Field field, std::string_view value) {
+        for (const char c : value) {
+            const auto byte = static_cast<unsigned char>(c);
+            if (byte < 0x20 || byte == 0x7f) {
+                throw FieldError(field,
+                                 fmt::format("the value holds a control character (byte 0x{:02x})",
+                                             byte));
+            }
+        }
+    };
+    const auto check_optional = [&](Field field, const std::optional<std::string>& value) {
+        if (value) {
+            check(field, *value);
+        }
+    };
+    for (const auto& to : options.to) {
+        check(Field::destination, to);
+    }
+    check_optional(Field::remote_port, options.port);
+    check_optional(Field::local_port, options.src_port);
+    check_optional(Field::device, options.dev);
+    check_optional(Field::local_address, options.src);
+    check_optional(Field::remote_mac, options.mac);
+    check_optional(Field::timeout, options.timeout);
+    check_optional(Field::sysdata, options.sysdata);
+    // A name has its own rule for every source (apply::validate_target_name); userdata
+    // values are the user's own text, which the kernel takes with anything but a newline.
+}
+
+} // namespace
+
 std::vector<TargetRequest> make_requests(const TargetOptions& options) {
+    refuse_control_characters(options);
     if (options.to.empty()) {
         throw InputError("no target given",
                          fmt::format("add {} ADDR (the doctor's address)",

@@ -423,3 +423,21 @@ TEST_CASE("read_configuration reads the file and the distributions' files in one
     CHECK_FALSE(configuration.complete);
     CHECK_FALSE(configuration.note.empty());
 }
+
+TEST_CASE("no option value but name and userdata holds a control character", "[ops][target_options]") {
+    // The bytes of a mention in an interface name would come out as a flag's name.
+    auto options = explicit_options();
+    options.dev = std::string("a\x1e") + "4\x1f" + "b";
+    auto e = options_error(options);
+    CHECK(e.field == Field::device);
+    CHECK(e.text == "the value holds a control character (byte 0x1e)");
+
+    options = explicit_options();
+    options.to = {"192.0.2.5", "host\x7f"};
+    CHECK(options_error(options).field == Field::destination);
+
+    // userdata is the user's own text: the kernel takes anything but a newline.
+    options = explicit_options();
+    options.userdata = {"note=a\tb"};
+    CHECK(make_desired(options).front().userdata.front().value == "a\tb");
+}
