@@ -114,7 +114,8 @@ const char* field_word(Field field) noexcept;
 /// A reference to field inside a library message or hint ("give {} to choose" with
 /// mention(Field::local_address)). The library never writes a CLI flag: the one who shows
 /// the text phrases each mention in its own words (phrase()). Encoded in-band as
-/// "\x1e<number>\x1f", bytes that printable text never holds.
+/// "\x1e<number>\x1f", bytes that printable text never holds; the target options refuse
+/// control characters, so a user's value cannot hold a mention of its own.
 std::string mention(Field field);
 
 /// text with every mention replaced by name(field); anything else is kept as it is.
