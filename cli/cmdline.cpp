@@ -315,7 +315,8 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
     const auto force = options.force ? ops::Force::yes : ops::Force::no;
     const auto targets = resolve_and_report(requests, context);
     const auto plan = ops::plan_cmdline(
-        context.root, {targets, build.spelling(), loglevel, options.write_grub, force});
+        context.root, {targets, build.spelling(), build.release, loglevel, options.write_grub,
+                       force});
 
     auto files = plan.files;
     std::optional<ops::InitramfsCheck> check;

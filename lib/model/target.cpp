@@ -72,6 +72,18 @@ std::string device_by_mac_needs_newer_kernel() {
     return needs_linux("choosing the device by MAC", added_in::device_by_mac);
 }
 
+void require_device_by_mac(const Target& t, std::string_view release) {
+    const auto* mac = t.device_mac();
+    const auto version = parse_kernel_version(release);
+    if (mac == nullptr || !version || *version >= added_in::device_by_mac) {
+        return;
+    }
+    throw InputError(fmt::format("Linux {} would take {} as an interface name: {}", release,
+                                 *mac, device_by_mac_needs_newer_kernel()),
+                     fmt::format("give {} the interface's name, or {} the release that boots",
+                                 mention(Field::device), mention(Field::kernel_release)));
+}
+
 std::vector<Warning> check(const Target& t) {
     std::vector<Warning> warnings;
     if (t.release) {

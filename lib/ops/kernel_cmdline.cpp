@@ -6,6 +6,7 @@
 #include "system/sysfs_net.hpp"
 
 #include <algorithm>
+#include <system_error>
 
 namespace ncs::ops {
 namespace {
@@ -14,7 +15,13 @@ namespace {
 CmdlineBuild kernel_build(const Root& root, std::optional<persist::Build> build,
                           const std::optional<std::string>& kernel) {
     if (build) {
-        return {*build, BuildReason::chosen, {}};
+        std::string release;
+        try {
+            release = kernel ? *kernel : running_kernel_release();
+        } catch (const std::system_error&) {
+            // unknown: nothing is checked against it
+        }
+        return {*build, BuildReason::chosen, std::move(release)};
     }
     const auto state = read_module_state(root, "netconsole", kernel);
     switch (state.kind()) {
@@ -45,6 +52,9 @@ CmdlineBuild cmdline_build(const Root& root, std::optional<persist::Build> build
 }
 
 CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request) {
+    for (const auto& target : request.targets) {
+        require_device_by_mac(target, request.release);
+    }
     CmdlinePlan plan;
     plan.fragment = persist::cmdline_fragment(request.targets, request.build, request.console_level);
     if (request.write_grub) {

@@ -37,7 +37,8 @@ enum class LoadedBy {
 struct CmdlineBuild {
     persist::Build build = persist::Build::module; ///< how the kernel has netconsole
     BuildReason reason = BuildReason::chosen;
-    std::string release; ///< the kernel looked at ("" when chosen)
+    std::string release; ///< the kernel it is for: the one given, else the running one
+                         ///< ("" when chosen and uname(2) failed)
     LoadedBy loaded_by = LoadedBy::module_loader;
 
     /// The fragment's spelling: plain netconsole= unless only a module loader acts on it.
@@ -61,6 +62,7 @@ CmdlineBuild cmdline_build(const Root& root, std::optional<persist::Build> build
 struct CmdlineRequest {
     std::vector<Target> targets;
     persist::Build build = persist::Build::module;
+    std::string release; ///< the kernel that boots (CmdlineBuild::release), "" unknown
     std::optional<int> console_level; ///< loglevel=N appended (validated: 1-8)
     bool write_grub = false;          ///< plan /etc/default/grub.d/netconsole.cfg
     Force force = Force::no;
@@ -72,7 +74,8 @@ struct CmdlinePlan {
 };
 
 /// The fragment and the drop-in's plan. Throws FieldError (a console level outside 1-8),
-/// InputError (a fragment over the kernel's 255), OwnedFileError, OperationError.
+/// InputError (a fragment over the kernel's 255, a device by MAC for a release before
+/// 6.15: require_device_by_mac), OwnedFileError, OperationError.
 CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request);
 
 /// The modules an initramfs needs for netconsole= to act before the root is mounted.
