@@ -313,7 +313,7 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
         context.output.warning(*warning);
     }
     const auto force = options.force ? ops::Force::yes : ops::Force::no;
-    const auto targets = resolve_and_report(requests, context);
+    const auto targets = resolve_and_report(requests, context, build.release);
     const auto plan = ops::plan_cmdline(
         context.root, {targets, build.spelling(), build.release, loglevel, options.write_grub,
                        force});

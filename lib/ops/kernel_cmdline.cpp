@@ -53,7 +53,7 @@ CmdlineBuild cmdline_build(const Root& root, std::optional<persist::Build> build
 
 CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request) {
     for (const auto& target : request.targets) {
-        require_device_by_mac(target, request.release);
+        require_boot_features(target, request.release);
     }
     CmdlinePlan plan;
     plan.fragment = persist::cmdline_fragment(request.targets, request.build, request.console_level);

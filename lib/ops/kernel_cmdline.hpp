@@ -74,8 +74,8 @@ struct CmdlinePlan {
 };
 
 /// The fragment and the drop-in's plan. Throws FieldError (a console level outside 1-8),
-/// InputError (a fragment over the kernel's 255, a device by MAC for a release before
-/// 6.15: require_device_by_mac), OwnedFileError, OperationError.
+/// InputError (a fragment over the kernel's 255, a feature the release lacks:
+/// require_boot_features), OwnedFileError, OperationError.
 CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request);
 
 /// The modules an initramfs needs for netconsole= to act before the root is mounted.

@@ -23,7 +23,7 @@ std::string require_modular_netconsole(const Root& root, const std::optional<std
 
 ModprobePlan plan_modprobe(const Root& root, const ModprobeRequest& request) {
     for (const auto& target : request.targets) {
-        require_device_by_mac(target, request.release);
+        require_boot_features(target, request.release);
     }
     ModprobePlan plan;
     plan.files.push_back(plan_write(root, persist::k_modprobe_path,
@@ -59,10 +59,12 @@ ModprobePlan plan_modprobe(const Root& root, const ModprobeRequest& request) {
 
 Resolved<ModprobePlan> plan_modprobe(const Root& root, const ModprobeTargetsRequest& request) {
     const auto release = require_modular_netconsole(root, request.kernel);
-    return resolve_then(request.targets, root, [&](std::vector<Target> targets) {
+    auto result = resolve_then(request.targets, root, [&](std::vector<Target> targets) {
         return plan_modprobe(root, {std::move(targets), release, request.load_at_boot,
                                     request.console_level, request.force});
     });
+    drop_version_warnings(result.attempts, release);
+    return result;
 }
 
 ModprobePlan plan_modprobe_removal(const Root& root) {

@@ -44,8 +44,8 @@ struct ModprobePlan {
     std::string boot_device;
 };
 
-/// The files for request. Throws OwnedFileError, OperationError, InputError (a device by
-/// MAC for a release before 6.15: require_device_by_mac); nothing written.
+/// The files for request. Throws OwnedFileError, OperationError, InputError (a feature
+/// the release lacks: require_boot_features); nothing written.
 ModprobePlan plan_modprobe(const Root& root, const ModprobeRequest& request);
 
 /// `modprobe` as one call: the target requests as given, and what to write with them.
