@@ -292,9 +292,10 @@ void warn_unknown_drivers(const ops::InitramfsModules& modules, const Context& c
             {dev != nullptr
                  ? fmt::format("no driver for {} in /sys/class/net/{}/device/driver{}", *dev, *dev,
                                context.root.is_system_root() ? "" : " under the root")
-                 : fmt::format("the driver of the device {} is not looked up (a MAC names no "
-                               "interface)",
-                               std::get<MacAddress>(device)),
+                 : fmt::format("no driver for the interface with MAC {} in "
+                               "/sys/class/net/*/address{}",
+                               std::get<MacAddress>(device),
+                               context.root.is_system_root() ? "" : " under the root"),
              "the device's driver is left out: name it yourself"});
     }
 }

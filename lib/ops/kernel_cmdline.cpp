@@ -37,6 +37,24 @@ CmdlineBuild kernel_build(const Root& root, std::optional<persist::Build> build,
             state.index_found ? BuildReason::no_module : BuildReason::no_modules, state.release};
 }
 
+/// The driver module of device: the interface's by name; by MAC, the one module of the
+/// interfaces with that address (a bridge sharing its port's has no driver); nullopt
+/// when sysfs under root does not tell one.
+std::optional<std::string> device_driver_module(const Root& root, const Device& device) {
+    if (const auto* name = std::get_if<std::string>(&device)) {
+        return interface_driver_module(root, *name);
+    }
+    std::optional<std::string> found;
+    for (const auto& name : interfaces_with_address(root, std::get<MacAddress>(device))) {
+        const auto module = interface_driver_module(root, name);
+        if (module && found && *module != *found) {
+            return std::nullopt; // two drivers: which one boots is not known
+        }
+        found = module ? module : found;
+    }
+    return found;
+}
+
 } // namespace
 
 CmdlineBuild cmdline_build(const Root& root, std::optional<persist::Build> build,
@@ -68,9 +86,7 @@ InitramfsModules initramfs_modules(const Root& root, const std::vector<Target>& 
     InitramfsModules result;
     result.modules.emplace_back("netconsole");
     for (const auto& target : targets) {
-        // A device given as a MAC names no interface to look up: its driver is unknown.
-        const auto* dev = target.device_name();
-        const auto module = dev != nullptr ? interface_driver_module(root, *dev) : std::nullopt;
+        const auto module = device_driver_module(root, target.device);
         if (!module) {
             if (std::find(result.unknown_drivers.begin(), result.unknown_drivers.end(),
                           target.device) == result.unknown_drivers.end()) {

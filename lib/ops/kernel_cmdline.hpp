@@ -81,13 +81,12 @@ CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request);
 /// The modules an initramfs needs for netconsole= to act before the root is mounted.
 struct InitramfsModules {
     std::vector<std::string> modules;       ///< netconsole, then each device's driver module
-    std::vector<Device> unknown_drivers; ///< devices whose driver is not known (by name: sysfs
-                                         ///< does not show it; by MAC: not looked up)
+    std::vector<Device> unknown_drivers; ///< devices whose driver sysfs does not show
 };
 
 /// netconsole and the driver module of each target's device, read from
-/// <root>/sys/class/net/<dev>/device/driver (a device given as a MAC is not looked up:
-/// unknown).
+/// <root>/sys/class/net/<dev>/device/driver (a device given as a MAC: of the interface
+/// whose address it is).
 InitramfsModules initramfs_modules(const Root& root, const std::vector<Target>& targets);
 
 /// Where a module the initramfs needs was found.

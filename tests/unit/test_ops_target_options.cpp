@@ -269,7 +269,7 @@ TEST_CASE("conflicting or invalid target options name the field", "[ops][target_
           fmt::format("{} needs exactly one {}", mention(Field::name), to));
 }
 
-TEST_CASE("--dev is a MAC when it holds a ':', as the kernel reads the dev field",
+TEST_CASE("a device with a ':' is a MAC, as the kernel reads the dev field",
           "[ops][target_options]") {
     using ncs::ops::parse_device;
     CHECK(parse_device("eth0") == ncs::Device(std::string("eth0")));
