@@ -292,9 +292,10 @@ void warn_unknown_drivers(const ops::InitramfsModules& modules, const Context& c
             {dev != nullptr
                  ? fmt::format("no driver for {} in /sys/class/net/{}/device/driver{}", *dev, *dev,
                                context.root.is_system_root() ? "" : " under the root")
-                 : fmt::format("the driver of the device {} is not looked up (a MAC names no "
-                               "interface)",
-                               std::get<MacAddress>(device)),
+                 : fmt::format("no driver for the interface with MAC {} in "
+                               "/sys/class/net/*/address{}",
+                               std::get<MacAddress>(device),
+                               context.root.is_system_root() ? "" : " under the root"),
              "the device's driver is left out: name it yourself"});
     }
 }
@@ -313,9 +314,10 @@ void run_cmdline(const CmdlineOptions& options, const Context& context) {
         context.output.warning(*warning);
     }
     const auto force = options.force ? ops::Force::yes : ops::Force::no;
-    const auto targets = resolve_and_report(requests, context);
+    const auto targets = resolve_and_report(requests, context, build.release);
     const auto plan = ops::plan_cmdline(
-        context.root, {targets, build.spelling(), loglevel, options.write_grub, force});
+        context.root, {targets, build.spelling(), build.release, loglevel, options.write_grub,
+                       force});
 
     auto files = plan.files;
     std::optional<ops::InitramfsCheck> check;

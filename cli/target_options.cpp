@@ -31,7 +31,9 @@ std::vector<CLI::Option*> add_target_options(CLI::App& app, TargetOptions& optio
                                  "Remote UDP port (default 6666)", "N"));
     added.push_back(add_optional(app, "--src-port", options.src_port,
                                  "Local UDP port (default 6665)", "N"));
-    added.push_back(add_optional(app, "--dev", options.dev, "Egress interface", "IFNAME"));
+    added.push_back(add_optional(app, "--dev", options.dev,
+                                 "Egress interface, or its MAC (boot strings, Linux 6.15+)",
+                                 "IFNAME|MAC"));
     added.push_back(add_optional(app, "--src", options.src, "Local IP address", "ADDR"));
     added.push_back(add_optional(app, "--mac", options.mac,
                                  "The next hop's MAC (the doctor's, or its router's)", "MAC"));
@@ -101,8 +103,10 @@ void throw_failures(const std::vector<ops::RequestFailure>& failures) {
 }
 
 std::vector<Target> resolve_and_report(const std::vector<TargetRequest>& requests,
-                                       const Context& context) {
-    const auto resolutions = resolve_every(requests, context);
+                                       const Context& context, std::string_view kernel_release) {
+    auto attempts = ops::resolve_requests(requests, context.root);
+    ops::drop_version_warnings(attempts, kernel_release);
+    const auto resolutions = resolutions_of(std::move(attempts), requests, context);
     report_resolutions(resolutions, context);
     std::vector<Target> targets;
     for (const auto& resolution : resolutions) {

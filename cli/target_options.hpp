@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace CLI {
@@ -74,8 +75,11 @@ Plan report_resolved(ops::Resolved<Plan> resolved, const std::vector<TargetReque
 [[noreturn]] void throw_failures(const std::vector<ops::RequestFailure>& failures);
 
 /// Resolves requests and reports each one's steps and warnings (named by remote IP
-/// when there are several). Returns the targets in order.
+/// when there are several); with the release of the kernel the targets are for, the
+/// needs-newer-kernel warnings are left to the plan's check (ops::drop_version_warnings).
+/// Returns the targets in order.
 std::vector<Target> resolve_and_report(const std::vector<TargetRequest>& requests,
-                                       const Context& context);
+                                       const Context& context,
+                                       std::string_view kernel_release = {});
 
 } // namespace ncs::cli

@@ -39,7 +39,7 @@ _netconsole_setup_group_Target_options=(
     '*--to=[The doctor'\''s address or host name; repeat for more targets]:ADDR|HOST:'
     '--port=[Remote UDP port (default 6666)]:N:'
     '--src-port=[Local UDP port (default 6665)]:N:'
-    '--dev=[Egress interface]:IFNAME: _netconsole-setup_value interface'
+    '--dev=[Egress interface, or its MAC (boot strings, Linux 6.15+)]:IFNAME|MAC: _netconsole-setup_value interface'
     '--src=[Local IP address]:ADDR:'
     '--mac=[The next hop'\''s MAC (the doctor'\''s, or its router'\''s)]:MAC:'
     '--broadcast[Send to ff:ff:ff:ff:ff:ff (doctor on the same link only)]'

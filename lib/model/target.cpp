@@ -72,6 +72,26 @@ std::string device_by_mac_needs_newer_kernel() {
     return needs_linux("choosing the device by MAC", added_in::device_by_mac);
 }
 
+void require_boot_features(const Target& t, std::string_view release) {
+    const auto version = parse_kernel_version(release);
+    if (!version) {
+        return;
+    }
+    if (t.release && *version < added_in::release) {
+        throw InputError(fmt::format("Linux {} cannot parse the release prefix: {}", release,
+                                     release_needs_newer_kernel()),
+                         fmt::format("drop {}, or give {} the release that boots",
+                                     mention(Field::release), mention(Field::kernel_release)));
+    }
+    const auto* mac = t.device_mac();
+    if (mac != nullptr && *version < added_in::device_by_mac) {
+        throw InputError(fmt::format("Linux {} would take {} as an interface name: {}", release,
+                                     *mac, device_by_mac_needs_newer_kernel()),
+                         fmt::format("give {} the interface's name, or {} the release that boots",
+                                     mention(Field::device), mention(Field::kernel_release)));
+    }
+}
+
 std::vector<Warning> check(const Target& t) {
     std::vector<Warning> warnings;
     if (t.release) {

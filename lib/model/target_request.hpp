@@ -25,7 +25,7 @@ enum class UnconfirmedMac {
 
 struct TargetRequest {
     std::string to;                       ///< address (maybe with %zone) or host name, as typed
-    std::optional<std::string> dev;       ///< --dev
+    std::optional<Device> dev;            ///< --dev: an interface name, or a MAC (6.15+)
     std::optional<IpAddress> src;         ///< --src
     std::optional<MacAddress> mac;        ///< --mac
     bool broadcast = false;               ///< --broadcast

@@ -6,6 +6,7 @@
 #include "system/sysfs_net.hpp"
 
 #include <algorithm>
+#include <system_error>
 
 namespace ncs::ops {
 namespace {
@@ -14,7 +15,13 @@ namespace {
 CmdlineBuild kernel_build(const Root& root, std::optional<persist::Build> build,
                           const std::optional<std::string>& kernel) {
     if (build) {
-        return {*build, BuildReason::chosen, {}};
+        std::string release;
+        try {
+            release = kernel ? *kernel : running_kernel_release();
+        } catch (const std::system_error&) {
+            // unknown: nothing is checked against it
+        }
+        return {*build, BuildReason::chosen, std::move(release)};
     }
     const auto state = read_module_state(root, "netconsole", kernel);
     switch (state.kind()) {
@@ -28,6 +35,24 @@ CmdlineBuild kernel_build(const Root& root, std::optional<persist::Build> build,
     }
     return {persist::Build::module,
             state.index_found ? BuildReason::no_module : BuildReason::no_modules, state.release};
+}
+
+/// The driver module of device: the interface's by name; by MAC, the one module of the
+/// interfaces with that address (a bridge sharing its port's has no driver); nullopt
+/// when sysfs under root does not tell one.
+std::optional<std::string> device_driver_module(const Root& root, const Device& device) {
+    if (const auto* name = std::get_if<std::string>(&device)) {
+        return interface_driver_module(root, *name);
+    }
+    std::optional<std::string> found;
+    for (const auto& name : interfaces_with_address(root, std::get<MacAddress>(device))) {
+        const auto module = interface_driver_module(root, name);
+        if (module && found && *module != *found) {
+            return std::nullopt; // two drivers: which one boots is not known
+        }
+        found = module ? module : found;
+    }
+    return found;
 }
 
 } // namespace
@@ -45,6 +70,9 @@ CmdlineBuild cmdline_build(const Root& root, std::optional<persist::Build> build
 }
 
 CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request) {
+    for (const auto& target : request.targets) {
+        require_boot_features(target, request.release);
+    }
     CmdlinePlan plan;
     plan.fragment = persist::cmdline_fragment(request.targets, request.build, request.console_level);
     if (request.write_grub) {
@@ -58,9 +86,7 @@ InitramfsModules initramfs_modules(const Root& root, const std::vector<Target>& 
     InitramfsModules result;
     result.modules.emplace_back("netconsole");
     for (const auto& target : targets) {
-        // A device given as a MAC names no interface to look up: its driver is unknown.
-        const auto* dev = target.device_name();
-        const auto module = dev != nullptr ? interface_driver_module(root, *dev) : std::nullopt;
+        const auto module = device_driver_module(root, target.device);
         if (!module) {
             if (std::find(result.unknown_drivers.begin(), result.unknown_drivers.end(),
                           target.device) == result.unknown_drivers.end()) {

@@ -37,7 +37,8 @@ enum class LoadedBy {
 struct CmdlineBuild {
     persist::Build build = persist::Build::module; ///< how the kernel has netconsole
     BuildReason reason = BuildReason::chosen;
-    std::string release; ///< the kernel looked at ("" when chosen)
+    std::string release; ///< the kernel it is for: the one given, else the running one
+                         ///< ("" when chosen and uname(2) failed)
     LoadedBy loaded_by = LoadedBy::module_loader;
 
     /// The fragment's spelling: plain netconsole= unless only a module loader acts on it.
@@ -61,6 +62,7 @@ CmdlineBuild cmdline_build(const Root& root, std::optional<persist::Build> build
 struct CmdlineRequest {
     std::vector<Target> targets;
     persist::Build build = persist::Build::module;
+    std::string release; ///< the kernel that boots (CmdlineBuild::release), "" unknown
     std::optional<int> console_level; ///< loglevel=N appended (validated: 1-8)
     bool write_grub = false;          ///< plan /etc/default/grub.d/netconsole.cfg
     Force force = Force::no;
@@ -72,19 +74,19 @@ struct CmdlinePlan {
 };
 
 /// The fragment and the drop-in's plan. Throws FieldError (a console level outside 1-8),
-/// InputError (a fragment over the kernel's 255), OwnedFileError, OperationError.
+/// InputError (a fragment over the kernel's 255, a feature the release lacks:
+/// require_boot_features), OwnedFileError, OperationError.
 CmdlinePlan plan_cmdline(const Root& root, const CmdlineRequest& request);
 
 /// The modules an initramfs needs for netconsole= to act before the root is mounted.
 struct InitramfsModules {
     std::vector<std::string> modules;       ///< netconsole, then each device's driver module
-    std::vector<Device> unknown_drivers; ///< devices whose driver is not known (by name: sysfs
-                                         ///< does not show it; by MAC: not looked up)
+    std::vector<Device> unknown_drivers; ///< devices whose driver sysfs does not show
 };
 
 /// netconsole and the driver module of each target's device, read from
-/// <root>/sys/class/net/<dev>/device/driver (a device given as a MAC is not looked up:
-/// unknown).
+/// <root>/sys/class/net/<dev>/device/driver (a device given as a MAC: of the interface
+/// whose address it is).
 InitramfsModules initramfs_modules(const Root& root, const std::vector<Target>& targets);
 
 /// Where a module the initramfs needs was found.

@@ -13,14 +13,18 @@ BuiltInNetconsoleError::BuiltInNetconsoleError(const std::string& release)
     : OperationError(
           fmt::format("netconsole is built into {}: modprobe.d options are not used", release)) {}
 
-void require_modular_netconsole(const Root& root, const std::optional<std::string>& kernel) {
+std::string require_modular_netconsole(const Root& root, const std::optional<std::string>& kernel) {
     const auto state = read_module_state(root, "netconsole", kernel);
     if (state.kind() == ModuleKind::builtin) {
         throw BuiltInNetconsoleError(state.release);
     }
+    return state.release;
 }
 
 ModprobePlan plan_modprobe(const Root& root, const ModprobeRequest& request) {
+    for (const auto& target : request.targets) {
+        require_boot_features(target, request.release);
+    }
     ModprobePlan plan;
     plan.files.push_back(plan_write(root, persist::k_modprobe_path,
                                     persist::modprobe_conf(request.targets), request.force));
@@ -54,11 +58,13 @@ ModprobePlan plan_modprobe(const Root& root, const ModprobeRequest& request) {
 }
 
 Resolved<ModprobePlan> plan_modprobe(const Root& root, const ModprobeTargetsRequest& request) {
-    require_modular_netconsole(root, request.kernel);
-    return resolve_then(request.targets, root, [&](std::vector<Target> targets) {
-        return plan_modprobe(root, {std::move(targets), request.load_at_boot,
+    const auto release = require_modular_netconsole(root, request.kernel);
+    auto result = resolve_then(request.targets, root, [&](std::vector<Target> targets) {
+        return plan_modprobe(root, {std::move(targets), release, request.load_at_boot,
                                     request.console_level, request.force});
     });
+    drop_version_warnings(result.attempts, release);
+    return result;
 }
 
 ModprobePlan plan_modprobe_removal(const Root& root) {

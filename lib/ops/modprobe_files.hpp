@@ -23,12 +23,13 @@ public:
 
 /// Throws BuiltInNetconsoleError when netconsole is built into the kernel release (default: the
 /// running one) under root: a built-in netconsole never reads modprobe.d. Checked before
-/// the targets are resolved.
-void require_modular_netconsole(const Root& root, const std::optional<std::string>& kernel);
+/// the targets are resolved. Returns the release looked at.
+std::string require_modular_netconsole(const Root& root, const std::optional<std::string>& kernel);
 
 /// What `modprobe` writes for resolved targets.
 struct ModprobeRequest {
     std::vector<Target> targets;
+    std::string release;              ///< the kernel the module is of ("" unknown)
     bool load_at_boot = false;        ///< also /etc/modules-load.d/netconsole.conf
     std::optional<int> console_level; ///< also kernel.printk in sysctl.d (validated: 1-8)
     Force force = Force::no;
@@ -43,7 +44,8 @@ struct ModprobePlan {
     std::string boot_device;
 };
 
-/// The files for request. Throws OwnedFileError, OperationError; nothing written.
+/// The files for request. Throws OwnedFileError, OperationError, InputError (a feature
+/// the release lacks: require_boot_features); nothing written.
 ModprobePlan plan_modprobe(const Root& root, const ModprobeRequest& request);
 
 /// `modprobe` as one call: the target requests as given, and what to write with them.

@@ -1,6 +1,7 @@
 #include "ops/resolve.hpp"
 
 #include "model/errors.hpp"
+#include "model/kernel_facts.hpp"
 
 #include <fmt/format.h>
 
@@ -28,6 +29,19 @@ void refuse_same_destination(const std::vector<Resolution>& resolutions,
                     fmt::format("give each {} once, or another {}", mention(Field::destination),
                                 mention(Field::remote_port)));
             }
+        }
+    }
+}
+
+void drop_version_warnings(Attempts& attempts, std::string_view release) {
+    if (!parse_kernel_version(release)) {
+        return;
+    }
+    for (auto& attempt : attempts.attempts) {
+        if (attempt.resolution) {
+            std::erase_if(attempt.resolution->warnings, [](const Warning& w) {
+                return w.kind == Warning::Kind::needs_newer_kernel; // by kind, never by text
+            });
         }
     }
 }

@@ -9,6 +9,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ncs::ops {
@@ -41,6 +42,10 @@ struct Resolved {
     std::optional<Plan> plan;
     std::exception_ptr error; ///< the plan's own failure, after every target resolved
 };
+
+/// Drops the needs-newer-kernel warnings of attempts when release's version is known: the
+/// plan checks the features against that kernel instead (require_boot_features).
+void drop_version_warnings(Attempts& attempts, std::string_view release);
 
 /// The resolved targets of attempts that all succeeded, in order.
 std::vector<Target> targets_of(const Attempts& attempts);

@@ -121,6 +121,23 @@ bool switch_value(std::string_view text, Field field) {
 
 } // namespace
 
+Device parse_device(std::string_view text) {
+    if (text.empty()) {
+        throw FieldError(Field::device, "the interface name is empty");
+    }
+    // The kernel's rule for the dev field (6.15+): with a ':' it is a MAC. No interface
+    // name can hold one (dev_valid_name() refuses it; "eth0:1" is an address label).
+    if (text.find(':') == std::string_view::npos) {
+        return std::string(text);
+    }
+    if (const auto mac = MacAddress::try_parse(text)) {
+        return *mac;
+    }
+    throw FieldError(Field::device, fmt::format("'{}' is neither an interface name nor a MAC", text),
+                     "a ':' makes it a MAC, six hex pairs as 52:54:00:12:34:56; no interface "
+                     "name holds a ':'");
+}
+
 std::vector<OptionWord> option_words() {
     std::vector<OptionWord> words;
     for (const auto& w : k_words) {
@@ -242,10 +259,7 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options) {
         common.local_port = parse_port(*options.src_port, mention(Field::local_port));
     }
     if (options.dev) {
-        if (options.dev->empty()) {
-            throw FieldError(Field::device, "the interface name is empty");
-        }
-        common.dev = *options.dev;
+        common.dev = parse_device(*options.dev);
     }
     if (options.src) {
         common.src = in_field(Field::local_address, [&] { return IpAddress::parse(*options.src); });

@@ -50,6 +50,11 @@ std::vector<TargetRequest> make_requests(const TargetOptions& options);
 std::vector<reconcile::DesiredTarget> make_desired(const TargetOptions& options,
                                                    std::string_view where = k_command_line);
 
+/// A device as written: a MAC when it holds a ':' (the kernel's rule for the dev field,
+/// 6.15+; no interface name holds one), an interface name otherwise. Throws
+/// FieldError(device) for an empty text or a ':' text that is no MAC.
+Device parse_device(std::string_view text);
+
 /// "KEY=VALUE" -> the entry (split at the first '='). Throws FieldError(userdata).
 UserdataEntry parse_userdata(std::string_view text);
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <set>
 #include <system_error>
+#include <variant>
 
 namespace ncs::reconcile {
 namespace {
@@ -154,6 +155,14 @@ void validate(const DesiredTarget& desired) {
     with_where(desired, [&] {
         if (desired.name) {
             apply::validate_target_name(*desired.name);
+        }
+        if (const auto& dev = desired.request.dev; dev && std::holds_alternative<MacAddress>(*dev)) {
+            // configfs has dev_name only: the kernel chooses by MAC in netconsole= alone.
+            throw FieldError(Field::device,
+                             fmt::format("{}: configfs cannot choose the device by MAC",
+                                         std::get<MacAddress>(*dev)),
+                             "give the interface's name; only a netconsole= boot or module "
+                             "string chooses the device by MAC (Linux 6.15+)");
         }
         std::set<std::string> keys;
         for (const auto& entry : desired.userdata) {

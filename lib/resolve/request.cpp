@@ -82,11 +82,12 @@ Resolution resolve_explicit(const TargetRequest& request) {
         throw InputError(fmt::format("{} or {} is needed when the next hop is not resolved",
                                      mention(Field::remote_mac), mention(Field::broadcast)));
     }
-    if (!remote->zone().empty() && remote->zone() != *request.dev) {
+    if (!remote->zone().empty() && *request.dev != Device(remote->zone())) {
+        // Nothing is looked up here, so a MAC cannot be matched with the zone's name.
         throw FieldError(Field::destination,
                          fmt::format("{} names interface {} but {} is {}",
                                      remote->to_string_with_zone(), remote->zone(),
-                                     mention(Field::device), *request.dev),
+                                     mention(Field::device), describe(*request.dev)),
                          "give the interface once");
     }
     Resolution result;

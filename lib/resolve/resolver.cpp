@@ -14,6 +14,7 @@
 #include <charconv>
 #include <optional>
 #include <string>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -95,6 +96,10 @@ public:
         t.extended = m_request.extended;
         t.release = m_request.release;
         t.device = link.name;
+        if (const auto* mac = m_request.dev ? std::get_if<MacAddress>(&*m_request.dev) : nullptr) {
+            // The route was asked through the interface with the MAC (oif), so it leaves by it.
+            t.device = *mac;
+        }
         t.local_port = m_request.local_port;
         t.remote_port = m_request.remote_port;
         t.remote_ip = remote.without_zone();
@@ -228,7 +233,10 @@ private:
                                 fmt::format("the zone of {}", remote.to_string_with_zone()));
         }
         if (m_request.dev) {
-            auto dev = interface_named(*m_request.dev, Field::device, {});
+            const auto* mac = std::get_if<MacAddress>(&*m_request.dev);
+            auto dev = mac != nullptr
+                           ? interface_with_mac(*mac)
+                           : interface_named(std::get<std::string>(*m_request.dev), Field::device, {});
             if (from_zone && from_zone->ifindex != dev->ifindex) {
                 throw FieldError(Field::destination,
                                  fmt::format("{} names interface {} but {} is {}",
@@ -260,6 +268,45 @@ private:
                              fmt::format("the interfaces here: {}", interface_names()));
         }
         return link;
+    }
+
+    /// The interface the kernel binds a MAC to (dev_getbyhwaddr(): the Ethernet device
+    /// with that address); a FieldError when none has it, or several do (a bond and its
+    /// slaves, VLANs and their parent): the kernel takes the first registered, which may
+    /// be a slave it refuses, and the name would not say which one was meant.
+    Link interface_with_mac(const MacAddress& mac) {
+        const auto start = Clock::now();
+        std::vector<Link> found;
+        std::vector<std::string> here;
+        for (auto& link : m_netlink.links()) {
+            if (link.arptype != k_arphrd_ether || !link.mac) {
+                continue;
+            }
+            here.push_back(fmt::format("{} {}", link.name, *link.mac));
+            if (*link.mac == mac) {
+                found.push_back(std::move(link));
+            }
+        }
+        if (found.empty()) {
+            throw FieldError(Field::device, fmt::format("no interface here has the MAC {}", mac),
+                             here.empty() ? std::string("no Ethernet interface here")
+                                          : fmt::format("the Ethernet interfaces here: {}",
+                                                        fmt::join(here, ", ")));
+        }
+        if (found.size() > 1) {
+            std::vector<std::string> names;
+            for (const auto& link : found) {
+                names.push_back(link.name);
+            }
+            throw FieldError(Field::device,
+                             fmt::format("the MAC {} is the address of {} interfaces: {}", mac,
+                                         found.size(), fmt::join(names, ", ")),
+                             fmt::format("the kernel binds to the first it registered, which may "
+                                         "be a slave it refuses; give {} the interface's name",
+                                         mention(Field::device)));
+        }
+        step(fmt::format("dev {}: {}", mac, found.front().name), start);
+        return found.front();
     }
 
     std::string interface_names() {

@@ -64,4 +64,24 @@ std::optional<std::string> interface_driver_module(const Root& root, std::string
     return link_name(driver / "module").value_or(*driver_name);
 }
 
+std::vector<std::string> interfaces_with_address(const Root& root, const MacAddress& mac) {
+    std::vector<std::string> found;
+    try {
+        const auto names = list_directory(root, "/sys/class/net");
+        for (const auto& name : names.value_or(std::vector<std::string>{})) {
+            const auto file = read_small_file(root, "/sys/class/net/" + name + "/address");
+            if (file.outcome != ReadOutcome::ok) {
+                continue;
+            }
+            const auto address = MacAddress::try_parse(file.content.substr(0, file.content.find('\n')));
+            if (address && *address == mac) {
+                found.push_back(name);
+            }
+        }
+    } catch (const std::system_error&) {
+        // unreadable: as if no interface had it
+    }
+    return found;
+}
+
 } // namespace ncs

@@ -1,11 +1,13 @@
 #pragma once
 // What <root>/sys/class/net/<name> says about an interface that rtnetlink does not.
 
+#include "model/mac_address.hpp"
 #include "system/root.hpp"
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ncs {
 
@@ -20,5 +22,9 @@ bool is_wireless_interface(const Root& root, std::string_view name, int ifindex)
 /// device/driver/module links to, else the driver's own name; nullopt when sysfs has no
 /// driver for it (virtual, not there, or no sysfs under root). Never throws.
 std::optional<std::string> interface_driver_module(const Root& root, std::string_view name);
+
+/// The names of the interfaces under <root>/sys/class/net whose address file reads mac,
+/// sorted (a bridge and its port share one). Never throws.
+std::vector<std::string> interfaces_with_address(const Root& root, const MacAddress& mac);
 
 } // namespace ncs

@@ -346,6 +346,53 @@ case_dev_override() {
     expect_err "route $D4 via 10.3.0.1 dev pc"
 }
 
+# --dev as a MAC (6.15+ boot strings): the interface with that MAC, whatever its name, and
+# the printed line keeps the MAC; a rename changes nothing.
+case_dev_by_mac() {
+    local pc_mac
+    add_second_link
+    pc_mac="$(topo_mac "$NS_P" pc)"
+    run "$NS_P" -v --to "$D4" --dev "$pc_mac"
+    expect_rc 0
+    expect_out "$(line 10.3.0.2 "$pc_mac" "$D4" "$RC_MAC")"
+    expect_err "dev $pc_mac: pc"
+    expect_err "route $D4 via 10.3.0.1 dev pc"
+    expect_err "choosing the device by MAC needs Linux 6.15 or newer"
+    ip -n "$NS_P" link set pc down
+    ip -n "$NS_P" link set pc name wan0
+    ip -n "$NS_P" link set wan0 up
+    ip -n "$NS_P" route add 10.2.0.0/24 via 10.3.0.1 dev wan0 metric 200 # gone with the link
+    run "$NS_P" -v --to "$D4" --dev "$pc_mac"
+    expect_rc 0
+    expect_out "$(line 10.3.0.2 "$pc_mac" "$D4" "$RC_MAC")"
+    expect_err "route $D4 via 10.3.0.1 dev wan0"
+}
+
+# No interface has the MAC: refused as --dev nosuch is, with the MACs there are.
+case_dev_by_mac_absent() {
+    run "$NS_P" --to "$D4" --dev 02:00:00:00:00:99
+    expect_rc 2
+    expect_out ""
+    expect_err "error: --dev: no interface here has the MAC 02:00:00:00:00:99"
+    expect_err "hint: the Ethernet interfaces here: pa $(topo_mac "$NS_P" pa)"
+}
+
+# A bridge takes its port's MAC (as a bond its slaves', a VLAN its parent's): the kernel
+# would bind the first registered, here the port it refuses, so the tool refuses and
+# names both.
+case_dev_by_mac_shared() {
+    local pa_mac
+    pa_mac="$(topo_mac "$NS_P" pa)"
+    ip -n "$NS_P" link add name br0 type bridge
+    ip -n "$NS_P" link set pa master br0
+    [ "$(topo_mac "$NS_P" br0)" = "$pa_mac" ] || fail "br0 did not take pa's MAC"
+    run "$NS_P" --to "$D4" --dev "$pa_mac"
+    expect_rc 2
+    expect_out ""
+    expect_err "error: --dev: the MAC $pa_mac is the address of 2 interfaces: pa, br0"
+    expect_err "hint: the kernel binds to the first it registered, which may be a slave it refuses; give --dev the interface's name"
+}
+
 # route_dev NS ARGS...: the dev of `ip route get ARGS` in NS.
 route_dev() {
     local ns="$1"

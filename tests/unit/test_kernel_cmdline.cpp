@@ -78,6 +78,25 @@ TEST_CASE("plan_cmdline: the fragment, loglevel checked, and the drop-in when as
     CHECK_THROWS_AS(ncs::ops::plan_cmdline(root, request), ncs::FieldError);
 }
 
+TEST_CASE("plan_cmdline: a device by MAC for the kernel that boots, 6.15+",
+          "[ops][kernel_cmdline]") {
+    TempTree tree;
+    const ncs::Root root(tree.dir());
+    const auto targets =
+        ncs::grammar::parse("6665@192.0.2.10/52:54:00:00:01:02,6666@192.0.2.5/52:54:00:12:34:56");
+    ncs::ops::CmdlineRequest request;
+    request.targets.push_back(targets.targets.at(0).target);
+    request.build = Build::builtin;
+    request.release = "7.2.13+deb14-amd64";
+    CHECK(ncs::ops::plan_cmdline(root, request).fragment ==
+          "netconsole=6665@192.0.2.10/52:54:00:00:01:02,6666@192.0.2.5/52:54:00:12:34:56");
+    request.release = "6.12.48+deb13-amd64";
+    CHECK_THROWS_AS(ncs::ops::plan_cmdline(root, request), ncs::InputError);
+    // A chosen spelling still knows the kernel: the one given.
+    CHECK(ncs::ops::cmdline_build(root, Build::builtin, std::string("6.12.48+deb13-amd64"))
+              .release == "6.12.48+deb13-amd64");
+}
+
 TEST_CASE("initramfs_modules: netconsole and each device's driver module, from sysfs",
           "[ops][kernel_cmdline]") {
     TempTree tree;
@@ -103,13 +122,20 @@ TEST_CASE("initramfs_modules: netconsole and each device's driver module, from s
     modules = ncs::ops::initramfs_modules(root, targets);
     CHECK(modules.modules == std::vector<std::string>{"netconsole", "e1000"});
     CHECK(modules.unknown_drivers.empty());
-    // A device given as a MAC (6.15+) names no interface: its driver is unknown, said so.
+    // A device given as a MAC (6.15+): no interface has it, so its driver is unknown.
     const auto by_mac = ncs::grammar::parse("6665@192.0.2.10/02:00:00:00:00:01,6666@192.0.2.5/"
                                             "52:54:00:12:34:56");
     modules = ncs::ops::initramfs_modules(root, {by_mac.targets.at(0).target});
     CHECK(modules.modules == std::vector<std::string>{"netconsole"});
     REQUIRE(modules.unknown_drivers.size() == 1);
     CHECK(std::holds_alternative<ncs::MacAddress>(modules.unknown_drivers[0]));
+    // The interface whose address it is gives it, and a bridge sharing the MAC (no
+    // driver) changes nothing.
+    tree.write("/sys/class/net/eth0/address", "02:00:00:00:00:01\n");
+    tree.write("/sys/class/net/br0/address", "02:00:00:00:00:01\n");
+    modules = ncs::ops::initramfs_modules(root, {by_mac.targets.at(0).target});
+    CHECK(modules.modules == std::vector<std::string>{"netconsole", "e1000"});
+    CHECK(modules.unknown_drivers.empty());
 }
 
 TEST_CASE("plan_initramfs_config: each generator's file, none refused", "[ops][kernel_cmdline]") {

@@ -5,6 +5,7 @@
 #include "model/target.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 using ncs::KernelVersion;
 
@@ -35,4 +36,32 @@ TEST_CASE("the needs-newer-kernel warnings are built from the facts", "[kernel_f
     CHECK(ncs::release_needs_newer_kernel() == "release ('r') needs Linux 6.6 or newer");
     CHECK(ncs::device_by_mac_needs_newer_kernel() ==
           "choosing the device by MAC needs Linux 6.15 or newer");
+}
+
+TEST_CASE("a boot string's features are refused for a known kernel that lacks them",
+          "[kernel_facts]") {
+    ncs::Target t;
+    t.remote_ip = ncs::IpAddress::parse("192.0.2.5");
+    t.device = ncs::MacAddress::parse("52:54:00:00:01:02");
+    try {
+        ncs::require_boot_features(t, "6.12.48+deb13-amd64");
+        FAIL("6.12 was taken");
+    } catch (const ncs::InputError& e) {
+        CHECK(e.text() == "Linux 6.12.48+deb13-amd64 would take 52:54:00:00:01:02 as an "
+                          "interface name: choosing the device by MAC needs Linux 6.15 or newer");
+        CHECK(e.hint() == fmt::format("give {} the interface's name, or {} the release that boots",
+                                      ncs::mention(ncs::Field::device),
+                                      ncs::mention(ncs::Field::kernel_release)));
+    }
+    ncs::require_boot_features(t, "6.15.0");
+    ncs::require_boot_features(t, "7.2.13+deb14-amd64");
+    ncs::require_boot_features(t, "");      // unknown: check() warns instead
+    ncs::require_boot_features(t, "vmlinuz");
+    t.device = std::string("eth0");
+    ncs::require_boot_features(t, "5.10.0");
+    t.extended = t.release = true;
+    CHECK_THROWS_WITH(ncs::require_boot_features(t, "6.1.0-57-amd64"),
+                      "Linux 6.1.0-57-amd64 cannot parse the release prefix: release ('r') needs "
+                      "Linux 6.6 or newer");
+    ncs::require_boot_features(t, "6.6.0");
 }

@@ -118,7 +118,7 @@ TEST_CASE("every Red Hat variable reaches the request", "[redhat]") {
     CHECK(d->request.to == "doctor.example");
     CHECK(d->request.remote_port == 6666);
     CHECK(d->request.local_port == 6665);
-    CHECK(d->request.dev == std::optional<std::string>("eth1"));
+    CHECK(d->request.dev == std::optional<ncs::Device>(std::string("eth1")));
     CHECK(d->request.mac == ncs::MacAddress::parse("02:00:00:00:00:05"));
 }
 

@@ -173,7 +173,7 @@ TEST_CASE("every destination gets its own request with the shared options",
     for (const auto& request : requests) {
         CHECK(request.remote_port == 514);
         CHECK(request.local_port == ncs::k_default_local_port);
-        CHECK(request.dev == "eth0");
+        CHECK(request.dev == ncs::Device(std::string("eth0")));
         CHECK(request.src == ncs::IpAddress::parse("192.0.2.10"));
         CHECK(request.mac == ncs::MacAddress::parse("52:54:00:12:34:56"));
         CHECK(request.extended);
@@ -267,6 +267,36 @@ TEST_CASE("conflicting or invalid target options name the field", "[ops][target_
     options.name = "doctor";
     CHECK(options_error(options).text ==
           fmt::format("{} needs exactly one {}", mention(Field::name), to));
+}
+
+TEST_CASE("a device with a ':' is a MAC, as the kernel reads the dev field",
+          "[ops][target_options]") {
+    using ncs::ops::parse_device;
+    CHECK(parse_device("eth0") == ncs::Device(std::string("eth0")));
+    CHECK(parse_device("52:54:00:12:34:56") ==
+          ncs::Device(ncs::MacAddress::parse("52:54:00:12:34:56")));
+    CHECK(parse_device("52:54:00:AB:cd:EF") ==
+          ncs::Device(ncs::MacAddress::parse("52:54:00:ab:cd:ef")));
+    // Without a ':' it is a name, as the kernel takes it (bare hex, '-' pairs).
+    CHECK(parse_device("525400123456") == ncs::Device(std::string("525400123456")));
+
+    for (const auto* bad : {"eth0:1", "52:54:00:12:34", "52:54:00:12:34:56:78", "52:54:00:12:34:5g"}) {
+        const auto e = thrown_by([&] { parse_device(bad); });
+        CHECK(e.field == Field::device);
+        CHECK(e.text == fmt::format("'{}' is neither an interface name nor a MAC", bad));
+        CHECK(e.hint.find("no interface name holds a ':'") != std::string::npos);
+    }
+    CHECK(thrown_by([] { parse_device(""); }).text == "the interface name is empty");
+
+    auto options = explicit_options();
+    options.dev = "52:54:00:00:01:02";
+    for (const auto& request : make_requests(options)) {
+        REQUIRE(request.dev);
+        CHECK(std::get<ncs::MacAddress>(*request.dev) == ncs::MacAddress::parse("52:54:00:00:01:02"));
+    }
+    // The configuration line's --dev is the same grammar.
+    const auto words = parse_target_words({"--to", "192.0.2.5", "--dev", "52:54:00:00:01:02"});
+    CHECK(make_requests(words).front().dev == make_requests(options).front().dev);
 }
 
 TEST_CASE("the desired targets carry name, userdata and sysdata, from where",

@@ -235,6 +235,18 @@ TEST_CASE("desired targets are validated once, with where they came from", "[rec
         CHECK(error.text() == "key 'k' is given twice");
     }
     d.userdata.clear();
+    d.request.dev = ncs::MacAddress::parse("52:54:00:00:01:02");
+    CHECK_THROWS_MATCHES(
+        reconcile::validate(d), ncs::FieldError,
+        Catch::Predicate<ncs::FieldError>(
+            [](const ncs::FieldError& e) {
+                return e.field() == ncs::Field::device &&
+                       e.where() == "/etc/netconsole-setup.conf:3" &&
+                       e.text() == "52:54:00:00:01:02: configfs cannot choose the device by MAC";
+            },
+            "configfs refuses a device by MAC, located"));
+    d.request.dev = std::string("eth0");
+    reconcile::validate(d);
     auto e = d;
     e.where = "command line";
     CHECK_THROWS_WITH(reconcile::validate(std::vector{d, e}), "a second target named ok");

@@ -11,11 +11,13 @@
 # once adopted: `apply --name cmdline0` with the same values adopts it (one
 # target, each message arrives once).
 #   firstline  Debian 12's 6.1 and Debian 13's 6.12 (listen:6755): the device
-#              named as udev names it in the initramfs and after (ens2). (Linux
-#              6.15+ takes a MAC for it, but the tool's --dev takes a name only.)
+#              named as udev names it in the initramfs and after (ens2).
 #   earlycrash Debian 12: the same target as firstline, and init= a program that
 #              exits: the panic ("Attempted to kill init") arrives whole
-FL_PORT=6755 EC_PORT=6756
+#   firstmac   the Debian 13 root's 7.2 (listen:6790): the device given to the tool
+#              as the e1000's MAC (--dev $GUEST_MAC, Linux 6.15+), so the line
+#              names no interface and binds whatever udev calls it
+FL_PORT=6755 EC_PORT=6756 FM_PORT=6790
 
 # fl_value PORT: the tool's kernel argument for the installed guest (host only:
 # it reads the Debian root, $kroot, and its kernel, $kver).
@@ -32,6 +34,13 @@ if [ -z "${VM_RUN:-}" ] && [ "${guest:-}" = installed ]; then
     vm_case earlycrash --guest installed --kernels debian12 --crash --qemu "-no-reboot" \
         --listen "listen:$EC_PORT" --cmdline "$(fl_value "$EC_PORT") init=/vm/crash-init" \
         --seconds 60
+    if [ -n "${kernel_release[unstable]:-}" ]; then
+        FM_CMDLINE=$("$tool" --root "$kroot" cmdline --to "$DOCTOR_IP4" --port "$FM_PORT" \
+            --dev "$GUEST_MAC" --src "$GUEST_IP4" --mac "$ROUTER_MAC" \
+            --kernel "${kernel_release[unstable]}" 2>/dev/null)
+        vm_case firstmac --guest installed --kernels debian13 --boot-kernel unstable \
+            --listen "listen:$FM_PORT" --cmdline "$FM_CMDLINE" --seconds 90
+    fi
 fi
 
 # fl_line_of TEXT: the number of the first dmesg line holding TEXT (0: none).
@@ -124,19 +133,26 @@ firstline_guest() {
     guest_reboot
 }
 
+# fl_first_record CASE FILE: the first record at the doctor (FILE) is the kernel's
+# first line, "Linux version" of the booted kernel ($kver).
+fl_first_record() {
+    local first
+    first=$(head -n1 "$2" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["text"])' 2>&1)
+    case $first in
+        "Linux version $kver "*) check "$1.first-line" PASS "the first record: $first" ;;
+        *) check "$1.first-line" FAIL "the first record is '$first'" ;;
+    esac
+}
+
 # From 6.7 the marker logged after the adoption arrived once: one target.
 firstline_host() {
-    local f first n
+    local f n
     case $FL_CMDLINE in
         netconsole=*) check "$1.spelling" PASS "cmdline printed $FL_CMDLINE" ;;
         *) check "$1.spelling" FAIL "cmdline printed '$FL_CMDLINE', not a plain netconsole=" ;;
     esac
     f=$(recv_file "listen:$FL_PORT")
-    first=$(head -n1 "$f" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline())["text"])' 2>&1)
-    case $first in
-        "Linux version $kver "*) check "$1.first-line" PASS "the first record: $first" ;;
-        *) check "$1.first-line" FAIL "the first record is '$first'" ;;
-    esac
+    fl_first_record "$1" "$f"
     expect_line "$1" initramfs-stage "listen:$FL_PORT" '"text":"EXT4-fs \(vda\): mounted filesystem'
     expect_line "$1" initramfs-run "listen:$FL_PORT" '"text":"Run /init as init process'
     expect_received "$1" booted "listen:$FL_PORT" "$(marker "$1" booted)"
@@ -156,6 +172,28 @@ firstline_host() {
             check "$1.once" FAIL "the marker after the adoption arrived $n times"
         fi
     fi
+}
+
+# --- firstmac ---------------------------------------------------------------------
+# The boot target bound by MAC: netpoll names the device by its MAC alone.
+firstmac_guest() {
+    fl_before_root before-root
+    if dmesg | grep -qF "local ethernet address '$GUEST_MAC'"; then
+        result by-mac PASS "$(dmesg | grep -E 'netpoll|netconsole' | grep -E "address '$GUEST_MAC'|interface" | tr '\n' '|')"
+    else
+        result by-mac FAIL "$(dmesg | grep -E 'netpoll|netconsole' | tr '\n' '|')"
+    fi
+    kmsg "$(marker booted)"
+}
+
+firstmac_host() {
+    case $FM_CMDLINE in
+        "netconsole=6665@$GUEST_IP4/$GUEST_MAC,"*) check "$1.spelling" PASS "cmdline printed $FM_CMDLINE" ;;
+        *) check "$1.spelling" FAIL "cmdline printed '$FM_CMDLINE', not a plain netconsole= with the MAC" ;;
+    esac
+    fl_first_record "$1" "$(recv_file "listen:$FM_PORT")"
+    expect_line "$1" initramfs-run "listen:$FM_PORT" '"text":"Run /init as init process'
+    expect_received "$1" booted "listen:$FM_PORT" "$(marker "$1" booted)"
 }
 
 # --- earlycrash -----------------------------------------------------------------
