@@ -83,10 +83,13 @@ std::string release_needs_newer_kernel();
 std::string device_by_mac_needs_newer_kernel();
 
 /// Throws InputError when the kernel of release (a `uname -r` text) would not read t's
-/// netconsole= as meant: before 6.6 its parser fails at the release prefix ('r'), before
-/// 6.15 it takes a MAC in the dev field as an interface name. A release whose version
-/// cannot be read refuses nothing (check() warns).
+/// netconsole= at all: before 6.6 its parser fails at the release prefix ('r'). A release
+/// whose version cannot be read refuses nothing (check() warns).
 void require_boot_features(const Target& t, std::string_view release);
+
+/// The warning for t's device by MAC on release when its version is older than 6.15
+/// (backports exist, so it is no refusal), or nullopt.
+std::optional<Warning> device_by_mac_on(const Target& t, std::string_view release);
 
 /// "eth0" or "dev by MAC 52:54:00:12:34:56": how to name a device in messages.
 std::string describe(const Device& device);

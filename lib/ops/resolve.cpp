@@ -39,9 +39,14 @@ void drop_version_warnings(Attempts& attempts, std::string_view release) {
     }
     for (auto& attempt : attempts.attempts) {
         if (attempt.resolution) {
-            std::erase_if(attempt.resolution->warnings, [](const Warning& w) {
+            auto& warnings = attempt.resolution->warnings;
+            std::erase_if(warnings, [](const Warning& w) {
                 return w.kind == Warning::Kind::needs_newer_kernel; // by kind, never by text
             });
+            // What the known kernel may lack and the plan does not refuse.
+            if (auto mac = device_by_mac_on(attempt.resolution->target, release)) {
+                warnings.push_back(std::move(*mac));
+            }
         }
     }
 }

@@ -44,7 +44,8 @@ struct Resolved {
 };
 
 /// Drops the needs-newer-kernel warnings of attempts when release's version is known: the
-/// plan checks the features against that kernel instead (require_boot_features).
+/// plan checks the features against that kernel instead (require_boot_features), and a
+/// device by MAC that kernel may lack gets its own warning (device_by_mac_on).
 void drop_version_warnings(Attempts& attempts, std::string_view release);
 
 /// The resolved targets of attempts that all succeeded, in order.
