@@ -155,7 +155,11 @@ TargetOptions parse_target_words(const std::vector<std::string>& words) {
             options_end = true;
             continue;
         }
-        if (options_end || word.empty() || word.front() != '-') {
+        if (options_end) {
+            throw InputError(fmt::format("'{}' follows '--', but a line holds options only", word),
+                             "drop the '--'");
+        }
+        if (word.empty() || word.front() != '-') {
             throw InputError(fmt::format("'{}' is not an option", word),
                              "each value follows its own option, one value each time");
         }

@@ -157,7 +157,8 @@ TEST_CASE("an unknown word or a stray value is refused with a one-line reason",
     CHECK(e.hint == "each value follows its own option, one value each time");
     CHECK(words_error({"192.0.2.5"}).text == "'192.0.2.5' is not an option");
     // After "--" nothing is an option; "--" alone ends nothing harmful.
-    CHECK(words_error({"--to", "a", "--", "--extended"}).text == "'--extended' is not an option");
+    CHECK(words_error({"--to", "a", "--", "--extended"}).text ==
+          "'--extended' follows '--', but a line holds options only");
     CHECK(parse_target_words({"--to", "a", "--"}).to == Words{"a"});
 }
 
