@@ -3,6 +3,7 @@
 #include "system/forwarder.hpp"
 
 #include "model/errors.hpp"
+#include "loopback_socket.hpp"
 #include "temp_tree.hpp"
 
 #include <catch2/catch.hpp>
@@ -26,18 +27,10 @@ namespace {
 class Collector {
 public:
     explicit Collector(std::uint16_t port = 0) {
-        m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        const int on = 1;
-        ::setsockopt(m_listen, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        address.sin_port = htons(port);
-        REQUIRE(::bind(m_listen, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+        const auto bound = ncs::test::bind_loopback(SOCK_STREAM, port);
+        m_listen = bound.fd;
+        m_port = bound.port;
         REQUIRE(::listen(m_listen, 4) == 0);
-        socklen_t length = sizeof address;
-        ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&address), &length);
-        m_port = ntohs(address.sin_port);
     }
     ~Collector() { close(); }
     void close() {
@@ -240,14 +233,8 @@ TEST_CASE("forwarder: a spool a previous run left is sent first, and a torn last
 }
 
 TEST_CASE("forwarder: UDP sends one message a datagram, unframed") {
-    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    auto options = options_for(ntohs(address.sin_port));
+    const auto [fd, port] = ncs::test::bind_loopback(SOCK_DGRAM);
+    auto options = options_for(port);
     options.url.transport = forward::Transport::udp;
     Forwarder forwarder(options);
     forwarder.submit(numbered(1));

@@ -4,6 +4,7 @@
 // is gone). Signals are raised in this thread, where the loop's signalfd takes them.
 #include "ops/listen.hpp"
 #include "system/udp.hpp"
+#include "loopback_socket.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -296,16 +297,8 @@ TEST_CASE("workers out of range and a bad forward URL are their fields' errors",
 TEST_CASE("forwarding: records reach a TCP target octet-counted, "
           "receiving never waits for it", "[listen]") {
     // A TCP listener on loopback as the forward target.
-    const int server = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    REQUIRE(server >= 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(server, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    const auto [server, target_port] = ncs::test::bind_loopback(SOCK_STREAM);
     REQUIRE(::listen(server, 4) == 0);
-    socklen_t length = sizeof address;
-    ::getsockname(server, reinterpret_cast<sockaddr*>(&address), &length);
-    const auto target_port = ntohs(address.sin_port);
 
     Client client;
     RecordingSink sink(client, {"6,1,100,-;first forwarded\n", "6,2,200,-;second forwarded\n"});
@@ -341,19 +334,13 @@ TEST_CASE("forwarding: records reach a TCP target octet-counted, "
 TEST_CASE("forwarding to a target that is down: the records wait, its failure is said once",
           "[listen]") {
     // A port nobody listens on (bound and closed again).
-    const int probe = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-    socklen_t length = sizeof address;
-    ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(probe);
+    const auto probe = ncs::test::bind_loopback(SOCK_STREAM);
+    ::close(probe.fd);
 
     Client client;
     RecordingSink sink(client, {"6,1,100,-;waits\n"});
     auto request = loopback_request();
-    request.forward = {fmt::format("tcp://127.0.0.1:{}", ntohs(address.sin_port))};
+    request.forward = {fmt::format("tcp://127.0.0.1:{}", probe.port)};
     request.forward_settings.drain = std::chrono::milliseconds(300);
     const auto summary = ops::listen(request, sink);
     CHECK(sink.texts == std::vector<std::string>{"waits"}); // stdout had it at once
